@@ -1,0 +1,63 @@
+"""Settings from environment variables and an optional `.env` file."""
+
+from __future__ import annotations
+
+from datetime import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///pmo-bot.sqlite3"
+
+
+class Settings(BaseSettings):
+    """Everything PMO Bot can be configured with. Read on demand, never at import time."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        description="SQLAlchemy URL; default is a SQLite file in the working directory.",
+    )
+    default_timezone: str = Field(default="UTC", description="IANA zone for new people.")
+    working_days: str = Field(
+        default="12345", description="ISO weekdays people work by default (1=Mon … 7=Sun)."
+    )
+    work_start: time = Field(default=time(9, 0), description="Default start of the working day.")
+    work_end: time = Field(default=time(17, 30), description="Default end of the working day.")
+    log_level: str = Field(default="INFO")
+
+    slack_bot_token: str | None = Field(default=None, repr=False)
+    slack_signing_secret: str | None = Field(default=None, repr=False)
+    slack_app_token: str | None = Field(default=None, repr=False)
+    slack_client_id: str | None = Field(default=None)
+    slack_client_secret: str | None = Field(default=None, repr=False)
+    slack_api_url: str = Field(default="https://slack.com/api/")
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name") from exc
+        return value
+
+    @field_validator("working_days")
+    @classmethod
+    def _iso_days(cls, value: str) -> str:
+        days = "".join(sorted(set(value.replace(",", "").replace(" ", ""))))
+        if not days or any(c not in "1234567" for c in days):
+            raise ValueError("working_days takes ISO weekday digits 1-7, e.g. 12345")
+        return days
+
+    @property
+    def has_slack(self) -> bool:
+        """True when any Slack credential is configured."""
+        return bool(self.slack_bot_token or self.slack_app_token or self.slack_client_id)
+
+
+def get_settings() -> Settings:
+    """Read settings from the environment now."""
+    return Settings()

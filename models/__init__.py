@@ -1,0 +1,37 @@
+"""SQLAlchemy models: one aggregate per module, all sharing `Base.metadata`."""
+
+from models.audit import AuditEvent
+from models.base import Base, UTCDateTime
+from models.enums import (
+    ActionStatus,
+    DeliverableStatus,
+    Platform,
+    ProjectRole,
+    ProjectState,
+    SourceKind,
+    WorkspaceRoleName,
+)
+from models.person import LeavePeriod, Person
+from models.project import Membership, Project
+from models.work import ActionItem, Deliverable
+from models.workspace import Workspace, WorkspaceRole
+
+__all__ = [
+    "ActionItem",
+    "ActionStatus",
+    "AuditEvent",
+    "Base",
+    "Deliverable",
+    "DeliverableStatus",
+    "LeavePeriod",
+    "Membership",
+    "Person",
+    "Platform",
+    "Project",
+    "ProjectRole",
+    "ProjectState",
+    "SourceKind",
+    "UTCDateTime",
+    "Workspace",
+    "WorkspaceRole",
+]

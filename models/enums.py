@@ -1,0 +1,50 @@
+"""Enumerations shared by models and services."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Platform(enum.StrEnum):
+    SLACK = "slack"
+    TEAMS = "teams"
+    CONSOLE = "console"
+
+
+class WorkspaceRoleName(enum.StrEnum):
+    ADMIN = "admin"
+    PMO_LEAD = "pmo_lead"
+
+
+class ProjectRole(enum.StrEnum):
+    PMO_LEAD = "pmo_lead"
+    PM = "pm"
+    SPONSOR = "sponsor"
+    MEMBER = "member"
+    VIEWER = "viewer"
+
+
+class ProjectState(enum.StrEnum):
+    ACTIVE = "active"
+    ON_HOLD = "on_hold"
+    CLOSED = "closed"
+
+
+class ActionStatus(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class DeliverableStatus(enum.StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class SourceKind(enum.StrEnum):
+    COMMAND = "command"
+    MESSAGE = "message"
+    MINUTES = "minutes"
+    IMPORT = "import"
