@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from alembic import context
 from sqlalchemy import Engine
 
@@ -15,7 +14,7 @@ target_metadata = models.Base.metadata
 
 
 def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
-    """Render our UTCDateTime as plain sa.DateTime(timezone=True): migrations don't import models."""
+    """Render UTCDateTime as sa.DateTime(timezone=True), so migrations never import models."""
     if type_ == "type" and isinstance(obj, models.UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False

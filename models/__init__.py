@@ -34,4 +34,5 @@ __all__ = [
     "UTCDateTime",
     "Workspace",
     "WorkspaceRole",
+    "WorkspaceRoleName",
 ]

@@ -13,7 +13,9 @@ from models.enums import ActionStatus, DeliverableStatus, SourceKind
 
 class Deliverable(Base):
     __tablename__ = "deliverable"
-    __table_args__ = (Index("ix_deliverable_ws_status_due", "workspace_id", "status", "forecast_on"),)
+    __table_args__ = (
+        Index("ix_deliverable_ws_status_due", "workspace_id", "status", "forecast_on"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))

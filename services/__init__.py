@@ -1,0 +1,1 @@
+"""The channel-agnostic domain. Never imports a chat platform SDK; flushes, never commits."""

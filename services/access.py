@@ -1,0 +1,107 @@
+"""Who is acting, what they may see and what they may change."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy.orm import Session
+
+from models import Membership, Person, Project, ProjectRole, WorkspaceRole, WorkspaceRoleName
+from services.errors import NotFound, PermissionDenied
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person a request acts as, with their workspace-wide roles."""
+
+    workspace_id: int
+    person_id: int
+    handle: str
+    display_name: str
+    timezone: str
+    roles: frozenset[WorkspaceRoleName] = frozenset()
+
+    @property
+    def is_admin(self) -> bool:
+        return WorkspaceRoleName.ADMIN in self.roles
+
+    @property
+    def is_pmo_lead(self) -> bool:
+        return WorkspaceRoleName.PMO_LEAD in self.roles
+
+
+def actor_for(session: Session, person: Person) -> Actor:
+    """Build the Actor for `person` (one query for their workspace roles)."""
+    roles = session.scalars(
+        select(WorkspaceRole.role).where(
+            WorkspaceRole.workspace_id == person.workspace_id,
+            WorkspaceRole.person_id == person.id,
+        )
+    ).all()
+    return Actor(
+        workspace_id=person.workspace_id,
+        person_id=person.id,
+        handle=person.handle,
+        display_name=person.display_name,
+        timezone=person.timezone,
+        roles=frozenset(roles),
+    )
+
+
+def member_project_ids(actor: Actor):  # type: ignore[no-untyped-def]
+    """A subquery of the ids of projects the actor is a member of."""
+    return select(Membership.project_id).where(
+        Membership.person_id == actor.person_id, Membership.workspace_id == actor.workspace_id
+    )
+
+
+def visible_projects(actor: Actor) -> ColumnElement[bool]:
+    """SQL condition on Project: public projects, and private ones the actor belongs to."""
+    return or_(Project.private == false(), Project.id.in_(member_project_ids(actor)))
+
+
+def project_role(session: Session, person_id: int, project_id: int) -> ProjectRole | None:
+    """A person's role in a project, if any."""
+    return session.scalar(
+        select(Membership.role).where(
+            Membership.project_id == project_id, Membership.person_id == person_id
+        )
+    )
+
+
+def can_manage(actor: Actor, role: ProjectRole | None) -> bool:
+    """PMs and PMO leads (workspace-wide or on the project) manage a project."""
+    return actor.is_pmo_lead or role in (ProjectRole.PM, ProjectRole.PMO_LEAD)
+
+
+def require_manager(actor: Actor, role: ProjectRole | None, project: Project, what: str) -> None:
+    """Raise PermissionDenied unless the actor is the project's PM or a PMO lead."""
+    if not can_manage(actor, role):
+        raise PermissionDenied(
+            f"Only {project.key}'s PM or a PMO lead can {what}.",
+            f"Ask the PM of {project.key} (see `project show {project.key}`).",
+        )
+
+
+def get_project(session: Session, actor: Actor, key: str) -> Project:
+    """The visible project with this key, or NotFound with a did-you-mean suggestion."""
+    key = key.strip().upper()
+    project = session.scalar(
+        select(Project).where(
+            Project.workspace_id == actor.workspace_id, Project.key == key, visible_projects(actor)
+        )
+    )
+    if project is not None:
+        return project
+    keys = session.scalars(
+        select(Project.key).where(
+            Project.workspace_id == actor.workspace_id, visible_projects(actor)
+        )
+    ).all()
+    close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+    hint = (
+        f"Did you mean {close[0]}?" if close else "See `project list` for the projects you can see."
+    )
+    raise NotFound(f"There is no project {key}.", hint)

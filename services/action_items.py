@@ -1,0 +1,351 @@
+"""Action items: add, assign, complete, reopen, snooze, cancel, list."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from models import ActionItem, ActionStatus, Person, Project, ProjectRole, ProjectState, SourceKind
+from services import audit
+from services.access import Actor, get_project, member_project_ids, project_role, visible_projects
+from services.dates import local_today
+from services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from services.people import person_ref
+from services.views import ActionItemView, Page
+
+ITEM_FIELDS = ("title", "owner_id", "due_on", "status", "snoozed_until", "project_id", "notes")
+TITLE_LIMIT = 300
+DEFAULT_LIMIT = 50
+
+
+def _clean_title(title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise InvalidInput("The action item needs a title.", 'e.g. action add "Send the plan" @bob')
+    if len(title) > TITLE_LIMIT:
+        raise InvalidInput(
+            f"The title is {len(title)} characters long; the limit is {TITLE_LIMIT}.",
+            "Keep the title short and put the detail in the notes.",
+        )
+    return title
+
+
+def _audit(
+    session: Session,
+    actor: Actor,
+    item: ActionItem,
+    action: str,
+    before: dict | None,
+    now: datetime,
+) -> None:
+    audit.record(
+        session,
+        workspace_id=actor.workspace_id,
+        actor_id=actor.person_id,
+        entity_type="action_item",
+        entity_id=item.id,
+        action=action,
+        before=before,
+        after=audit.snapshot(item, ITEM_FIELDS),
+        now=now,
+    )
+
+
+def add(
+    session: Session,
+    actor: Actor,
+    *,
+    title: str,
+    owner: Person,
+    now: datetime,
+    project_key: str | None = None,
+    due_on: date | None = None,
+    notes: str = "",
+    source_kind: SourceKind = SourceKind.COMMAND,
+    source_ref: str | None = None,
+) -> ActionItemView:
+    """Create an action item, in a project (members and PMO leads) or on its own."""
+    title = _clean_title(title)
+    if owner.workspace_id != actor.workspace_id or not owner.active:
+        raise InvalidInput(f"@{owner.handle} can't own items here.")
+    project_id = None
+    if project_key:
+        project = get_project(session, actor, project_key)
+        if project.state == ProjectState.CLOSED:
+            raise Conflict(
+                f"{project.key} is closed.",
+                f"Reopen it first: project set {project.key} state active",
+            )
+        role = project_role(session, actor.person_id, project.id)
+        if not actor.is_pmo_lead and role in (None, ProjectRole.VIEWER):
+            raise PermissionDenied(
+                f"Only members of {project.key} can add its action items.",
+                f"Ask its PM to add you: project add {project.key} @you member",
+            )
+        if (
+            project.private
+            and owner.id != actor.person_id
+            and project_role(session, owner.id, project.id) is None
+        ):
+            raise InvalidInput(
+                f"@{owner.handle} is not a member of private project {project.key}.",
+                f"Add them first: project add {project.key} @{owner.handle} member",
+            )
+        project_id = project.id
+    item = ActionItem(
+        workspace_id=actor.workspace_id,
+        project_id=project_id,
+        title=title,
+        notes=notes[:4000],
+        owner_id=owner.id,
+        created_by_id=actor.person_id,
+        due_on=due_on,
+        status=ActionStatus.OPEN,
+        source_kind=source_kind,
+        source_ref=source_ref,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(item)
+    session.flush()
+    _audit(session, actor, item, "create", None, now)
+    return get(session, actor, item_id=item.id)
+
+
+def _view_query(actor: Actor) -> Select:  # type: ignore[type-arg]
+    owner = aliased(Person, name="owner")
+    creator = aliased(Person, name="creator")
+    return (
+        select(ActionItem, owner, creator, Project.key)
+        .join(owner, owner.id == ActionItem.owner_id)
+        .join(creator, creator.id == ActionItem.created_by_id)
+        .outerjoin(Project, Project.id == ActionItem.project_id)
+        .where(ActionItem.workspace_id == actor.workspace_id)
+    )
+
+
+def _to_view(item: ActionItem, owner: Person, creator: Person, key: str | None) -> ActionItemView:
+    return ActionItemView(
+        id=item.id,
+        title=item.title,
+        status=item.status,
+        owner=person_ref(owner),
+        project_key=key,
+        due_on=item.due_on,
+        snoozed_until=item.snoozed_until,
+        source_ref=item.source_ref,
+        created_by=person_ref(creator),
+        done_at=item.done_at,
+        notes=item.notes,
+    )
+
+
+def _visible(actor: Actor):  # type: ignore[no-untyped-def]
+    """Items the actor may see: their own, and those in projects they can see.
+
+    PMO leads also see every item with no project; others see only their own of those.
+    """
+    mine = or_(ActionItem.owner_id == actor.person_id, ActionItem.created_by_id == actor.person_id)
+    in_visible_project = ActionItem.project_id.in_(
+        select(Project.id).where(
+            Project.workspace_id == actor.workspace_id, visible_projects(actor)
+        )
+    )
+    if actor.is_pmo_lead:
+        return or_(mine, ActionItem.project_id.is_(None), in_visible_project)
+    return or_(mine, in_visible_project)
+
+
+def get(session: Session, actor: Actor, *, item_id: int) -> ActionItemView:
+    """One visible action item."""
+    row = session.execute(
+        _view_query(actor).where(ActionItem.id == item_id, _visible(actor))
+    ).first()
+    if row is None:
+        raise NotFound(f"There is no action item #{item_id}.", "See `action list` for your items.")
+    return _to_view(*row)
+
+
+def _load_for_change(session: Session, actor: Actor, item_id: int) -> ActionItem:
+    item = session.scalar(
+        select(ActionItem).where(
+            ActionItem.id == item_id, ActionItem.workspace_id == actor.workspace_id, _visible(actor)
+        )
+    )
+    if item is None:
+        raise NotFound(f"There is no action item #{item_id}.", "See `action list` for your items.")
+    if actor.is_pmo_lead or actor.person_id in (item.owner_id, item.created_by_id):
+        return item
+    if item.project_id is not None:
+        role = project_role(session, actor.person_id, item.project_id)
+        if role in (ProjectRole.PM, ProjectRole.PMO_LEAD):
+            return item
+    raise PermissionDenied(
+        f"You can't change action item #{item_id}.",
+        "Its owner, its creator, the project's PM or a PMO lead can.",
+    )
+
+
+def _require_open(item: ActionItem) -> None:
+    if item.status != ActionStatus.OPEN:
+        raise Conflict(
+            f"Action item #{item.id} is {item.status.value}.",
+            f"Reopen it first: action reopen {item.id}",
+        )
+
+
+def complete(session: Session, actor: Actor, *, item_id: int, now: datetime) -> ActionItemView:
+    """Mark an item done."""
+    item = _load_for_change(session, actor, item_id)
+    if item.status == ActionStatus.DONE:
+        raise Conflict(f"Action item #{item.id} is already done.")
+    before = audit.snapshot(item, ITEM_FIELDS)
+    item.status, item.done_at, item.updated_at = ActionStatus.DONE, now, now
+    session.flush()
+    _audit(session, actor, item, "complete", before, now)
+    return get(session, actor, item_id=item.id)
+
+
+def reopen(session: Session, actor: Actor, *, item_id: int, now: datetime) -> ActionItemView:
+    """Reopen a done or cancelled item."""
+    item = _load_for_change(session, actor, item_id)
+    if item.status == ActionStatus.OPEN:
+        raise Conflict(f"Action item #{item.id} is already open.")
+    before = audit.snapshot(item, ITEM_FIELDS)
+    item.status, item.done_at, item.updated_at = ActionStatus.OPEN, None, now
+    session.flush()
+    _audit(session, actor, item, "reopen", before, now)
+    return get(session, actor, item_id=item.id)
+
+
+def cancel(session: Session, actor: Actor, *, item_id: int, now: datetime) -> ActionItemView:
+    """Cancel an open item: it stays on record and is no longer chased."""
+    item = _load_for_change(session, actor, item_id)
+    _require_open(item)
+    before = audit.snapshot(item, ITEM_FIELDS)
+    item.status, item.updated_at = ActionStatus.CANCELLED, now
+    session.flush()
+    _audit(session, actor, item, "cancel", before, now)
+    return get(session, actor, item_id=item.id)
+
+
+def snooze(
+    session: Session, actor: Actor, *, item_id: int, until: date, now: datetime
+) -> ActionItemView:
+    """Quiet reminders for an open item until a later date."""
+    item = _load_for_change(session, actor, item_id)
+    _require_open(item)
+    if until <= local_today(now, actor.timezone):
+        raise InvalidInput("Snooze needs a date after today.", "e.g. action snooze 12 monday")
+    before = audit.snapshot(item, ITEM_FIELDS)
+    item.snoozed_until, item.updated_at = until, now
+    session.flush()
+    _audit(session, actor, item, "snooze", before, now)
+    return get(session, actor, item_id=item.id)
+
+
+def assign(
+    session: Session, actor: Actor, *, item_id: int, owner: Person, now: datetime
+) -> ActionItemView:
+    """Give an open item to someone else."""
+    item = _load_for_change(session, actor, item_id)
+    _require_open(item)
+    if owner.workspace_id != actor.workspace_id or not owner.active:
+        raise InvalidInput(f"@{owner.handle} can't own items here.")
+    if item.owner_id == owner.id:
+        raise Conflict(f"@{owner.handle} already owns #{item.id}.")
+    if item.project_id is not None:
+        project = session.get(Project, item.project_id)
+        if (
+            project is not None
+            and project.private
+            and project_role(session, owner.id, project.id) is None
+        ):
+            raise InvalidInput(
+                f"@{owner.handle} is not a member of private project {project.key}.",
+                f"Add them first: project add {project.key} @{owner.handle} member",
+            )
+    before = audit.snapshot(item, ITEM_FIELDS)
+    item.owner_id, item.snoozed_until, item.updated_at = owner.id, None, now
+    session.flush()
+    _audit(session, actor, item, "assign", before, now)
+    return get(session, actor, item_id=item.id)
+
+
+def set_due(
+    session: Session, actor: Actor, *, item_id: int, due_on: date | None, now: datetime
+) -> ActionItemView:
+    """Move an open item's due date."""
+    item = _load_for_change(session, actor, item_id)
+    _require_open(item)
+    before = audit.snapshot(item, ITEM_FIELDS)
+    item.due_on, item.updated_at = due_on, now
+    session.flush()
+    _audit(session, actor, item, "reschedule", before, now)
+    return get(session, actor, item_id=item.id)
+
+
+def _page(session: Session, actor: Actor, where: list, limit: int) -> Page[ActionItemView]:  # type: ignore[type-arg]
+    q = _view_query(actor).where(*where, _visible(actor))
+    rows = session.execute(
+        q.order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id).limit(limit)
+    ).all()
+    if len(rows) < limit:
+        total = len(rows)
+    else:
+        total = (
+            session.scalar(
+                select(func.count(ActionItem.id)).where(
+                    ActionItem.workspace_id == actor.workspace_id, *where, _visible(actor)
+                )
+            )
+            or 0
+        )
+    return Page(items=[_to_view(*r) for r in rows], total=total)
+
+
+def list_mine(
+    session: Session, actor: Actor, *, now: datetime, limit: int = DEFAULT_LIMIT
+) -> Page[ActionItemView]:
+    """My open items, soonest due first (undated last)."""
+    where = [ActionItem.owner_id == actor.person_id, ActionItem.status == ActionStatus.OPEN]
+    return _page(session, actor, where, limit)
+
+
+def list_overdue(
+    session: Session, actor: Actor, *, now: datetime, limit: int = DEFAULT_LIMIT
+) -> Page[ActionItemView]:
+    """Open items past due that the actor can see, most overdue first.
+
+    A PMO lead sees the whole visible portfolio; anyone else sees their own and their projects'.
+    """
+    today = local_today(now, actor.timezone)
+    where = [ActionItem.status == ActionStatus.OPEN, ActionItem.due_on < today]
+    if not actor.is_pmo_lead:
+        where.append(
+            or_(
+                ActionItem.owner_id == actor.person_id,
+                ActionItem.created_by_id == actor.person_id,
+                ActionItem.project_id.in_(member_project_ids(actor)),
+            )
+        )
+    return _page(session, actor, where, limit)
+
+
+def list_project(
+    session: Session,
+    actor: Actor,
+    *,
+    key: str,
+    now: datetime,
+    limit: int = DEFAULT_LIMIT,
+    include_closed: bool = False,
+) -> Page[ActionItemView]:
+    """A project's open items (or all of them), soonest due first."""
+    project = get_project(session, actor, key)
+    where = [ActionItem.project_id == project.id]
+    if not include_closed:
+        where.append(ActionItem.status == ActionStatus.OPEN)
+    return _page(session, actor, where, limit)

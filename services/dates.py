@@ -1,0 +1,106 @@
+"""Turn what people type ("friday", "in 3 days", "end of month", 2026-12-04) into dates."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import dateparser
+
+from services.errors import InvalidInput
+
+DATE_EXAMPLES = "2026-12-04, friday, next tue, tomorrow, in 3 days, end of month"
+
+_WEEKDAYS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("mon", "monday"),
+            ("tue", "tues", "tuesday"),
+            ("wed", "weds", "wednesday"),
+            ("thu", "thur", "thurs", "thursday"),
+            ("fri", "friday"),
+            ("sat", "saturday"),
+            ("sun", "sunday"),
+        ]
+    )
+    for name in names
+}
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PARSER_SETTINGS = {
+    "PREFER_DATES_FROM": "future",
+    "RETURN_AS_TIMEZONE_AWARE": False,
+    "DATE_ORDER": "DMY",
+    "STRICT_PARSING": False,
+}
+
+
+def local_today(now: datetime, tz: str) -> date:
+    """The calendar date it is now in zone `tz`."""
+    return now.astimezone(ZoneInfo(tz)).date()
+
+
+def _end_of_month(d: date) -> date:
+    return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+
+
+def _special(text: str, today: date) -> date | None:
+    words = text.split()
+    if text in ("today", "tod", "eod", "end of day"):
+        return today
+    if text in ("tomorrow", "tmrw", "tmr"):
+        return today + timedelta(days=1)
+    if text in ("end of month", "eom", "end of the month", "month end"):
+        return _end_of_month(today)
+    if text in ("end of next month",):
+        return _end_of_month(_end_of_month(today) + timedelta(days=1))
+    if text in ("end of week", "eow", "end of the week"):
+        return today + timedelta(days=(4 - today.weekday()) % 7)
+    if text in ("next week",):
+        return today + timedelta(days=7 - today.weekday())
+    # "friday" = the next friday (today if today is friday); "next fri" = the one after today.
+    if (
+        len(words) in (1, 2)
+        and words[-1] in _WEEKDAYS
+        and (len(words) == 1 or words[0] in ("next", "this", "on", "coming"))
+    ):
+        target = _WEEKDAYS[words[-1]]
+        ahead = (target - today.weekday()) % 7
+        if len(words) == 2 and words[0] == "next" and ahead == 0:
+            ahead = 7
+        return today + timedelta(days=ahead)
+    return None
+
+
+def parse_date(text: str, *, tz: str, now: datetime) -> date:
+    """Resolve `text` to a calendar date in the actor's zone, or raise InvalidInput."""
+    cleaned = " ".join(text.strip().lower().replace(",", " ").split())
+    if not cleaned:
+        raise InvalidInput("A date is missing.", f"Try one of: {DATE_EXAMPLES}.")
+    today = local_today(now, tz)
+    if _ISO.match(cleaned):
+        try:
+            return date.fromisoformat(cleaned)
+        except ValueError:
+            raise InvalidInput(
+                f"{text!r} is not a real calendar date.", "Use YYYY-MM-DD, e.g. 2026-12-04."
+            ) from None
+    special = _special(cleaned, today)
+    if special is not None:
+        return special
+    if len(cleaned) > 40:
+        raise InvalidInput(f"I couldn't read {text[:40]!r}… as a date.", f"Try: {DATE_EXAMPLES}.")
+    base = datetime.combine(today, datetime.min.time())
+    try:
+        parsed = dateparser.parse(
+            cleaned,
+            languages=["en"],
+            settings={**_PARSER_SETTINGS, "RELATIVE_BASE": base},  # type: ignore[dict-item]
+        )
+    except Exception:  # dateparser raises assorted errors on odd input
+        parsed = None
+    if parsed is None:
+        raise InvalidInput(f"I couldn't read {text!r} as a date.", f"Try: {DATE_EXAMPLES}.")
+    return parsed.date()

@@ -1,0 +1,154 @@
+"""Deliverables: add, re-forecast, complete, list. Changed by the project's PM or a PMO lead."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Deliverable, DeliverableStatus, Person, Project, ProjectState
+from services import audit
+from services.access import Actor, get_project, project_role, require_manager, visible_projects
+from services.errors import Conflict, InvalidInput, NotFound
+from services.people import person_ref
+from services.views import DeliverableView
+
+FIELDS = ("title", "owner_id", "baseline_on", "forecast_on", "status")
+OPEN_STATES = (DeliverableStatus.PLANNED, DeliverableStatus.IN_PROGRESS)
+
+
+def _view(d: Deliverable, key: str, owner: Person | None) -> DeliverableView:
+    return DeliverableView(
+        id=d.id,
+        title=d.title,
+        project_key=key,
+        owner=person_ref(owner) if owner is not None else None,
+        baseline_on=d.baseline_on,
+        forecast_on=d.forecast_on,
+        status=d.status,
+        done_at=d.done_at,
+    )
+
+
+def _audit(
+    session: Session, actor: Actor, d: Deliverable, action: str, before: dict | None, now: datetime
+) -> None:
+    audit.record(
+        session,
+        workspace_id=actor.workspace_id,
+        actor_id=actor.person_id,
+        entity_type="deliverable",
+        entity_id=d.id,
+        action=action,
+        before=before,
+        after=audit.snapshot(d, FIELDS),
+        now=now,
+    )
+
+
+def add(
+    session: Session,
+    actor: Actor,
+    *,
+    key: str,
+    title: str,
+    owner: Person | None,
+    due_on: date,
+    now: datetime,
+) -> DeliverableView:
+    """Add a deliverable; its baseline and forecast both start at `due_on`."""
+    project = get_project(session, actor, key)
+    require_manager(
+        actor, project_role(session, actor.person_id, project.id), project, "add deliverables"
+    )
+    if project.state == ProjectState.CLOSED:
+        raise Conflict(f"{project.key} is closed.")
+    title = " ".join(title.split())
+    if not title:
+        raise InvalidInput("The deliverable needs a title.")
+    if len(title) > 300:
+        raise InvalidInput(f"The title is {len(title)} characters long; the limit is 300.")
+    if owner is not None and (owner.workspace_id != actor.workspace_id or not owner.active):
+        raise InvalidInput(f"@{owner.handle} can't own deliverables here.")
+    d = Deliverable(
+        workspace_id=actor.workspace_id,
+        project_id=project.id,
+        title=title,
+        owner_id=owner.id if owner else None,
+        baseline_on=due_on,
+        forecast_on=due_on,
+        status=DeliverableStatus.PLANNED,
+        created_at=now,
+    )
+    session.add(d)
+    session.flush()
+    _audit(session, actor, d, "create", None, now)
+    return _view(d, project.key, owner)
+
+
+def _load(session: Session, actor: Actor, deliverable_id: int) -> tuple[Deliverable, Project]:
+    row = session.execute(
+        select(Deliverable, Project)
+        .join(Project, Project.id == Deliverable.project_id)
+        .where(
+            Deliverable.id == deliverable_id,
+            Deliverable.workspace_id == actor.workspace_id,
+            visible_projects(actor),
+        )
+    ).first()
+    if row is None:
+        raise NotFound(
+            f"There is no deliverable #{deliverable_id}.", "See `deliverable list <KEY>`."
+        )
+    d, project = row
+    require_manager(
+        actor, project_role(session, actor.person_id, project.id), project, "change deliverables"
+    )
+    return d, project
+
+
+def forecast(
+    session: Session, actor: Actor, *, deliverable_id: int, on: date, now: datetime
+) -> DeliverableView:
+    """Move the forecast date; the baseline stays, so the slip shows."""
+    d, project = _load(session, actor, deliverable_id)
+    if d.status not in OPEN_STATES:
+        raise Conflict(f"Deliverable #{d.id} is {d.status.value}; it can't be re-forecast.")
+    before = audit.snapshot(d, FIELDS)
+    d.forecast_on = on
+    session.flush()
+    _audit(session, actor, d, "forecast", before, now)
+    owner = session.get(Person, d.owner_id) if d.owner_id else None
+    return _view(d, project.key, owner)
+
+
+def complete(
+    session: Session, actor: Actor, *, deliverable_id: int, now: datetime
+) -> DeliverableView:
+    """Mark a deliverable done."""
+    d, project = _load(session, actor, deliverable_id)
+    if d.status == DeliverableStatus.DONE:
+        raise Conflict(f"Deliverable #{d.id} is already done.")
+    before = audit.snapshot(d, FIELDS)
+    d.status, d.done_at = DeliverableStatus.DONE, now
+    session.flush()
+    _audit(session, actor, d, "complete", before, now)
+    owner = session.get(Person, d.owner_id) if d.owner_id else None
+    return _view(d, project.key, owner)
+
+
+def list_for_project(
+    session: Session, actor: Actor, *, key: str, include_done: bool = True
+) -> list[DeliverableView]:
+    """A project's deliverables by forecast date (one statement after the project lookup)."""
+    project = get_project(session, actor, key)
+    q = (
+        select(Deliverable, Person)
+        .outerjoin(Person, Person.id == Deliverable.owner_id)
+        .where(Deliverable.project_id == project.id)
+    )
+    if not include_done:
+        q = q.where(Deliverable.status.in_(OPEN_STATES))
+    rows = session.execute(q.order_by(Deliverable.forecast_on, Deliverable.id)).all()
+    return [_view(d, project.key, owner) for d, owner in rows]
