@@ -11,7 +11,7 @@ import dateparser
 
 from services.errors import InvalidInput
 
-DATE_EXAMPLES = "2026-12-04, friday, next tue, tomorrow, in 3 days, end of month"
+DATE_EXAMPLES = "2026-12-04, friday, next tue, tomorrow, in 3 days, end of month, 4 Dec"
 
 _WEEKDAYS = {
     name: i
@@ -60,17 +60,15 @@ def _special(text: str, today: date) -> date | None:
         return today + timedelta(days=(4 - today.weekday()) % 7)
     if text in ("next week",):
         return today + timedelta(days=7 - today.weekday())
-    # "friday" = the next friday (today if today is friday); "next fri" = the one after today.
-    if (
-        len(words) in (1, 2)
-        and words[-1] in _WEEKDAYS
-        and (len(words) == 1 or words[0] in ("next", "this", "on", "coming"))
-    ):
+    # "friday" / "this fri" = the coming friday (today if it is friday);
+    # "next fri" = the friday of next week (weeks start on Monday).
+    if len(words) in (1, 2) and words[-1] in _WEEKDAYS:
         target = _WEEKDAYS[words[-1]]
-        ahead = (target - today.weekday()) % 7
-        if len(words) == 2 and words[0] == "next" and ahead == 0:
-            ahead = 7
-        return today + timedelta(days=ahead)
+        if len(words) == 1 or words[0] in ("this", "on", "coming"):
+            return today + timedelta(days=(target - today.weekday()) % 7)
+        if words[0] == "next":
+            next_monday = today + timedelta(days=7 - today.weekday())
+            return next_monday + timedelta(days=target)
     return None
 
 

@@ -1,0 +1,207 @@
+"""The `pmo-bot` command line."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+from pydantic import ValidationError
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import OperationalError
+
+from bot import db, demo
+from bot.config import Settings, get_settings
+from handlers.console.channel import CONSOLE_WORKSPACE_ID, ConsoleChannel, system_now
+from models import Platform, Workspace
+from services.people import PersonDefaults
+
+log = logging.getLogger("pmo_bot")
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        raise click.ClickException(f"Configuration error — {problems}") from None
+
+
+@contextmanager
+def _engine(settings: Settings, *, check_schema: bool = True) -> Iterator[Engine]:
+    engine = db.make_engine(settings.database_url)
+    try:
+        if check_schema:
+            try:
+                db.require_current_schema(engine)
+            except db.SchemaOutOfDate as exc:
+                raise click.ClickException(str(exc)) from None
+            except OperationalError as exc:
+                raise click.ClickException(
+                    f"Can't reach the database {engine.url.render_as_string(hide_password=True)}: "
+                    f"{exc.orig}. Check DATABASE_URL."
+                ) from None
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _defaults(settings: Settings) -> PersonDefaults:
+    return PersonDefaults(
+        timezone=settings.default_timezone,
+        working_days=settings.working_days,
+        work_start=settings.work_start,
+        work_end=settings.work_end,
+    )
+
+
+def _repl(channel: ConsoleChannel, handle: str) -> None:
+    click.echo(
+        f"PMO Bot local console — you are @{handle}. Type `help`, `as <name>` to switch person, "
+        "`quit` to leave."
+    )
+    while True:
+        try:
+            line = input(f"{handle}> ")
+        except EOFError:
+            click.echo()
+            return
+        except KeyboardInterrupt:
+            click.echo()
+            return
+        text = line.strip()
+        if not text:
+            continue
+        if text.lower() in ("quit", "exit", ":q"):
+            return
+        if text.lower().startswith("as "):
+            handle = text[3:].strip().lstrip("@").lower() or handle
+            click.echo(f"You are now @{handle}.")
+            continue
+        if text.startswith("/pmo"):
+            text = text[4:]
+        reply = channel.run(handle, text)
+        click.echo(reply.text)
+
+
+@click.group(invoke_without_command=True)
+@click.option("--verbose", "-v", is_flag=True, help="Log debug detail to stderr.")
+@click.pass_context
+def main(ctx: click.Context, verbose: bool) -> None:
+    """PMO Bot: status, action items, deliverables and minutes in chat.
+
+    With no command it starts the bot: on Slack when Slack credentials are configured,
+    otherwise the local console on the configured database (a sample portfolio is created
+    the first time).
+    """
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(start)
+
+
+@main.command()
+def start() -> None:
+    """Start the bot in the mode the configuration selects."""
+    settings = _settings()
+    if settings.has_slack:
+        raise click.ClickException(
+            "Slack credentials are set, but this build has no Slack mode yet. "
+            "Unset SLACK_BOT_TOKEN / SLACK_APP_TOKEN / SLACK_CLIENT_ID to use the local console."
+        )
+    with _engine(settings) as engine:
+        sessions = db.make_sessionmaker(engine)
+        with db.session_scope(sessions) as s:
+            known = s.scalar(
+                select(Workspace.id).where(
+                    Workspace.platform == Platform.CONSOLE,
+                    Workspace.external_id == CONSOLE_WORKSPACE_ID,
+                )
+            )
+            if known is None:
+                demo.seed(s, now=system_now())
+                click.echo("Local mode: no Slack or Teams credentials, so here is the console.")
+                click.echo("A sample portfolio was created (5 projects, 9 people in 9 time zones).")
+        _repl(ConsoleChannel(sessions, defaults=_defaults(settings)), demo.DEMO_LEAD)
+
+
+@main.command()
+@click.option("--as", "as_", default=demo.DEMO_LEAD, show_default=True, help="Who you act as.")
+@click.option("-c", "--command", "command", help="Run one command, print the reply and exit.")
+def console(as_: str, command: str | None) -> None:
+    """A local chat with PMO Bot: type the same commands as after /pmo in Slack."""
+    settings = _settings()
+    handle = as_.lstrip("@").lower()
+    with _engine(settings) as engine:
+        channel = ConsoleChannel(db.make_sessionmaker(engine), defaults=_defaults(settings))
+        if command is None:
+            _repl(channel, handle)
+            return
+        reply = channel.run(handle, command)
+    click.echo(reply.text, err=not reply.ok)
+    sys.exit(0 if reply.ok else 1)
+
+
+@main.command(name="demo")
+@click.option("--console/--no-console", "open_console", default=True, help="Open the console.")
+def demo_cmd(open_console: bool) -> None:
+    """Create (or reset) the sample portfolio in the local workspace, then open the console."""
+    settings = _settings()
+    with _engine(settings) as engine:
+        sessions = db.make_sessionmaker(engine)
+        with db.session_scope(sessions) as s:
+            lead = demo.seed(s, now=system_now())
+        click.echo(
+            f"Sample portfolio ready: {len(demo.PROJECTS)} projects, {len(demo.PEOPLE)} people, "
+            f"{len(demo.ACTIONS)} action items. You are @{lead}, the PMO lead."
+        )
+        if open_console:
+            _repl(ConsoleChannel(sessions, defaults=_defaults(settings)), lead)
+
+
+@main.group(name="db")
+def db_group() -> None:
+    """Database schema commands."""
+
+
+@db_group.command()
+def upgrade() -> None:
+    """Create or migrate the schema to the latest version."""
+    settings = _settings()
+    with _engine(settings, check_schema=False) as engine:
+        try:
+            db.upgrade(engine)
+        except OperationalError as exc:
+            raise click.ClickException(f"Can't reach the database: {exc.orig}") from None
+        current, _ = db.schema_status(engine)
+    click.echo(f"Database schema is at {current}.")
+
+
+@db_group.command()
+def status() -> None:
+    """Show the schema revision of the database and of this code."""
+    settings = _settings()
+    with _engine(settings, check_schema=False) as engine:
+        current, head = db.schema_status(engine)
+    click.echo(f"database: {current or 'empty'}\ncode:     {head}")
+    if current != head:
+        click.echo("Run: pmo-bot db upgrade")
+        sys.exit(1)
+
+
+@db_group.command()
+@click.argument("revision", default="base")
+@click.confirmation_option(prompt="This drops data. Continue?")
+def downgrade(revision: str) -> None:
+    """Revert the schema (default: drop every PMO Bot table)."""
+    settings = _settings()
+    with _engine(settings, check_schema=False) as engine:
+        db.downgrade(engine, revision)
+    click.echo(f"Database schema reverted to {revision}.")

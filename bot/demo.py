@@ -1,0 +1,157 @@
+"""A sample portfolio for the local console, built through the real services."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from handlers.console.channel import CONSOLE_WORKSPACE_ID
+from models import (
+    ActionItem,
+    AuditEvent,
+    Deliverable,
+    LeavePeriod,
+    Membership,
+    Person,
+    Platform,
+    Project,
+    ProjectRole,
+    Workspace,
+    WorkspaceRole,
+)
+from services import action_items, deliverables, people, projects
+from services.access import actor_for
+from services.dates import local_today
+
+DEMO_LEAD = "pat"
+PEOPLE = [
+    # handle, name, zone, working days, start
+    ("pat", "Pat Morgan (PMO lead)", "Europe/London", "12345", time(9, 0)),
+    ("maria", "Maria Lopez", "America/New_York", "12345", time(8, 30)),
+    ("raj", "Raj Iyer", "Asia/Kolkata", "12345", time(10, 0)),
+    ("sofia", "Sofia Brandt", "Europe/Berlin", "12345", time(8, 0)),
+    ("li", "Li Wei", "Asia/Shanghai", "12345", time(9, 0)),
+    ("tom", "Tom Baker", "America/Los_Angeles", "12345", time(9, 0)),
+    ("kemi", "Kemi Adeyemi", "Africa/Lagos", "12345", time(9, 0)),
+    ("sam", "Sam Taylor", "Australia/Sydney", "12345", time(8, 30)),
+    ("noor", "Noor Haddad", "Asia/Dubai", "71234", time(9, 0)),
+]
+PROJECTS = [
+    # key, name, pm, private, members
+    ("APOLLO", "Customer portal relaunch", "maria", False, ["tom", "li", "sam"]),
+    ("HERMES", "CRM migration", "raj", False, ["kemi", "li"]),
+    ("ATLAS", "Data warehouse consolidation", "sofia", False, ["tom", "noor"]),
+    ("ZEUS", "Acquisition integration", "pat", True, ["sofia"]),
+    ("IRIS", "Mobile app accessibility audit", "sam", False, ["maria"]),
+]
+# key, title, owner, days from today (negative = overdue)
+ACTIONS = [
+    ("APOLLO", "Confirm hosting budget with finance", "maria", -6),
+    ("APOLLO", "Send UX test findings to the design team", "tom", -2),
+    ("APOLLO", "Book the launch-readiness review", "li", 1),
+    ("APOLLO", "Draft the cut-over runbook", "sam", 6),
+    ("HERMES", "Export legacy CRM contacts sample", "kemi", -9),
+    ("HERMES", "Agree data-retention rules with legal", "raj", -1),
+    ("HERMES", "Schedule sales team training", "li", 3),
+    ("ATLAS", "Decommission plan for the old ETL jobs", "noor", -4),
+    ("ATLAS", "Review warehouse cost forecast", "sofia", 0),
+    ("ATLAS", "Pick the BI tool shortlist", "tom", 10),
+    ("ZEUS", "Map overlapping supplier contracts", "sofia", -3),
+    ("IRIS", "Run screen-reader pass on checkout", "maria", 2),
+    (None, "Collect Q1 resource plans from PMs", "pat", 4),
+]
+# key, title, owner, baseline days, forecast days
+DELIVERABLES = [
+    ("APOLLO", "Beta release", "tom", -5, 9),
+    ("APOLLO", "Production launch", "maria", 30, 30),
+    ("HERMES", "Data migration dry run", "kemi", -2, -2),
+    ("HERMES", "Go-live", "raj", 45, 52),
+    ("ATLAS", "Warehouse MVP", "sofia", 12, 12),
+    ("ZEUS", "Day-1 integration plan", "pat", 7, 7),
+    ("IRIS", "Audit report", "sam", 20, 20),
+]
+
+
+def reset(session: Session) -> None:
+    """Remove the console workspace and everything in it."""
+    ws_id = session.scalar(
+        select(Workspace.id).where(
+            Workspace.platform == Platform.CONSOLE, Workspace.external_id == CONSOLE_WORKSPACE_ID
+        )
+    )
+    if ws_id is None:
+        return
+    for model in (
+        AuditEvent,
+        ActionItem,
+        Deliverable,
+        Membership,
+        Project,
+        LeavePeriod,
+        WorkspaceRole,
+        Person,
+    ):
+        session.execute(delete(model).where(model.workspace_id == ws_id))
+    session.execute(delete(Workspace).where(Workspace.id == ws_id))
+    session.flush()
+
+
+def seed(session: Session, *, now: datetime) -> str:
+    """Create the sample portfolio; returns the handle of its PMO lead."""
+    reset(session)
+    ws = people.ensure_workspace(
+        session,
+        platform=Platform.CONSOLE,
+        external_id=CONSOLE_WORKSPACE_ID,
+        name="Local console",
+        now=now,
+    )
+    folks: dict[str, Person] = {}
+    for handle, name, tz, days, start in PEOPLE:
+        defaults = people.PersonDefaults(timezone=tz, working_days=days, work_start=start)
+        folks[handle] = people.upsert_person(
+            session,
+            workspace_id=ws.id,
+            external_id=handle,
+            handle=handle,
+            display_name=name,
+            timezone=tz,
+            now=now,
+            defaults=defaults,
+        )
+    lead = actor_for(session, folks[DEMO_LEAD])
+    for key, name, pm, private, members in PROJECTS:
+        projects.create(session, lead, key=key, name=name, pm=folks[pm], private=private, now=now)
+        for m in members:
+            projects.add_member(
+                session, lead, key=key, person=folks[m], role=ProjectRole.MEMBER, now=now
+            )
+    today = local_today(now, lead.timezone)
+    for key, title, owner, days in ACTIONS:
+        creator = actor_for(session, folks[owner])
+        action_items.add(
+            session,
+            creator if key != "ZEUS" else lead,
+            title=title,
+            owner=folks[owner],
+            project_key=key,
+            due_on=today + timedelta(days=days),
+            now=now,
+        )
+    for key, title, owner, base, forecast in DELIVERABLES:
+        d = deliverables.add(
+            session,
+            lead,
+            key=key,
+            title=title,
+            owner=folks[owner],
+            due_on=today + timedelta(days=base),
+            now=now,
+        )
+        if forecast != base:
+            deliverables.forecast(
+                session, lead, deliverable_id=d.id, on=today + timedelta(days=forecast), now=now
+            )
+    return DEMO_LEAD

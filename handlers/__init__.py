@@ -1,0 +1,1 @@
+"""Channel adapters: one sub-package per chat platform (and the local console)."""

@@ -1,0 +1,1 @@
+"""The local console channel: the same commands, rendered as plain text."""

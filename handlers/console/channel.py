@@ -1,0 +1,97 @@
+"""Run commands typed in the local console as a named person."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db import session_scope
+from handlers.console.render import render, render_error
+from models import Person, Platform
+from services import people
+from services.access import actor_for
+from services.commands.execute import run_text
+from services.errors import DomainError, InvalidInput
+
+log = logging.getLogger(__name__)
+
+CONSOLE_WORKSPACE_ID = "local"
+HANDLE_RE = re.compile(r"^[A-Za-z0-9][\w.\-]{0,79}$")
+
+
+@dataclass(frozen=True)
+class Reply:
+    ok: bool
+    text: str
+
+
+def system_now() -> datetime:
+    """The real current time, aware UTC."""
+    return datetime.now(UTC)
+
+
+class ConsoleChannel:
+    """The console as a chat channel: a workspace of its own, people by handle."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        defaults: people.PersonDefaults | None = None,
+        clock: Callable[[], datetime] = system_now,
+    ) -> None:
+        self.sessions = sessions
+        self.defaults = defaults or people.PersonDefaults()
+        self.clock = clock
+
+    def _person(self, session: Session, handle: str, now: datetime) -> Person:
+        if not HANDLE_RE.match(handle):
+            raise InvalidInput(
+                f"{handle!r} can't be a console name.", "Use letters, digits, dots and dashes."
+            )
+        ws = people.ensure_workspace(
+            session,
+            platform=Platform.CONSOLE,
+            external_id=CONSOLE_WORKSPACE_ID,
+            name="Local console",
+            now=now,
+        )
+        existing = session.scalar(
+            select(Person).where(Person.workspace_id == ws.id, Person.external_id == handle.lower())
+        )
+        if existing is not None:
+            return existing
+        return people.upsert_person(
+            session,
+            workspace_id=ws.id,
+            external_id=handle.lower(),
+            handle=handle.lower(),
+            display_name=handle.capitalize(),
+            now=now,
+            defaults=self.defaults,
+        )
+
+    def run(self, handle: str, text: str) -> Reply:
+        """Run one command as `handle`; a failed command changes nothing."""
+        now = self.clock()
+        try:
+            with session_scope(self.sessions) as session:
+                person = self._person(session, handle, now)
+                result = run_text(session, actor_for(session, person), text, now=now)
+                out = render(result)
+        except DomainError as err:
+            return Reply(False, render_error(err))
+        except Exception:
+            log.exception("console command failed: %r", text[:200])
+            return Reply(
+                False,
+                "Something went wrong on my side and nothing was saved. "
+                "Try again; if it keeps happening, run with --verbose and report the log.",
+            )
+        return Reply(True, out)

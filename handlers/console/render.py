@@ -1,0 +1,178 @@
+"""Render command results as plain text for a terminal. Pure: data in, text out."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from services.commands.results import (
+    ActionListResult,
+    ActionResult,
+    DeliverableListResult,
+    DeliverableResult,
+    HelpResult,
+    ProjectListResult,
+    ProjectResult,
+    Result,
+    RoleChanged,
+    RolesResult,
+)
+from services.errors import DomainError
+from services.views import ActionItemView, DeliverableView, PersonRef, ProjectView
+
+STATE_LABEL = {"active": "active", "on_hold": "on hold", "closed": "closed"}
+
+
+def when(d: date | None, today: date) -> str:
+    """'Fri 27 Nov (in 4 days)', 'today', 'Mon 2 Nov (3 days overdue)'."""
+    if d is None:
+        return "no due date"
+    label = f"{d:%a} {d.day} {d:%b}" + (f" {d.year}" if d.year != today.year else "")
+    delta = (d - today).days
+    if delta == 0:
+        return f"{label} (today)"
+    if delta == 1:
+        return f"{label} (tomorrow)"
+    if delta > 0:
+        return f"{label} (in {delta} days)"
+    return f"{label} ({-delta} day{'s' if delta != -1 else ''} overdue)"
+
+
+def who(p: PersonRef | None) -> str:
+    return f"@{p.handle}" if p else "nobody"
+
+
+def item_line(item: ActionItemView, today: date) -> str:
+    """One action item on one line."""
+    parts = [f"#{item.id} {item.title}", who(item.owner)]
+    if item.project_key:
+        parts.append(item.project_key)
+    if item.status.value != "open":
+        parts.append(item.status.value)
+    else:
+        parts.append(
+            when(item.due_on, today).replace(" (", ", ").rstrip(")")
+            if item.due_on
+            else "no due date"
+        )
+        if item.snoozed_until and item.snoozed_until > today:
+            parts.append(
+                f"snoozed until {item.snoozed_until:%a} {item.snoozed_until.day} {item.snoozed_until:%b}"
+            )
+    flag = "! " if item.is_overdue(today) else "  "
+    return flag + " · ".join(parts)
+
+
+def deliverable_line(d: DeliverableView, today: date) -> str:
+    """One deliverable on one line, with its slip against baseline."""
+    slip = ""
+    if d.slip_days:
+        slip = f" · slipped {d.slip_days:+d} days from {d.baseline_on.isoformat()}"
+    state = d.status.value.replace("_", " ")
+    flag = "! " if d.is_late(today) else "  "
+    return (
+        f"{flag}#{d.id} {d.title} · {who(d.owner)} · {state} · "
+        f"forecast {when(d.forecast_on, today)}{slip}"
+    )
+
+
+def project_block(p: ProjectView, today: date) -> list[str]:
+    lines = [
+        f"{p.key} — {p.name}" + (" 🔒 private" if p.private else ""),
+        f"  State: {STATE_LABEL[p.state.value]}" + (f" · Phase: {p.phase}" if p.phase else ""),
+        f"  PM: {who(p.pm)}",
+    ]
+    if p.start_on or p.target_on:
+        lines.append(
+            f"  Dates: {p.start_on.isoformat() if p.start_on else '?'} → "
+            f"{p.target_on.isoformat() if p.target_on else '?'}"
+        )
+    if p.description:
+        lines.append(f"  {p.description}")
+    lines.append(
+        f"  Action items: {p.open_actions} open, {p.overdue_actions} overdue · "
+        f"Deliverables: {p.open_deliverables} open, {p.late_deliverables} late"
+    )
+    if p.members:
+        lines.append(
+            "  Members: " + ", ".join(f"{who(m.person)} ({m.role.value})" for m in p.members)
+        )
+    return lines
+
+
+def render(result: Result) -> str:
+    """The text reply for a command result."""
+    match result:
+        case HelpResult(topic, entries, extra):
+            head = f"PMO Bot — {topic} commands" if topic else "PMO Bot — what I can do"
+            width = max((len(e.usage) for e in entries), default=0)
+            lines = [head, ""] + [f"  {e.usage.ljust(width)}  {e.summary}" for e in entries]
+            if extra:
+                lines += ["", extra]
+            return "\n".join(lines)
+        case RolesResult(roles):
+            if not roles:
+                return "Nobody holds a workspace role."
+            return "Workspace roles:\n" + "\n".join(f"  {who(p)} — {r.value}" for p, r in roles)
+        case RoleChanged(person, role, granted):
+            verb = "is now" if granted else "is no longer"
+            return f"{who(person)} {verb} {role.value}."
+        case ProjectResult(project, event, today):
+            lead = {
+                "created": f"Created project {project.key}.",
+                "updated": f"Updated {project.key}.",
+                "closed": f"Closed {project.key}.",
+                "member_added": f"Updated the members of {project.key}.",
+                "member_removed": f"Updated the members of {project.key}.",
+            }.get(event)
+            body = "\n".join(project_block(project, today))
+            return f"{lead}\n{body}" if lead else body
+        case ProjectListResult(projects, include_closed):
+            if not projects:
+                return 'No projects yet. Create one: project new KEY "Name"'
+            lines = ["Projects" + (" (including closed)" if include_closed else "") + ":"]
+            for p in projects:
+                state = "" if p.state.value == "active" else f" [{STATE_LABEL[p.state.value]}]"
+                lines.append(
+                    f"  {p.key:<10} {p.name}{state} · PM {who(p.pm)} · "
+                    f"{p.open_actions} open / {p.overdue_actions} overdue actions · "
+                    f"{p.late_deliverables} late deliverables"
+                )
+            return "\n".join(lines)
+        case ActionResult(item, event, today):
+            lead = {
+                "created": f"Added action item #{item.id} for {who(item.owner)}.",
+                "done": f"Marked #{item.id} done.",
+                "reopened": f"Reopened #{item.id}.",
+                "cancelled": f"Cancelled #{item.id}.",
+                "snoozed": f"Snoozed #{item.id}.",
+                "assigned": f"#{item.id} now belongs to {who(item.owner)}.",
+                "rescheduled": f"Moved the due date of #{item.id}.",
+            }.get(event)
+            line = item_line(item, today).strip()
+            return f"{lead}\n  {line}" if lead else line
+        case ActionListResult(title, page, today, empty_text):
+            if not page.items:
+                return empty_text
+            lines = [f"{title} ({page.total}):"] + [item_line(i, today) for i in page.items]
+            if page.more:
+                lines.append(f"  … and {page.more} more.")
+            return "\n".join(lines)
+        case DeliverableResult(d, event, today):
+            lead = {
+                "created": f"Added deliverable #{d.id} to {d.project_key}.",
+                "forecast": f"Re-forecast #{d.id}.",
+                "done": f"Deliverable #{d.id} is done.",
+            }[event]
+            return f"{lead}\n{deliverable_line(d, today)}"
+        case DeliverableListResult(key, items, today):
+            if not items:
+                return f"{key} has no deliverables yet."
+            return f"Deliverables of {key}:\n" + "\n".join(
+                deliverable_line(d, today) for d in items
+            )
+    return str(result)
+
+
+def render_error(err: DomainError) -> str:
+    """A user error as text: what went wrong, then what to do."""
+    return f"{err.message}\n{err.hint}" if err.hint else err.message

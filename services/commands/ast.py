@@ -1,0 +1,176 @@
+"""Typed commands: what the text after `/pmo` means, before anything is looked up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.people import Mention
+
+
+@dataclass(frozen=True)
+class Help:
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class AdminGrant:
+    person: Mention
+    role: str
+
+
+@dataclass(frozen=True)
+class AdminRevoke:
+    person: Mention
+    role: str
+
+
+@dataclass(frozen=True)
+class AdminRoles:
+    pass
+
+
+@dataclass(frozen=True)
+class ProjectNew:
+    key: str
+    name: str
+    pm: Mention | None = None
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class ProjectList:
+    include_closed: bool = False
+
+
+@dataclass(frozen=True)
+class ProjectShow:
+    key: str
+
+
+@dataclass(frozen=True)
+class ProjectAdd:
+    key: str
+    person: Mention
+    role: str = "member"
+
+
+@dataclass(frozen=True)
+class ProjectRemove:
+    key: str
+    person: Mention
+
+
+@dataclass(frozen=True)
+class ProjectClose:
+    key: str
+
+
+@dataclass(frozen=True)
+class ProjectSet:
+    key: str
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ActionAdd:
+    title: str
+    key: str | None = None
+    owner: Mention | None = None
+    due: str | None = None
+
+
+@dataclass(frozen=True)
+class ActionList:
+    scope: str = "mine"  # mine | overdue | project
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class ActionShow:
+    item_id: int
+
+
+@dataclass(frozen=True)
+class ActionDone:
+    item_id: int
+
+
+@dataclass(frozen=True)
+class ActionReopen:
+    item_id: int
+
+
+@dataclass(frozen=True)
+class ActionCancel:
+    item_id: int
+
+
+@dataclass(frozen=True)
+class ActionSnooze:
+    item_id: int
+    until: str
+
+
+@dataclass(frozen=True)
+class ActionAssign:
+    item_id: int
+    owner: Mention
+
+
+@dataclass(frozen=True)
+class ActionDue:
+    item_id: int
+    due: str
+
+
+@dataclass(frozen=True)
+class DeliverableAdd:
+    key: str
+    title: str
+    due: str
+    owner: Mention | None = None
+
+
+@dataclass(frozen=True)
+class DeliverableList:
+    key: str
+
+
+@dataclass(frozen=True)
+class DeliverableForecast:
+    deliverable_id: int
+    on: str
+
+
+@dataclass(frozen=True)
+class DeliverableDone:
+    deliverable_id: int
+
+
+Command = (
+    Help
+    | AdminGrant
+    | AdminRevoke
+    | AdminRoles
+    | ProjectNew
+    | ProjectList
+    | ProjectShow
+    | ProjectAdd
+    | ProjectRemove
+    | ProjectClose
+    | ProjectSet
+    | ActionAdd
+    | ActionList
+    | ActionShow
+    | ActionDone
+    | ActionReopen
+    | ActionCancel
+    | ActionSnooze
+    | ActionAssign
+    | ActionDue
+    | DeliverableAdd
+    | DeliverableList
+    | DeliverableForecast
+    | DeliverableDone
+)

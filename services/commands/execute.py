@@ -1,0 +1,194 @@
+"""Run a parsed command against the services. Channel-agnostic; the edge commits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from models import Person
+from services import action_items, deliverables, people, projects
+from services.access import Actor
+from services.commands import ast
+from services.commands.help import DATES_HELP, entries_for
+from services.commands.parser import parse
+from services.commands.results import (
+    ActionListResult,
+    ActionResult,
+    DeliverableListResult,
+    DeliverableResult,
+    HelpResult,
+    ProjectListResult,
+    ProjectResult,
+    Result,
+    RoleChanged,
+    RolesResult,
+)
+from services.dates import local_today, parse_date
+from services.errors import InvalidInput
+from services.people import Mention
+
+MentionResolver = Callable[[Session, int, Mention], Person]
+
+
+def default_resolver(session: Session, workspace_id: int, mention: Mention) -> Person:
+    """Resolve a mention against people already known in the workspace."""
+    return people.resolve_mention(session, workspace_id=workspace_id, mention=mention)
+
+
+def run_text(
+    session: Session,
+    actor: Actor,
+    text: str,
+    *,
+    now: datetime,
+    resolve: MentionResolver = default_resolver,
+) -> Result:
+    """Parse and run one command typed by `actor`."""
+    return execute(session, actor, parse(text), now=now, resolve=resolve)
+
+
+def _yes_no(value: str) -> bool:
+    low = value.strip().lower()
+    if low in ("yes", "y", "true", "on", "1", "private"):
+        return True
+    if low in ("no", "n", "false", "off", "0", "public"):
+        return False
+    raise InvalidInput(f"{value!r} is not yes or no.")
+
+
+def execute(
+    session: Session,
+    actor: Actor,
+    cmd: ast.Command,
+    *,
+    now: datetime,
+    resolve: MentionResolver = default_resolver,
+) -> Result:
+    """Run a typed command; every lookup and date is checked before anything is written."""
+    today = local_today(now, actor.timezone)
+
+    def person(m: Mention) -> Person:
+        return resolve(session, actor.workspace_id, m)
+
+    def day(text: str) -> date:
+        return parse_date(text, tz=actor.timezone, now=now)
+
+    match cmd:
+        case ast.Help(topic):
+            return HelpResult(
+                topic, entries_for(topic), DATES_HELP if topic in (None, "dates") else None
+            )
+        case ast.AdminRoles():
+            return RolesResult(people.list_roles(session, workspace_id=actor.workspace_id))
+        case ast.AdminGrant(mention, role_text) | ast.AdminRevoke(mention, role_text):
+            role = people.parse_role(role_text)
+            target = person(mention)
+            grant = isinstance(cmd, ast.AdminGrant)
+            fn = people.grant_role if grant else people.revoke_role
+            fn(session, actor, person=target, role=role, now=now)
+            return RoleChanged(people.person_ref(target), role, grant)
+        case ast.ProjectNew(key, name, pm_mention, private):
+            pm = person(pm_mention) if pm_mention else None
+            view = projects.create(
+                session, actor, key=key, name=name, pm=pm, private=private, now=now
+            )
+            return ProjectResult(view, "created", today, public=not private)
+        case ast.ProjectList(include_closed):
+            views = projects.list_projects(session, actor, now=now, include_closed=include_closed)
+            return ProjectListResult(views, include_closed)
+        case ast.ProjectShow(key):
+            return ProjectResult(projects.show(session, actor, key=key, now=now), "shown", today)
+        case ast.ProjectAdd(key, mention, role_text):
+            role = projects.parse_project_role(role_text)
+            view = projects.add_member(
+                session, actor, key=key, person=person(mention), role=role, now=now
+            )
+            return ProjectResult(view, "member_added", today)
+        case ast.ProjectRemove(key, mention):
+            view = projects.remove_member(session, actor, key=key, person=person(mention), now=now)
+            return ProjectResult(view, "member_removed", today)
+        case ast.ProjectClose(key):
+            view = projects.close(session, actor, key=key, now=now)
+            return ProjectResult(view, "closed", today, public=not view.private)
+        case ast.ProjectSet(key, field, raw):
+            value: object = raw
+            if field in ("start", "target"):
+                value = day(raw)
+            elif field == "private":
+                value = _yes_no(raw)
+            view = projects.update(session, actor, key=key, field=field, value=value, now=now)
+            return ProjectResult(view, "updated", today)
+        case ast.ActionAdd(title, key, owner_mention, due_text):
+            owner = person(owner_mention) if owner_mention else _me(session, actor)
+            due = day(due_text) if due_text else None
+            item = action_items.add(
+                session, actor, title=title, owner=owner, project_key=key, due_on=due, now=now
+            )
+            return ActionResult(item, "created", today, public=key is not None)
+        case ast.ActionList("overdue", _):
+            page = action_items.list_overdue(session, actor, now=now)
+            scope = "across the portfolio" if actor.is_pmo_lead else "for you and your projects"
+            return ActionListResult(
+                f"Overdue action items {scope}", page, today, "Nothing is overdue. 🎉"
+            )
+        case ast.ActionList("project", key) if key:
+            page = action_items.list_project(session, actor, key=key, now=now)
+            return ActionListResult(
+                f"Open action items in {key}", page, today, f"{key} has no open action items."
+            )
+        case ast.ActionList():
+            page = action_items.list_mine(session, actor, now=now)
+            return ActionListResult(
+                "Your open action items", page, today, "You have no open items."
+            )
+        case ast.ActionShow(item_id):
+            return ActionResult(action_items.get(session, actor, item_id=item_id), "shown", today)
+        case ast.ActionDone(item_id):
+            item = action_items.complete(session, actor, item_id=item_id, now=now)
+            return ActionResult(item, "done", today, public=item.project_key is not None)
+        case ast.ActionReopen(item_id):
+            item = action_items.reopen(session, actor, item_id=item_id, now=now)
+            return ActionResult(item, "reopened", today)
+        case ast.ActionCancel(item_id):
+            item = action_items.cancel(session, actor, item_id=item_id, now=now)
+            return ActionResult(item, "cancelled", today)
+        case ast.ActionSnooze(item_id, until_text):
+            until = day(until_text)
+            item = action_items.snooze(session, actor, item_id=item_id, until=until, now=now)
+            return ActionResult(item, "snoozed", today)
+        case ast.ActionAssign(item_id, owner_mention):
+            item = action_items.assign(
+                session, actor, item_id=item_id, owner=person(owner_mention), now=now
+            )
+            return ActionResult(item, "assigned", today)
+        case ast.ActionDue(item_id, due_text):
+            clear = due_text.strip().lower() in ("none", "no date", "clear")
+            due = None if clear else day(due_text)
+            item = action_items.set_due(session, actor, item_id=item_id, due_on=due, now=now)
+            return ActionResult(item, "rescheduled", today)
+        case ast.DeliverableAdd(key, title, due_text, owner_mention):
+            owner = person(owner_mention) if owner_mention else None
+            due = day(due_text)
+            d = deliverables.add(
+                session, actor, key=key, title=title, owner=owner, due_on=due, now=now
+            )
+            return DeliverableResult(d, "created", today, public=True)
+        case ast.DeliverableList(key):
+            views = deliverables.list_for_project(session, actor, key=key)
+            return DeliverableListResult(key, views, today)
+        case ast.DeliverableForecast(d_id, on_text):
+            on = day(on_text)
+            d = deliverables.forecast(session, actor, deliverable_id=d_id, on=on, now=now)
+            return DeliverableResult(d, "forecast", today, public=True)
+        case ast.DeliverableDone(d_id):
+            d = deliverables.complete(session, actor, deliverable_id=d_id, now=now)
+            return DeliverableResult(d, "done", today, public=True)
+    raise InvalidInput("I can't run that command yet.", "Type `help` to see what I can do.")
+
+
+def _me(session: Session, actor: Actor) -> Person:
+    me = session.get(Person, actor.person_id)
+    assert me is not None
+    return me

@@ -1,0 +1,67 @@
+"""The command reference: one entry per command form, grouped by topic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.dates import DATE_EXAMPLES
+
+
+@dataclass(frozen=True)
+class HelpEntry:
+    topic: str
+    usage: str
+    summary: str
+
+
+ENTRIES: tuple[HelpEntry, ...] = (
+    HelpEntry("project", 'project new <KEY> "<name>" [@pm] [private]', "Create a project"),
+    HelpEntry("project", "project list [all]", "Projects you can see (all: with closed ones)"),
+    HelpEntry("project", "project show <KEY>", "A project with its members and counts"),
+    HelpEntry("project", "project add <KEY> @person <role>", "Add a member (pm, sponsor, member…)"),
+    HelpEntry("project", "project remove <KEY> @person", "Remove a member"),
+    HelpEntry("project", "project set <KEY> <field> <value>", "Change name, phase, target, state…"),
+    HelpEntry("project", "project close <KEY>", "Close a project"),
+    HelpEntry("action", 'action add [<KEY>] "<title>" [@owner] [due:<date>]', "Add an action item"),
+    HelpEntry("action", "action list [mine|overdue|<KEY>]", "List action items (default: mine)"),
+    HelpEntry("action", "action show <id>", "One action item"),
+    HelpEntry("action", "action done <id>", "Mark an item done"),
+    HelpEntry("action", "action snooze <id> <date>", "No reminders until the date"),
+    HelpEntry("action", "action assign <id> @person", "Give an item to someone else"),
+    HelpEntry("action", "action due <id> <date>", "Move an item's due date"),
+    HelpEntry("action", "action reopen <id>  ·  action cancel <id>", "Reopen or cancel an item"),
+    HelpEntry(
+        "deliverable",
+        'deliverable add <KEY> "<title>" [@owner] due:<date>',
+        "Add a deliverable (baseline = forecast = due)",
+    ),
+    HelpEntry("deliverable", "deliverable list <KEY>", "A project's deliverables and slips"),
+    HelpEntry("deliverable", "deliverable forecast <id> <date>", "Re-forecast a deliverable"),
+    HelpEntry("deliverable", "deliverable done <id>", "Mark a deliverable done"),
+    HelpEntry("admin", "admin grant @person <admin|pmo_lead>", "Give a workspace role (admins)"),
+    HelpEntry("admin", "admin revoke @person <admin|pmo_lead>", "Take a workspace role away"),
+    HelpEntry("admin", "admin roles", "Who holds workspace roles"),
+    HelpEntry("help", "help [project|action|deliverable|admin|dates]", "This help"),
+)
+
+TOPICS = ("project", "action", "deliverable", "admin", "dates")
+DATES_HELP = (
+    f"Dates can be written as {DATE_EXAMPLES}. They are read in your own time zone; "
+    "a bare weekday means the coming one (today if it is that day), "
+    "'next tue' means Tuesday of next week, and 4/12 is read day first (4 December)."
+)
+
+
+def entries_for(topic: str | None) -> list[HelpEntry]:
+    """Help entries for a topic, or every entry."""
+    if topic is None:
+        return list(ENTRIES)
+    return [e for e in ENTRIES if e.topic == topic]
+
+
+def usage(topic: str, verb: str) -> str:
+    """The usage line of `topic verb`, for error messages."""
+    for e in ENTRIES:
+        if e.topic == topic and e.usage.startswith(f"{topic} {verb}"):
+            return e.usage
+    return f"help {topic}"

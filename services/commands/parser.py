@@ -1,0 +1,455 @@
+"""Parse the text after `/pmo` (or typed in the console) into a typed command.
+
+The parser is pure: it looks nothing up. Dates stay as text (they are read later in the
+actor's time zone) and mentions stay as `Mention`s (resolved against the workspace later).
+Any input either parses or raises `InvalidInput` with the right form to use.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from services.commands import ast
+from services.commands.help import TOPICS, usage
+from services.errors import InvalidInput
+from services.people import Mention
+
+MAX_COMMAND_LENGTH = 4000
+KEY_TOKEN = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
+SLACK_MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>$")
+HANDLE_MENTION = re.compile(r"^@([\w][\w.\-]{0,79})$")
+ID_TOKEN = re.compile(r"^#?(\d{1,9})$")
+DATE_OPTIONS = ("due:", "by:", "on:")
+QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+
+GROUPS = {
+    "help": "help",
+    "?": "help",
+    "project": "project",
+    "projects": "project",
+    "proj": "project",
+    "p": "project",
+    "action": "action",
+    "actions": "action",
+    "a": "action",
+    "ai": "action",
+    "todo": "action",
+    "task": "action",
+    "tasks": "action",
+    "deliverable": "deliverable",
+    "deliverables": "deliverable",
+    "d": "deliverable",
+    "milestone": "deliverable",
+    "admin": "admin",
+}
+SHORTCUTS = {"mine": ("action", ["list", "mine"]), "overdue": ("action", ["list", "overdue"])}
+VERBS = {
+    "project": {
+        "new": "new", "add-project": "new", "create": "new", "list": "list", "ls": "list",
+        "show": "show", "info": "show", "view": "show", "add": "add", "member": "add",
+        "remove": "remove", "rm": "remove", "kick": "remove", "close": "close",
+        "archive": "close", "set": "set", "edit": "set", "update": "set",
+    },
+    "action": {
+        "add": "add", "new": "add", "create": "add", "list": "list", "ls": "list",
+        "show": "show", "info": "show", "done": "done", "complete": "done",
+        "finish": "done", "close": "done", "snooze": "snooze", "later": "snooze",
+        "assign": "assign", "reassign": "assign", "give": "assign", "due": "due",
+        "reschedule": "due", "move": "due", "reopen": "reopen", "undo": "reopen",
+        "cancel": "cancel", "drop": "cancel",
+    },
+    "deliverable": {
+        "add": "add", "new": "add", "create": "add", "list": "list", "ls": "list",
+        "forecast": "forecast", "reforecast": "forecast", "move": "forecast",
+        "done": "done", "complete": "done", "deliver": "done",
+    },
+    "admin": {"grant": "grant", "give": "grant", "revoke": "revoke", "remove": "revoke",
+              "roles": "roles", "list": "roles"},
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    quoted: bool = False
+
+    @property
+    def mention(self) -> Mention | None:
+        if self.quoted:
+            return None
+        m = SLACK_MENTION.match(self.text)
+        if m:
+            return Mention(external_id=m.group(1))
+        m = HANDLE_MENTION.match(self.text)
+        if m:
+            return Mention(handle=m.group(1))
+        return None
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split on white space, keeping "double-quoted" runs (also inside `due:"next tue"`)."""
+    tokens: list[Token] = []
+    buf: list[str] = []
+    quoted = in_quote = False
+    for ch in text.translate(QUOTES):
+        if ch == '"':
+            in_quote = not in_quote
+            quoted = True
+        elif ch.isspace() and not in_quote:
+            if buf or quoted:
+                tokens.append(Token("".join(buf), quoted))
+            buf, quoted = [], False
+        else:
+            buf.append(ch)
+    if in_quote:
+        raise InvalidInput(
+            "A quote is not closed.", 'Put quotes around the whole title: "like this".'
+        )
+    if buf or quoted:
+        tokens.append(Token("".join(buf), quoted))
+    return tokens
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.6)
+    return f" Did you mean `{close[0]}`?" if close else ""
+
+
+def parse(text: str) -> ast.Command:
+    """Parse one command; raise InvalidInput saying what is wrong and the right form."""
+    if len(text) > MAX_COMMAND_LENGTH:
+        raise InvalidInput(
+            f"That command is {len(text)} characters long; the limit is {MAX_COMMAND_LENGTH}.",
+            "Shorten the title; put long detail in the item's notes.",
+        )
+    tokens = tokenize(text.strip())
+    if not tokens:
+        return ast.Help()
+    head = tokens[0].text.lower()
+    if head in SHORTCUTS and not tokens[0].quoted:
+        group, extra = SHORTCUTS[head]
+        tokens = [Token(group), *[Token(e) for e in extra], *tokens[1:]]
+        head = group
+    group = GROUPS.get(head) if not tokens[0].quoted else None
+    if group is None:
+        names = sorted({*GROUPS, *SHORTCUTS} - {"?", "p", "a", "d", "ai"})
+        raise InvalidInput(
+            f"I don't know the command `{tokens[0].text[:40]}`.{_suggest(head, names)}",
+            "Type `help` to see what I can do.",
+        )
+    rest = tokens[1:]
+    if group == "help":
+        return _parse_help(rest)
+    if not rest:
+        if group == "project":
+            return ast.ProjectList()
+        if group == "action":
+            return ast.ActionList()
+        if group == "admin":
+            return ast.AdminRoles()
+        return ast.Help(group)
+    verb_word = rest[0].text.lower()
+    verb = VERBS[group].get(verb_word) if not rest[0].quoted else None
+    if verb is None:
+        raise InvalidInput(
+            f"`{group}` has no `{rest[0].text[:40]}`.{_suggest(verb_word, list(VERBS[group]))}",
+            f"Type `help {group}` for the {group} commands.",
+        )
+    args = rest[1:]
+    return _PARSERS[(group, verb)](args)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _fail(topic: str, verb: str, problem: str) -> InvalidInput:
+    return InvalidInput(problem, f"Use: `{usage(topic, verb)}`")
+
+
+def _key(tok: Token | None, topic: str, verb: str) -> str:
+    if tok is None:
+        raise _fail(topic, verb, "A project key is missing.")
+    key = tok.text.strip().upper()
+    if not re.match(r"^[A-Z][A-Z0-9]{1,15}$", key):
+        raise _fail(topic, verb, f"`{tok.text[:40]}` is not a project key.")
+    return key
+
+
+def _id(tok: Token | None, topic: str, verb: str, what: str = "item") -> int:
+    if tok is None:
+        raise _fail(topic, verb, f"The {what} number is missing.")
+    m = ID_TOKEN.match(tok.text.strip())
+    if not m:
+        raise _fail(topic, verb, f"`{tok.text[:40]}` is not an {what} number.")
+    return int(m.group(1))
+
+
+def _mention(tok: Token | None, topic: str, verb: str) -> Mention:
+    if tok is None or tok.mention is None:
+        got = f"`{tok.text[:40]}` is not a mention." if tok else "A person is missing."
+        raise _fail(topic, verb, f"{got} Mention people as @name.")
+    return tok.mention
+
+
+def _rest_text(tokens: list[Token], topic: str, verb: str, what: str) -> str:
+    text = " ".join(t.text for t in tokens).strip()
+    if not text:
+        raise _fail(topic, verb, f"The {what} is missing.")
+    return text
+
+
+def _no_extra(tokens: list[Token], topic: str, verb: str) -> None:
+    if tokens:
+        extra = " ".join(t.text for t in tokens)[:60]
+        raise _fail(topic, verb, f"I don't know what to do with `{extra}`.")
+
+
+def _date_option(tok: Token) -> str | None:
+    low = tok.text.lower()
+    for opt in DATE_OPTIONS:
+        if low.startswith(opt):
+            return tok.text[len(opt) :]
+    return None
+
+
+@dataclass
+class _Item:
+    """The free-form parts of `action add` / `deliverable add`."""
+
+    key: str | None
+    title: str
+    owner: Mention | None
+    due: str | None
+
+
+def _parse_item(args: list[Token], topic: str, verb: str, *, key_required: bool) -> _Item:
+    key: str | None = None
+    if args and not args[0].quoted and KEY_TOKEN.match(args[0].text):
+        key, args = args[0].text, args[1:]
+    elif key_required:
+        if args and not args[0].quoted and re.match(r"^[A-Za-z][A-Za-z0-9]{1,15}$", args[0].text):
+            key, args = args[0].text.upper(), args[1:]
+        else:
+            raise _fail(topic, verb, "A project key is missing.")
+    title: list[str] = []
+    due: list[str] | None = None
+    owner: Mention | None = None
+    for tok in args:
+        if tok.mention is not None:
+            if owner is not None:
+                raise _fail(topic, verb, "Name one owner only.")
+            owner = tok.mention
+            continue
+        opt = _date_option(tok) if not tok.quoted or ":" in tok.text else None
+        if opt is not None:
+            if due is not None:
+                raise _fail(topic, verb, "Give one due date only.")
+            due = [opt] if opt else []
+            continue
+        if due is not None and not tok.quoted:
+            due.append(tok.text)  # unquoted words after due: belong to the date
+        else:
+            title.append(tok.text)
+    text = " ".join(title).strip()
+    if not text:
+        raise _fail(topic, verb, "The title is missing.")
+    due_text = " ".join(due).strip() if due is not None else None
+    if due is not None and not due_text:
+        raise _fail(topic, verb, "The date after `due:` is missing.")
+    return _Item(key, text, owner, due_text)
+
+
+# --- groups ----------------------------------------------------------------------------------
+
+
+def _parse_help(args: list[Token]) -> ast.Command:
+    if not args:
+        return ast.Help()
+    word = args[0].text.lower()
+    topic = GROUPS.get(word, word)
+    if topic == "date":
+        topic = "dates"
+    if topic not in TOPICS:
+        raise InvalidInput(
+            f"There is no help on `{args[0].text[:40]}`.{_suggest(word, list(TOPICS))}",
+            f"Topics: {', '.join(TOPICS)}.",
+        )
+    return ast.Help(topic)
+
+
+def _project_new(args: list[Token]) -> ast.Command:
+    key = _key(args[0] if args else None, "project", "new")
+    pm: Mention | None = None
+    private = False
+    name: list[str] = []
+    for tok in args[1:]:
+        if tok.mention is not None:
+            if pm is not None:
+                raise _fail("project", "new", "Name one PM only.")
+            pm = tok.mention
+        elif not tok.quoted and tok.text.lower() in ("private", "--private"):
+            private = True
+        else:
+            name.append(tok.text)
+    if not " ".join(name).strip():
+        raise _fail("project", "new", "The project name is missing.")
+    return ast.ProjectNew(key=key, name=" ".join(name).strip(), pm=pm, private=private)
+
+
+def _project_list(args: list[Token]) -> ast.Command:
+    include_closed = bool(args) and args[0].text.lower() in ("all", "closed", "--all")
+    _no_extra(args[1:] if include_closed else args, "project", "list")
+    return ast.ProjectList(include_closed=include_closed)
+
+
+def _project_show(args: list[Token]) -> ast.Command:
+    key = _key(args[0] if args else None, "project", "show")
+    _no_extra(args[1:], "project", "show")
+    return ast.ProjectShow(key)
+
+
+def _project_add(args: list[Token]) -> ast.Command:
+    key = _key(args[0] if args else None, "project", "add")
+    person = _mention(args[1] if len(args) > 1 else None, "project", "add")
+    role = args[2].text if len(args) > 2 else "member"
+    _no_extra(args[3:], "project", "add")
+    return ast.ProjectAdd(key=key, person=person, role=role)
+
+
+def _project_remove(args: list[Token]) -> ast.Command:
+    key = _key(args[0] if args else None, "project", "remove")
+    person = _mention(args[1] if len(args) > 1 else None, "project", "remove")
+    _no_extra(args[2:], "project", "remove")
+    return ast.ProjectRemove(key=key, person=person)
+
+
+def _project_close(args: list[Token]) -> ast.Command:
+    key = _key(args[0] if args else None, "project", "close")
+    _no_extra(args[1:], "project", "close")
+    return ast.ProjectClose(key)
+
+
+def _project_set(args: list[Token]) -> ast.Command:
+    key = _key(args[0] if args else None, "project", "set")
+    if len(args) < 2:
+        raise _fail("project", "set", "The field to change is missing.")
+    field = args[1].text.lower().rstrip(":=")
+    value = _rest_text(args[2:], "project", "set", "new value")
+    return ast.ProjectSet(key=key, field=field, value=value)
+
+
+def _action_add(args: list[Token]) -> ast.Command:
+    item = _parse_item(args, "action", "add", key_required=False)
+    return ast.ActionAdd(title=item.title, key=item.key, owner=item.owner, due=item.due)
+
+
+def _action_list(args: list[Token]) -> ast.Command:
+    if not args:
+        return ast.ActionList()
+    word = args[0].text.lower()
+    _no_extra(args[1:], "action", "list")
+    if word in ("mine", "my", "me"):
+        return ast.ActionList("mine")
+    if word in ("overdue", "late", "od"):
+        return ast.ActionList("overdue")
+    return ast.ActionList("project", _key(args[0], "action", "list"))
+
+
+def _id_only(verb: str, cls: type) -> object:
+    def parse_it(args: list[Token]) -> ast.Command:
+        item_id = _id(args[0] if args else None, "action", verb)
+        _no_extra(args[1:], "action", verb)
+        return cls(item_id)  # type: ignore[no-any-return]
+
+    return parse_it
+
+
+def _action_snooze(args: list[Token]) -> ast.Command:
+    item_id = _id(args[0] if args else None, "action", "snooze")
+    return ast.ActionSnooze(item_id, _rest_text(args[1:], "action", "snooze", "date"))
+
+
+def _action_assign(args: list[Token]) -> ast.Command:
+    item_id = _id(args[0] if args else None, "action", "assign")
+    owner = _mention(args[1] if len(args) > 1 else None, "action", "assign")
+    _no_extra(args[2:], "action", "assign")
+    return ast.ActionAssign(item_id, owner)
+
+
+def _action_due(args: list[Token]) -> ast.Command:
+    item_id = _id(args[0] if args else None, "action", "due")
+    text = _rest_text(args[1:], "action", "due", "date")
+    opt = _date_option(Token(text))
+    return ast.ActionDue(item_id, opt if opt else text)
+
+
+def _deliverable_add(args: list[Token]) -> ast.Command:
+    item = _parse_item(args, "deliverable", "add", key_required=True)
+    if item.due is None:
+        raise _fail("deliverable", "add", "A deliverable needs a due date (due:<date>).")
+    assert item.key is not None
+    return ast.DeliverableAdd(key=item.key, title=item.title, due=item.due, owner=item.owner)
+
+
+def _deliverable_list(args: list[Token]) -> ast.Command:
+    key = _key(args[0] if args else None, "deliverable", "list")
+    _no_extra(args[1:], "deliverable", "list")
+    return ast.DeliverableList(key)
+
+
+def _deliverable_forecast(args: list[Token]) -> ast.Command:
+    d_id = _id(args[0] if args else None, "deliverable", "forecast", "deliverable")
+    text = _rest_text(args[1:], "deliverable", "forecast", "date")
+    opt = _date_option(Token(text))
+    return ast.DeliverableForecast(d_id, opt if opt else text)
+
+
+def _deliverable_done(args: list[Token]) -> ast.Command:
+    d_id = _id(args[0] if args else None, "deliverable", "done", "deliverable")
+    _no_extra(args[1:], "deliverable", "done")
+    return ast.DeliverableDone(d_id)
+
+
+def _admin_role(verb: str, cls: type) -> object:
+    def parse_it(args: list[Token]) -> ast.Command:
+        person = _mention(args[0] if args else None, "admin", verb)
+        if len(args) < 2:
+            raise _fail("admin", verb, "The role is missing (admin or pmo_lead).")
+        _no_extra(args[2:], "admin", verb)
+        return cls(person, args[1].text)  # type: ignore[no-any-return]
+
+    return parse_it
+
+
+def _admin_roles(args: list[Token]) -> ast.Command:
+    _no_extra(args, "admin", "roles")
+    return ast.AdminRoles()
+
+
+_PARSERS = {
+    ("project", "new"): _project_new,
+    ("project", "list"): _project_list,
+    ("project", "show"): _project_show,
+    ("project", "add"): _project_add,
+    ("project", "remove"): _project_remove,
+    ("project", "close"): _project_close,
+    ("project", "set"): _project_set,
+    ("action", "add"): _action_add,
+    ("action", "list"): _action_list,
+    ("action", "show"): _id_only("show", ast.ActionShow),
+    ("action", "done"): _id_only("done", ast.ActionDone),
+    ("action", "reopen"): _id_only("reopen", ast.ActionReopen),
+    ("action", "cancel"): _id_only("cancel", ast.ActionCancel),
+    ("action", "snooze"): _action_snooze,
+    ("action", "assign"): _action_assign,
+    ("action", "due"): _action_due,
+    ("deliverable", "add"): _deliverable_add,
+    ("deliverable", "list"): _deliverable_list,
+    ("deliverable", "forecast"): _deliverable_forecast,
+    ("deliverable", "done"): _deliverable_done,
+    ("admin", "grant"): _admin_role("grant", ast.AdminGrant),
+    ("admin", "revoke"): _admin_role("revoke", ast.AdminRevoke),
+    ("admin", "roles"): _admin_roles,
+}

@@ -1,0 +1,93 @@
+"""What a command produced, as data. Each channel renders these its own way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from models.enums import WorkspaceRoleName
+from services.commands.help import HelpEntry
+from services.views import ActionItemView, DeliverableView, Page, PersonRef, ProjectView
+
+
+@dataclass(frozen=True)
+class HelpResult:
+    topic: str | None
+    entries: list[HelpEntry]
+    extra: str | None = None
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class RolesResult:
+    roles: list[tuple[PersonRef, WorkspaceRoleName]]
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class RoleChanged:
+    person: PersonRef
+    role: WorkspaceRoleName
+    granted: bool
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class ProjectResult:
+    project: ProjectView
+    event: str  # created | updated | closed | member_added | member_removed | shown
+    today: date
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class ProjectListResult:
+    projects: list[ProjectView]
+    include_closed: bool
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    item: ActionItemView
+    event: str  # created | done | reopened | cancelled | snoozed | assigned | rescheduled | shown
+    today: date
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class ActionListResult:
+    title: str
+    page: Page[ActionItemView]
+    today: date
+    empty_text: str
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class DeliverableResult:
+    deliverable: DeliverableView
+    event: str  # created | forecast | done
+    today: date
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class DeliverableListResult:
+    key: str
+    deliverables: list[DeliverableView]
+    today: date
+    public: bool = False
+
+
+Result = (
+    HelpResult
+    | RolesResult
+    | RoleChanged
+    | ProjectResult
+    | ProjectListResult
+    | ActionResult
+    | ActionListResult
+    | DeliverableResult
+    | DeliverableListResult
+)
