@@ -55,9 +55,7 @@ def item_line(item: ActionItemView, today: date) -> str:
             else "no due date"
         )
         if item.snoozed_until and item.snoozed_until > today:
-            parts.append(
-                f"snoozed until {item.snoozed_until:%a} {item.snoozed_until.day} {item.snoozed_until:%b}"
-            )
+            parts.append("snoozed until " + when(item.snoozed_until, today).split(" (")[0])
     flag = "! " if item.is_overdue(today) else "  "
     return flag + " · ".join(parts)
 
