@@ -129,15 +129,15 @@ def seed(session: Session, *, now: datetime) -> str:
                 session, lead, key=key, person=folks[m], role=ProjectRole.MEMBER, now=now
             )
     today = local_today(now, lead.timezone)
-    for key, title, owner, days in ACTIONS:
-        creator = actor_for(session, folks[owner])
+    for a_key, a_title, a_owner, offset in ACTIONS:
+        creator = actor_for(session, folks[a_owner])
         action_items.add(
             session,
-            creator if key != "ZEUS" else lead,
-            title=title,
-            owner=folks[owner],
-            project_key=key,
-            due_on=today + timedelta(days=days),
+            creator if a_key != "ZEUS" else lead,
+            title=a_title,
+            owner=folks[a_owner],
+            project_key=a_key,
+            due_on=today + timedelta(days=offset),
             now=now,
         )
     for key, title, owner, base, forecast in DELIVERABLES:

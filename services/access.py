@@ -50,7 +50,7 @@ def actor_for(session: Session, person: Person) -> Actor:
     )
 
 
-def member_project_ids(actor: Actor):  # type: ignore[no-untyped-def]
+def member_project_ids(actor: Actor):
     """A subquery of the ids of projects the actor is a member of."""
     return select(Membership.project_id).where(
         Membership.person_id == actor.person_id, Membership.workspace_id == actor.workspace_id

@@ -114,7 +114,7 @@ def add(
     return get(session, actor, item_id=item.id)
 
 
-def _view_query(actor: Actor) -> Select:  # type: ignore[type-arg]
+def _view_query(actor: Actor) -> Select:
     owner = aliased(Person, name="owner")
     creator = aliased(Person, name="creator")
     return (
@@ -142,7 +142,7 @@ def _to_view(item: ActionItem, owner: Person, creator: Person, key: str | None) 
     )
 
 
-def _visible(actor: Actor):  # type: ignore[no-untyped-def]
+def _visible(actor: Actor):
     """Items the actor may see: their own, and those in projects they can see.
 
     PMO leads also see every item with no project; others see only their own of those.
@@ -287,7 +287,7 @@ def set_due(
     return get(session, actor, item_id=item.id)
 
 
-def _page(session: Session, actor: Actor, where: list, limit: int) -> Page[ActionItemView]:  # type: ignore[type-arg]
+def _page(session: Session, actor: Actor, where: list, limit: int) -> Page[ActionItemView]:
     q = _view_query(actor).where(*where, _visible(actor))
     rows = session.execute(
         q.order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id).limit(limit)

@@ -95,7 +95,7 @@ def parse_date(text: str, *, tz: str, now: datetime) -> date:
         parsed = dateparser.parse(
             cleaned,
             languages=["en"],
-            settings={**_PARSER_SETTINGS, "RELATIVE_BASE": base},  # type: ignore[dict-item]
+            settings={**_PARSER_SETTINGS, "RELATIVE_BASE": base},
         )
     except Exception:  # dateparser raises assorted errors on odd input
         parsed = None

@@ -235,7 +235,7 @@ def close(session: Session, actor: Actor, *, key: str, now: datetime) -> Project
     return show(session, actor, key=project.key, now=now)
 
 
-def _counts(session: Session, project_ids: list[int] | None, workspace_id: int, today: date):  # type: ignore[no-untyped-def]
+def _counts(session: Session, project_ids: list[int] | None, workspace_id: int, today: date):
     """Open/overdue action and open/late deliverable counts per project (two statements)."""
     a_open = ActionItem.status == ActionStatus.OPEN
     aq = (

@@ -21,9 +21,9 @@ from services.access import Actor, actor_for
 PG_URL = os.environ.get(
     "PMO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-REQUIRE_PG = os.environ.get("CI", "").lower() == "true" or os.environ.get(
-    "PMO_REQUIRE_POSTGRES"
-) == "1"
+REQUIRE_PG = (
+    os.environ.get("CI", "").lower() == "true" or os.environ.get("PMO_REQUIRE_POSTGRES") == "1"
+)
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # a Monday
 
 
@@ -68,7 +68,9 @@ def new_database_url(kind: str, tmp: Path) -> tuple[str, Callable[[], None]]:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def db_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A migrated database URL, one per engine kind for the whole run."""
     url, drop = new_database_url(request.param, tmp_path_factory.mktemp("db"))
     engine = make_engine(url)

@@ -184,8 +184,14 @@ def test_action_item_lifecycle_with_audit(world: World) -> None:
     res = run(world, "bob", 'action add APOLLO "Send the plan" @carol due:friday')
     assert isinstance(res, ActionResult)
     item = res.item
-    assert (item.owner.handle, item.project_key, item.due_on) == ("carol", "APOLLO", date(2026, 11, 27))
-    assert run(world, "carol", f"action snooze {item.id} next mon").item.snoozed_until == date(2026, 11, 30)
+    assert (item.owner.handle, item.project_key, item.due_on) == (
+        "carol",
+        "APOLLO",
+        date(2026, 11, 27),
+    )
+    assert run(world, "carol", f"action snooze {item.id} next mon").item.snoozed_until == date(
+        2026, 11, 30
+    )
     assert run(world, "carol", f"action assign {item.id} @bob").item.owner.handle == "bob"
     assert run(world, "bob", f"action done {item.id}").item.status == ActionStatus.DONE
     with pytest.raises(Conflict, match="already done"):
@@ -193,7 +199,9 @@ def test_action_item_lifecycle_with_audit(world: World) -> None:
     assert run(world, "bob", f"action reopen {item.id}").item.status == ActionStatus.OPEN
     assert run(world, "bob", f"action cancel {item.id}").item.status == ActionStatus.CANCELLED
     actions = world.session.scalars(
-        select(AuditEvent.action).where(AuditEvent.entity_type == "action_item").order_by(AuditEvent.id)
+        select(AuditEvent.action)
+        .where(AuditEvent.entity_type == "action_item")
+        .order_by(AuditEvent.id)
     ).all()
     assert actions == ["create", "snooze", "assign", "complete", "reopen", "cancel"]
     assign = world.session.scalar(select(AuditEvent).where(AuditEvent.action == "assign"))
@@ -208,9 +216,7 @@ def test_who_may_change_an_action_item(world: World) -> None:
     run(world, "lead", 'project new APOLLO "Portal" @pm')
     for h in ("owner", "creator", "other"):
         run(world, "pm", f"project add APOLLO @{h} member")
-    ids = [
-        run(world, "creator", f'action add APOLLO "Item {i}" @owner').item.id for i in range(5)
-    ]
+    ids = [run(world, "creator", f'action add APOLLO "Item {i}" @owner').item.id for i in range(5)]
     with pytest.raises(PermissionDenied):
         run(world, "other", f"action done {ids[0]}")
     for who_, item_id in zip(("owner", "creator", "pm", "lead"), ids, strict=False):

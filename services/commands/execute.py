@@ -101,9 +101,9 @@ def execute(
         case ast.ProjectShow(key):
             return ProjectResult(projects.show(session, actor, key=key, now=now), "shown", today)
         case ast.ProjectAdd(key, mention, role_text):
-            role = projects.parse_project_role(role_text)
+            project_role = projects.parse_project_role(role_text)
             view = projects.add_member(
-                session, actor, key=key, person=person(mention), role=role, now=now
+                session, actor, key=key, person=person(mention), role=project_role, now=now
             )
             return ProjectResult(view, "member_added", today)
         case ast.ProjectRemove(key, mention):
@@ -169,15 +169,14 @@ def execute(
             item = action_items.set_due(session, actor, item_id=item_id, due_on=due, now=now)
             return ActionResult(item, "rescheduled", today)
         case ast.DeliverableAdd(key, title, due_text, owner_mention):
-            owner = person(owner_mention) if owner_mention else None
-            due = day(due_text)
+            d_owner = person(owner_mention) if owner_mention else None
             d = deliverables.add(
-                session, actor, key=key, title=title, owner=owner, due_on=due, now=now
+                session, actor, key=key, title=title, owner=d_owner, due_on=day(due_text), now=now
             )
             return DeliverableResult(d, "created", today, public=True)
         case ast.DeliverableList(key):
-            views = deliverables.list_for_project(session, actor, key=key)
-            return DeliverableListResult(key, views, today)
+            listed = deliverables.list_for_project(session, actor, key=key)
+            return DeliverableListResult(key, listed, today)
         case ast.DeliverableForecast(d_id, on_text):
             on = day(on_text)
             d = deliverables.forecast(session, actor, deliverable_id=d_id, on=on, now=now)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from services.commands import ast
@@ -129,9 +130,9 @@ def parse(text: str) -> ast.Command:
         return ast.Help()
     head = tokens[0].text.lower()
     if head in SHORTCUTS and not tokens[0].quoted:
-        group, extra = SHORTCUTS[head]
-        tokens = [Token(group), *[Token(e) for e in extra], *tokens[1:]]
-        head = group
+        target, extra = SHORTCUTS[head]
+        tokens = [Token(target), *[Token(e) for e in extra], *tokens[1:]]
+        head = target
     group = GROUPS.get(head) if not tokens[0].quoted else None
     if group is None:
         names = sorted({*GROUPS, *SHORTCUTS} - {"?", "p", "a", "d", "ai"})
@@ -357,11 +358,11 @@ def _action_list(args: list[Token]) -> ast.Command:
     return ast.ActionList("project", _key(args[0], "action", "list"))
 
 
-def _id_only(verb: str, cls: type) -> object:
+def _id_only(verb: str, cls: Callable[[int], ast.Command]) -> Callable[[list[Token]], ast.Command]:
     def parse_it(args: list[Token]) -> ast.Command:
         item_id = _id(args[0] if args else None, "action", verb)
         _no_extra(args[1:], "action", verb)
-        return cls(item_id)  # type: ignore[no-any-return]
+        return cls(item_id)
 
     return parse_it
 
@@ -412,13 +413,15 @@ def _deliverable_done(args: list[Token]) -> ast.Command:
     return ast.DeliverableDone(d_id)
 
 
-def _admin_role(verb: str, cls: type) -> object:
+def _admin_role(
+    verb: str, cls: Callable[[Mention, str], ast.Command]
+) -> Callable[[list[Token]], ast.Command]:
     def parse_it(args: list[Token]) -> ast.Command:
         person = _mention(args[0] if args else None, "admin", verb)
         if len(args) < 2:
             raise _fail("admin", verb, "The role is missing (admin or pmo_lead).")
         _no_extra(args[2:], "admin", verb)
-        return cls(person, args[1].text)  # type: ignore[no-any-return]
+        return cls(person, args[1].text)
 
     return parse_it
 
@@ -428,7 +431,7 @@ def _admin_roles(args: list[Token]) -> ast.Command:
     return ast.AdminRoles()
 
 
-_PARSERS = {
+_PARSERS: dict[tuple[str, str], Callable[[list[Token]], ast.Command]] = {
     ("project", "new"): _project_new,
     ("project", "list"): _project_list,
     ("project", "show"): _project_show,

@@ -1,0 +1,109 @@
+"""The `pmo-bot` command line and the local console channel."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+
+BIN = Path(sys.executable).parent / "pmo-bot"
+
+
+@pytest.fixture
+def cli(db_url: str, sessions, monkeypatch):  # type: ignore[no-untyped-def]
+    """Invoke pmo-bot in-process against the test database (emptied after the test)."""
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    for var in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_CLIENT_ID"):
+        monkeypatch.delenv(var, raising=False)
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+        return runner.invoke(main, list(args), input=input, catch_exceptions=False)
+
+    return invoke
+
+
+def test_one_shot_commands_exit_0_on_success_and_1_on_user_error(cli) -> None:  # type: ignore[no-untyped-def]
+    ok = cli("console", "--as", "alice", "-c", 'project new APOLLO "Moon portal"')
+    assert ok.exit_code == 0, ok.output
+    assert "Created project APOLLO" in ok.output and "PM: @alice" in ok.output
+    bad = cli("console", "--as", "alice", "-c", "project show APOLO")
+    assert bad.exit_code == 1
+    assert "There is no project APOLO." in bad.output and "Did you mean APOLLO?" in bad.output
+    assert "Traceback" not in bad.output
+
+
+def test_people_appear_by_name_and_mentions_resolve(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("console", "--as", "alice", "-c", 'project new APOLLO "P"').exit_code == 0
+    assert cli("console", "--as", "bob", "-c", "help").exit_code == 0
+    out = cli("console", "--as", "alice", "-c", "project add APOLLO @bob member")
+    assert out.exit_code == 0 and "@bob (member)" in out.output
+    out = cli("console", "--as", "alice", "-c", 'action add APOLLO "Ship it" @bobb')
+    assert out.exit_code == 1 and "Did you mean @bob?" in out.output
+
+
+def test_demo_then_overdue_for_the_pmo_lead(cli) -> None:  # type: ignore[no-untyped-def]
+    out = cli("demo", "--no-console")
+    assert out.exit_code == 0 and "You are @pat" in out.output
+    out = cli("console", "--as", "pat", "-c", "overdue")
+    assert out.exit_code == 0
+    assert "Overdue action items across the portfolio (6)" in out.output
+    assert "Export legacy CRM contacts sample" in out.output
+    # A PM outside the private ZEUS project does not see it.
+    out = cli("console", "--as", "raj", "-c", "project list")
+    assert "ZEUS" not in out.output and "HERMES" in out.output
+    # Running demo again resets rather than duplicating.
+    cli("demo", "--no-console")
+    out = cli("console", "--as", "pat", "-c", "overdue")
+    assert "(6)" in out.output
+
+
+def test_repl_runs_commands_switches_person_and_ends_on_eof(cli) -> None:  # type: ignore[no-untyped-def]
+    script = 'project new APOLLO "Portal"\nas bob\naction list\n/pmo help action\n'
+    out = cli("console", "--as", "alice", input=script)
+    assert out.exit_code == 0
+    assert "Created project APOLLO" in out.output
+    assert "You are now @bob." in out.output
+    assert "You have no open items." in out.output
+    assert "action snooze <id> <date>" in out.output
+
+
+def test_bad_configuration_names_the_variable(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DEFAULT_TIMEZONE", "Mars/Olympus")
+    out = CliRunner().invoke(main, ["console", "-c", "help"])
+    assert out.exit_code == 1
+    assert "DEFAULT_TIMEZONE" in out.output and "IANA" in out.output
+
+
+def test_readme_run_command_works_in_an_empty_directory(tmp_path: Path) -> None:
+    """`pmo-bot db upgrade && pmo-bot` on a fresh machine: local SQLite, sample data, console."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+    up = subprocess.run(
+        [str(BIN), "db", "upgrade"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert up.returncode == 0, up.stderr
+    run = subprocess.run(
+        [str(BIN)],
+        cwd=tmp_path,
+        env=env,
+        input="project list\nquit\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Local mode" in run.stdout
+    assert "APOLLO" in run.stdout and "Customer portal relaunch" in run.stdout
+    assert (tmp_path / "pmo-bot.sqlite3").exists()
+    assert "Traceback" not in run.stderr

@@ -1,0 +1,146 @@
+"""The shared command language: forms, aliases, errors, and no input that crashes it."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from services.commands import ast
+from services.commands.parser import parse, tokenize
+from services.errors import InvalidInput
+from services.people import Mention
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", ast.Help()),
+        ("help", ast.Help()),
+        ("help action", ast.Help("action")),
+        ("help date", ast.Help("dates")),
+        ("admin grant @bob pmo_lead", ast.AdminGrant(Mention(handle="bob"), "pmo_lead")),
+        (
+            "admin revoke <@U0123ABC|bob> admin",
+            ast.AdminRevoke(Mention(external_id="U0123ABC"), "admin"),
+        ),
+        ('project new APOLLO "Moon landing"', ast.ProjectNew("APOLLO", "Moon landing")),
+        (
+            'project new apollo "Moon" @ann private',
+            ast.ProjectNew("APOLLO", "Moon", Mention(handle="ann"), True),
+        ),
+        ("project new CRM2 Customer data hub", ast.ProjectNew("CRM2", "Customer data hub")),
+        ("project list", ast.ProjectList()),
+        ("projects", ast.ProjectList()),
+        ("project list all", ast.ProjectList(include_closed=True)),
+        ("project show APOLLO", ast.ProjectShow("APOLLO")),
+        (
+            "project add APOLLO @bob sponsor",
+            ast.ProjectAdd("APOLLO", Mention(handle="bob"), "sponsor"),
+        ),
+        (
+            "project add APOLLO <@U99>",
+            ast.ProjectAdd("APOLLO", Mention(external_id="U99"), "member"),
+        ),
+        (
+            "project set APOLLO target next friday",
+            ast.ProjectSet("APOLLO", "target", "next friday"),
+        ),
+        (
+            'action add APOLLO "Send the plan" @bob due:friday',
+            ast.ActionAdd("Send the plan", "APOLLO", Mention(handle="bob"), "friday"),
+        ),
+        (
+            'action add "Send the plan" @bob due:"next tue"',
+            ast.ActionAdd("Send the plan", None, Mention(handle="bob"), "next tue"),
+        ),
+        (
+            "action add Call the vendor due: in 3 days @kim",
+            ast.ActionAdd("Call the vendor", None, Mention(handle="kim"), "in 3 days"),
+        ),
+        ("todo add “Smart quotes” by:eom", ast.ActionAdd("Smart quotes", None, None, "eom")),
+        ("action list", ast.ActionList()),
+        ("action", ast.ActionList()),
+        ("mine", ast.ActionList("mine")),
+        ("overdue", ast.ActionList("overdue")),
+        ("action list APOLLO", ast.ActionList("project", "APOLLO")),
+        ("action done 12", ast.ActionDone(12)),
+        ("action complete #12", ast.ActionDone(12)),
+        ("action snooze 12 next mon", ast.ActionSnooze(12, "next mon")),
+        ("action assign 12 @carol", ast.ActionAssign(12, Mention(handle="carol"))),
+        ("action due 12 due:friday", ast.ActionDue(12, "friday")),
+        (
+            'deliverable add APOLLO "Beta" @bob due:2026-12-01',
+            ast.DeliverableAdd("APOLLO", "Beta", "2026-12-01", Mention(handle="bob")),
+        ),
+        ("deliverable list APOLLO", ast.DeliverableList("APOLLO")),
+        ("deliverable forecast 3 end of month", ast.DeliverableForecast(3, "end of month")),
+        ("deliverable done 3", ast.DeliverableDone(3)),
+    ],
+)
+def test_forms_parse(text: str, expected: ast.Command) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "hint"),
+    [
+        ("projet list", "`projet`", "help"),
+        ("project lst", "Did you mean `list`", "help project"),
+        ('action add "unclosed', "quote is not closed", "quotes"),
+        ("action done twelve", "not an item number", "action done <id>"),
+        ("action assign 3 carol", "not a mention", "action assign <id> @person"),
+        ('deliverable add APOLLO "Beta"', "needs a due date", "deliverable add"),
+        ("deliverable add", "project key is missing", "deliverable add"),
+        ("project new APOLLO", "name is missing", 'project new <KEY> "<name>"'),
+        ('action add "T" @a @b', "one owner", "action add"),
+        ("action add @bob due:", "title is missing", "action add"),
+        ("help flowers", "no help on", "Topics"),
+        ("x" * 5000, "limit is 4000", "Shorten"),
+    ],
+)
+def test_bad_input_says_what_is_wrong_and_the_right_form(
+    text: str, message: str, hint: str
+) -> None:
+    with pytest.raises(InvalidInput) as err:
+        parse(text)
+    assert message in err.value.message
+    assert hint in (err.value.hint or "")
+
+
+def test_tokenizer_keeps_quoted_runs_and_marks_them() -> None:
+    toks = tokenize('add "two words" due:"next tue" @bob')
+    assert [(t.text, t.quoted) for t in toks] == [
+        ("add", False),
+        ("two words", True),
+        ("due:next tue", True),
+        ("@bob", False),
+    ]
+    assert toks[3].mention == Mention(handle="bob")
+
+
+def test_quoted_mention_is_text_not_a_mention() -> None:
+    cmd = parse('action add "ping @bob about it"')
+    assert cmd == ast.ActionAdd("ping @bob about it")
+
+
+WORDS = st.sampled_from(
+    ["project", "action", "deliverable", "admin", "help", "add", "new", "list", "done",
+     "snooze", "assign", "forecast", "show", "set", "APOLLO", "@bob", "<@U123>", "due:",
+     "due:friday", '"', "#3", "12", "mine", "overdue", "private", "grant", "pmo_lead", "“"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=300), st.lists(WORDS | st.text(max_size=12), max_size=10).map(" ".join)
+    )
+)
+def test_no_input_raises_anything_but_our_user_facing_error(text: str) -> None:
+    try:
+        cmd = parse(text)
+    except InvalidInput as err:
+        assert err.message and len(err.message) < 400
+    else:
+        assert cmd is not None
