@@ -11,6 +11,7 @@ from models.enums import (
     SourceKind,
     WorkspaceRoleName,
 )
+from models.inbound import ProcessedEvent
 from models.person import LeavePeriod, Person
 from models.project import Membership, Project
 from models.work import ActionItem, Deliverable
@@ -27,6 +28,7 @@ __all__ = [
     "Membership",
     "Person",
     "Platform",
+    "ProcessedEvent",
     "Project",
     "ProjectRole",
     "ProjectState",

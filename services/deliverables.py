@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Deliverable, DeliverableStatus, Person, Project, ProjectState
 from services import audit
-from services.access import Actor, get_project, project_role, require_manager, visible_projects
+from services.access import (
+    Actor,
+    get_project,
+    member_project_ids,
+    project_role,
+    require_manager,
+    visible_projects,
+)
 from services.errors import Conflict, InvalidInput, NotFound
 from services.people import person_ref
 from services.views import DeliverableView
@@ -152,3 +159,23 @@ def list_for_project(
         q = q.where(Deliverable.status.in_(OPEN_STATES))
     rows = session.execute(q.order_by(Deliverable.forecast_on, Deliverable.id)).all()
     return [_view(d, project.key, owner) for d, owner in rows]
+
+
+def list_upcoming(
+    session: Session, actor: Actor, *, today: date, days: int = 14, limit: int = 20
+) -> list[DeliverableView]:
+    """Open deliverables due within `days` (or late) in projects the actor belongs to."""
+    rows = session.execute(
+        select(Deliverable, Person, Project.key)
+        .join(Project, Project.id == Deliverable.project_id)
+        .outerjoin(Person, Person.id == Deliverable.owner_id)
+        .where(
+            Deliverable.workspace_id == actor.workspace_id,
+            Deliverable.status.in_(OPEN_STATES),
+            Deliverable.forecast_on <= today + timedelta(days=days),
+            Deliverable.project_id.in_(member_project_ids(actor)),
+        )
+        .order_by(Deliverable.forecast_on, Deliverable.id)
+        .limit(limit)
+    ).all()
+    return [_view(d, key, owner) for d, owner, key in rows]

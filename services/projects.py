@@ -24,6 +24,7 @@ from services.access import (
     Actor,
     can_manage,
     get_project,
+    member_project_ids,
     project_role,
     require_manager,
     visible_projects,
@@ -268,10 +269,17 @@ def _counts(session: Session, project_ids: list[int] | None, workspace_id: int, 
 
 
 def list_projects(
-    session: Session, actor: Actor, *, now: datetime, include_closed: bool = False
+    session: Session,
+    actor: Actor,
+    *,
+    now: datetime,
+    include_closed: bool = False,
+    member_only: bool = False,
 ) -> list[ProjectView]:
     """The projects the actor can see, with their PM and open/overdue counts (4 statements)."""
     q = select(Project).where(Project.workspace_id == actor.workspace_id, visible_projects(actor))
+    if member_only:
+        q = q.where(Project.id.in_(member_project_ids(actor)))
     if not include_closed:
         q = q.where(Project.state != ProjectState.CLOSED)
     projects = session.scalars(q.order_by(Project.key)).all()
