@@ -112,10 +112,9 @@ def start() -> None:
     """Start the bot in the mode the configuration selects."""
     settings = _settings()
     if settings.has_slack:
-        raise click.ClickException(
-            "Slack credentials are set, but this build has no Slack mode yet. "
-            "Unset SLACK_BOT_TOKEN / SLACK_APP_TOKEN / SLACK_CLIENT_ID to use the local console."
-        )
+        ctx = click.get_current_context()
+        ctx.invoke(serve, port=3000, host="0.0.0.0", socket=bool(settings.slack_app_token))
+        return
     with _engine(settings) as engine:
         sessions = db.make_sessionmaker(engine)
         with db.session_scope(sessions) as s:
@@ -205,3 +204,34 @@ def downgrade(revision: str) -> None:
     with _engine(settings, check_schema=False) as engine:
         db.downgrade(engine, revision)
     click.echo(f"Database schema reverted to {revision}.")
+
+
+@main.command()
+@click.option("--port", default=3000, show_default=True, help="HTTP port.")
+@click.option("--host", default="0.0.0.0", show_default=True, help="Interface to listen on.")
+@click.option("--socket", is_flag=True, help="Use Slack Socket Mode (needs SLACK_APP_TOKEN).")
+def serve(port: int, host: str, socket: bool) -> None:
+    """Serve Slack: HTTP at /slack/events (+ /healthz), or Socket Mode."""
+    import uvicorn
+
+    from bot.slack_app import SlackConfigError, build_asgi, build_slack_app, slack_mode
+    from handlers.slack.listeners import SlackDeps
+
+    settings = _settings()
+    logging.getLogger("pmo_bot").setLevel(settings.log_level.upper())
+    try:
+        mode = slack_mode(settings, socket=socket)
+    except SlackConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    with _engine(settings) as engine:
+        deps = SlackDeps(db.make_sessionmaker(engine), defaults=_defaults(settings))
+        app = build_slack_app(settings, deps, socket=socket)
+        url = engine.url.render_as_string(hide_password=True)
+        click.echo(f"PMO Bot serving {mode.description}; database {url}", err=True)
+        if socket:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            SocketModeHandler(app, settings.slack_app_token).start()
+            return
+        click.echo(f"Listening on http://{host}:{port}/slack/events", err=True)
+        uvicorn.run(build_asgi(app, engine), host=host, port=port, log_level="warning")

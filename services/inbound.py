@@ -22,9 +22,10 @@ def first_sight(
         insert(ProcessedEvent)
         .values(platform=platform, team_id=team_id, event_id=event_id[:128], received_at=now)
         .on_conflict_do_nothing(index_elements=["platform", "team_id", "event_id"])
+        .returning(ProcessedEvent.id)
     )
-    result = session.execute(stmt)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    # RETURNING, not rowcount: psycopg reports rowcount 1 for a skipped conflicting row.
+    return session.execute(stmt).first() is not None
 
 
 def forget_older_than(session: Session, *, now: datetime, days: int = 7) -> int:

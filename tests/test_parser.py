@@ -144,3 +144,10 @@ def test_no_input_raises_anything_but_our_user_facing_error(text: str) -> None:
         assert err.message and len(err.message) < 400
     else:
         assert cmd is not None
+
+
+def test_slack_mentions_of_any_length_are_mentions() -> None:
+    assert parse("action assign 3 <@U2>") == ast.ActionAssign(3, Mention(external_id="U2"))
+    assert parse("action assign 3 <@W0ABCDEF12|x>") == ast.ActionAssign(
+        3, Mention(external_id="W0ABCDEF12")
+    )

@@ -97,7 +97,7 @@ def execute(
             return ProjectResult(view, "created", today, public=not private)
         case ast.ProjectList(include_closed):
             views = projects.list_projects(session, actor, now=now, include_closed=include_closed)
-            return ProjectListResult(views, include_closed)
+            return ProjectListResult(views, include_closed, today)
         case ast.ProjectShow(key):
             return ProjectResult(projects.show(session, actor, key=key, now=now), "shown", today)
         case ast.ProjectAdd(key, mention, role_text):

@@ -19,7 +19,7 @@ from services.people import Mention
 
 MAX_COMMAND_LENGTH = 4000
 KEY_TOKEN = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
-SLACK_MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>$")
+SLACK_MENTION = re.compile(r"^<@([UW][A-Z0-9]{1,20})(?:\|[^>]*)?>$")
 HANDLE_MENTION = re.compile(r"^@([\w][\w.\-]{0,79})$")
 ID_TOKEN = re.compile(r"^#?(\d{1,9})$")
 DATE_OPTIONS = ("due:", "by:", "on:")

@@ -44,6 +44,7 @@ class ProjectResult:
 class ProjectListResult:
     projects: list[ProjectView]
     include_closed: bool
+    today: date
     public: bool = False
 
 

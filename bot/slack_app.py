@@ -1,0 +1,138 @@
+"""Build the Bolt app and the HTTP server PMO Bot serves Slack on."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import anyio.to_thread
+from slack_bolt import App, BoltRequest
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from sqlalchemy import Engine, text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.config import Settings
+from handlers.slack.listeners import SlackDeps, register
+
+log = logging.getLogger(__name__)
+
+
+class SlackConfigError(ValueError):
+    """The Slack settings are missing or contradict each other."""
+
+
+@dataclass(frozen=True)
+class SlackMode:
+    socket: bool
+    description: str
+
+
+def slack_mode(settings: Settings, *, socket: bool) -> SlackMode:
+    """Which Slack mode the settings allow; a clear error naming the variable otherwise."""
+    bot, secret, app_token = (
+        settings.slack_bot_token,
+        settings.slack_signing_secret,
+        settings.slack_app_token,
+    )
+    if bot and not bot.startswith("xoxb-"):
+        raise SlackConfigError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-.")
+    if app_token and not app_token.startswith("xapp-"):
+        raise SlackConfigError("SLACK_APP_TOKEN must be an app-level token starting with xapp-.")
+    if settings.slack_client_id and not bot:
+        raise SlackConfigError(
+            "SLACK_CLIENT_ID is set but multi-workspace OAuth is not available in this build; "
+            "set SLACK_BOT_TOKEN for single-workspace mode."
+        )
+    if socket:
+        if not app_token:
+            raise SlackConfigError(
+                "Socket Mode needs SLACK_APP_TOKEN (xapp-…, scope connections:write)."
+            )
+        if not bot:
+            raise SlackConfigError("Socket Mode needs SLACK_BOT_TOKEN (xoxb-…).")
+        return SlackMode(True, "Slack Socket Mode, single workspace")
+    if not bot:
+        raise SlackConfigError("HTTP mode needs SLACK_BOT_TOKEN (xoxb-…).")
+    if not secret:
+        raise SlackConfigError("HTTP mode needs SLACK_SIGNING_SECRET to verify Slack's requests.")
+    return SlackMode(False, "Slack over HTTP at /slack/events, single workspace")
+
+
+def make_web_client(settings: Settings) -> WebClient:
+    """A WebClient on SLACK_API_URL that retries rate limits, 5xx and connection errors."""
+    return WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=5),
+            ServerErrorRetryHandler(max_retry_count=3),
+        ],
+    )
+
+
+def build_slack_app(settings: Settings, deps: SlackDeps, *, socket: bool = False) -> App:
+    """The Bolt app with every PMO Bot listener; acks are sent when the listener returns."""
+    slack_mode(settings, socket=socket)
+    app = App(
+        client=make_web_client(settings),
+        signing_secret=settings.slack_signing_secret or "socket-mode-unused",
+        process_before_response=not socket,
+        request_verification_enabled=not socket,
+        token_verification_enabled=False,
+        ignoring_self_events_enabled=True,
+        logger=logging.getLogger("pmo_bot.bolt"),
+    )
+
+    @app.error
+    def on_error(error: Exception, body: dict[str, Any]) -> None:
+        log.error("unhandled error for a %s request: %s", body.get("type"), error, exc_info=error)
+
+    register(app, deps)
+    return app
+
+
+def build_asgi(app: App, engine: Engine) -> Starlette:
+    """POST /slack/events (every Slack request kind) and GET /healthz."""
+
+    async def slack_events(request: Request) -> Response:
+        body = (await request.body()).decode("utf-8")
+        bolt_req = BoltRequest(
+            body=body,
+            query=dict(request.query_params),
+            headers={k: v for k, v in request.headers.items()},
+        )
+        resp = await anyio.to_thread.run_sync(app.dispatch, bolt_req)
+        return Response(
+            status_code=resp.status,
+            content=resp.body,
+            headers=resp.first_headers_without_set_cookie(),
+        )
+
+    async def healthz(_: Request) -> Response:
+        def ping() -> None:
+            with engine.connect() as conn:
+                conn.execute(text("select 1"))
+
+        try:
+            await anyio.to_thread.run_sync(ping)
+        except Exception as exc:
+            return JSONResponse({"ok": False, "database": type(exc).__name__}, status_code=503)
+        return JSONResponse({"ok": True})
+
+    return Starlette(
+        routes=[
+            Route("/slack/events", slack_events, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ]
+    )

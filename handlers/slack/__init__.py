@@ -1,0 +1,1 @@
+"""Slack channel: Bolt listeners, identity, Block Kit rendering, Notifier."""

@@ -1,0 +1,42 @@
+"""Every action_id, callback_id and block_id prefix PMO Bot uses in Slack."""
+
+from __future__ import annotations
+
+import enum
+
+
+class ActionId(enum.StrEnum):
+    ITEM_DONE = "pmo.item.done"
+    ITEM_SNOOZE = "pmo.item.snooze"
+    ITEM_REASSIGN = "pmo.item.reassign"
+    ITEM_REOPEN = "pmo.item.reopen"
+    OPEN_NEW_ITEM = "pmo.open.new_item"
+    OPEN_NEW_PROJECT = "pmo.open.new_project"
+    OPEN_NEW_DELIVERABLE = "pmo.open.new_deliverable"
+    SHOW_MINE = "pmo.show.mine"
+    SHOW_OVERDUE = "pmo.show.overdue"
+    MORE_HELP = "pmo.show.help"
+
+
+class CallbackId(enum.StrEnum):
+    NEW_ITEM_MODAL = "pmo.modal.new_item"
+    EDIT_ITEM_MODAL = "pmo.modal.edit_item"
+    NEW_PROJECT_MODAL = "pmo.modal.new_project"
+    NEW_DELIVERABLE_MODAL = "pmo.modal.new_deliverable"
+    CREATE_ITEM_SHORTCUT = "pmo.shortcut.create_item"
+
+
+class BlockId(enum.StrEnum):
+    TITLE = "title"
+    PROJECT = "project"
+    OWNER = "owner"
+    DUE = "due"
+    NOTES = "notes"
+    KEY = "key"
+    NAME = "name"
+    PM = "pm"
+    PRIVATE = "private"
+    ITEM_PREFIX = "item:"
+
+
+SNOOZE_CHOICES = {"1d": ("1 day", 1), "3d": ("3 days", 3), "1w": ("1 week", 7)}

@@ -1,0 +1,517 @@
+"""Bolt listeners: /pmo, buttons, modals, the message shortcut and App Home.
+
+A listener acks, parses, makes one service call inside its own transaction, and renders.
+Anything slow that the person need not wait for (notifying owners, refreshing App Home)
+runs after the ack on a small thread pool.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db import session_scope
+from handlers.slack import identity, modals, render
+from handlers.slack.errors import advice_for
+from handlers.slack.ids import SNOOZE_CHOICES, ActionId, BlockId, CallbackId
+from models import Person, SourceKind
+from services import action_items, home, inbound, projects
+from services.access import Actor, actor_for
+from services.commands.execute import run_text
+from services.commands.results import ActionResult, ProjectResult
+from services.dates import local_today
+from services.errors import DomainError, InvalidInput, NotFound
+from services.people import PersonDefaults
+from services.views import ActionItemView
+
+log = logging.getLogger(__name__)
+OOPS = "Something went wrong on my side and nothing was saved. Please try again."
+NEW_ITEM_WORDS = {"new", "todo", "action new", "action add", "action", "add"}
+
+
+@dataclass
+class SlackDeps:
+    """What the Slack listeners need from the composition root."""
+
+    sessions: sessionmaker[Session]
+    defaults: PersonDefaults = field(default_factory=PersonDefaults)
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    background: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="pmo-slack")
+    )
+
+    def defer(self, fn: Callable[..., None], *args: Any) -> None:
+        """Run `fn` after the ack; failures are logged, never shown as tracebacks."""
+
+        def guarded() -> None:
+            try:
+                fn(*args)
+            except Exception:
+                log.exception("background task %s failed", getattr(fn, "__name__", fn))
+
+        self.background.submit(guarded)
+
+
+# --- middleware --------------------------------------------------------------------------------
+
+
+def dedupe_events(deps: SlackDeps) -> Callable[..., Any]:
+    """Drop Slack's retries of an event already handled, keyed on (team_id, event_id)."""
+
+    def middleware(body: dict[str, Any], next: Callable[[], Any]) -> Any:
+        if body.get("type") == "event_callback" and body.get("event_id"):
+            team = str(body.get("team_id") or body.get("enterprise_id") or "")
+            with session_scope(deps.sessions) as s:
+                first = inbound.first_sight(
+                    s, platform="slack", team_id=team, event_id=str(body["event_id"]),
+                    now=deps.clock(),
+                )  # fmt: skip
+            if not first:
+                log.info("dropping repeated event %s", body["event_id"])
+                return BoltResponse(status=200, body="")
+        return next()
+
+    return middleware
+
+
+def resolve_identity(deps: SlackDeps) -> Callable[..., Any]:
+    """Put the caller's workspace and person ids into the Bolt context."""
+
+    def middleware(context: BoltContext, client: WebClient, next: Callable[[], Any]) -> Any:
+        team_id, user_id = context.team_id or context.enterprise_id, context.user_id
+        if team_id and user_id:
+            now = deps.clock()
+            with session_scope(deps.sessions) as s:
+                ws_id = identity.ensure_workspace(s, team_id, now)
+                person = identity.ensure_person(
+                    s, client, workspace_id=ws_id, user_id=user_id, now=now,
+                    defaults=deps.defaults,
+                )  # fmt: skip
+                context["pmo_workspace_id"] = ws_id
+                context["pmo_person_id"] = person.id
+        return next()
+
+    return middleware
+
+
+def _actor(session: Session, context: BoltContext) -> Actor:
+    person = session.get(Person, context["pmo_person_id"])
+    if person is None:
+        raise NotFound("I couldn't work out who you are. Please try again.")
+    return actor_for(session, person)
+
+
+# --- /pmo -------------------------------------------------------------------------------------
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    """Attach every PMO Bot listener to a Bolt app."""
+    app.middleware(dedupe_events(deps))
+    app.middleware(resolve_identity(deps))
+
+    app.command("/pmo")(_pmo_command(deps))
+    app.action(ActionId.ITEM_DONE)(_item_action(deps, "done"))
+    app.action(ActionId.ITEM_REOPEN)(_item_action(deps, "reopen"))
+    app.action(ActionId.ITEM_SNOOZE)(_item_action(deps, "snooze"))
+    app.action(ActionId.ITEM_REASSIGN)(_item_action(deps, "reassign"))
+    app.action(ActionId.OPEN_NEW_ITEM)(_open_new_item(deps))
+    app.action(ActionId.OPEN_NEW_PROJECT)(_open_new_project(deps))
+    app.action(ActionId.SHOW_MINE)(_show(deps, "action list mine"))
+    app.action(ActionId.SHOW_OVERDUE)(_show(deps, "action list overdue"))
+    app.view(CallbackId.NEW_ITEM_MODAL)(_submit_new_item(deps))
+    app.view(CallbackId.NEW_PROJECT_MODAL)(_submit_new_project(deps))
+    app.shortcut(CallbackId.CREATE_ITEM_SHORTCUT)(_create_item_shortcut(deps))
+    app.event("app_home_opened")(_home_opened(deps))
+
+
+def _pmo_command(deps: SlackDeps) -> Callable[..., None]:
+    def handle_pmo_command(
+        ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        """Run one command of the shared language and answer in the ack."""
+        text = (command.get("text") or "").strip()
+        if text.lower() in NEW_ITEM_WORDS - {"action"}:
+            _open_item_modal(
+                deps, client, context, command["trigger_id"], command.get("channel_id")
+            )
+            ack()
+            return
+        if text.lower() == "project new":
+            client.views_open(
+                trigger_id=command["trigger_id"],
+                view=modals.new_project_modal(metadata={"channel": command.get("channel_id")}),
+            )
+            ack()
+            return
+        now = deps.clock()
+        try:
+            with session_scope(deps.sessions) as s:
+                actor = _actor(s, context)
+                resolver = identity.mention_resolver(client, deps.defaults, now)
+                result = run_text(s, actor, text, now=now, resolve=resolver)
+        except DomainError as err:
+            msg = render.error_message(err.message, err.hint)
+            ack(response_type="ephemeral", text=msg.text, blocks=msg.blocks)
+            return
+        except SlackApiError as exc:
+            msg = render.error_message(advice_for(exc), None)
+            ack(response_type="ephemeral", text=msg.text, blocks=msg.blocks)
+            return
+        except Exception:
+            log.exception("/pmo %r failed", text[:200])
+            ack(response_type="ephemeral", text=OOPS)
+            return
+        msg = render.result_message(result)
+        ack(
+            response_type="in_channel" if msg.public else "ephemeral",
+            text=msg.text,
+            blocks=msg.blocks,
+        )
+        if isinstance(result, ActionResult) and result.event != "shown":
+            deps.defer(_after_item_change, deps, client, context["pmo_workspace_id"], result.item,
+                       context["pmo_person_id"])  # fmt: skip
+
+    return handle_pmo_command
+
+
+# --- buttons on action items -------------------------------------------------------------------
+
+
+def _item_id_from(body: dict[str, Any], kind: str) -> tuple[int, Any]:
+    act = body["actions"][0]
+    if kind == "snooze":
+        raw = act["selected_option"]["value"]
+        item_id, code = raw.split(":", 1)
+        return int(item_id), SNOOZE_CHOICES[code][1]
+    if kind == "reassign":
+        return int(act["block_id"].removeprefix(BlockId.ITEM_PREFIX)), act["selected_user"]
+    return int(act["value"]), None
+
+
+def _item_action(deps: SlackDeps, kind: str) -> Callable[..., None]:
+    def handle_item_action(
+        ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    ) -> None:
+        """Done / Snooze / Reassign / Reopen from a button; the message updates in place."""
+        ack()
+        now = deps.clock()
+        user_id = context.user_id
+        try:
+            item_id, arg = _item_id_from(body, kind)
+            with session_scope(deps.sessions) as s:
+                actor = _actor(s, context)
+                if kind == "done":
+                    item = action_items.complete(s, actor, item_id=item_id, now=now)
+                    note = f"✅ Marked done by <@{user_id}>"
+                elif kind == "reopen":
+                    item = action_items.reopen(s, actor, item_id=item_id, now=now)
+                    note = f"↩️ Reopened by <@{user_id}>"
+                elif kind == "snooze":
+                    until = local_today(now, actor.timezone) + timedelta(days=arg)
+                    item = action_items.snooze(s, actor, item_id=item_id, until=until, now=now)
+                    note = f"💤 Snoozed until {until:%a} {until.day} {until:%b} by <@{user_id}>"
+                else:
+                    owner = identity.ensure_person(
+                        s, client, workspace_id=actor.workspace_id, user_id=arg, now=now,
+                        defaults=deps.defaults, strict=True,
+                    )  # fmt: skip
+                    item = action_items.assign(s, actor, item_id=item_id, owner=owner, now=now)
+                    note = f"➡️ Reassigned to <@{arg}> by <@{user_id}>"
+                today = local_today(now, actor.timezone)
+        except (DomainError, KeyError, ValueError) as err:
+            text = err.message if isinstance(err, DomainError) else "I couldn't read that button."
+            hint = err.hint if isinstance(err, DomainError) else None
+            _tell(body, client, respond, render.error_message(text, hint))
+            return
+        container = body.get("container") or {}
+        if container.get("type") == "view":
+            deps.defer(_publish_home, deps, client, context["pmo_person_id"], user_id)
+        else:
+            blocks = render.replace_item(
+                (body.get("message") or {}).get("blocks") or [], item, today, note
+            )
+            respond(replace_original=True, text=render.item_fallback(item, note), blocks=blocks)
+        deps.defer(_after_item_change, deps, client, context["pmo_workspace_id"], item,
+                   context["pmo_person_id"])  # fmt: skip
+
+    return handle_item_action
+
+
+def _tell(body: dict[str, Any], client: WebClient, respond: Respond, msg: render.Message) -> None:
+    """Show an error to the person who clicked: in the message's thread-less ephemeral reply."""
+    if body.get("response_url"):
+        respond(response_type="ephemeral", replace_original=False, text=msg.text, blocks=msg.blocks)
+    else:
+        client.chat_postMessage(channel=body["user"]["id"], text=msg.text, blocks=msg.blocks)
+
+
+def _show(deps: SlackDeps, command: str) -> Callable[..., None]:
+    def handle_show(ack: Ack, context: BoltContext, respond: Respond) -> None:
+        """The My items / Overdue buttons under help."""
+        ack()
+        with session_scope(deps.sessions) as s:
+            result = run_text(s, _actor(s, context), command, now=deps.clock())
+        msg = render.result_message(result)
+        respond(response_type="ephemeral", replace_original=False, text=msg.text, blocks=msg.blocks)
+
+    return handle_show
+
+
+# --- modals and the message shortcut -----------------------------------------------------------
+
+
+def _open_item_modal(
+    deps: SlackDeps,
+    client: WebClient,
+    context: BoltContext,
+    trigger_id: str,
+    channel: str | None,
+    *,
+    title: str = "",
+    notes: str = "",
+    source_ref: str | None = None,
+) -> None:
+    with session_scope(deps.sessions) as s:
+        actor = _actor(s, context)
+        visible = projects.list_projects(s, actor, now=deps.clock())
+    view = modals.new_item_modal(
+        projects=visible,
+        title=title,
+        notes=notes,
+        owner_id=context.user_id,
+        metadata={"channel": channel, "source_ref": source_ref},
+    )
+    client.views_open(trigger_id=trigger_id, view=view)
+
+
+def _open_new_item(deps: SlackDeps) -> Callable[..., None]:
+    def handle_open_new_item(
+        ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        """The "New action item" button."""
+        ack()
+        channel = (body.get("channel") or {}).get("id")
+        _open_item_modal(deps, client, context, body["trigger_id"], channel)
+
+    return handle_open_new_item
+
+
+def _open_new_project(deps: SlackDeps) -> Callable[..., None]:
+    def handle_open_new_project(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """The "New project" button."""
+        ack()
+        channel = (body.get("channel") or {}).get("id")
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view=modals.new_project_modal(metadata={"channel": channel}),
+        )
+
+    return handle_open_new_project
+
+
+def _create_item_shortcut(deps: SlackDeps) -> Callable[..., None]:
+    def handle_create_item_shortcut(
+        ack: Ack, shortcut: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        """Message shortcut: a new action item prefilled from the message, linked to it."""
+        ack()
+        channel = (shortcut.get("channel") or {}).get("id")
+        message = shortcut.get("message") or {}
+        permalink = None
+        try:
+            permalink = client.chat_getPermalink(channel=str(channel), message_ts=message["ts"])[
+                "permalink"
+            ]
+        except (SlackApiError, KeyError) as exc:
+            log.warning("chat.getPermalink failed: %s", exc)
+        text = message.get("text") or ""
+        first_line = text.strip().splitlines()[0] if text.strip() else ""
+        _open_item_modal(
+            deps, client, context, shortcut["trigger_id"], channel,
+            title=first_line[:300], notes=text[:3000], source_ref=permalink,
+        )  # fmt: skip
+
+    return handle_create_item_shortcut
+
+
+def _submit_new_item(deps: SlackDeps) -> Callable[..., None]:
+    def handle_new_item_submission(
+        ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        """Validate the modal; show field errors inline, or create the item and close."""
+        values = modals.field_values(view)
+        meta = json.loads(view.get("private_metadata") or "{}")
+        now = deps.clock()
+        title = (values.get(BlockId.TITLE) or "").strip()
+        errors: dict[str, str] = {}
+        if not title:
+            errors[BlockId.TITLE] = "Say what needs doing."
+        elif len(title) > action_items.TITLE_LIMIT:
+            errors[BlockId.TITLE] = f"Keep it under {action_items.TITLE_LIMIT} characters."
+        due: date | None = None
+        if values.get(BlockId.DUE):
+            try:
+                due = date.fromisoformat(values[BlockId.DUE])
+            except ValueError:
+                errors[BlockId.DUE] = "Pick a date from the calendar."
+        if not values.get(BlockId.OWNER):
+            errors[BlockId.OWNER] = "Pick who owns it."
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        source = meta.get("source_ref")
+        try:
+            with session_scope(deps.sessions) as s:
+                actor = _actor(s, context)
+                try:
+                    owner = identity.ensure_person(
+                        s, client, workspace_id=actor.workspace_id, user_id=values[BlockId.OWNER],
+                        now=now, defaults=deps.defaults, strict=True,
+                    )  # fmt: skip
+                except DomainError as err:
+                    raise _FieldError(BlockId.OWNER, err.message) from None
+                try:
+                    item = action_items.add(
+                        s, actor, title=title, owner=owner, project_key=values.get(BlockId.PROJECT),
+                        due_on=due, now=now, notes=values.get(BlockId.NOTES) or "",
+                        source_kind=SourceKind.MESSAGE if source else SourceKind.COMMAND,
+                        source_ref=source,
+                    )  # fmt: skip
+                except InvalidInput as err:
+                    field_id = BlockId.OWNER if "member" in err.message else BlockId.TITLE
+                    raise _FieldError(field_id, err.message) from None
+                except DomainError as err:
+                    raise _FieldError(BlockId.PROJECT, f"{err.message} {err.hint or ''}") from None
+        except _FieldError as fe:
+            ack(response_action="errors", errors={fe.block_id: fe.message[:150]})
+            return
+        ack()
+        deps.defer(_announce_new_item, deps, client, context, item, meta.get("channel"))
+
+    return handle_new_item_submission
+
+
+class _FieldError(Exception):
+    def __init__(self, block_id: str, message: str) -> None:
+        super().__init__(message)
+        self.block_id, self.message = block_id, message
+
+
+def _submit_new_project(deps: SlackDeps) -> Callable[..., None]:
+    def handle_new_project_submission(
+        ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        """Create a project from the modal, with inline errors for a bad or taken key."""
+        values = modals.field_values(view)
+        meta = json.loads(view.get("private_metadata") or "{}")
+        now = deps.clock()
+        try:
+            with session_scope(deps.sessions) as s:
+                actor = _actor(s, context)
+                pm = None
+                if values.get(BlockId.PM):
+                    try:
+                        pm = identity.ensure_person(
+                            s, client, workspace_id=actor.workspace_id, user_id=values[BlockId.PM],
+                            now=now, defaults=deps.defaults, strict=True,
+                        )  # fmt: skip
+                    except DomainError as err:
+                        raise _FieldError(BlockId.PM, err.message) from None
+                try:
+                    created = projects.create(
+                        s, actor, key=values.get(BlockId.KEY) or "",
+                        name=values.get(BlockId.NAME) or "", pm=pm,
+                        private="private" in (values.get(BlockId.PRIVATE) or []), now=now,
+                        home_channel=meta.get("channel"),
+                    )  # fmt: skip
+                except DomainError as err:
+                    target: str = BlockId.NAME if "name" in err.message.lower() else BlockId.KEY
+                    raise _FieldError(target, f"{err.message} {err.hint or ''}".strip()) from None
+        except _FieldError as fe:
+            ack(response_action="errors", errors={fe.block_id: fe.message[:150]})
+            return
+        ack()
+        msg = render.result_message(
+            ProjectResult(created, "created", local_today(now, "UTC"), public=not created.private)
+        )
+        user = str(context.user_id)
+        where = meta.get("channel") if not created.private else user
+        deps.defer(_post, client, where or user, msg, user)
+
+    return handle_new_project_submission
+
+
+# --- after the ack ----------------------------------------------------------------------------
+
+
+def _post(client: WebClient, channel: str, msg: render.Message, fallback_user: str | None) -> None:
+    """Post a message; if the channel refuses, tell the person by DM why."""
+    try:
+        client.chat_postMessage(channel=channel, text=msg.text, blocks=msg.blocks)
+    except SlackApiError as exc:
+        if fallback_user is None or channel == fallback_user:
+            raise
+        note = render.error_message(f"I couldn't post in <#{channel}>.", advice_for(exc))
+        client.chat_postMessage(
+            channel=fallback_user,
+            text=msg.text,
+            blocks=[*note.blocks, *msg.blocks][: render.MESSAGE_BLOCKS],
+        )
+
+
+def _announce_new_item(
+    deps: SlackDeps,
+    client: WebClient,
+    context: BoltContext,
+    item: ActionItemView,
+    channel: str | None,
+) -> None:
+    now = deps.clock()
+    today = local_today(now, "UTC")
+    creator = str(context.user_id)
+    lead = f"📝 <@{creator}> added an action item for {render.who(item.owner)}"
+    msg = render.item_message(item, today, lead, public=True)
+    _post(client, channel or creator, msg, creator)
+    if item.owner.external_id != creator:
+        dm = render.item_message(item, today, f"📝 <@{creator}> gave you an action item")
+        client.chat_postMessage(channel=item.owner.external_id, text=dm.text, blocks=dm.blocks)
+    _after_item_change(deps, client, context["pmo_workspace_id"], item, context["pmo_person_id"])
+
+
+def _after_item_change(
+    deps: SlackDeps, client: WebClient, workspace_id: int, item: ActionItemView, actor_id: int
+) -> None:
+    """Refresh App Home for the people an item change affects."""
+    for person_id, user_id in {(item.owner.id, item.owner.external_id)}:
+        _publish_home(deps, client, person_id, user_id)
+
+
+def _publish_home(deps: SlackDeps, client: WebClient, person_id: int, user_id: str) -> None:
+    with session_scope(deps.sessions) as s:
+        person = s.get(Person, person_id)
+        if person is None:
+            return
+        data = home.home(s, actor_for(s, person), now=deps.clock())
+    client.views_publish(user_id=user_id, view=render.home_view(data))
+
+
+def _home_opened(deps: SlackDeps) -> Callable[..., None]:
+    def handle_app_home_opened(
+        event: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        """Publish the Home tab when someone opens it."""
+        if event.get("tab", "home") != "home":
+            return
+        _publish_home(deps, client, context["pmo_person_id"], context.user_id or event["user"])
+
+    return handle_app_home_opened

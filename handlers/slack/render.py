@@ -1,0 +1,405 @@
+"""Block Kit for command results, action items, help and App Home. Pure: data in, JSON out.
+
+Every string that came from a person is escaped (`&`, `<`, `>`), so it can never form
+`<!channel>`, `<!here>` or a `<@U…>` ping; limits from Slack's Block Kit reference are
+enforced here (section 3,000 chars, header 150, button text 75, 50 blocks a message,
+100 a view), with "and N more" where a list is cut.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from handlers.slack.ids import SNOOZE_CHOICES, ActionId, BlockId
+from services.commands.help import HelpEntry
+from services.commands.results import (
+    ActionListResult,
+    ActionResult,
+    DeliverableListResult,
+    DeliverableResult,
+    HelpResult,
+    ProjectListResult,
+    ProjectResult,
+    Result,
+    RoleChanged,
+    RolesResult,
+)
+from services.home import HomeData
+from services.views import ActionItemView, DeliverableView, PersonRef, ProjectView
+
+Block = dict[str, Any]
+MESSAGE_BLOCKS = 50
+VIEW_BLOCKS = 100
+SECTION_TEXT = 3000
+HEADER_TEXT = 150
+BUTTON_TEXT = 75
+FALLBACK_TEXT = 3000
+
+
+@dataclass(frozen=True)
+class Message:
+    """A Slack message: fallback text, blocks, and whether it is for the whole channel."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+    public: bool = False
+
+
+def escape(text: str) -> str:
+    """Escape user text for mrkdwn so it renders literally and pings nobody."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    """Cut to `limit` characters with an ellipsis, never splitting an escape entity."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut + "…"
+
+
+def plain(text: str, limit: int = BUTTON_TEXT) -> dict[str, Any]:
+    return {"type": "plain_text", "text": clip(text, limit) or " ", "emoji": True}
+
+
+def section(mrkdwn: str, **extra: Any) -> Block:
+    return {
+        "type": "section",
+        "text": {"type": "mrkdwn", "text": clip(mrkdwn, SECTION_TEXT)},
+        **extra,
+    }
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": plain(text, HEADER_TEXT)}
+
+
+def context(mrkdwn: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(mrkdwn, 2000)}]}
+
+
+def button(text: str, action_id: str, value: str = "", style: str | None = None) -> dict[str, Any]:
+    b: dict[str, Any] = {"type": "button", "text": plain(text), "action_id": action_id}
+    if value:
+        b["value"] = value[:2000]
+    if style:
+        b["style"] = style
+    return b
+
+
+def who(p: PersonRef | None, slack: bool = True) -> str:
+    """A person as a Slack mention when we hold their Slack id, else their escaped name."""
+    if p is None:
+        return "_nobody_"
+    if slack and p.external_id.startswith(("U", "W")) and p.external_id.isalnum():
+        return f"<@{p.external_id}>"
+    return escape(f"@{p.handle}")
+
+
+def day(d: date | None, today: date) -> str:
+    if d is None:
+        return "no due date"
+    label = f"{d:%a} {d.day} {d:%b}" + (f" {d.year}" if d.year != today.year else "")
+    delta = (d - today).days
+    if delta == 0:
+        return f"{label} (today)"
+    if delta == 1:
+        return f"{label} (tomorrow)"
+    if delta > 0:
+        return f"{label} (in {delta} days)"
+    return f"{label} (*{-delta} day{'s' if delta != -1 else ''} overdue*)"
+
+
+def item_text(item: ActionItemView, today: date) -> str:
+    status = {"done": "✅ ", "cancelled": "🚫 "}.get(item.status.value, "")
+    title = escape(item.title)
+    if item.status.value != "open":
+        title = f"~{title}~" if item.status.value == "cancelled" else title
+    bits = [f"{status}*#{item.id}* {title}", who(item.owner)]
+    if item.project_key:
+        bits.append(f"`{item.project_key}`")
+    if item.status.value == "open":
+        bits.append(day(item.due_on, today))
+        if item.snoozed_until and item.snoozed_until > today:
+            bits.append(
+                f"💤 until {item.snoozed_until:%a} {item.snoozed_until.day} {item.snoozed_until:%b}"
+            )
+    else:
+        bits.append(item.status.value)
+    if item.source_ref and item.source_ref.startswith("https://"):
+        bits.append(f"<{item.source_ref}|source>")
+    return " · ".join(bits)
+
+
+def item_actions(item: ActionItemView) -> Block:
+    """Done / Snooze / Reassign for an open item, Reopen for a closed one."""
+    block_id = f"{BlockId.ITEM_PREFIX}{item.id}"
+    if item.status.value != "open":
+        return {
+            "type": "actions",
+            "block_id": block_id,
+            "elements": [button("Reopen", ActionId.ITEM_REOPEN, str(item.id))],
+        }
+    return {
+        "type": "actions",
+        "block_id": block_id,
+        "elements": [
+            button("Done", ActionId.ITEM_DONE, str(item.id), style="primary"),
+            {
+                "type": "static_select",
+                "action_id": ActionId.ITEM_SNOOZE,
+                "placeholder": plain("Snooze"),
+                "options": [
+                    {"text": plain(label), "value": f"{item.id}:{code}"}
+                    for code, (label, _) in SNOOZE_CHOICES.items()
+                ],
+            },
+            {
+                "type": "users_select",
+                "action_id": ActionId.ITEM_REASSIGN,
+                "placeholder": plain("Reassign"),
+            },
+        ],
+    }
+
+
+def item_blocks(item: ActionItemView, today: date) -> list[Block]:
+    return [section(item_text(item, today)), item_actions(item)]
+
+
+def item_message(item: ActionItemView, today: date, lead: str, *, public: bool = False) -> Message:
+    blocks = [section(lead), *item_blocks(item, today)]
+    return Message(text=_fallback(f"{lead} #{item.id} {item.title}"), blocks=blocks, public=public)
+
+
+def item_fallback(item: ActionItemView, note: str) -> str:
+    """Plain text for an updated item message."""
+    return _fallback(f"#{item.id} {item.title} — {note}")
+
+
+def replace_item(blocks: list[Block], item: ActionItemView, today: date, note: str) -> list[Block]:
+    """`blocks` with this item's blocks replaced by its new state and a note of the change.
+
+    An item is rendered as section, optional context (the last change), actions. Other items
+    in the same message (a list) stay as they are. Without the original blocks (an ephemeral
+    message) the result is the item alone.
+    """
+    target = f"{BlockId.ITEM_PREFIX}{item.id}"
+    new = [section(item_text(item, today)), context(note), item_actions(item)]
+    for i, block in enumerate(blocks):
+        if block.get("type") == "actions" and block.get("block_id") == target:
+            start = i
+            if start > 0 and blocks[start - 1].get("type") == "context":
+                start -= 1
+            if start > 0 and blocks[start - 1].get("type") == "section":
+                start -= 1
+            return (blocks[:start] + new + blocks[i + 1 :])[:MESSAGE_BLOCKS]
+    return new
+
+
+def _fallback(text: str) -> str:
+    """Plain `text` for notifications and screen readers: unescaped mrkdwn is still escaped."""
+    return clip(escape(text.replace("*", "")), FALLBACK_TEXT)
+
+
+def _list_with_overflow(
+    rows: list[list[Block]], head: list[Block], total: int, limit: int
+) -> list[Block]:
+    """Add row groups while they fit under `limit` blocks; say how many did not."""
+    blocks = list(head)
+    shown = 0
+    for group in rows:
+        if len(blocks) + len(group) > limit - 1:
+            break
+        blocks.extend(group)
+        shown += 1
+    if total > shown:
+        blocks.append(context(f"… and {total - shown} more."))
+    return blocks
+
+
+def deliverable_text(d: DeliverableView, today: date) -> str:
+    slip = (
+        f" · slipped {d.slip_days:+d}d vs baseline {d.baseline_on.isoformat()}"
+        if d.slip_days
+        else ""
+    )
+    flag = "🔴 " if d.is_late(today) else ""
+    state = d.status.value.replace("_", " ")
+    return (
+        f"{flag}*#{d.id}* {escape(d.title)} · `{d.project_key}` · {who(d.owner)} · {state} · "
+        f"forecast {day(d.forecast_on, today)}{slip}"
+    )
+
+
+def project_text(p: ProjectView, today: date) -> str:
+    lock = " 🔒" if p.private else ""
+    state = p.state.value.replace("_", " ")
+    lines = [
+        f"*{p.key}* — {escape(p.name)}{lock} · {state}"
+        + (f" · phase {escape(p.phase)}" if p.phase else ""),
+        f"PM {who(p.pm)} · {p.open_actions} open / {p.overdue_actions} overdue actions · "
+        f"{p.open_deliverables} open / {p.late_deliverables} late deliverables",
+    ]
+    if p.target_on:
+        lines.append(f"Target {day(p.target_on, today)}")
+    return "\n".join(lines)
+
+
+def help_blocks(entries: list[HelpEntry], topic: str | None, extra: str | None) -> list[Block]:
+    head = f"PMO Bot — {topic} commands" if topic else "PMO Bot — what I can do"
+    lines = "\n".join(f"`/pmo {escape(e.usage)}` — {escape(e.summary)}" for e in entries)
+    blocks: list[Block] = [header(head), section(lines)]
+    if extra:
+        blocks.append(context(escape(extra)))
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": "help_actions",
+            "elements": [
+                button("New action item", ActionId.OPEN_NEW_ITEM, style="primary"),
+                button("New project", ActionId.OPEN_NEW_PROJECT),
+                button("My items", ActionId.SHOW_MINE),
+                button("Overdue", ActionId.SHOW_OVERDUE),
+            ],
+        }
+    )
+    return blocks
+
+
+def result_message(result: Result) -> Message:
+    """The reply to a /pmo command."""
+    match result:
+        case HelpResult(topic, entries, extra):
+            return Message("PMO Bot help", help_blocks(entries, topic, extra))
+        case RolesResult(roles):
+            if not roles:
+                return Message(
+                    "Nobody holds a workspace role.", [section("Nobody holds a workspace role.")]
+                )
+            text = "\n".join(f"{who(p)} — {r.value}" for p, r in roles)
+            return Message("Workspace roles", [section(f"*Workspace roles*\n{text}")])
+        case RoleChanged(person, role, granted):
+            text = f"{who(person)} {'is now' if granted else 'is no longer'} {role.value}."
+            return Message(_fallback(text), [section(text)])
+        case ProjectResult(project, event, today, public):
+            lead = {
+                "created": f"📁 New project *{project.key}*",
+                "updated": f"Updated *{project.key}*",
+                "closed": f"📦 Closed *{project.key}*",
+                "member_added": f"Updated the members of *{project.key}*",
+                "member_removed": f"Updated the members of *{project.key}*",
+            }.get(event)
+            blocks = ([section(lead)] if lead else []) + [section(project_text(project, today))]
+            if project.members:
+                members = ", ".join(f"{who(m.person)} ({m.role.value})" for m in project.members)
+                blocks.append(context(f"Members: {members}"))
+            return Message(_fallback(f"{project.key} — {project.name}"), blocks, public)
+        case ProjectListResult(projects, include_closed, today):
+            if not projects:
+                return Message(
+                    "No projects yet.",
+                    [section('No projects yet. Create one: `/pmo project new KEY "Name"`')],
+                )
+            rows = [[section(project_text(p, today))] for p in projects]
+            head = [header("Projects" + (" (including closed)" if include_closed else ""))]
+            return Message(
+                f"{len(projects)} projects",
+                _list_with_overflow(rows, head, len(projects), MESSAGE_BLOCKS),
+            )
+        case ActionResult(item, event, today, public):
+            lead = {
+                "created": f"📝 New action item for {who(item.owner)}",
+                "done": "✅ Done",
+                "reopened": "↩️ Reopened",
+                "cancelled": "🚫 Cancelled",
+                "snoozed": "💤 Snoozed",
+                "assigned": f"➡️ Now with {who(item.owner)}",
+                "rescheduled": "📅 Due date moved",
+            }.get(event)
+            if lead is None:
+                return Message(_fallback(f"#{item.id} {item.title}"), item_blocks(item, today))
+            return item_message(item, today, lead, public=public)
+        case ActionListResult(title, page, today, empty_text):
+            if not page.items:
+                return Message(empty_text, [section(escape(empty_text))])
+            rows = [item_blocks(i, today) for i in page.items]
+            head = [header(f"{title} ({page.total})")]
+            return Message(
+                f"{title} ({page.total})",
+                _list_with_overflow(rows, head, page.total, MESSAGE_BLOCKS),
+            )
+        case DeliverableResult(d, event, today, public):
+            lead = {
+                "created": "🎯 New deliverable",
+                "forecast": "📅 Re-forecast",
+                "done": "🏁 Delivered",
+            }[event]
+            return Message(
+                _fallback(f"{lead}: {d.title}"),
+                [section(f"{lead}\n{deliverable_text(d, today)}")],
+                public,
+            )
+        case DeliverableListResult(key, items, today):
+            if not items:
+                return Message(
+                    f"{key} has no deliverables yet.", [section(f"{key} has no deliverables yet.")]
+                )
+            rows = [[section(deliverable_text(d, today))] for d in items]
+            return Message(
+                f"Deliverables of {key}",
+                _list_with_overflow(
+                    rows, [header(f"Deliverables of {key}")], len(items), MESSAGE_BLOCKS
+                ),
+            )
+    return Message("Done.", [section("Done.")])
+
+
+def error_message(message: str, hint: str | None) -> Message:
+    """A user error: what went wrong and what to do, ephemeral."""
+    text = f":warning: {escape(message)}" + (f"\n{escape(hint)}" if hint else "")
+    return Message(_fallback(message + (" " + hint if hint else "")), [section(text)])
+
+
+def home_view(data: HomeData) -> dict[str, Any]:
+    """The App Home tab: my open items (overdue first), my projects, deliverables due soon."""
+    today = data.today
+    blocks: list[Block] = [
+        header("Your PMO"),
+        {
+            "type": "actions",
+            "block_id": "home_actions",
+            "elements": [
+                button("New action item", ActionId.OPEN_NEW_ITEM, style="primary"),
+                button("New project", ActionId.OPEN_NEW_PROJECT),
+            ],
+        },
+        header(f"Your open action items ({data.items.total})"),
+    ]
+    if not data.items.items:
+        blocks.append(section("Nothing open. 🎉"))
+    budget_items = 60
+    item_rows = [item_blocks(i, today) for i in data.items.items]
+    blocks = _list_with_overflow(item_rows, blocks, data.items.total, budget_items)
+    blocks.append({"type": "divider"})
+    blocks.append(header("Your projects"))
+    if not data.projects:
+        blocks.append(section("You are not in any project yet."))
+    project_rows = [[section(project_text(p, today))] for p in data.projects]
+    blocks = _list_with_overflow(project_rows, blocks, len(data.projects), 85)
+    blocks.append(header("Deliverables due in the next 14 days"))
+    if not data.deliverables:
+        blocks.append(section("None due."))
+    rows = [[section(deliverable_text(d, today))] for d in data.deliverables]
+    blocks = _list_with_overflow(rows, blocks, len(data.deliverables), VIEW_BLOCKS)
+    return {"type": "home", "blocks": blocks[:VIEW_BLOCKS]}
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
