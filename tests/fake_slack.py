@@ -77,9 +77,10 @@ def validate_blocks(blocks: Any, *, limit: int) -> None:
                 if aid in action_ids or len(aid) > 255:
                     raise BlockKitError(f"duplicate or long action_id {aid}")
                 action_ids.add(aid)
-                if e.get("type") == "button":
-                    if not 1 <= _text_len(e["text"]) <= 75 or len(e.get("value", "")) > 2000:
-                        raise BlockKitError("button text 1-75, value <= 2000")
+                if e.get("type") == "button" and (
+                    not 1 <= _text_len(e["text"]) <= 75 or len(e.get("value", "")) > 2000
+                ):
+                    raise BlockKitError("button text 1-75, value <= 2000")
                 if e.get("type") == "static_select":
                     opts = e.get("options", [])
                     if not 1 <= len(opts) <= 100:
