@@ -140,17 +140,23 @@ def _pmo_command(deps: SlackDeps) -> Callable[..., None]:
     ) -> None:
         """Run one command of the shared language and answer in the ack."""
         text = (command.get("text") or "").strip()
-        if text.lower() in NEW_ITEM_WORDS - {"action"}:
-            _open_item_modal(
-                deps, client, context, command["trigger_id"], command.get("channel_id")
-            )
-            ack()
-            return
-        if text.lower() == "project new":
-            client.views_open(
-                trigger_id=command["trigger_id"],
-                view=modals.new_project_modal(metadata={"channel": command.get("channel_id")}),
-            )
+        if text.lower() in NEW_ITEM_WORDS - {"action"} or text.lower() == "project new":
+            try:
+                if text.lower() == "project new":
+                    meta = {"channel": command.get("channel_id")}
+                    client.views_open(
+                        trigger_id=command["trigger_id"],
+                        view=modals.new_project_modal(metadata=meta),
+                    )
+                else:
+                    _open_item_modal(
+                        deps, client, context, command["trigger_id"], command.get("channel_id")
+                    )
+            except SlackApiError as exc:
+                log.warning("views.open failed: %s", exc.response.get("error"))
+                msg = render.error_message(advice_for(exc), None)
+                ack(response_type="ephemeral", text=msg.text, blocks=msg.blocks)
+                return
             ack()
             return
         now = deps.clock()
@@ -296,25 +302,33 @@ def _open_item_modal(
 
 def _open_new_item(deps: SlackDeps) -> Callable[..., None]:
     def handle_open_new_item(
-        ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
+        ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
     ) -> None:
         """The "New action item" button."""
         ack()
         channel = (body.get("channel") or {}).get("id")
-        _open_item_modal(deps, client, context, body["trigger_id"], channel)
+        try:
+            _open_item_modal(deps, client, context, body["trigger_id"], channel)
+        except SlackApiError as exc:
+            _tell(body, client, respond, render.error_message(advice_for(exc), None))
 
     return handle_open_new_item
 
 
 def _open_new_project(deps: SlackDeps) -> Callable[..., None]:
-    def handle_open_new_project(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def handle_open_new_project(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
         """The "New project" button."""
         ack()
         channel = (body.get("channel") or {}).get("id")
-        client.views_open(
-            trigger_id=body["trigger_id"],
-            view=modals.new_project_modal(metadata={"channel": channel}),
-        )
+        try:
+            client.views_open(
+                trigger_id=body["trigger_id"],
+                view=modals.new_project_modal(metadata={"channel": channel}),
+            )
+        except SlackApiError as exc:
+            _tell(body, client, respond, render.error_message(advice_for(exc), None))
 
     return handle_open_new_project
 
@@ -336,10 +350,16 @@ def _create_item_shortcut(deps: SlackDeps) -> Callable[..., None]:
             log.warning("chat.getPermalink failed: %s", exc)
         text = message.get("text") or ""
         first_line = text.strip().splitlines()[0] if text.strip() else ""
-        _open_item_modal(
-            deps, client, context, shortcut["trigger_id"], channel,
-            title=first_line[:300], notes=text[:3000], source_ref=permalink,
-        )  # fmt: skip
+        try:
+            _open_item_modal(
+                deps, client, context, shortcut["trigger_id"], channel,
+                title=first_line[:300], notes=text[:3000], source_ref=permalink,
+            )  # fmt: skip
+        except SlackApiError as exc:
+            client.chat_postEphemeral(
+                channel=str(channel), user=str(context.user_id),
+                text=render.error_message(advice_for(exc), None).text,
+            )  # fmt: skip
 
     return handle_create_item_shortcut
 

@@ -1,0 +1,160 @@
+"""More Slack behaviour: every command form end to end, limits, manifest, configuration."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.config import Settings
+from bot.slack_app import SlackConfigError, slack_mode
+from handlers.slack.ids import CallbackId
+from tests.conftest import NOW
+from tests.fake_slack import BlockKitError, validate_blocks
+from tests.slack_harness import SlackBot
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def slack(engine, sessions, db_url) -> Iterator[SlackBot]:  # type: ignore[no-untyped-def]
+    bot = SlackBot(engine, sessions, db_url, NOW)
+    for uid, name in (("U1", "alice"), ("U2", "bob"), ("U3", "carol")):
+        bot.fake.add_user(uid, name)
+    yield bot
+    bot.close()
+
+
+SCRIPT = [
+    ('project new APOLLO "Moon portal"', "in_channel", "New project"),
+    ("project list", "ephemeral", "APOLLO"),
+    ("project show APOLLO", "ephemeral", "Members"),
+    ("project add APOLLO <@U2> member", "ephemeral", "<@U2> (member)"),
+    ("project add APOLLO <@U3> viewer", "ephemeral", "<@U3> (viewer)"),
+    ("project remove APOLLO <@U3>", "ephemeral", "Updated the members"),
+    ("project set APOLLO target 2027-03-31", "ephemeral", "Target"),
+    ('action add APOLLO "Send the plan" <@U2> due:friday', "in_channel", "Send the plan"),
+    ('action add "Personal todo" due:"next tue"', "ephemeral", "Tue 1 Dec"),
+    ("action list", "ephemeral", "Your open action items (1)"),
+    ("action list APOLLO", "ephemeral", "Send the plan"),
+    ("action list overdue", "ephemeral", "Nothing is overdue"),
+    ("action show 1", "ephemeral", "Send the plan"),
+    ("action snooze 1 next mon", "ephemeral", "Snoozed"),
+    ("action due 1 2026-12-10", "ephemeral", "Thu 10 Dec"),
+    ("action assign 1 <@U1>", "ephemeral", "Now with <@U1>"),
+    ("action done 1", "in_channel", "Done"),
+    ("action reopen 1", "ephemeral", "Reopened"),
+    ("action cancel 2", "ephemeral", "Cancelled"),
+    ('deliverable add APOLLO "Beta" <@U2> due:2026-12-15', "in_channel", "New deliverable"),
+    ("deliverable list APOLLO", "ephemeral", "Beta"),
+    ("deliverable forecast 1 2026-12-22", "in_channel", "slipped +7d"),
+    ("deliverable done 1", "in_channel", "Delivered"),
+    ("admin grant <@U2> pmo_lead", "ephemeral", "is now pmo_lead"),
+    ("admin revoke <@U2> pmo_lead", "ephemeral", "is no longer pmo_lead"),
+    ("admin roles", "ephemeral", "Workspace roles"),
+    ("help deliverable", "ephemeral", "deliverable forecast"),
+    ("project close APOLLO", "in_channel", "Closed"),
+]
+
+
+def test_every_command_form_works_through_slash_pmo(slack: SlackBot) -> None:
+    for text, visibility, expected in SCRIPT:
+        reply = slack.command(text)
+        shown = reply["text"] + json.dumps(reply.get("blocks", []), ensure_ascii=False)
+        assert reply["response_type"] == visibility, text
+        assert expected in shown, (text, shown[:500])
+        assert ":warning:" not in shown, (text, shown[:300])
+        validate_blocks(reply["blocks"], limit=50)
+
+
+def test_long_lists_stay_within_50_blocks_and_say_how_many_more(slack: SlackBot) -> None:
+    for i in range(60):
+        slack.command(f'project new P{i:03d} "Project {i}"')
+    reply = slack.command("project list")
+    assert len(reply["blocks"]) <= 50 and "more." in json.dumps(reply["blocks"])
+    for i in range(30):
+        slack.command(f'action add "Item {i}" due:2026-12-01')
+    reply = slack.command("action list mine")
+    validate_blocks(reply["blocks"], limit=50)
+    assert "Your open action items (30)" in reply["text"] and "more." in json.dumps(reply["blocks"])
+
+
+def test_fake_slack_rejects_what_slack_rejects() -> None:
+    section = {"type": "section", "text": {"type": "mrkdwn", "text": "x"}}
+    validate_blocks([section] * 50, limit=50)
+    with pytest.raises(BlockKitError):
+        validate_blocks([section] * 51, limit=50)
+    with pytest.raises(BlockKitError):
+        validate_blocks(
+            [{"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}], limit=50
+        )
+    with pytest.raises(BlockKitError):
+        validate_blocks(
+            [{"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}], limit=50
+        )
+    button = {"type": "button", "action_id": "a", "text": {"type": "plain_text", "text": "b" * 76}}
+    with pytest.raises(BlockKitError):
+        validate_blocks([{"type": "actions", "elements": [button]}], limit=50)
+
+
+def test_a_web_api_error_reaches_the_person_as_advice(slack: SlackBot) -> None:
+    slack.fake.fail("users.info", error="missing_scope")
+    reply = slack.command("help", user="U9")  # first sight: profile lookup fails, help still works
+    assert reply["text"] == "PMO Bot help"
+    slack.fake.fail("views.open", error="expired_trigger_id")
+    reply = slack.command("new")
+    assert reply["response_type"] == "ephemeral" and "Please click again" in reply["text"]
+    slack.fake.fail("views.open", error="missing_scope")
+    reply = slack.command("project new")
+    assert "reinstall" in reply["text"]
+
+
+def test_manifest_matches_the_code() -> None:
+    manifest = yaml.safe_load((ROOT / "slack" / "manifest.yaml").read_text())
+    features = manifest["features"]
+    assert [c["command"] for c in features["slash_commands"]] == ["/pmo"]
+    assert {s["callback_id"] for s in features["shortcuts"]} == {CallbackId.CREATE_ITEM_SHORTCUT}
+    assert features["app_home"]["home_tab_enabled"] is True
+    settings = manifest["settings"]
+    assert settings["interactivity"]["is_enabled"] is True
+    assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"commands", "chat:write", "users:read", "im:write"} <= scopes
+    urls = {c["url"] for c in features["slash_commands"]} | {
+        settings["interactivity"]["request_url"],
+        settings["event_subscriptions"]["request_url"],
+    }
+    assert all(u.endswith("/slack/events") for u in urls)
+
+
+@pytest.mark.parametrize(
+    ("env", "socket", "names"),
+    [
+        ({}, False, "SLACK_BOT_TOKEN"),
+        ({"slack_bot_token": "xoxb-1"}, False, "SLACK_SIGNING_SECRET"),
+        ({"slack_bot_token": "xoxp-user", "slack_signing_secret": "s"}, False, "xoxb-"),
+        ({"slack_bot_token": "xoxb-1"}, True, "SLACK_APP_TOKEN"),
+        ({"slack_bot_token": "xoxb-1", "slack_app_token": "xoxb-2"}, True, "xapp-"),
+        ({"slack_client_id": "123.456"}, False, "SLACK_CLIENT_ID"),
+    ],
+)
+def test_missing_or_contradictory_settings_name_the_variable(
+    env: dict, socket: bool, names: str
+) -> None:
+    with pytest.raises(SlackConfigError, match=names):
+        slack_mode(Settings(**env), socket=socket)
+
+
+def test_valid_modes_are_described() -> None:
+    http = slack_mode(Settings(slack_bot_token="xoxb-1", slack_signing_secret="s"), socket=False)
+    assert not http.socket and "/slack/events" in http.description
+    sock = slack_mode(Settings(slack_bot_token="xoxb-1", slack_app_token="xapp-1"), socket=True)
+    assert sock.socket and "Socket Mode" in sock.description
+
+
+def test_settings_repr_never_shows_tokens() -> None:
+    s = Settings(slack_bot_token="xoxb-secret-token", slack_signing_secret="shh-secret")
+    assert "xoxb-secret-token" not in repr(s) and "shh-secret" not in repr(s)
