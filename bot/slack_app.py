@@ -92,6 +92,7 @@ def build_slack_app(settings: Settings, deps: SlackDeps, *, socket: bool = False
         token_verification_enabled=False,
         ignoring_self_events_enabled=True,
         logger=logging.getLogger("pmo_bot.bolt"),
+        listener_executor=deps.background,
     )
 
     @app.error

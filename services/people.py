@@ -23,10 +23,15 @@ class Mention:
 
     external_id: str | None = None
     handle: str | None = None
+    display_name: str | None = None  # Teams: <at>Maria Lopez</at>
 
     @property
     def label(self) -> str:
-        return f"@{self.handle}" if self.handle else f"<@{self.external_id}>"
+        if self.handle:
+            return f"@{self.handle}"
+        if self.display_name:
+            return f"@{self.display_name}"
+        return f"<@{self.external_id}>"
 
 
 @dataclass(frozen=True)
@@ -179,16 +184,23 @@ def resolve_mention(session: Session, *, workspace_id: int, mention: Mention) ->
             f"I don't know {mention.label} in this workspace yet.",
             "They need to use PMO Bot once, or ask an admin to check they are in the workspace.",
         )
-    handle = (mention.handle or "").lstrip("@")
-    person = session.scalar(
-        select(Person).where(
+    handle = (mention.handle or mention.display_name or "").lstrip("@")
+    column = Person.handle if mention.handle else Person.display_name
+    matches = session.scalars(
+        select(Person)
+        .where(
             Person.workspace_id == workspace_id,
-            func.lower(Person.handle) == handle.lower(),
+            func.lower(column) == handle.lower(),
             Person.active.is_(True),
         )
-    )
-    if person is not None:
-        return person
+        .limit(2)
+    ).all()
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        raise NotFound(
+            f"More than one person is called {mention.label}.", "Mention them by their handle."
+        )
     handles = session.scalars(
         select(Person.handle).where(Person.workspace_id == workspace_id, Person.active.is_(True))
     ).all()

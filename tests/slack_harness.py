@@ -64,10 +64,14 @@ class SlackBot:
         self._ids = count(1)
 
     def close(self) -> None:
-        self.deps.background.shutdown(wait=True)
         self.server.should_exit = True
         self.thread.join(timeout=10)
+        self.deps.background.shutdown(wait=True)
         self.fake.stop()
+
+    def button_replies(self) -> list[dict[str, Any]]:
+        """What the bot posted to the response_url of button clicks, oldest first."""
+        return [r for r in self.fake.responses if r["url"].startswith("/response/act")]
 
     # -- inbound ----------------------------------------------------------------------------
     def send(self, body: str, content_type: str, *, timestamp: int | None = None,
@@ -77,20 +81,27 @@ class SlackBot:
         return post(self.url, body, h, content_type)
 
     def command(self, text: str, *, user: str = "U1", team: str = "T1", channel: str = "C1",
-                **kw: Any) -> dict[str, Any]:  # fmt: skip
-        """POST /pmo <text>; returns the ack body (the immediate reply)."""
+                expect_reply: bool = True, **kw: Any) -> dict[str, Any]:  # fmt: skip
+        """POST /pmo <text>; the ack must be immediate and empty; returns the reply posted
+        to the response_url afterwards ({} when no reply is expected, e.g. a modal opens)."""
         n = next(self._ids)
+        name = f"cmd{n}"
         form = {
             "token": "legacy", "team_id": team, "team_domain": "acme", "channel_id": channel,
             "channel_name": "general", "user_id": user, "user_name": user.lower(),
             "command": "/pmo", "text": text, "api_app_id": "A1",
-            "response_url": self.fake.response_url(f"cmd{n}"), "trigger_id": f"trig{n}",
+            "response_url": self.fake.response_url(name), "trigger_id": f"trig{n}",
         }  # fmt: skip
         status, body = self.send(
             urllib.parse.urlencode(form), "application/x-www-form-urlencoded", **kw
         )
-        assert status == 200, (status, body)
-        return json.loads(body) if body else {}
+        assert (status, body) == (200, ""), (status, body)
+        if not expect_reply:
+            return {}
+        path = f"/response/{name}"
+        return self.wait_for(
+            lambda: next((r for r in self.fake.responses if r["url"] == path), None)
+        )
 
     def interact(self, payload: dict[str, Any], **kw: Any) -> tuple[int, str]:
         payload.setdefault("team", {"id": "T1"})

@@ -151,3 +151,13 @@ def test_slack_mentions_of_any_length_are_mentions() -> None:
     assert parse("action assign 3 <@W0ABCDEF12|x>") == ast.ActionAssign(
         3, Mention(external_id="W0ABCDEF12")
     )
+
+
+def test_teams_mentions_keep_spaces_and_become_mentions() -> None:
+    cmd = parse('action add APOLLO "Book the room" <at>Maria Lopez</at> due:friday')
+    assert cmd == ast.ActionAdd(
+        "Book the room", "APOLLO", Mention(display_name="Maria Lopez"), "friday"
+    )
+    assert parse("project add APOLLO <at>Raj</at> pm") == ast.ProjectAdd(
+        "APOLLO", Mention(display_name="Raj"), "pm"
+    )

@@ -346,3 +346,15 @@ def test_failed_command_writes_nothing(sessions) -> None:  # type: ignore[no-unt
     with session_scope(sessions) as s:
         after = {m: s.scalar(select(func.count()).select_from(m)) for m in before}
     assert after == before
+
+
+def test_teams_style_mentions_resolve_by_display_name(world: World) -> None:
+    from services.people import Mention, resolve_mention
+
+    maria = world.person("maria")  # display name "Maria"
+    found = resolve_mention(
+        world.session, workspace_id=world.ws.id, mention=Mention(display_name="maria")
+    )
+    assert found.id == maria.id
+    res = run(world, "lead", 'action add "Book the room" <at>Maria</at>')
+    assert res.item.owner.handle == "maria"

@@ -119,7 +119,7 @@ def test_done_button_updates_the_message_in_place_and_audits(slack: SlackBot, se
     first_id = next(b["block_id"] for b in listing if b["type"] == "actions")
     status, _ = slack.click(listing, ActionId.ITEM_DONE, block_id=first_id)
     assert status == 200
-    posted = slack.wait_for(lambda: slack.fake.responses)
+    posted = slack.wait_for(slack.button_replies)
     update = posted[-1]
     assert update["replace_original"] is True
     text = all_text(update["blocks"])
@@ -138,10 +138,10 @@ def test_snooze_and_reassign_buttons(slack: SlackBot, sessions) -> None:  # type
     blocks = slack.command('action add "Chase vendor" due:friday')["blocks"]
     item_id = int(next(b["block_id"] for b in blocks if b["type"] == "actions").split(":")[1])
     slack.click(blocks, ActionId.ITEM_SNOOZE, selected_option=f"{item_id}:3d")
-    slack.wait_for(lambda: slack.fake.responses)
+    slack.wait_for(slack.button_replies)
     slack.click(blocks, ActionId.ITEM_REASSIGN, selected_user="U3")
-    slack.wait_for(lambda: len(slack.fake.responses) == 2)
-    assert "Reassigned to <@U3> by <@U1>" in all_text(slack.fake.responses[-1]["blocks"])
+    slack.wait_for(lambda: len(slack.button_replies()) == 2)
+    assert "Reassigned to <@U3> by <@U1>" in all_text(slack.button_replies()[-1]["blocks"])
     with sessions() as s:
         item = s.get(ActionItem, item_id)
         assert str(item.snoozed_until) is not None
@@ -154,7 +154,7 @@ def test_someone_else_cannot_close_my_item_from_a_button(slack: SlackBot, sessio
     slack.command("project add APOLLO <@U3> member")
     blocks = slack.command('action add APOLLO "Mine only"', user="U3")["blocks"]
     slack.click(blocks, ActionId.ITEM_DONE, user="U2")
-    err = slack.wait_for(lambda: slack.fake.responses)[-1]
+    err = slack.wait_for(slack.button_replies)[-1]
     assert err["response_type"] == "ephemeral" and err["replace_original"] is False
     assert "can't change" in err["text"]
     with sessions() as s:
@@ -166,8 +166,8 @@ def test_new_item_modal_validates_inline_then_creates_and_notifies(
 ) -> None:  # type: ignore[no-untyped-def]
     slack.command('project new APOLLO "Moon portal"')
     slack.command('project new ZEUS "Secret" private')
-    assert slack.command("new", channel="C42") == {}
-    view = slack.fake.of("views.open")[-1].args["view"]
+    assert slack.command("new", channel="C42", expect_reply=False) == {}
+    view = slack.wait_for(lambda: slack.fake.of("views.open"))[-1].args["view"]
     assert view["callback_id"] == CallbackId.NEW_ITEM_MODAL
     # Not a member of private ZEUS: the owner field says so, nothing is written.
     resp = slack.submit(view, {
@@ -203,8 +203,8 @@ def test_modal_result_falls_back_to_a_dm_when_the_bot_is_not_in_the_channel(
     slack: SlackBot,
 ) -> None:
     slack.fake.not_member.add("C9")
-    slack.command("new", channel="C9")
-    view = slack.fake.of("views.open")[-1].args["view"]
+    slack.command("new", channel="C9", expect_reply=False)
+    view = slack.wait_for(lambda: slack.fake.of("views.open"))[-1].args["view"]
     slack.submit(view, {
         BlockId.TITLE: {"type": "plain_text_input", "value": "Book the room"},
         BlockId.OWNER: {"type": "users_select", "selected_user": "U1"},
@@ -223,7 +223,7 @@ def test_message_shortcut_prefills_and_links_the_source(slack: SlackBot, session
         "response_url": slack.fake.response_url("sc"),
     })  # fmt: skip
     assert status == 200
-    view = slack.fake.of("views.open")[-1].args["view"]
+    view = slack.wait_for(lambda: slack.fake.of("views.open"))[-1].args["view"]
     title = next(b for b in view["blocks"] if b["block_id"] == BlockId.TITLE)
     assert title["element"]["initial_value"] == "Can someone send the budget?"
     slack.submit(view, {
@@ -245,8 +245,15 @@ def test_app_home_lists_items_within_100_blocks(slack: SlackBot) -> None:
     )
     assert status == 200
     view = slack.wait_for(
-        lambda: [c for c in slack.fake.of("views.publish") if c.args["user_id"] == "U1"]
+        lambda: [
+            c
+            for c in slack.fake.of("views.publish")
+            if c.args["user_id"] == "U1" and "(40)" in json.dumps(c.args["view"])
+        ]
     )[-1].args["view"]
+    time.sleep(0.5)  # let every queued refresh finish: the last one published must be current
+    last = [c for c in slack.fake.of("views.publish") if c.args["user_id"] == "U1"][-1]
+    assert "Your open action items (40)" in json.dumps(last.args["view"])
     assert view["type"] == "home" and len(view["blocks"]) <= 100
     text = all_text(view["blocks"])
     assert "Your open action items (40)" in text and "more." in text and "APOLLO" in text
@@ -263,17 +270,26 @@ def test_retried_event_has_one_effect(slack: SlackBot) -> None:
     retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
     assert slack.event(ev, event_id="EvSame", headers=retry)[0] == 200
     assert slack.event(ev, event_id="EvSame", headers={**retry, "X-Slack-Retry-Num": "2"})[0] == 200
-    time.sleep(0.2)
+    slack.wait_for(lambda: slack.fake.of("views.publish"))
+    time.sleep(0.3)
     assert len(slack.fake.of("views.publish")) == 1
+    slack.event(ev, event_id="EvOther")  # a new event is handled
+    slack.wait_for(lambda: len(slack.fake.of("views.publish")) == 2)
 
 
 def test_rate_limit_storm_still_delivers(slack: SlackBot) -> None:
     slack.fake.fail("views.publish", status=429, retry_after=1, times=2)
     slack.fake.fail("views.publish", status=503, times=1)
     started = time.monotonic()
-    slack.event({"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"})
-    calls = slack.fake.of("views.publish")
-    assert len(calls) == 4  # two 429s, one 503, then success
+    status, _ = slack.event(
+        {"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"}
+    )
+    assert status == 200 and time.monotonic() - started < 1  # acked before any retrying
+    calls = slack.wait_for(
+        lambda: len(slack.fake.of("views.publish")) == 4 and slack.fake.of("views.publish")
+    )
+    time.sleep(0.2)
+    assert len(slack.fake.of("views.publish")) == 4  # two 429s, one 503, then success
     assert calls[1].at - calls[0].at >= 0.9  # Retry-After honoured, no busy loop
     assert time.monotonic() - started < 10
 

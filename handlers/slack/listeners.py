@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -35,6 +37,7 @@ from services.people import PersonDefaults
 from services.views import ActionItemView
 
 log = logging.getLogger(__name__)
+IDENTITY_TTL_SECONDS = 600
 OOPS = "Something went wrong on my side and nothing was saved. Please try again."
 NEW_ITEM_WORDS = {"new", "todo", "action new", "action add", "action", "add"}
 
@@ -47,8 +50,16 @@ class SlackDeps:
     defaults: PersonDefaults = field(default_factory=PersonDefaults)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     background: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="pmo-slack")
+        default_factory=lambda: ThreadPoolExecutor(max_workers=8, thread_name_prefix="pmo-slack")
     )
+    identities: dict[tuple[str, str], tuple[int, int, float]] = field(default_factory=dict)
+    _home_locks: dict[int, threading.Lock] = field(default_factory=dict)
+    _guard: threading.Lock = field(default_factory=threading.Lock)
+
+    def home_lock(self, person_id: int) -> threading.Lock:
+        """One lock per person: Home refreshes run one at a time, the last reads the latest."""
+        with self._guard:
+            return self._home_locks.setdefault(person_id, threading.Lock())
 
     def defer(self, fn: Callable[..., None], *args: Any) -> None:
         """Run `fn` after the ack; failures are logged, never shown as tracebacks."""
@@ -84,24 +95,35 @@ def dedupe_events(deps: SlackDeps) -> Callable[..., Any]:
     return middleware
 
 
-def resolve_identity(deps: SlackDeps) -> Callable[..., Any]:
-    """Put the caller's workspace and person ids into the Bolt context."""
+def identify(deps: SlackDeps, context: BoltContext, client: WebClient) -> None:
+    """Put the caller's workspace and person ids into the Bolt context.
 
-    def middleware(context: BoltContext, client: WebClient, next: Callable[[], Any]) -> Any:
-        team_id, user_id = context.team_id or context.enterprise_id, context.user_id
-        if team_id and user_id:
-            now = deps.clock()
-            with session_scope(deps.sessions) as s:
-                ws_id = identity.ensure_workspace(s, team_id, now)
-                person = identity.ensure_person(
-                    s, client, workspace_id=ws_id, user_id=user_id, now=now,
-                    defaults=deps.defaults,
-                )  # fmt: skip
-                context["pmo_workspace_id"] = ws_id
-                context["pmo_person_id"] = person.id
-        return next()
+    Called by listeners after the ack, never on the ack path. A person seen in the last
+    few minutes is taken from an in-process cache; `users.info` is asked at first sight and
+    once a day after (see identity.ensure_person).
+    """
+    team_id, user_id = context.team_id or context.enterprise_id, context.user_id
+    if not team_id or not user_id:
+        raise NotFound("I couldn't work out who you are. Please try again.")
+    key = (team_id, user_id)
+    hit = deps.identities.get(key)
+    if hit is not None and hit[2] > time.monotonic():
+        context["pmo_workspace_id"], context["pmo_person_id"] = hit[0], hit[1]
+        return
+    now = deps.clock()
+    with session_scope(deps.sessions) as s:
+        ws_id = identity.ensure_workspace(s, team_id, now)
+        person = identity.ensure_person(
+            s, client, workspace_id=ws_id, user_id=user_id, now=now, defaults=deps.defaults
+        )
+        person_id = person.id
+    deps.identities[key] = (ws_id, person_id, time.monotonic() + IDENTITY_TTL_SECONDS)
+    context["pmo_workspace_id"], context["pmo_person_id"] = ws_id, person_id
 
-    return middleware
+
+def ack_now(ack: Ack) -> None:
+    """Acknowledge at once; the work runs after the response, in a lazy listener."""
+    ack()
 
 
 def _actor(session: Session, context: BoltContext) -> Actor:
@@ -117,31 +139,44 @@ def _actor(session: Session, context: BoltContext) -> Actor:
 def register(app: App, deps: SlackDeps) -> None:
     """Attach every PMO Bot listener to a Bolt app."""
     app.middleware(dedupe_events(deps))
-    app.middleware(resolve_identity(deps))
 
-    app.command("/pmo")(_pmo_command(deps))
-    app.action(ActionId.ITEM_DONE)(_item_action(deps, "done"))
-    app.action(ActionId.ITEM_REOPEN)(_item_action(deps, "reopen"))
-    app.action(ActionId.ITEM_SNOOZE)(_item_action(deps, "snooze"))
-    app.action(ActionId.ITEM_REASSIGN)(_item_action(deps, "reassign"))
-    app.action(ActionId.OPEN_NEW_ITEM)(_open_new_item(deps))
-    app.action(ActionId.OPEN_NEW_PROJECT)(_open_new_project(deps))
-    app.action(ActionId.SHOW_MINE)(_show(deps, "action list mine"))
-    app.action(ActionId.SHOW_OVERDUE)(_show(deps, "action list overdue"))
+    # Ack first (no database, no Web API on that path); the work follows in a lazy listener.
+    app.command("/pmo")(ack=ack_now, lazy=[_pmo_command(deps)])
+    for action_id, kind in (
+        (ActionId.ITEM_DONE, "done"),
+        (ActionId.ITEM_REOPEN, "reopen"),
+        (ActionId.ITEM_SNOOZE, "snooze"),
+        (ActionId.ITEM_REASSIGN, "reassign"),
+    ):
+        app.action(action_id)(ack=ack_now, lazy=[_item_action(deps, kind)])
+    app.action(ActionId.OPEN_NEW_ITEM)(ack=ack_now, lazy=[_open_new_item(deps)])
+    app.action(ActionId.OPEN_NEW_PROJECT)(ack=ack_now, lazy=[_open_new_project(deps)])
+    app.action(ActionId.SHOW_MINE)(ack=ack_now, lazy=[_show(deps, "action list mine")])
+    app.action(ActionId.SHOW_OVERDUE)(ack=ack_now, lazy=[_show(deps, "action list overdue")])
+    app.shortcut(CallbackId.CREATE_ITEM_SHORTCUT)(ack=ack_now, lazy=[_create_item_shortcut(deps)])
+    app.event("app_home_opened")(ack=ack_now, lazy=[_home_opened(deps)])
+    # Modal submissions answer with inline field errors, so they validate before the ack.
     app.view(CallbackId.NEW_ITEM_MODAL)(_submit_new_item(deps))
     app.view(CallbackId.NEW_PROJECT_MODAL)(_submit_new_project(deps))
-    app.shortcut(CallbackId.CREATE_ITEM_SHORTCUT)(_create_item_shortcut(deps))
-    app.event("app_home_opened")(_home_opened(deps))
 
 
 def _pmo_command(deps: SlackDeps) -> Callable[..., None]:
     def handle_pmo_command(
-        ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient
+        command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
     ) -> None:
-        """Run one command of the shared language and answer in the ack."""
+        """Run one command of the shared language; reply through the response_url."""
         text = (command.get("text") or "").strip()
-        if text.lower() in NEW_ITEM_WORDS - {"action"} or text.lower() == "project new":
-            try:
+
+        def reply(msg: render.Message, public: bool = False) -> None:
+            respond(
+                response_type="in_channel" if public else "ephemeral",
+                text=msg.text,
+                blocks=msg.blocks,
+            )
+
+        try:
+            identify(deps, context, client)
+            if text.lower() in NEW_ITEM_WORDS - {"action"} or text.lower() == "project new":
                 if text.lower() == "project new":
                     meta = {"channel": command.get("channel_id")}
                     client.views_open(
@@ -152,40 +187,28 @@ def _pmo_command(deps: SlackDeps) -> Callable[..., None]:
                     _open_item_modal(
                         deps, client, context, command["trigger_id"], command.get("channel_id")
                     )
-            except SlackApiError as exc:
-                log.warning("views.open failed: %s", exc.response.get("error"))
-                msg = render.error_message(advice_for(exc), None)
-                ack(response_type="ephemeral", text=msg.text, blocks=msg.blocks)
                 return
-            ack()
-            return
-        now = deps.clock()
-        try:
+            now = deps.clock()
             with session_scope(deps.sessions) as s:
                 actor = _actor(s, context)
                 resolver = identity.mention_resolver(client, deps.defaults, now)
                 result = run_text(s, actor, text, now=now, resolve=resolver)
         except DomainError as err:
-            msg = render.error_message(err.message, err.hint)
-            ack(response_type="ephemeral", text=msg.text, blocks=msg.blocks)
+            reply(render.error_message(err.message, err.hint))
             return
         except SlackApiError as exc:
-            msg = render.error_message(advice_for(exc), None)
-            ack(response_type="ephemeral", text=msg.text, blocks=msg.blocks)
+            log.warning("/pmo: Slack said %s", exc.response.get("error"))
+            reply(render.error_message(advice_for(exc), None))
             return
         except Exception:
             log.exception("/pmo %r failed", text[:200])
-            ack(response_type="ephemeral", text=OOPS)
+            respond(response_type="ephemeral", text=OOPS)
             return
         msg = render.result_message(result)
-        ack(
-            response_type="in_channel" if msg.public else "ephemeral",
-            text=msg.text,
-            blocks=msg.blocks,
-        )
+        reply(msg, public=msg.public)
         if isinstance(result, ActionResult) and result.event != "shown":
-            deps.defer(_after_item_change, deps, client, context["pmo_workspace_id"], result.item,
-                       context["pmo_person_id"])  # fmt: skip
+            _after_item_change(deps, client, context["pmo_workspace_id"], result.item,
+                               context["pmo_person_id"])  # fmt: skip
 
     return handle_pmo_command
 
@@ -206,13 +229,13 @@ def _item_id_from(body: dict[str, Any], kind: str) -> tuple[int, Any]:
 
 def _item_action(deps: SlackDeps, kind: str) -> Callable[..., None]:
     def handle_item_action(
-        ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+        body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
     ) -> None:
         """Done / Snooze / Reassign / Reopen from a button; the message updates in place."""
-        ack()
         now = deps.clock()
         user_id = context.user_id
         try:
+            identify(deps, context, client)
             item_id, arg = _item_id_from(body, kind)
             with session_scope(deps.sessions) as s:
                 actor = _actor(s, context)
@@ -262,9 +285,9 @@ def _tell(body: dict[str, Any], client: WebClient, respond: Respond, msg: render
 
 
 def _show(deps: SlackDeps, command: str) -> Callable[..., None]:
-    def handle_show(ack: Ack, context: BoltContext, respond: Respond) -> None:
+    def handle_show(context: BoltContext, client: WebClient, respond: Respond) -> None:
         """The My items / Overdue buttons under help."""
-        ack()
+        identify(deps, context, client)
         with session_scope(deps.sessions) as s:
             result = run_text(s, _actor(s, context), command, now=deps.clock())
         msg = render.result_message(result)
@@ -302,12 +325,12 @@ def _open_item_modal(
 
 def _open_new_item(deps: SlackDeps) -> Callable[..., None]:
     def handle_open_new_item(
-        ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+        body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
     ) -> None:
         """The "New action item" button."""
-        ack()
         channel = (body.get("channel") or {}).get("id")
         try:
+            identify(deps, context, client)
             _open_item_modal(deps, client, context, body["trigger_id"], channel)
         except SlackApiError as exc:
             _tell(body, client, respond, render.error_message(advice_for(exc), None))
@@ -316,11 +339,8 @@ def _open_new_item(deps: SlackDeps) -> Callable[..., None]:
 
 
 def _open_new_project(deps: SlackDeps) -> Callable[..., None]:
-    def handle_open_new_project(
-        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond
-    ) -> None:
+    def handle_open_new_project(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """The "New project" button."""
-        ack()
         channel = (body.get("channel") or {}).get("id")
         try:
             client.views_open(
@@ -335,10 +355,10 @@ def _open_new_project(deps: SlackDeps) -> Callable[..., None]:
 
 def _create_item_shortcut(deps: SlackDeps) -> Callable[..., None]:
     def handle_create_item_shortcut(
-        ack: Ack, shortcut: dict[str, Any], context: BoltContext, client: WebClient
+        shortcut: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
         """Message shortcut: a new action item prefilled from the message, linked to it."""
-        ack()
+        identify(deps, context, client)
         channel = (shortcut.get("channel") or {}).get("id")
         message = shortcut.get("message") or {}
         permalink = None
@@ -369,6 +389,7 @@ def _submit_new_item(deps: SlackDeps) -> Callable[..., None]:
         ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
         """Validate the modal; show field errors inline, or create the item and close."""
+        identify(deps, context, client)
         values = modals.field_values(view)
         meta = json.loads(view.get("private_metadata") or "{}")
         now = deps.clock()
@@ -432,6 +453,7 @@ def _submit_new_project(deps: SlackDeps) -> Callable[..., None]:
         ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
         """Create a project from the modal, with inline errors for a bad or taken key."""
+        identify(deps, context, client)
         values = modals.field_values(view)
         meta = json.loads(view.get("private_metadata") or "{}")
         now = deps.clock()
@@ -517,12 +539,13 @@ def _after_item_change(
 
 
 def _publish_home(deps: SlackDeps, client: WebClient, person_id: int, user_id: str) -> None:
-    with session_scope(deps.sessions) as s:
-        person = s.get(Person, person_id)
-        if person is None:
-            return
-        data = home.home(s, actor_for(s, person), now=deps.clock())
-    client.views_publish(user_id=user_id, view=render.home_view(data))
+    with deps.home_lock(person_id):
+        with session_scope(deps.sessions) as s:
+            person = s.get(Person, person_id)
+            if person is None:
+                return
+            data = home.home(s, actor_for(s, person), now=deps.clock())
+        client.views_publish(user_id=user_id, view=render.home_view(data))
 
 
 def _home_opened(deps: SlackDeps) -> Callable[..., None]:
@@ -530,6 +553,7 @@ def _home_opened(deps: SlackDeps) -> Callable[..., None]:
         event: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
         """Publish the Home tab when someone opens it."""
+        identify(deps, context, client)
         if event.get("tab", "home") != "home":
             return
         _publish_home(deps, client, context["pmo_person_id"], context.user_id or event["user"])

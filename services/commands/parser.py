@@ -21,6 +21,7 @@ MAX_COMMAND_LENGTH = 4000
 KEY_TOKEN = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
 SLACK_MENTION = re.compile(r"^<@([UW][A-Z0-9]{1,20})(?:\|[^>]*)?>$")
 HANDLE_MENTION = re.compile(r"^@([\w][\w.\-]{0,79})$")
+TEAMS_MENTION = re.compile(r"^<at>([^<>]{1,200})</at>$")
 ID_TOKEN = re.compile(r"^#?(\d{1,9})$")
 DATE_OPTIONS = ("due:", "by:", "on:")
 QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
@@ -86,6 +87,9 @@ class Token:
         m = HANDLE_MENTION.match(self.text)
         if m:
             return Mention(handle=m.group(1))
+        m = TEAMS_MENTION.match(self.text)
+        if m:
+            return Mention(display_name=m.group(1).strip())
         return None
 
 
@@ -94,13 +98,18 @@ def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     buf: list[str] = []
     quoted = in_quote = False
-    for ch in text.translate(QUOTES):
+    text = text.translate(QUOTES)
+    # A Teams mention (<at>Maria Lopez</at>) is one token even with spaces in the name.
+    text = re.sub(
+        r"<at>([^<>]*)</at>", lambda m: "<at>" + m.group(1).replace(" ", "\x00") + "</at>", text
+    )
+    for ch in text:
         if ch == '"':
             in_quote = not in_quote
             quoted = True
         elif ch.isspace() and not in_quote:
             if buf or quoted:
-                tokens.append(Token("".join(buf), quoted))
+                tokens.append(Token("".join(buf).replace("\x00", " "), quoted))
             buf, quoted = [], False
         else:
             buf.append(ch)
@@ -109,7 +118,7 @@ def tokenize(text: str) -> list[Token]:
             "A quote is not closed.", 'Put quotes around the whole title: "like this".'
         )
     if buf or quoted:
-        tokens.append(Token("".join(buf), quoted))
+        tokens.append(Token("".join(buf).replace("\x00", " "), quoted))
     return tokens
 
 
