@@ -225,7 +225,7 @@ def serve(port: int, host: str, socket: bool) -> None:
         raise click.ClickException(str(exc)) from None
     with _engine(settings) as engine:
         deps = SlackDeps(db.make_sessionmaker(engine), defaults=_defaults(settings))
-        app = build_slack_app(settings, deps, socket=socket)
+        app = build_slack_app(settings, deps, socket=socket, engine=engine)
         url = engine.url.render_as_string(hide_password=True)
         click.echo(f"PMO Bot serving {mode.description}; database {url}", err=True)
         if socket:

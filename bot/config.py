@@ -55,7 +55,12 @@ class Settings(BaseSettings):
     @property
     def has_slack(self) -> bool:
         """True when any Slack credential is configured."""
-        return bool(self.slack_bot_token or self.slack_app_token or self.slack_client_id)
+        return bool(
+            self.slack_bot_token
+            or self.slack_app_token
+            or self.slack_client_id
+            or self.slack_client_secret
+        )
 
 
 def get_settings() -> Settings:

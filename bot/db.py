@@ -14,6 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+import handlers.slack.oauth_tables  # noqa: F401  (registers Slack's OAuth tables on Base.metadata)
 import migrations
 
 MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent

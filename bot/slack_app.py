@@ -8,12 +8,16 @@ from typing import Any
 
 import anyio.to_thread
 from slack_bolt import App, BoltRequest
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, text
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -21,7 +25,20 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.config import Settings
+from handlers.slack import oauth_tables
 from handlers.slack.listeners import SlackDeps, register
+
+BOT_SCOPES = [
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "im:write",
+    "users:read",
+    "users:read.email",
+    "channels:read",
+    "groups:read",
+    "files:write",
+]
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +51,7 @@ class SlackConfigError(ValueError):
 class SlackMode:
     socket: bool
     description: str
+    oauth: bool = False
 
 
 def slack_mode(settings: Settings, *, socket: bool) -> SlackMode:
@@ -47,10 +65,28 @@ def slack_mode(settings: Settings, *, socket: bool) -> SlackMode:
         raise SlackConfigError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-.")
     if app_token and not app_token.startswith("xapp-"):
         raise SlackConfigError("SLACK_APP_TOKEN must be an app-level token starting with xapp-.")
-    if settings.slack_client_id and not bot:
-        raise SlackConfigError(
-            "SLACK_CLIENT_ID is set but multi-workspace OAuth is not available in this build; "
-            "set SLACK_BOT_TOKEN for single-workspace mode."
+    client_id, client_secret = settings.slack_client_id, settings.slack_client_secret
+    if client_id or client_secret:
+        if not (client_id and client_secret):
+            missing = "SLACK_CLIENT_SECRET" if client_id else "SLACK_CLIENT_ID"
+            raise SlackConfigError(f"Multi-workspace OAuth needs {missing} too.")
+        if bot:
+            raise SlackConfigError(
+                "Set either SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and "
+                "SLACK_CLIENT_SECRET (OAuth, many workspaces), not both."
+            )
+        if socket:
+            raise SlackConfigError(
+                "OAuth installs need HTTP mode; drop --socket or unset SLACK_CLIENT_ID."
+            )
+        if not secret:
+            raise SlackConfigError(
+                "HTTP mode needs SLACK_SIGNING_SECRET to verify Slack's requests."
+            )
+        return SlackMode(
+            False,
+            "Slack over HTTP at /slack/events, many workspaces (OAuth at /slack/install)",
+            True,
         )
     if socket:
         if not app_token:
@@ -81,10 +117,39 @@ def make_web_client(settings: Settings) -> WebClient:
     )
 
 
-def build_slack_app(settings: Settings, deps: SlackDeps, *, socket: bool = False) -> App:
+def oauth_settings(settings: Settings, engine: Engine) -> OAuthSettings:
+    """OAuth install flow with slack_sdk's SQLAlchemy stores on our database (single-use state)."""
+    client_id = str(settings.slack_client_id)
+    return OAuthSettings(
+        client_id=client_id,
+        client_secret=settings.slack_client_secret,
+        scopes=BOT_SCOPES,
+        install_path="/slack/install",
+        redirect_uri_path="/slack/oauth_redirect",
+        installation_store=SQLAlchemyInstallationStore(
+            client_id=client_id,
+            engine=engine,
+            bots_table_name=oauth_tables.BOTS_TABLE,
+            installations_table_name=oauth_tables.INSTALLATIONS_TABLE,
+        ),
+        state_store=SQLAlchemyOAuthStateStore(
+            expiration_seconds=600, engine=engine, table_name=oauth_tables.STATES_TABLE
+        ),
+    )
+
+
+def build_slack_app(
+    settings: Settings, deps: SlackDeps, *, socket: bool = False, engine: Engine | None = None
+) -> App:
     """The Bolt app with every PMO Bot listener; acks are sent when the listener returns."""
-    slack_mode(settings, socket=socket)
+    mode = slack_mode(settings, socket=socket)
+    extra: dict[str, Any] = {}
+    if mode.oauth:
+        if engine is None:
+            raise SlackConfigError("OAuth mode needs the database engine for its stores.")
+        extra["oauth_settings"] = oauth_settings(settings, engine)
     app = App(
+        **extra,
         client=make_web_client(settings),
         signing_secret=settings.slack_signing_secret or "socket-mode-unused",
         process_before_response=not socket,
@@ -131,9 +196,27 @@ def build_asgi(app: App, engine: Engine) -> Starlette:
             return JSONResponse({"ok": False, "database": type(exc).__name__}, status_code=503)
         return JSONResponse({"ok": True})
 
-    return Starlette(
-        routes=[
-            Route("/slack/events", slack_events, methods=["POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
+    routes = [
+        Route("/slack/events", slack_events, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+    ]
+    flow = app.oauth_flow
+    if flow is not None:
+
+        async def install(request: Request) -> Response:
+            bolt_req = to_bolt_request(request, await request.body())
+            return to_starlette_response(
+                await anyio.to_thread.run_sync(flow.handle_installation, bolt_req)
+            )
+
+        async def oauth_redirect(request: Request) -> Response:
+            bolt_req = to_bolt_request(request, await request.body())
+            return to_starlette_response(
+                await anyio.to_thread.run_sync(flow.handle_callback, bolt_req)
+            )
+
+        routes += [
+            Route(flow.install_path, install, methods=["GET"]),
+            Route(flow.redirect_uri_path, oauth_redirect, methods=["GET"]),
         ]
-    )
+    return Starlette(routes=routes)

@@ -7,6 +7,7 @@ from typing import Any
 from alembic import context
 from sqlalchemy import Engine
 
+import handlers.slack.oauth_tables  # noqa: F401  (Slack's OAuth tables live in our schema)
 import models
 
 config = context.config

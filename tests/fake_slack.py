@@ -189,6 +189,15 @@ class FakeSlack:
                 b = a["blocks"]
                 validate_blocks(json.loads(b) if isinstance(b, str) else b, limit=50)
 
+        if method == "oauth.v2.access":
+            if a.get("code") != "good-code":
+                raise _SlackError("invalid_code")
+            return {
+                "ok": True, "access_token": "xoxb-T2-token", "token_type": "bot",
+                "scope": "commands,chat:write,users:read", "bot_user_id": "UBOT2", "app_id": "A1",
+                "team": {"id": "T2", "name": "Second Co"}, "enterprise": None,
+                "is_enterprise_install": False, "authed_user": {"id": "U7"},
+            }  # fmt: skip
         if method == "auth.test":
             return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "pmo"}
         if method == "users.info":
@@ -278,6 +287,9 @@ class FakeSlack:
                 path = urllib.parse.urlparse(self.path).path
                 args = self._args()
                 if path.startswith("/api/"):
+                    auth = self.headers.get("Authorization", "")
+                    if auth.startswith("Bearer "):
+                        args["_token"] = auth[len("Bearer ") :]
                     self._send(*fake._answer(path[len("/api/") :], args))
                 elif path.startswith("/response/"):
                     with fake._lock:

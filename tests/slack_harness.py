@@ -35,17 +35,23 @@ class Clock:
 class SlackBot:
     """The bot as Slack sees it: signed HTTP requests in, Web API calls out."""
 
-    def __init__(self, engine: Engine, sessions: sessionmaker[Session], db_url: str, now: datetime):
+    def __init__(self, engine: Engine, sessions: sessionmaker[Session], db_url: str, now: datetime,
+                 *, oauth: bool = False):  # fmt: skip
         self.fake = FakeSlack().start()
         self.clock = Clock(now)
+        creds: dict[str, Any] = (
+            {"slack_client_id": "111.222", "slack_client_secret": "client-secret"}
+            if oauth
+            else {"slack_bot_token": "xoxb-test"}
+        )
         settings = Settings(
             database_url=db_url,
-            slack_bot_token="xoxb-test",
             slack_signing_secret=SECRET,
             slack_api_url=self.fake.api_url,
+            **creds,
         )
         self.deps = SlackDeps(sessions, clock=self.clock)
-        self.app = build_slack_app(settings, self.deps)
+        self.app = build_slack_app(settings, self.deps, engine=engine)
         config = uvicorn.Config(
             build_asgi(self.app, engine), host="127.0.0.1", port=0, log_level="warning",
             lifespan="off", ws="none",
@@ -182,9 +188,14 @@ class SlackBot:
             time.sleep(0.02)
         raise AssertionError("timed out waiting for the bot")
 
-    def get(self, path: str) -> tuple[int, str]:
+    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+        status, body, _ = self.get_full(path, headers)
+        return status, body
+
+    def get_full(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, str, Any]:
+        req = urllib.request.Request(self.base + path, headers=headers or {})
         try:
-            with urllib.request.urlopen(self.base + path, timeout=10) as r:
-                return r.status, r.read().decode()
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, r.read().decode(), r.headers
         except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode()
+            return exc.code, exc.read().decode(), exc.headers

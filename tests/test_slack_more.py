@@ -138,7 +138,24 @@ def test_manifest_matches_the_code() -> None:
         ({"slack_bot_token": "xoxp-user", "slack_signing_secret": "s"}, False, "xoxb-"),
         ({"slack_bot_token": "xoxb-1"}, True, "SLACK_APP_TOKEN"),
         ({"slack_bot_token": "xoxb-1", "slack_app_token": "xoxb-2"}, True, "xapp-"),
-        ({"slack_client_id": "123.456"}, False, "SLACK_CLIENT_ID"),
+        ({"slack_client_id": "123.456"}, False, "SLACK_CLIENT_SECRET"),
+        ({"slack_client_secret": "x"}, False, "SLACK_CLIENT_ID"),
+        (
+            {
+                "slack_client_id": "1.2",
+                "slack_client_secret": "x",
+                "slack_bot_token": "xoxb-1",
+                "slack_signing_secret": "s",
+            },
+            False,
+            "not both",
+        ),
+        (
+            {"slack_client_id": "1.2", "slack_client_secret": "x", "slack_signing_secret": "s"},
+            True,
+            "OAuth installs need HTTP mode",
+        ),
+        ({"slack_client_id": "1.2", "slack_client_secret": "x"}, False, "SLACK_SIGNING_SECRET"),
     ],
 )
 def test_missing_or_contradictory_settings_name_the_variable(
@@ -153,6 +170,11 @@ def test_valid_modes_are_described() -> None:
     assert not http.socket and "/slack/events" in http.description
     sock = slack_mode(Settings(slack_bot_token="xoxb-1", slack_app_token="xapp-1"), socket=True)
     assert sock.socket and "Socket Mode" in sock.description
+    oauth = slack_mode(
+        Settings(slack_client_id="1.2", slack_client_secret="x", slack_signing_secret="s"),
+        socket=False,
+    )
+    assert oauth.oauth and "/slack/install" in oauth.description
 
 
 def test_settings_repr_never_shows_tokens() -> None:
