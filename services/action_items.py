@@ -274,6 +274,44 @@ def assign(
     return get(session, actor, item_id=item.id)
 
 
+def edit(
+    session: Session,
+    actor: Actor,
+    *,
+    item_id: int,
+    title: str,
+    due_on: date | None,
+    notes: str,
+    owner: Person,
+    now: datetime,
+) -> ActionItemView:
+    """Change an open item's title, due date, notes and owner in one audited step."""
+    item = _load_for_change(session, actor, item_id)
+    _require_open(item)
+    title = _clean_title(title)
+    if owner.workspace_id != actor.workspace_id or not owner.active:
+        raise InvalidInput(f"@{owner.handle} can't own items here.")
+    if item.project_id is not None and owner.id != item.owner_id:
+        project = session.get(Project, item.project_id)
+        if (
+            project is not None
+            and project.private
+            and project_role(session, owner.id, project.id) is None
+        ):
+            raise InvalidInput(
+                f"@{owner.handle} is not a member of private project {project.key}.",
+                f"Add them first: project add {project.key} @{owner.handle} member",
+            )
+    before = audit.snapshot(item, ITEM_FIELDS)
+    if owner.id != item.owner_id:
+        item.snoozed_until = None
+    item.title, item.due_on, item.notes, item.owner_id = title, due_on, notes[:4000], owner.id
+    item.updated_at = now
+    session.flush()
+    _audit(session, actor, item, "edit", before, now)
+    return get(session, actor, item_id=item.id)
+
+
 def set_due(
     session: Session, actor: Actor, *, item_id: int, due_on: date | None, now: datetime
 ) -> ActionItemView:

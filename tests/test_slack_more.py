@@ -180,3 +180,85 @@ def test_valid_modes_are_described() -> None:
 def test_settings_repr_never_shows_tokens() -> None:
     s = Settings(slack_bot_token="xoxb-secret-token", slack_signing_secret="shh-secret")
     assert "xoxb-secret-token" not in repr(s) and "shh-secret" not in repr(s)
+
+
+def _opened(slack: SlackBot, n: int) -> dict:
+    return slack.wait_for(
+        lambda: len(slack.fake.of("views.open")) >= n and slack.fake.of("views.open")
+    )[n - 1].args["view"]
+
+
+def test_edit_button_opens_a_prefilled_modal_and_saves_with_audit(
+    slack: SlackBot, sessions
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from handlers.slack.ids import ActionId, BlockId
+    from models import ActionItem, AuditEvent, Person
+
+    blocks = slack.command('action add "Draft plan" due:friday')["blocks"]
+    slack.click(blocks, ActionId.ITEM_EDIT)
+    view = _opened(slack, 1)
+    assert view["callback_id"] == CallbackId.EDIT_ITEM_MODAL
+    title = next(b for b in view["blocks"] if b["block_id"] == BlockId.TITLE)
+    assert title["element"]["initial_value"] == "Draft plan"
+    due = next(b for b in view["blocks"] if b["block_id"] == BlockId.DUE)
+    assert due["element"]["initial_date"] == "2026-11-27"
+    resp = slack.submit(view, {
+        BlockId.TITLE: {"type": "plain_text_input", "value": ""},
+        BlockId.OWNER: {"type": "users_select", "selected_user": "U2"},
+    })  # fmt: skip
+    assert resp["response_action"] == "errors" and BlockId.TITLE in resp["errors"]
+    resp = slack.submit(view, {
+        BlockId.TITLE: {"type": "plain_text_input", "value": "Draft the plan v2"},
+        BlockId.OWNER: {"type": "users_select", "selected_user": "U2"},
+        BlockId.DUE: {"type": "datepicker", "selected_date": "2026-12-02"},
+        BlockId.NOTES: {"type": "plain_text_input", "value": "with finance"},
+    })  # fmt: skip
+    assert resp == {}
+    with sessions() as s:
+        item = s.scalar(select(ActionItem))
+        assert (item.title, str(item.due_on), item.notes) == (
+            "Draft the plan v2",
+            "2026-12-02",
+            "with finance",
+        )
+        assert s.get(Person, item.owner_id).external_id == "U2"
+        edit = s.scalar(select(AuditEvent).where(AuditEvent.action == "edit"))
+        assert edit.before["title"] == "Draft plan" and edit.after["title"] == "Draft the plan v2"
+
+
+def test_new_deliverable_modal_checks_the_right_to_add(slack: SlackBot, sessions) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from handlers.slack.ids import BlockId
+    from models import Deliverable
+
+    slack.command('project new APOLLO "Moon portal"')  # U1 is PM and PMO lead
+    slack.command("project add APOLLO <@U2> member")
+    fields = {
+        BlockId.PROJECT: {"type": "static_select", "selected_option": {"value": "APOLLO"}},
+        BlockId.TITLE: {"type": "plain_text_input", "value": "Beta release"},
+        BlockId.DUE: {"type": "datepicker", "selected_date": "2026-12-15"},
+    }
+    slack.command("deliverable new", user="U2", expect_reply=False)
+    view = _opened(slack, 1)
+    assert view["callback_id"] == CallbackId.NEW_DELIVERABLE_MODAL
+    resp = slack.submit(view, fields, user="U2")
+    assert (
+        resp["response_action"] == "errors"
+        and "PM or a PMO lead" in resp["errors"][BlockId.PROJECT]
+    )
+    slack.command("deliverable new", channel="C5", expect_reply=False)
+    assert slack.submit(_opened(slack, 2), fields) == {}
+    with sessions() as s:
+        d = s.scalar(select(Deliverable))
+        assert (d.title, str(d.baseline_on), str(d.forecast_on)) == (
+            "Beta release",
+            "2026-12-15",
+            "2026-12-15",
+        )
+    post = slack.wait_for(
+        lambda: [c for c in slack.fake.of("chat.postMessage") if c.args["channel"] == "C5"]
+    )
+    assert "Beta release" in json.dumps(post[0].args["blocks"])

@@ -10,6 +10,7 @@ class ActionId(enum.StrEnum):
     ITEM_SNOOZE = "pmo.item.snooze"
     ITEM_REASSIGN = "pmo.item.reassign"
     ITEM_REOPEN = "pmo.item.reopen"
+    ITEM_EDIT = "pmo.item.edit"
     OPEN_NEW_ITEM = "pmo.open.new_item"
     OPEN_NEW_PROJECT = "pmo.open.new_project"
     OPEN_NEW_DELIVERABLE = "pmo.open.new_deliverable"

@@ -27,10 +27,10 @@ from handlers.slack import identity, modals, render
 from handlers.slack.errors import advice_for
 from handlers.slack.ids import SNOOZE_CHOICES, ActionId, BlockId, CallbackId
 from models import Person, SourceKind
-from services import action_items, home, inbound, projects
+from services import action_items, deliverables, home, inbound, projects
 from services.access import Actor, actor_for
 from services.commands.execute import run_text
-from services.commands.results import ActionResult, ProjectResult
+from services.commands.results import ActionResult, DeliverableResult, ProjectResult
 from services.dates import local_today
 from services.errors import DomainError, InvalidInput, NotFound
 from services.people import PersonDefaults
@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 IDENTITY_TTL_SECONDS = 600
 OOPS = "Something went wrong on my side and nothing was saved. Please try again."
 NEW_ITEM_WORDS = {"new", "todo", "action new", "action add", "action", "add"}
+NEW_DELIVERABLE_WORDS = {"deliverable new", "deliverable add"}
 
 
 @dataclass
@@ -151,6 +152,8 @@ def register(app: App, deps: SlackDeps) -> None:
         app.action(action_id)(ack=ack_now, lazy=[_item_action(deps, kind)])
     app.action(ActionId.OPEN_NEW_ITEM)(ack=ack_now, lazy=[_open_new_item(deps)])
     app.action(ActionId.OPEN_NEW_PROJECT)(ack=ack_now, lazy=[_open_new_project(deps)])
+    app.action(ActionId.OPEN_NEW_DELIVERABLE)(ack=ack_now, lazy=[_open_new_deliverable(deps)])
+    app.action(ActionId.ITEM_EDIT)(ack=ack_now, lazy=[_open_edit_item(deps)])
     app.action(ActionId.SHOW_MINE)(ack=ack_now, lazy=[_show(deps, "action list mine")])
     app.action(ActionId.SHOW_OVERDUE)(ack=ack_now, lazy=[_show(deps, "action list overdue")])
     app.shortcut(CallbackId.CREATE_ITEM_SHORTCUT)(ack=ack_now, lazy=[_create_item_shortcut(deps)])
@@ -158,6 +161,8 @@ def register(app: App, deps: SlackDeps) -> None:
     # Modal submissions answer with inline field errors, so they validate before the ack.
     app.view(CallbackId.NEW_ITEM_MODAL)(_submit_new_item(deps))
     app.view(CallbackId.NEW_PROJECT_MODAL)(_submit_new_project(deps))
+    app.view(CallbackId.EDIT_ITEM_MODAL)(_submit_edit_item(deps))
+    app.view(CallbackId.NEW_DELIVERABLE_MODAL)(_submit_new_deliverable(deps))
 
 
 def _pmo_command(deps: SlackDeps) -> Callable[..., None]:
@@ -176,6 +181,11 @@ def _pmo_command(deps: SlackDeps) -> Callable[..., None]:
 
         try:
             identify(deps, context, client)
+            if text.lower() in NEW_DELIVERABLE_WORDS:
+                _open_deliverable_modal(
+                    deps, client, context, command["trigger_id"], command.get("channel_id")
+                )
+                return
             if text.lower() in NEW_ITEM_WORDS - {"action"} or text.lower() == "project new":
                 if text.lower() == "project new":
                     meta = {"channel": command.get("channel_id")}
@@ -491,6 +501,151 @@ def _submit_new_project(deps: SlackDeps) -> Callable[..., None]:
         deps.defer(_post, client, where or user, msg, user)
 
     return handle_new_project_submission
+
+
+def _open_deliverable_modal(
+    deps: SlackDeps, client: WebClient, context: BoltContext, trigger_id: str, channel: str | None
+) -> None:
+    with session_scope(deps.sessions) as s:
+        visible = projects.list_projects(s, _actor(s, context), now=deps.clock())
+    if not visible:
+        raise InvalidInput("There are no projects yet.", 'Create one: /pmo project new KEY "Name"')
+    client.views_open(
+        trigger_id=trigger_id,
+        view=modals.new_deliverable_modal(projects=visible, metadata={"channel": channel}),
+    )
+
+
+def _open_new_deliverable(deps: SlackDeps) -> Callable[..., None]:
+    def handle_open_new_deliverable(
+        body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    ) -> None:
+        """The "New deliverable" button."""
+        channel = (body.get("channel") or {}).get("id")
+        try:
+            identify(deps, context, client)
+            _open_deliverable_modal(deps, client, context, body["trigger_id"], channel)
+        except DomainError as err:
+            _tell(body, client, respond, render.error_message(err.message, err.hint))
+        except SlackApiError as exc:
+            _tell(body, client, respond, render.error_message(advice_for(exc), None))
+
+    return handle_open_new_deliverable
+
+
+def _open_edit_item(deps: SlackDeps) -> Callable[..., None]:
+    def handle_open_edit_item(
+        body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    ) -> None:
+        """The Edit button on an item: the item modal, prefilled."""
+        try:
+            identify(deps, context, client)
+            item_id = int(body["actions"][0]["value"])
+            with session_scope(deps.sessions) as s:
+                item = action_items.get(s, _actor(s, context), item_id=item_id)
+            view = modals.new_item_modal(
+                projects=[], item_id=item.id, title=item.title, owner_id=item.owner.external_id,
+                due=item.due_on, notes=item.notes,
+                metadata={"channel": (body.get("channel") or {}).get("id")},
+            )  # fmt: skip
+            client.views_open(trigger_id=body["trigger_id"], view=view)
+        except DomainError as err:
+            _tell(body, client, respond, render.error_message(err.message, err.hint))
+        except SlackApiError as exc:
+            _tell(body, client, respond, render.error_message(advice_for(exc), None))
+
+    return handle_open_edit_item
+
+
+def _submit_edit_item(deps: SlackDeps) -> Callable[..., None]:
+    def handle_edit_item_submission(
+        ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        """Save an edited item; field errors inline, nothing saved on error."""
+        identify(deps, context, client)
+        values = modals.field_values(view)
+        meta = json.loads(view.get("private_metadata") or "{}")
+        now = deps.clock()
+        due: date | None = None
+        if values.get(BlockId.DUE):
+            due = date.fromisoformat(values[BlockId.DUE])
+        try:
+            with session_scope(deps.sessions) as s:
+                actor = _actor(s, context)
+                try:
+                    owner = identity.ensure_person(
+                        s, client, workspace_id=actor.workspace_id, user_id=values[BlockId.OWNER],
+                        now=now, defaults=deps.defaults, strict=True,
+                    )  # fmt: skip
+                except (DomainError, KeyError) as err:
+                    msg = err.message if isinstance(err, DomainError) else "Pick who owns it."
+                    raise _FieldError(BlockId.OWNER, msg) from None
+                try:
+                    item = action_items.edit(
+                        s, actor, item_id=int(meta["item_id"]),
+                        title=values.get(BlockId.TITLE) or "", due_on=due,
+                        notes=values.get(BlockId.NOTES) or "", owner=owner, now=now,
+                    )  # fmt: skip
+                except InvalidInput as err:
+                    target = BlockId.OWNER if "member" in err.message else BlockId.TITLE
+                    raise _FieldError(target, err.message) from None
+                except DomainError as err:
+                    raise _FieldError(BlockId.TITLE, f"{err.message} {err.hint or ''}") from None
+        except _FieldError as fe:
+            ack(response_action="errors", errors={fe.block_id: fe.message[:150]})
+            return
+        ack()
+        deps.defer(_after_item_change, deps, client, context["pmo_workspace_id"], item,
+                   context["pmo_person_id"])  # fmt: skip
+
+    return handle_edit_item_submission
+
+
+def _submit_new_deliverable(deps: SlackDeps) -> Callable[..., None]:
+    def handle_new_deliverable_submission(
+        ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        """Create a deliverable; a missing right or a closed project shows on the field."""
+        identify(deps, context, client)
+        values = modals.field_values(view)
+        meta = json.loads(view.get("private_metadata") or "{}")
+        now = deps.clock()
+        if not values.get(BlockId.DUE):
+            ack(response_action="errors", errors={BlockId.DUE: "Pick the due date."})
+            return
+        try:
+            with session_scope(deps.sessions) as s:
+                actor = _actor(s, context)
+                owner = None
+                if values.get(BlockId.OWNER):
+                    try:
+                        owner = identity.ensure_person(
+                            s, client, workspace_id=actor.workspace_id,
+                            user_id=values[BlockId.OWNER], now=now, defaults=deps.defaults,
+                            strict=True,
+                        )  # fmt: skip
+                    except DomainError as err:
+                        raise _FieldError(BlockId.OWNER, err.message) from None
+                try:
+                    created = deliverables.add(
+                        s, actor, key=values.get(BlockId.PROJECT) or "",
+                        title=values.get(BlockId.TITLE) or "", owner=owner,
+                        due_on=date.fromisoformat(values[BlockId.DUE]), now=now,
+                    )  # fmt: skip
+                except InvalidInput as err:
+                    raise _FieldError(BlockId.TITLE, err.message) from None
+                except DomainError as err:
+                    raise _FieldError(BlockId.PROJECT, f"{err.message} {err.hint or ''}") from None
+                today = local_today(now, actor.timezone)
+        except _FieldError as fe:
+            ack(response_action="errors", errors={fe.block_id: fe.message[:150]})
+            return
+        ack()
+        msg = render.result_message(DeliverableResult(created, "created", today, public=True))
+        user = str(context.user_id)
+        deps.defer(_post, client, meta.get("channel") or user, msg, user)
+
+    return handle_new_deliverable_submission
 
 
 # --- after the ack ----------------------------------------------------------------------------

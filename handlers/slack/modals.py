@@ -47,6 +47,7 @@ def _project_select(projects: list[ProjectView], selected: str | None) -> dict[s
 def new_item_modal(
     *,
     projects: list[ProjectView],
+    item_id: int | None = None,
     title: str = "",
     project_key: str | None = None,
     owner_id: str | None = None,
@@ -55,6 +56,7 @@ def new_item_modal(
     metadata: dict[str, Any] | None = None,
 ) -> View:
     """The "New action item" modal, optionally prefilled (message shortcut)."""
+    editing = item_id is not None
     blocks: list[dict[str, Any]] = [
         _input(
             BlockId.TITLE,
@@ -96,11 +98,13 @@ def new_item_modal(
             optional=True,
         )
     )
+    if editing:
+        metadata = {**(metadata or {}), "item_id": item_id}
     return {
         "type": "modal",
-        "callback_id": CallbackId.NEW_ITEM_MODAL,
-        "title": plain("New action item", 24),
-        "submit": plain("Create", 24),
+        "callback_id": CallbackId.EDIT_ITEM_MODAL if editing else CallbackId.NEW_ITEM_MODAL,
+        "title": plain(f"Edit #{item_id}" if editing else "New action item", 24),
+        "submit": plain("Save" if editing else "Create", 24),
         "close": plain("Cancel", 24),
         "private_metadata": clip(json.dumps(metadata or {}), 3000),
         "blocks": blocks,
@@ -160,3 +164,26 @@ def field_values(view: dict[str, Any]) -> dict[str, Any]:
         elif kind == "checkboxes":
             out[block_id] = [o.get("value") for o in v.get("selected_options") or []]
     return out
+
+
+def new_deliverable_modal(
+    *, projects: list[ProjectView], metadata: dict[str, Any] | None = None
+) -> View:
+    """The "New deliverable" modal: project, title, owner, due date (baseline = forecast)."""
+    return {
+        "type": "modal",
+        "callback_id": CallbackId.NEW_DELIVERABLE_MODAL,
+        "title": plain("New deliverable", 24),
+        "submit": plain("Create", 24),
+        "close": plain("Cancel", 24),
+        "private_metadata": clip(json.dumps(metadata or {}), 3000),
+        "blocks": [
+            _input(BlockId.PROJECT, "Project", _project_select(projects, None)),
+            _input(BlockId.TITLE, "Deliverable", {"type": "plain_text_input",
+                                                  "action_id": "value", "max_length": 300}),
+            _input(BlockId.OWNER, "Owner", {"type": "users_select", "action_id": "value"},
+                   optional=True),
+            _input(BlockId.DUE, "Due date", {"type": "datepicker", "action_id": "value"},
+                   hint="This is the baseline; re-forecasts later show the slip against it."),
+        ],
+    }  # fmt: skip

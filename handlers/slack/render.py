@@ -165,6 +165,7 @@ def item_actions(item: ActionItemView) -> Block:
                 "action_id": ActionId.ITEM_REASSIGN,
                 "placeholder": plain("Reassign"),
             },
+            button("Edit", ActionId.ITEM_EDIT, str(item.id)),
         ],
     }
 
@@ -265,6 +266,7 @@ def help_blocks(entries: list[HelpEntry], topic: str | None, extra: str | None) 
             "elements": [
                 button("New action item", ActionId.OPEN_NEW_ITEM, style="primary"),
                 button("New project", ActionId.OPEN_NEW_PROJECT),
+                button("New deliverable", ActionId.OPEN_NEW_DELIVERABLE),
                 button("My items", ActionId.SHOW_MINE),
                 button("Overdue", ActionId.SHOW_OVERDUE),
             ],
