@@ -78,7 +78,7 @@ def test_action_add_with_a_new_mention_asks_slack_and_has_buttons(
     assert "Fri 27 Nov" in all_text(blocks) and "<@U2>" in all_text(blocks)
     actions = next(b for b in blocks if b["type"] == "actions")
     assert [e["action_id"] for e in actions["elements"]] == [
-        ActionId.ITEM_DONE, ActionId.ITEM_SNOOZE, ActionId.ITEM_REASSIGN,
+        ActionId.ITEM_DONE, ActionId.ITEM_SNOOZE, ActionId.ITEM_REASSIGN, ActionId.ITEM_EDIT,
     ]  # fmt: skip
     with sessions() as s:
         item = s.scalar(select(ActionItem))
