@@ -246,8 +246,8 @@ def main() -> int:
     r50 = stats["ours"][1] / stats["reference"][1]
     r99 = stats["ours"][2] / stats["reference"][2]
     print(f"ratio ours/reference: p50 {r50:.2f}x, p99 {r99:.2f}x (target <= 1.2x)")
-    n_before = len(fake.responses)
-    lat, err = asyncio.run(open_loop(ports["ours"], args.seconds * 2, args.rate, reply_url))
+    open_url = fake.response_url("bench-open")
+    lat, err = asyncio.run(open_loop(ports["ours"], args.seconds * 2, args.rate, open_url))
     slow = sum(1 for x in lat if x > 3.0)
     print(
         f"open loop {args.rate:.0f} req/s for {args.seconds * 2:.0f} s to ours: p50 {pct(lat, 0.5):.1f} ms, "
@@ -255,9 +255,13 @@ def main() -> int:
     )
     sent = len(lat)
     deadline = time.monotonic() + 60
-    while len(fake.responses) - n_before < sent and time.monotonic() < deadline:
+
+    def replied() -> int:
+        return sum(1 for r in list(fake.responses) if r["url"] == "/response/bench-open")
+
+    while replied() < sent and time.monotonic() < deadline:
         time.sleep(0.1)
-    done = len(fake.responses) - n_before
+    done = replied()
     print(f"replies posted to response_url for the open-loop requests: {done}/{sent}")
     for p in procs:
         p.terminate()
