@@ -40,10 +40,9 @@ def _audit(
     before: dict | None,
     now: datetime,
 ) -> None:
-    audit.record(
+    audit.record_by(
         session,
-        workspace_id=actor.workspace_id,
-        actor_id=actor.person_id,
+        actor,
         entity_type="action_item",
         entity_id=item.id,
         action=action,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -52,4 +52,37 @@ def record(
             after=after,
             at=now,
         )
+    )
+
+
+class _Acting(Protocol):
+    @property
+    def workspace_id(self) -> int: ...
+
+    @property
+    def person_id(self) -> int: ...
+
+
+def record_by(
+    session: Session,
+    actor: _Acting,
+    *,
+    entity_type: str,
+    entity_id: int,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    now: datetime,
+) -> None:
+    """`record` for a change made by `actor` in their own workspace."""
+    record(
+        session,
+        workspace_id=actor.workspace_id,
+        actor_id=actor.person_id,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        action=action,
+        before=before,
+        after=after,
+        now=now,
     )

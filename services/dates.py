@@ -102,3 +102,20 @@ def parse_date(text: str, *, tz: str, now: datetime) -> date:
     if parsed is None:
         raise InvalidInput(f"I couldn't read {text!r} as a date.", f"Try: {DATE_EXAMPLES}.")
     return parsed.date()
+
+
+def day_label(d: date, today: date) -> str:
+    """'Fri 27 Nov', with the year when it is not this year's."""
+    return f"{d:%a} {d.day} {d:%b}" + (f" {d.year}" if d.year != today.year else "")
+
+
+def relative_phrase(d: date, today: date) -> tuple[str, bool]:
+    """('today' | 'tomorrow' | 'in 4 days' | '3 days overdue', whether it is overdue)."""
+    delta = (d - today).days
+    if delta == 0:
+        return "today", False
+    if delta == 1:
+        return "tomorrow", False
+    if delta > 0:
+        return f"in {delta} days", False
+    return f"{-delta} day{'s' if delta != -1 else ''} overdue", True

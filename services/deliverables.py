@@ -41,10 +41,9 @@ def _view(d: Deliverable, key: str, owner: Person | None) -> DeliverableView:
 def _audit(
     session: Session, actor: Actor, d: Deliverable, action: str, before: dict | None, now: datetime
 ) -> None:
-    audit.record(
+    audit.record_by(
         session,
-        workspace_id=actor.workspace_id,
-        actor_id=actor.person_id,
+        actor,
         entity_type="deliverable",
         entity_id=d.id,
         action=action,

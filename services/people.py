@@ -256,10 +256,9 @@ def revoke_role(
             )
     session.delete(row)
     session.flush()
-    audit.record(
+    audit.record_by(
         session,
-        workspace_id=actor.workspace_id,
-        actor_id=actor.person_id,
+        actor,
         entity_type="workspace_role",
         entity_id=person.id,
         action="revoke",

@@ -123,32 +123,15 @@ def create(
     session.add(project)
     session.flush()
     pm_id = pm.id if pm is not None else actor.person_id
-    session.add(
-        Membership(
-            workspace_id=actor.workspace_id,
-            project_id=project.id,
-            person_id=pm_id,
-            role=ProjectRole.PM,
-            created_at=now,
-        )
-    )
+    _add_membership(session, actor, project.id, pm_id, ProjectRole.PM, now)
     if pm_id != actor.person_id:
         # The creator keeps sight of the project (private ones included).
         creator_role = ProjectRole.PMO_LEAD if actor.is_pmo_lead else ProjectRole.MEMBER
-        session.add(
-            Membership(
-                workspace_id=actor.workspace_id,
-                project_id=project.id,
-                person_id=actor.person_id,
-                role=creator_role,
-                created_at=now,
-            )
-        )
+        _add_membership(session, actor, project.id, actor.person_id, creator_role, now)
     session.flush()
-    audit.record(
+    audit.record_by(
         session,
-        workspace_id=actor.workspace_id,
-        actor_id=actor.person_id,
+        actor,
         entity_type="project",
         entity_id=project.id,
         action="create",
@@ -198,10 +181,9 @@ def update(
     if project.start_on and project.target_on and project.target_on < project.start_on:
         raise InvalidInput("The target date is before the start date.")
     session.flush()
-    audit.record(
+    audit.record_by(
         session,
-        workspace_id=actor.workspace_id,
-        actor_id=actor.person_id,
+        actor,
         entity_type="project",
         entity_id=project.id,
         action="update",
@@ -222,10 +204,9 @@ def close(session: Session, actor: Actor, *, key: str, now: datetime) -> Project
     project.state = ProjectState.CLOSED
     project.closed_at = now
     session.flush()
-    audit.record(
+    audit.record_by(
         session,
-        workspace_id=actor.workspace_id,
-        actor_id=actor.person_id,
+        actor,
         entity_type="project",
         entity_id=project.id,
         action="close",
@@ -377,20 +358,11 @@ def add_member(
             _require_other_pm(session, project, person)
         existing.role = role
     else:
-        session.add(
-            Membership(
-                workspace_id=actor.workspace_id,
-                project_id=project.id,
-                person_id=person.id,
-                role=role,
-                created_at=now,
-            )
-        )
+        _add_membership(session, actor, project.id, person.id, role, now)
     session.flush()
-    audit.record(
+    audit.record_by(
         session,
-        workspace_id=actor.workspace_id,
-        actor_id=actor.person_id,
+        actor,
         entity_type="membership",
         entity_id=project.id,
         action="update" if before else "add",
@@ -420,10 +392,9 @@ def remove_member(
         _require_other_pm(session, project, person)
     session.delete(existing)
     session.flush()
-    audit.record(
+    audit.record_by(
         session,
-        workspace_id=actor.workspace_id,
-        actor_id=actor.person_id,
+        actor,
         entity_type="membership",
         entity_id=project.id,
         action="remove",
@@ -432,6 +403,25 @@ def remove_member(
         now=now,
     )
     return show(session, actor, key=project.key, now=now)
+
+
+def _add_membership(
+    session: Session,
+    actor: Actor,
+    project_id: int,
+    person_id: int,
+    role: ProjectRole,
+    now: datetime,
+) -> None:
+    session.add(
+        Membership(
+            workspace_id=actor.workspace_id,
+            project_id=project_id,
+            person_id=person_id,
+            role=role,
+            created_at=now,
+        )
+    )
 
 
 def _require_other_pm(session: Session, project: Project, person: Person) -> None:

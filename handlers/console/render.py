@@ -16,6 +16,7 @@ from services.commands.results import (
     RoleChanged,
     RolesResult,
 )
+from services.dates import day_label, relative_phrase
 from services.errors import DomainError
 from services.views import ActionItemView, DeliverableView, PersonRef, ProjectView
 
@@ -26,15 +27,8 @@ def when(d: date | None, today: date) -> str:
     """'Fri 27 Nov (in 4 days)', 'today', 'Mon 2 Nov (3 days overdue)'."""
     if d is None:
         return "no due date"
-    label = f"{d:%a} {d.day} {d:%b}" + (f" {d.year}" if d.year != today.year else "")
-    delta = (d - today).days
-    if delta == 0:
-        return f"{label} (today)"
-    if delta == 1:
-        return f"{label} (tomorrow)"
-    if delta > 0:
-        return f"{label} (in {delta} days)"
-    return f"{label} ({-delta} day{'s' if delta != -1 else ''} overdue)"
+    phrase, _ = relative_phrase(d, today)
+    return f"{day_label(d, today)} ({phrase})"
 
 
 def who(p: PersonRef | None) -> str:

@@ -424,13 +424,9 @@ def _submit_new_item(deps: SlackDeps) -> Callable[..., None]:
         try:
             with session_scope(deps.sessions) as s:
                 actor = _actor(s, context)
-                try:
-                    owner = identity.ensure_person(
-                        s, client, workspace_id=actor.workspace_id, user_id=values[BlockId.OWNER],
-                        now=now, defaults=deps.defaults, strict=True,
-                    )  # fmt: skip
-                except DomainError as err:
-                    raise _FieldError(BlockId.OWNER, err.message) from None
+                owner = _picked_person(
+                    deps, s, client, actor, values[BlockId.OWNER], now, BlockId.OWNER
+                )
                 try:
                     item = action_items.add(
                         s, actor, title=title, owner=owner, project_key=values.get(BlockId.PROJECT),
@@ -458,6 +454,27 @@ class _FieldError(Exception):
         self.block_id, self.message = block_id, message
 
 
+def _picked_person(
+    deps: SlackDeps,
+    session: Session,
+    client: WebClient,
+    actor: Actor,
+    user_id: str | None,
+    now: datetime,
+    block_id: str,
+) -> Person:
+    """The person picked in a users_select, or a field error saying why they can't be."""
+    if not user_id:
+        raise _FieldError(block_id, "Pick a person.")
+    try:
+        return identity.ensure_person(
+            session, client, workspace_id=actor.workspace_id, user_id=user_id, now=now,
+            defaults=deps.defaults, strict=True,
+        )  # fmt: skip
+    except DomainError as err:
+        raise _FieldError(block_id, err.message) from None
+
+
 def _submit_new_project(deps: SlackDeps) -> Callable[..., None]:
     def handle_new_project_submission(
         ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
@@ -472,13 +489,7 @@ def _submit_new_project(deps: SlackDeps) -> Callable[..., None]:
                 actor = _actor(s, context)
                 pm = None
                 if values.get(BlockId.PM):
-                    try:
-                        pm = identity.ensure_person(
-                            s, client, workspace_id=actor.workspace_id, user_id=values[BlockId.PM],
-                            now=now, defaults=deps.defaults, strict=True,
-                        )  # fmt: skip
-                    except DomainError as err:
-                        raise _FieldError(BlockId.PM, err.message) from None
+                    pm = _picked_person(deps, s, client, actor, values[BlockId.PM], now, BlockId.PM)
                 try:
                     created = projects.create(
                         s, actor, key=values.get(BlockId.KEY) or "",
@@ -572,14 +583,9 @@ def _submit_edit_item(deps: SlackDeps) -> Callable[..., None]:
         try:
             with session_scope(deps.sessions) as s:
                 actor = _actor(s, context)
-                try:
-                    owner = identity.ensure_person(
-                        s, client, workspace_id=actor.workspace_id, user_id=values[BlockId.OWNER],
-                        now=now, defaults=deps.defaults, strict=True,
-                    )  # fmt: skip
-                except (DomainError, KeyError) as err:
-                    msg = err.message if isinstance(err, DomainError) else "Pick who owns it."
-                    raise _FieldError(BlockId.OWNER, msg) from None
+                owner = _picked_person(
+                    deps, s, client, actor, values.get(BlockId.OWNER), now, BlockId.OWNER
+                )
                 try:
                     item = action_items.edit(
                         s, actor, item_id=int(meta["item_id"]),
@@ -618,14 +624,9 @@ def _submit_new_deliverable(deps: SlackDeps) -> Callable[..., None]:
                 actor = _actor(s, context)
                 owner = None
                 if values.get(BlockId.OWNER):
-                    try:
-                        owner = identity.ensure_person(
-                            s, client, workspace_id=actor.workspace_id,
-                            user_id=values[BlockId.OWNER], now=now, defaults=deps.defaults,
-                            strict=True,
-                        )  # fmt: skip
-                    except DomainError as err:
-                        raise _FieldError(BlockId.OWNER, err.message) from None
+                    owner = _picked_person(
+                        deps, s, client, actor, values[BlockId.OWNER], now, BlockId.OWNER
+                    )
                 try:
                     created = deliverables.add(
                         s, actor, key=values.get(BlockId.PROJECT) or "",

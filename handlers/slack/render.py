@@ -27,6 +27,7 @@ from services.commands.results import (
     RoleChanged,
     RolesResult,
 )
+from services.dates import day_label, relative_phrase
 from services.home import HomeData
 from services.views import ActionItemView, DeliverableView, PersonRef, ProjectView
 
@@ -105,15 +106,8 @@ def who(p: PersonRef | None, slack: bool = True) -> str:
 def day(d: date | None, today: date) -> str:
     if d is None:
         return "no due date"
-    label = f"{d:%a} {d.day} {d:%b}" + (f" {d.year}" if d.year != today.year else "")
-    delta = (d - today).days
-    if delta == 0:
-        return f"{label} (today)"
-    if delta == 1:
-        return f"{label} (tomorrow)"
-    if delta > 0:
-        return f"{label} (in {delta} days)"
-    return f"{label} (*{-delta} day{'s' if delta != -1 else ''} overdue*)"
+    phrase, overdue = relative_phrase(d, today)
+    return f"{day_label(d, today)} ({'*' + phrase + '*' if overdue else phrase})"
 
 
 def item_text(item: ActionItemView, today: date) -> str:
@@ -127,9 +121,7 @@ def item_text(item: ActionItemView, today: date) -> str:
     if item.status.value == "open":
         bits.append(day(item.due_on, today))
         if item.snoozed_until and item.snoozed_until > today:
-            bits.append(
-                f"💤 until {item.snoozed_until:%a} {item.snoozed_until.day} {item.snoozed_until:%b}"
-            )
+            bits.append(f"💤 until {day_label(item.snoozed_until, today)}")
     else:
         bits.append(item.status.value)
     if item.source_ref and item.source_ref.startswith("https://"):
