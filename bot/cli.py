@@ -214,7 +214,13 @@ def serve(port: int, host: str, socket: bool) -> None:
     """Serve Slack: HTTP at /slack/events (+ /healthz), or Socket Mode."""
     import uvicorn
 
-    from bot.slack_app import SlackConfigError, build_asgi, build_slack_app, slack_mode
+    from bot.slack_app import (
+        SlackConfigError,
+        build_asgi,
+        build_slack_app,
+        describe_workspace,
+        slack_mode,
+    )
     from handlers.slack.listeners import SlackDeps
 
     settings = _settings()
@@ -227,7 +233,13 @@ def serve(port: int, host: str, socket: bool) -> None:
         deps = SlackDeps(db.make_sessionmaker(engine), defaults=_defaults(settings))
         app = build_slack_app(settings, deps, socket=socket, engine=engine)
         url = engine.url.render_as_string(hide_password=True)
-        click.echo(f"PMO Bot serving {mode.description}; database {url}", err=True)
+        where = "any workspace that installs it"
+        if not mode.oauth:
+            try:
+                where = describe_workspace(app)
+            except SlackConfigError as exc:
+                raise click.ClickException(str(exc)) from None
+        click.echo(f"PMO Bot serving {mode.description}: {where}; database {url}", err=True)
         if socket:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 

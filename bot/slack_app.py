@@ -168,6 +168,20 @@ def build_slack_app(
     return app
 
 
+def describe_workspace(app: App) -> str:
+    """Which workspace a single-workspace token serves, from auth.test; raises SlackConfigError."""
+    from slack_sdk.errors import SlackApiError
+
+    try:
+        info = app.client.auth_test()
+    except SlackApiError as exc:
+        code = exc.response.get("error")
+        raise SlackConfigError(
+            f"Slack rejected SLACK_BOT_TOKEN ({code}); copy the Bot User OAuth Token again."
+        ) from None
+    return f"workspace {info.get('team')} ({info.get('team_id')}) as bot {info.get('user')}"
+
+
 def build_asgi(app: App, engine: Engine) -> Starlette:
     """POST /slack/events (every Slack request kind) and GET /healthz."""
 

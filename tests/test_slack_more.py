@@ -262,3 +262,45 @@ def test_new_deliverable_modal_checks_the_right_to_add(slack: SlackBot, sessions
         lambda: [c for c in slack.fake.of("chat.postMessage") if c.args["channel"] == "C5"]
     )
     assert "Beta release" in json.dumps(post[0].args["blocks"])
+
+
+def test_profiles_are_refreshed_from_slack_once_a_day(slack: SlackBot, sessions) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from models import Person
+
+    slack.command("help")
+    slack.command("help")
+    assert len(slack.fake.of("users.info")) == 1
+    slack.fake.users["U1"]["tz"] = "Asia/Tokyo"  # they moved
+    slack.clock.now = NOW + timedelta(hours=25)
+    slack.command("help")
+    assert len(slack.fake.of("users.info")) == 2
+    with sessions() as s:
+        assert s.scalar(select(Person.timezone).where(Person.external_id == "U1")) == "Asia/Tokyo"
+
+
+def test_serve_names_the_workspace_or_the_bad_token(slack: SlackBot) -> None:
+    from bot.slack_app import describe_workspace
+
+    assert describe_workspace(slack.app) == "workspace None (T1) as bot pmo"
+    slack.fake.fail("auth.test", error="invalid_auth")
+    with pytest.raises(SlackConfigError, match="SLACK_BOT_TOKEN"):
+        describe_workspace(slack.app)
+
+
+def test_serve_refuses_missing_settings_with_the_variable_name(db_url, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    for var in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID"):
+        monkeypatch.delenv(var, raising=False)
+    out = CliRunner().invoke(main, ["serve"])
+    assert out.exit_code == 1 and "SLACK_BOT_TOKEN" in out.output
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    out = CliRunner().invoke(main, ["serve", "--socket"])
+    assert out.exit_code == 1 and "SLACK_APP_TOKEN" in out.output

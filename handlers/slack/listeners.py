@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -107,18 +106,18 @@ def identify(deps: SlackDeps, context: BoltContext, client: WebClient) -> None:
     if not team_id or not user_id:
         raise NotFound("I couldn't work out who you are. Please try again.")
     key = (team_id, user_id)
+    now = deps.clock()
     hit = deps.identities.get(key)
-    if hit is not None and hit[2] > time.monotonic():
+    if hit is not None and hit[2] > now.timestamp():
         context["pmo_workspace_id"], context["pmo_person_id"] = hit[0], hit[1]
         return
-    now = deps.clock()
     with session_scope(deps.sessions) as s:
         ws_id = identity.ensure_workspace(s, team_id, now)
         person = identity.ensure_person(
             s, client, workspace_id=ws_id, user_id=user_id, now=now, defaults=deps.defaults
         )
         person_id = person.id
-    deps.identities[key] = (ws_id, person_id, time.monotonic() + IDENTITY_TTL_SECONDS)
+    deps.identities[key] = (ws_id, person_id, now.timestamp() + IDENTITY_TTL_SECONDS)
     context["pmo_workspace_id"], context["pmo_person_id"] = ws_id, person_id
 
 
