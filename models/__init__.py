@@ -5,6 +5,7 @@ from models.base import Base, UTCDateTime
 from models.enums import (
     ActionStatus,
     DeliverableStatus,
+    NotificationState,
     Platform,
     ProjectRole,
     ProjectState,
@@ -12,6 +13,7 @@ from models.enums import (
     WorkspaceRoleName,
 )
 from models.inbound import ProcessedEvent
+from models.notification import Notification
 from models.person import LeavePeriod, Person
 from models.project import Membership, Project
 from models.work import ActionItem, Deliverable
@@ -26,6 +28,8 @@ __all__ = [
     "DeliverableStatus",
     "LeavePeriod",
     "Membership",
+    "Notification",
+    "NotificationState",
     "Person",
     "Platform",
     "ProcessedEvent",

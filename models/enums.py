@@ -48,3 +48,11 @@ class SourceKind(enum.StrEnum):
     MESSAGE = "message"
     MINUTES = "minutes"
     IMPORT = "import"
+
+
+class NotificationState(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # its item was done, cancelled or snoozed before delivery
