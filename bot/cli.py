@@ -103,6 +103,10 @@ def main(ctx: click.Context, verbose: bool) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # slack_sdk logs whole Web API responses at DEBUG, OAuth access tokens and emails included:
+    # never let --verbose turn that on.
+    for noisy in ("slack_sdk", "slack_bolt"):
+        logging.getLogger(noisy).setLevel(logging.INFO)
     if ctx.invoked_subcommand is None:
         ctx.invoke(start)
 

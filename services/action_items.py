@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from models import ActionItem, ActionStatus, Person, Project, ProjectRole, ProjectState, SourceKind
@@ -117,7 +117,7 @@ def _view_query(actor: Actor) -> Select:
     owner = aliased(Person, name="owner")
     creator = aliased(Person, name="creator")
     return (
-        select(ActionItem, owner, creator, Project.key)
+        select(ActionItem, owner, creator, Project.key, Project.private)
         .join(owner, owner.id == ActionItem.owner_id)
         .join(creator, creator.id == ActionItem.created_by_id)
         .outerjoin(Project, Project.id == ActionItem.project_id)
@@ -125,7 +125,9 @@ def _view_query(actor: Actor) -> Select:
     )
 
 
-def _to_view(item: ActionItem, owner: Person, creator: Person, key: str | None) -> ActionItemView:
+def _to_view(
+    item: ActionItem, owner: Person, creator: Person, key: str | None, private: bool | None
+) -> ActionItemView:
     return ActionItemView(
         id=item.id,
         title=item.title,
@@ -138,23 +140,26 @@ def _to_view(item: ActionItem, owner: Person, creator: Person, key: str | None) 
         created_by=person_ref(creator),
         done_at=item.done_at,
         notes=item.notes,
+        project_private=bool(private),
     )
 
 
 def _visible(actor: Actor):
-    """Items the actor may see: their own, and those in projects they can see.
+    """Items the actor may see.
 
-    PMO leads also see every item with no project; others see only their own of those.
+    An item in a project is seen through the project: public ones by everyone, private ones by
+    their members only (so someone removed from a private project stops seeing its items).
+    Items with no project are seen by their owner and creator, and by PMO leads.
     """
-    mine = or_(ActionItem.owner_id == actor.person_id, ActionItem.created_by_id == actor.person_id)
     in_visible_project = ActionItem.project_id.in_(
         select(Project.id).where(
             Project.workspace_id == actor.workspace_id, visible_projects(actor)
         )
     )
     if actor.is_pmo_lead:
-        return or_(mine, ActionItem.project_id.is_(None), in_visible_project)
-    return or_(mine, in_visible_project)
+        return or_(ActionItem.project_id.is_(None), in_visible_project)
+    mine = or_(ActionItem.owner_id == actor.person_id, ActionItem.created_by_id == actor.person_id)
+    return or_(and_(ActionItem.project_id.is_(None), mine), in_visible_project)
 
 
 def get(session: Session, actor: Actor, *, item_id: int) -> ActionItemView:

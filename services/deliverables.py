@@ -25,7 +25,7 @@ FIELDS = ("title", "owner_id", "baseline_on", "forecast_on", "status")
 OPEN_STATES = (DeliverableStatus.PLANNED, DeliverableStatus.IN_PROGRESS)
 
 
-def _view(d: Deliverable, key: str, owner: Person | None) -> DeliverableView:
+def _view(d: Deliverable, key: str, owner: Person | None, private: bool = False) -> DeliverableView:
     return DeliverableView(
         id=d.id,
         title=d.title,
@@ -35,6 +35,7 @@ def _view(d: Deliverable, key: str, owner: Person | None) -> DeliverableView:
         forecast_on=d.forecast_on,
         status=d.status,
         done_at=d.done_at,
+        project_private=private,
     )
 
 
@@ -90,7 +91,7 @@ def add(
     session.add(d)
     session.flush()
     _audit(session, actor, d, "create", None, now)
-    return _view(d, project.key, owner)
+    return _view(d, project.key, owner, project.private)
 
 
 def _load(session: Session, actor: Actor, deliverable_id: int) -> tuple[Deliverable, Project]:
@@ -126,7 +127,7 @@ def forecast(
     session.flush()
     _audit(session, actor, d, "forecast", before, now)
     owner = session.get(Person, d.owner_id) if d.owner_id else None
-    return _view(d, project.key, owner)
+    return _view(d, project.key, owner, project.private)
 
 
 def complete(
@@ -141,7 +142,7 @@ def complete(
     session.flush()
     _audit(session, actor, d, "complete", before, now)
     owner = session.get(Person, d.owner_id) if d.owner_id else None
-    return _view(d, project.key, owner)
+    return _view(d, project.key, owner, project.private)
 
 
 def list_for_project(
@@ -157,7 +158,7 @@ def list_for_project(
     if not include_done:
         q = q.where(Deliverable.status.in_(OPEN_STATES))
     rows = session.execute(q.order_by(Deliverable.forecast_on, Deliverable.id)).all()
-    return [_view(d, project.key, owner) for d, owner in rows]
+    return [_view(d, project.key, owner, project.private) for d, owner in rows]
 
 
 def list_upcoming(
@@ -165,7 +166,7 @@ def list_upcoming(
 ) -> list[DeliverableView]:
     """Open deliverables due within `days` (or late) in projects the actor belongs to."""
     rows = session.execute(
-        select(Deliverable, Person, Project.key)
+        select(Deliverable, Person, Project.key, Project.private)
         .join(Project, Project.id == Deliverable.project_id)
         .outerjoin(Person, Person.id == Deliverable.owner_id)
         .where(
@@ -177,4 +178,4 @@ def list_upcoming(
         .order_by(Deliverable.forecast_on, Deliverable.id)
         .limit(limit)
     ).all()
-    return [_view(d, key, owner) for d, owner, key in rows]
+    return [_view(d, key, owner, private) for d, owner, key, private in rows]

@@ -56,6 +56,7 @@ class ActionItemView:
     created_by: PersonRef | None = None
     done_at: datetime | None = None
     notes: str = ""
+    project_private: bool = False
 
     def is_overdue(self, today: date) -> bool:
         """Open and past its due date."""
@@ -72,6 +73,7 @@ class DeliverableView:
     forecast_on: date
     status: DeliverableStatus
     done_at: datetime | None = None
+    project_private: bool = False
 
     @property
     def slip_days(self) -> int:

@@ -358,3 +358,17 @@ def test_teams_style_mentions_resolve_by_display_name(world: World) -> None:
     assert found.id == maria.id
     res = run(world, "lead", 'action add "Book the room" <at>Maria</at>')
     assert res.item.owner.handle == "maria"
+
+
+def test_someone_removed_from_a_private_project_stops_seeing_its_items(world: World) -> None:
+    world.person("bob")
+    run(world, "lead", 'project new ZEUS "Secret" private')
+    run(world, "lead", "project add ZEUS @bob member")
+    item = run(world, "lead", 'action add ZEUS "Call lawyers" @bob').item
+    assert run(world, "bob", "action list mine").page.total == 1
+    run(world, "lead", "project remove ZEUS @bob")
+    with pytest.raises(NotFound):
+        run(world, "bob", f"action show {item.id}")
+    with pytest.raises(NotFound):
+        run(world, "bob", f"action done {item.id}")
+    assert run(world, "bob", "action list mine").page.total == 0

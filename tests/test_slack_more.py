@@ -304,3 +304,50 @@ def test_serve_refuses_missing_settings_with_the_variable_name(db_url, monkeypat
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
     out = CliRunner().invoke(main, ["serve", "--socket"])
     assert out.exit_code == 1 and "SLACK_APP_TOKEN" in out.output
+
+
+def test_private_project_news_is_never_posted_in_the_channel(slack: SlackBot) -> None:
+    from handlers.slack.ids import BlockId
+
+    slack.command('project new ZEUS "Secret merger" private')
+    for text in (
+        'action add ZEUS "Call the lawyers"',
+        'deliverable add ZEUS "Sign" due:2026-12-15',
+        "deliverable forecast 1 2026-12-20",
+        "deliverable done 1",
+        "action done 1",
+    ):
+        reply = slack.command(text)
+        assert reply["response_type"] == "ephemeral", text
+    slack.command("new", channel="C77", expect_reply=False)
+    view = _opened(slack, 1)
+    slack.submit(view, {
+        BlockId.TITLE: {"type": "plain_text_input", "value": "Quiet task"},
+        BlockId.PROJECT: {"type": "static_select", "selected_option": {"value": "ZEUS"}},
+        BlockId.OWNER: {"type": "users_select", "selected_user": "U1"},
+    })  # fmt: skip
+    posts = slack.wait_for(lambda: slack.fake.of("chat.postMessage"))
+    assert {p.args["channel"] for p in posts} == {"U1"}  # to the person, not to C77
+
+
+def test_fallback_text_keeps_our_mentions_and_escapes_theirs(slack: SlackBot) -> None:
+    reply = slack.command('action add "<@U999> please" <@U2>')
+    assert "<@U2>" in reply["text"] and "&lt;@U999&gt;" in reply["text"]
+
+
+def test_an_unexpected_failure_in_a_modal_is_an_inline_error(slack: SlackBot) -> None:
+    from handlers.slack.ids import BlockId
+
+    from handlers.slack.ids import ActionId
+
+    blocks = slack.command('action add "Keep me"')["blocks"]
+    slack.click(blocks, ActionId.ITEM_EDIT)
+    view = _opened(slack, 1)
+    resp = slack.submit(view, {
+        BlockId.TITLE: {"type": "plain_text_input", "value": "Changed"},
+        BlockId.OWNER: {"type": "users_select", "selected_user": "U1"},
+        BlockId.DUE: {"type": "datepicker", "selected_date": "2026-02-30"},
+    })  # fmt: skip
+    assert resp["response_action"] == "errors"
+    assert "nothing was saved" in next(iter(resp["errors"].values()))
+    assert "Keep me" in slack.command("action show 1")["text"]

@@ -158,10 +158,32 @@ def register(app: App, deps: SlackDeps) -> None:
     app.shortcut(CallbackId.CREATE_ITEM_SHORTCUT)(ack=ack_now, lazy=[_create_item_shortcut(deps)])
     app.event("app_home_opened")(ack=ack_now, lazy=[_home_opened(deps)])
     # Modal submissions answer with inline field errors, so they validate before the ack.
-    app.view(CallbackId.NEW_ITEM_MODAL)(_submit_new_item(deps))
-    app.view(CallbackId.NEW_PROJECT_MODAL)(_submit_new_project(deps))
-    app.view(CallbackId.EDIT_ITEM_MODAL)(_submit_edit_item(deps))
-    app.view(CallbackId.NEW_DELIVERABLE_MODAL)(_submit_new_deliverable(deps))
+    app.view(CallbackId.NEW_ITEM_MODAL)(_guarded(_submit_new_item(deps)))
+    app.view(CallbackId.NEW_PROJECT_MODAL)(_guarded(_submit_new_project(deps)))
+    app.view(CallbackId.EDIT_ITEM_MODAL)(_guarded(_submit_edit_item(deps)))
+    app.view(CallbackId.NEW_DELIVERABLE_MODAL)(_guarded(_submit_new_deliverable(deps)))
+
+
+def _guarded(handler: Callable[..., None]) -> Callable[..., None]:
+    """A modal submission that fails unexpectedly shows an inline error, saves nothing."""
+
+    def handle_submission(
+        ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        try:
+            handler(ack=ack, view=view, context=context, client=client)
+        except Exception:
+            log.exception("modal %s failed", view.get("callback_id"))
+            if ack.response is None:
+                first = next(
+                    (b["block_id"] for b in view.get("blocks", []) if "block_id" in b), None
+                )
+                if first:
+                    ack(response_action="errors", errors={first: OOPS[:150]})
+                else:
+                    ack()
+
+    return handle_submission
 
 
 def _pmo_command(deps: SlackDeps) -> Callable[..., None]:
@@ -641,9 +663,11 @@ def _submit_new_deliverable(deps: SlackDeps) -> Callable[..., None]:
             ack(response_action="errors", errors={fe.block_id: fe.message[:150]})
             return
         ack()
-        msg = render.result_message(DeliverableResult(created, "created", today, public=True))
+        shared = not created.project_private
+        msg = render.result_message(DeliverableResult(created, "created", today, public=shared))
         user = str(context.user_id)
-        deps.defer(_post, client, meta.get("channel") or user, msg, user)
+        # A private project's news goes to the person, never to a channel others can read.
+        deps.defer(_post, client, (meta.get("channel") if shared else None) or user, msg, user)
 
     return handle_new_deliverable_submission
 
@@ -677,8 +701,9 @@ def _announce_new_item(
     today = local_today(now, "UTC")
     creator = str(context.user_id)
     lead = f"📝 <@{creator}> added an action item for {render.who(item.owner)}"
-    msg = render.item_message(item, today, lead, public=True)
-    _post(client, channel or creator, msg, creator)
+    msg = render.item_message(item, today, lead, public=not item.project_private)
+    # A private project's item is never posted in a channel others can read.
+    _post(client, (channel if not item.project_private else None) or creator, msg, creator)
     if item.owner.external_id != creator:
         dm = render.item_message(item, today, f"📝 <@{creator}> gave you an action item")
         client.chat_postMessage(channel=item.owner.external_id, text=dm.text, blocks=dm.blocks)

@@ -168,12 +168,12 @@ def item_blocks(item: ActionItemView, today: date) -> list[Block]:
 
 def item_message(item: ActionItemView, today: date, lead: str, *, public: bool = False) -> Message:
     blocks = [section(lead), *item_blocks(item, today)]
-    return Message(text=_fallback(f"{lead} #{item.id} {item.title}"), blocks=blocks, public=public)
+    return Message(text=_fallback(f"{lead} #{item.id} ", item.title), blocks=blocks, public=public)
 
 
 def item_fallback(item: ActionItemView, note: str) -> str:
     """Plain text for an updated item message."""
-    return _fallback(f"#{item.id} {item.title} — {note}")
+    return _fallback(f"#{item.id} ", item.title, f" — {note}")
 
 
 def replace_item(blocks: list[Block], item: ActionItemView, today: date, note: str) -> list[Block]:
@@ -196,9 +196,13 @@ def replace_item(blocks: list[Block], item: ActionItemView, today: date, note: s
     return new
 
 
-def _fallback(text: str) -> str:
-    """Plain `text` for notifications and screen readers: unescaped mrkdwn is still escaped."""
-    return clip(escape(text.replace("*", "")), FALLBACK_TEXT)
+def _fallback(trusted: str, user: str = "", tail: str = "") -> str:
+    """Plain `text` for notifications and screen readers.
+
+    `trusted` and `tail` are ours (mentions we made stay mentions, bold marks go); `user` is
+    what a person typed, escaped so it cannot ping anyone.
+    """
+    return clip(trusted.replace("*", "") + escape(user) + tail.replace("*", ""), FALLBACK_TEXT)
 
 
 def _list_with_overflow(
@@ -294,7 +298,7 @@ def result_message(result: Result) -> Message:
             if project.members:
                 members = ", ".join(f"{who(m.person)} ({m.role.value})" for m in project.members)
                 blocks.append(context(f"Members: {members}"))
-            return Message(_fallback(f"{project.key} — {project.name}"), blocks, public)
+            return Message(_fallback(f"{project.key} — ", project.name), blocks, public)
         case ProjectListResult(projects, include_closed, today):
             if not projects:
                 return Message(
@@ -318,7 +322,7 @@ def result_message(result: Result) -> Message:
                 "rescheduled": "📅 Due date moved",
             }.get(event)
             if lead is None:
-                return Message(_fallback(f"#{item.id} {item.title}"), item_blocks(item, today))
+                return Message(_fallback(f"#{item.id} ", item.title), item_blocks(item, today))
             return item_message(item, today, lead, public=public)
         case ActionListResult(title, page, today, empty_text):
             if not page.items:
@@ -336,7 +340,7 @@ def result_message(result: Result) -> Message:
                 "done": "🏁 Delivered",
             }[event]
             return Message(
-                _fallback(f"{lead}: {d.title}"),
+                _fallback(f"{lead}: ", d.title),
                 [section(f"{lead}\n{deliverable_text(d, today)}")],
                 public,
             )
@@ -358,7 +362,7 @@ def result_message(result: Result) -> Message:
 def error_message(message: str, hint: str | None) -> Message:
     """A user error: what went wrong and what to do, ephemeral."""
     text = f":warning: {escape(message)}" + (f"\n{escape(hint)}" if hint else "")
-    return Message(_fallback(message + (" " + hint if hint else "")), [section(text)])
+    return Message(_fallback("", message + (" " + hint if hint else "")), [section(text)])
 
 
 def home_view(data: HomeData) -> dict[str, Any]:

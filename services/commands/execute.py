@@ -126,7 +126,8 @@ def execute(
             item = action_items.add(
                 session, actor, title=title, owner=owner, project_key=key, due_on=due, now=now
             )
-            return ActionResult(item, "created", today, public=key is not None)
+            shared = key is not None and not item.project_private
+            return ActionResult(item, "created", today, public=shared)
         case ast.ActionList("overdue", _):
             page = action_items.list_overdue(session, actor, now=now)
             scope = "across the portfolio" if actor.is_pmo_lead else "for you and your projects"
@@ -147,7 +148,8 @@ def execute(
             return ActionResult(action_items.get(session, actor, item_id=item_id), "shown", today)
         case ast.ActionDone(item_id):
             item = action_items.complete(session, actor, item_id=item_id, now=now)
-            return ActionResult(item, "done", today, public=item.project_key is not None)
+            shared = item.project_key is not None and not item.project_private
+            return ActionResult(item, "done", today, public=shared)
         case ast.ActionReopen(item_id):
             item = action_items.reopen(session, actor, item_id=item_id, now=now)
             return ActionResult(item, "reopened", today)
@@ -173,17 +175,17 @@ def execute(
             d = deliverables.add(
                 session, actor, key=key, title=title, owner=d_owner, due_on=day(due_text), now=now
             )
-            return DeliverableResult(d, "created", today, public=True)
+            return DeliverableResult(d, "created", today, public=not d.project_private)
         case ast.DeliverableList(key):
             listed = deliverables.list_for_project(session, actor, key=key)
             return DeliverableListResult(key, listed, today)
         case ast.DeliverableForecast(d_id, on_text):
             on = day(on_text)
             d = deliverables.forecast(session, actor, deliverable_id=d_id, on=on, now=now)
-            return DeliverableResult(d, "forecast", today, public=True)
+            return DeliverableResult(d, "forecast", today, public=not d.project_private)
         case ast.DeliverableDone(d_id):
             d = deliverables.complete(session, actor, deliverable_id=d_id, now=now)
-            return DeliverableResult(d, "done", today, public=True)
+            return DeliverableResult(d, "done", today, public=not d.project_private)
     raise InvalidInput("I can't run that command yet.", "Type `help` to see what I can do.")
 
 

@@ -1,0 +1,184 @@
+"""Decide who is reminded of what, when (pure given `now`), and put it in the outbox.
+
+Rules for an open action item with a due date, in the owner's own zone and working week:
+a heads-up on the working day before it is due, a reminder on the due day, a chaser on every
+working day it is overdue; after 2 working days overdue its project's PM is told, after 5
+the PMO leads, each once. Nothing while snoozed; nothing in anyone's quiet hours or on days
+they don't work (a row waits in the outbox for the recipient's next working morning); an
+owner on leave is not chased — their PM is, instead. A sweep materializes only today's
+occurrence, so a sweep after days of downtime sends one chaser, not one per missed day.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, aliased
+
+from models import (
+    ActionItem,
+    ActionStatus,
+    LeavePeriod,
+    Membership,
+    Notification,
+    NotificationState,
+    Person,
+    Project,
+    ProjectRole,
+    WorkspaceRole,
+    WorkspaceRoleName,
+)
+from services.worktime import WorkWeek
+
+KEY = ["workspace_id", "rule", "subject_type", "subject_id", "occurrence", "recipient_id"]
+
+
+@dataclass(frozen=True)
+class Policy:
+    escalate_pm_after: int = 2
+    escalate_lead_after: int = 5
+
+
+def work_week(p: Person, leave: tuple[tuple[date, date], ...] = ()) -> WorkWeek:
+    return WorkWeek(p.timezone, p.working_days, p.work_start, p.work_end, leave)
+
+
+@dataclass(frozen=True)
+class _Row:
+    workspace_id: int
+    rule: str
+    item_id: int
+    occurrence: str
+    recipient: Person
+    payload: dict[str, Any]
+    at: datetime
+
+
+def plan(session: Session, *, now: datetime, policy: Policy | None = None) -> list[_Row]:
+    """The notifications that are due by `now` (a fixed number of statements)."""
+    policy = policy or Policy()
+    horizon = now.date() + timedelta(days=7)
+    owner = aliased(Person, name="owner")
+    rows = session.execute(
+        select(ActionItem, owner, Project.key)
+        .join(owner, owner.id == ActionItem.owner_id)
+        .outerjoin(Project, Project.id == ActionItem.project_id)
+        .where(
+            ActionItem.status == ActionStatus.OPEN,
+            ActionItem.due_on.is_not(None),
+            ActionItem.due_on <= horizon,
+        )
+    ).all()
+    if not rows:
+        return []
+    owner_ids = {o.id for _, o, _ in rows}
+    leave: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    for lp in session.scalars(
+        select(LeavePeriod).where(
+            LeavePeriod.person_id.in_(owner_ids),
+            LeavePeriod.end_on >= now.date() - timedelta(days=1),
+        )
+    ):
+        leave[lp.person_id].append((lp.start_on, lp.end_on))
+    project_ids = {i.project_id for i, _, _ in rows if i.project_id is not None}
+    pms: dict[int, list[Person]] = defaultdict(list)
+    if project_ids:
+        for pid, pm in session.execute(
+            select(Membership.project_id, Person)
+            .join(Person, Person.id == Membership.person_id)
+            .where(Membership.project_id.in_(project_ids), Membership.role == ProjectRole.PM)
+        ):
+            pms[pid].append(pm)
+    leads: dict[int, list[Person]] = defaultdict(list)
+    for ws_id, lead in session.execute(
+        select(WorkspaceRole.workspace_id, Person)
+        .join(Person, Person.id == WorkspaceRole.person_id)
+        .where(
+            WorkspaceRole.role == WorkspaceRoleName.PMO_LEAD,
+            WorkspaceRole.workspace_id.in_({i.workspace_id for i, _, _ in rows}),
+        )
+    ):
+        leads[ws_id].append(lead)
+
+    out: list[_Row] = []
+    for item, o, key in rows:
+        ww = work_week(o, tuple(leave.get(o.id, ())))
+        today = ww.local(now).date()
+        due = item.due_on
+        assert due is not None
+        if item.snoozed_until is not None and today < item.snoozed_until:
+            continue
+        days_over = ww.working_days_between(due, today) if today > due else 0
+        payload = {
+            "title": item.title, "due_on": due.isoformat(), "project_key": key,
+            "owner_handle": o.handle, "owner_external_id": o.external_id,
+            "days_overdue": days_over,
+        }  # fmt: skip
+
+        def add(rule: str, occurrence: str, recipient: Person, at: datetime) -> None:
+            out.append(_Row(item.workspace_id, rule, item.id, occurrence, recipient, payload, at))  # noqa: B023
+
+        owner_rule = None
+        if today < due and today == ww.previous_working_day(due):
+            owner_rule = "heads_up"
+        elif today == due:
+            owner_rule = "due_today"
+        elif today > due:
+            owner_rule = "overdue"
+        if owner_rule and ww.in_window(now):
+            if ww.on_leave(today):
+                if owner_rule == "overdue":
+                    for pm in pms.get(item.project_id or -1, []):
+                        if pm.id != o.id:
+                            pww = work_week(pm)
+                            add(
+                                "overdue_on_leave",
+                                today.isoformat(),
+                                pm,
+                                pww.next_window_start(now),
+                            )
+            else:
+                add(owner_rule, due.isoformat() if owner_rule != "overdue" else today.isoformat(),
+                    o, now)  # fmt: skip
+        if days_over >= policy.escalate_pm_after:
+            for pm in pms.get(item.project_id or -1, []):
+                if pm.id != o.id:
+                    add("escalate_pm", "once", pm, work_week(pm).next_window_start(now))
+        if days_over >= policy.escalate_lead_after:
+            for lead in leads.get(item.workspace_id, []):
+                if lead.id != o.id:
+                    add("escalate_lead", "once", lead, work_week(lead).next_window_start(now))
+    return out
+
+
+def materialize(session: Session, *, now: datetime, policy: Policy | None = None) -> int:
+    """Insert today's due notifications; existing ones (same key) are left alone. Returns new."""
+    planned = plan(session, now=now, policy=policy)
+    if not planned:
+        return 0
+    values = [
+        {
+            "workspace_id": r.workspace_id, "rule": r.rule, "subject_type": "action_item",
+            "subject_id": r.item_id, "occurrence": r.occurrence, "recipient_id": r.recipient.id,
+            "payload": r.payload, "state": NotificationState.PENDING, "attempts": 0,
+            "next_attempt_at": r.at, "created_at": now,
+        }
+        for r in planned
+    ]  # fmt: skip
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    new = 0
+    for chunk in range(0, len(values), 1000):
+        stmt = (
+            insert(Notification)
+            .values(values[chunk : chunk + 1000])
+            .on_conflict_do_nothing(index_elements=KEY)
+            .returning(Notification.id)
+        )
+        new += len(session.execute(stmt).all())
+    return new
