@@ -336,9 +336,7 @@ def test_fallback_text_keeps_our_mentions_and_escapes_theirs(slack: SlackBot) ->
 
 
 def test_an_unexpected_failure_in_a_modal_is_an_inline_error(slack: SlackBot) -> None:
-    from handlers.slack.ids import BlockId
-
-    from handlers.slack.ids import ActionId
+    from handlers.slack.ids import ActionId, BlockId
 
     blocks = slack.command('action add "Keep me"')["blocks"]
     slack.click(blocks, ActionId.ITEM_EDIT)

@@ -29,6 +29,7 @@ from services.commands.results import (
 )
 from services.dates import day_label, relative_phrase
 from services.home import HomeData
+from services.notify import Bundle
 from services.views import ActionItemView, DeliverableView, PersonRef, ProjectView
 
 Block = dict[str, Any]
@@ -401,3 +402,58 @@ def home_view(data: HomeData) -> dict[str, Any]:
 
 def dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
+
+
+REMINDER_LEAD = {
+    "heads_up": "⏰ Due on the next working day",
+    "due_today": "📅 Due today",
+    "overdue": "🔴 Overdue",
+    "overdue_on_leave": "🌴 Overdue while its owner is on leave",
+    "escalate_pm": "⚠️ Escalation: overdue in your project",
+    "escalate_lead": "🚨 Escalation to the PMO: long overdue",
+}
+
+
+def reminder_message(bundle: Bundle) -> Message:
+    """One DM with every reminder due for a person in this sweep, each with Done / Snooze."""
+    today = bundle.today
+    n = len(bundle.reminders)
+    head = header(f"PMO Bot: {n} reminder{'s' if n != 1 else ''}")
+    rows: list[list[Block]] = []
+    for r in bundle.reminders:
+        owner = f"<@{r.owner_external_id}>" if r.owner_external_id else escape(f"@{r.owner_handle}")
+        key = f" · `{r.project_key}`" if r.project_key else ""
+        extra = (
+            f" · owner {owner}"
+            if r.rule in ("escalate_pm", "escalate_lead", "overdue_on_leave")
+            else ""
+        )
+        late = (
+            f" · {r.days_overdue} working day{'s' if r.days_overdue != 1 else ''} late"
+            if r.days_overdue
+            else ""
+        )
+        text = (
+            f"{REMINDER_LEAD.get(r.rule, r.rule)}\n*#{r.item_id}* {escape(r.title)}{key}{extra} · "
+            f"due {day(r.due_on, today)}{late}"
+        )
+        actions: Block = {
+            "type": "actions",
+            "block_id": f"{BlockId.ITEM_PREFIX}{r.item_id}",
+            "elements": [
+                button("Done", ActionId.ITEM_DONE, str(r.item_id), style="primary"),
+                {
+                    "type": "static_select",
+                    "action_id": ActionId.ITEM_SNOOZE,
+                    "placeholder": plain("Snooze"),
+                    "options": [
+                        {"text": plain(label), "value": f"{r.item_id}:{code}"}
+                        for code, (label, _) in SNOOZE_CHOICES.items()
+                    ],
+                },
+            ],
+        }
+        rows.append([section(text), actions])
+    blocks = _list_with_overflow(rows, [head], n, MESSAGE_BLOCKS)
+    titles = "; ".join(f"#{r.item_id}" for r in bundle.reminders[:20])
+    return Message(_fallback(f"PMO Bot: {n} reminder{'s' if n != 1 else ''} ({titles})"), blocks)

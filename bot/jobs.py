@@ -1,0 +1,92 @@
+"""Scheduler jobs: stateless sweeps over the database (the source of truth for what is due)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from services import delivery, inbound, reminders
+from services.notify import DeliveryError, Notifier
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SweepReport:
+    materialized: int = 0
+    claimed: int = 0
+    sent: int = 0
+    messages: int = 0
+    retried: int = 0
+    failed: int = 0
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (
+            f"materialized {self.materialized}, sent {self.sent} in {self.messages} messages, "
+            f"retrying {self.retried}, failed {self.failed}, skipped {self.skipped}"
+        )
+
+
+def materialize(sessions: sessionmaker[Session], *, now: datetime) -> int:
+    """Put every reminder due by `now` in the outbox (idempotent)."""
+    with sessions.begin() as s:
+        return reminders.materialize(s, now=now)
+
+
+def deliver_due(
+    sessions: sessionmaker[Session],
+    notifier: Notifier,
+    *,
+    now: datetime,
+    limit: int = 500,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> SweepReport:
+    """Claim (committed before sending), send one bundle per recipient, record each outcome."""
+    report = SweepReport()
+    with sessions.begin() as s:
+        ids = delivery.claim(s, now=now, limit=limit)
+    report.claimed = len(ids)
+    if not ids:
+        return report
+    with sessions.begin() as s:
+        bundles = delivery.prepare(s, ids, now=now)
+    report.skipped = report.claimed - sum(len(r) for _, r in bundles)
+    for bundle, row_ids in bundles:
+        try:
+            notifier.send(bundle)
+        except DeliveryError as err:
+            with sessions.begin() as s:
+                retried, failed = delivery.mark_failed(s, row_ids, err, now=clock())
+            report.retried += retried
+            report.failed += failed
+            report.errors.append(err.reason)
+            continue
+        with sessions.begin() as s:
+            delivery.mark_sent(s, row_ids, now=clock())
+        report.sent += len(row_ids)
+        report.messages += 1
+    return report
+
+
+def sweep(
+    sessions: sessionmaker[Session], notifier: Notifier, *, now: datetime, limit: int = 500
+) -> SweepReport:
+    """One scheduler tick: materialize what is due, then deliver until nothing due is left."""
+    report = SweepReport(materialized=materialize(sessions, now=now))
+    while True:
+        part = deliver_due(sessions, notifier, now=now, limit=limit)
+        for f in ("claimed", "sent", "messages", "retried", "failed", "skipped"):
+            setattr(report, f, getattr(report, f) + getattr(part, f))
+        report.errors += part.errors
+        if part.claimed < limit:
+            break
+    with sessions.begin() as s:
+        inbound.forget_older_than(s, now=now)
+    log.info("sweep: %s", report.line())
+    return report

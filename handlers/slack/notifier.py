@@ -1,0 +1,60 @@
+"""The Slack side of the Notifier port: reminders as DMs, errors sorted into retry or give up."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from handlers.slack import render
+from handlers.slack.errors import ADVICE, slack_error_code
+from services.notify import Bundle, DeliveryError
+
+PERMANENT = {
+    "user_not_found", "account_inactive", "is_archived", "channel_not_found", "not_in_channel",
+    "invalid_auth", "not_authed", "token_revoked", "missing_scope", "invalid_blocks",
+    "msg_too_long", "restricted_action", "cannot_dm_bot", "user_disabled",
+}  # fmt: skip
+PACE_SECONDS = 1.0  # Slack: about one message per second per channel
+
+
+class SlackNotifier:
+    """Sends bundles with the right workspace's client, at most one post a second per channel."""
+
+    def __init__(self, client_for: Callable[[str], WebClient], *, pace: float = PACE_SECONDS):
+        self.client_for = client_for
+        self.pace = pace
+        self._last: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def _wait_turn(self, channel: str) -> None:
+        with self._lock:
+            wait = self._last.get(channel, 0.0) + self.pace - time.monotonic()
+            self._last[channel] = time.monotonic() + max(0.0, wait)
+        if wait > 0:
+            time.sleep(wait)
+
+    def send(self, bundle: Bundle) -> None:
+        """Post one DM for the bundle or raise DeliveryError."""
+        msg = render.reminder_message(bundle)
+        channel = bundle.recipient_external_id
+        self._wait_turn(channel)
+        try:
+            client = self.client_for(bundle.workspace_external_id)
+            client.chat_postMessage(channel=channel, text=msg.text, blocks=msg.blocks)
+        except SlackApiError as exc:
+            code = slack_error_code(exc)
+            if code == "ratelimited":
+                retry_after = float(exc.response.headers.get("Retry-After", 30))
+                raise DeliveryError("ratelimited", retry_after=retry_after) from None
+            reason = f"{code}: {ADVICE.get(code, 'Slack refused the message.')}"
+            raise DeliveryError(reason, permanent=code in PERMANENT) from None
+        except (OSError, TimeoutError) as exc:
+            raise DeliveryError(f"network: {exc}") from None
+        except LookupError as exc:
+            raise DeliveryError(
+                f"no installation for this workspace: {exc}", permanent=True
+            ) from None

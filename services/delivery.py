@@ -1,0 +1,157 @@
+"""Deliver the outbox: claim due rows, bundle per recipient, send, record the outcome.
+
+A row goes pending → sending (committed before anything is sent) → sent | failed | skipped.
+Claims use SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL so several workers never take the
+same row (SQLite has a single writer). A row left in `sending` by a crashed worker is taken
+again after its lease: a crash between the platform accepting a message and our commit is
+the only way a reminder can be sent twice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from models import ActionItem, ActionStatus, Notification, NotificationState, Person, Workspace
+from services.dates import local_today
+from services.notify import Bundle, DeliveryError, Reminder
+
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 6
+BACKOFF_BASE_SECONDS = 30
+
+
+def claim(session: Session, *, now: datetime, limit: int = 500) -> list[int]:
+    """Take up to `limit` due rows for this worker; the caller commits at once."""
+    rows = session.scalars(
+        select(Notification.id)
+        .where(
+            Notification.state.in_([NotificationState.PENDING, NotificationState.SENDING]),
+            Notification.next_attempt_at <= now,
+        )
+        .order_by(Notification.next_attempt_at, Notification.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    if rows:
+        session.execute(
+            update(Notification)
+            .where(Notification.id.in_(rows))
+            .values(
+                state=NotificationState.SENDING,
+                attempts=Notification.attempts + 1,
+                next_attempt_at=now + LEASE,
+            )
+        )
+    return list(rows)
+
+
+def backoff(attempts: int, retry_after: float | None) -> timedelta:
+    """Exponential backoff from 30 s, never sooner than the platform's Retry-After."""
+    seconds = BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1)
+    return timedelta(seconds=max(seconds, retry_after or 0))
+
+
+def _bundles(
+    session: Session, ids: list[int], now: datetime
+) -> tuple[list[tuple[Bundle, list[int]]], list[int]]:
+    rows = session.execute(
+        select(Notification, Person, Workspace)
+        .join(Person, Person.id == Notification.recipient_id)
+        .join(Workspace, Workspace.id == Notification.workspace_id)
+        .where(Notification.id.in_(ids))
+        .order_by(Notification.id)
+    ).all()
+    items = {
+        i.id: i
+        for i in session.scalars(
+            select(ActionItem).where(ActionItem.id.in_({n.subject_id for n, _, _ in rows}))
+        )
+    }
+    grouped: dict[int, list[tuple[Notification, Person, Workspace]]] = defaultdict(list)
+    skipped: list[int] = []
+    for n, person, ws in rows:
+        item = items.get(n.subject_id)
+        today = local_today(now, person.timezone)
+        if (
+            item is None
+            or item.status != ActionStatus.OPEN
+            or (item.snoozed_until is not None and item.snoozed_until > today)
+        ):
+            skipped.append(n.id)
+            continue
+        grouped[person.id].append((n, person, ws))
+    out = []
+    for group in grouped.values():
+        _, person, ws = group[0]
+        reminders = [
+            Reminder(
+                rule=n.rule, item_id=n.subject_id, title=items[n.subject_id].title,
+                due_on=date.fromisoformat(n.payload["due_on"]),
+                project_key=n.payload.get("project_key"),
+                owner_handle=n.payload.get("owner_handle", ""),
+                owner_external_id=n.payload.get("owner_external_id", ""),
+                days_overdue=int(n.payload.get("days_overdue", 0)),
+            )
+            for n, _, _ in group
+        ]  # fmt: skip
+        bundle = Bundle(
+            workspace_platform=ws.platform.value,
+            workspace_external_id=ws.external_id,
+            recipient_external_id=person.external_id,
+            recipient_timezone=person.timezone,
+            today=local_today(now, person.timezone),
+            reminders=reminders,
+        )
+        out.append((bundle, [n.id for n, _, _ in group]))
+    return out, skipped
+
+
+def prepare(session: Session, ids: list[int], *, now: datetime) -> list[tuple[Bundle, list[int]]]:
+    """Bundles (one per recipient) for claimed rows; rows whose item closed are marked skipped."""
+    bundles, skipped = _bundles(session, ids, now)
+    if skipped:
+        session.execute(
+            update(Notification)
+            .where(Notification.id.in_(skipped))
+            .values(state=NotificationState.SKIPPED, last_error="item closed or snoozed")
+        )
+    return bundles
+
+
+def mark_sent(session: Session, ids: list[int], *, now: datetime) -> None:
+    """Record that the platform accepted these rows' message."""
+    session.execute(
+        update(Notification)
+        .where(Notification.id.in_(ids))
+        .values(state=NotificationState.SENT, sent_at=now, last_error=None)
+    )
+
+
+def mark_failed(
+    session: Session, ids: list[int], err: DeliveryError, *, now: datetime
+) -> tuple[int, int]:
+    """Retry later with backoff, or fail for good; returns (retried, failed)."""
+    retried = failed = 0
+    for n in session.scalars(select(Notification).where(Notification.id.in_(ids))):
+        n.last_error = err.reason[:500]
+        if err.permanent or n.attempts >= MAX_ATTEMPTS:
+            n.state = NotificationState.FAILED
+            failed += 1
+        else:
+            n.state = NotificationState.PENDING
+            n.next_attempt_at = now + backoff(n.attempts, err.retry_after)
+            retried += 1
+    return retried, failed
+
+
+def retry(session: Session, *, notification_id: int, now: datetime) -> bool:
+    """Put a failed notification back in the queue (admin action)."""
+    n = session.get(Notification, notification_id)
+    if n is None or n.state != NotificationState.FAILED:
+        return False
+    n.state, n.attempts, n.next_attempt_at = NotificationState.PENDING, 0, now
+    return True
