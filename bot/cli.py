@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from collections.abc import Iterator
@@ -117,7 +118,10 @@ def start() -> None:
     settings = _settings()
     if settings.has_slack:
         ctx = click.get_current_context()
-        ctx.invoke(serve, port=3000, host="0.0.0.0", socket=bool(settings.slack_app_token))
+        ctx.invoke(
+            serve, port=3000, host="0.0.0.0", socket=bool(settings.slack_app_token),
+            no_scheduler=False,
+        )  # fmt: skip
         return
     with _engine(settings) as engine:
         sessions = db.make_sessionmaker(engine)
@@ -214,7 +218,10 @@ def downgrade(revision: str) -> None:
 @click.option("--port", default=3000, show_default=True, help="HTTP port.")
 @click.option("--host", default="0.0.0.0", show_default=True, help="Interface to listen on.")
 @click.option("--socket", is_flag=True, help="Use Slack Socket Mode (needs SLACK_APP_TOKEN).")
-def serve(port: int, host: str, socket: bool) -> None:
+@click.option(
+    "--no-scheduler", is_flag=True, help="Don't run reminders here (run `pmo-bot scheduler`)."
+)
+def serve(port: int, host: str, socket: bool, no_scheduler: bool) -> None:
     """Serve Slack: HTTP at /slack/events (+ /healthz), or Socket Mode."""
     import uvicorn
 
@@ -244,6 +251,11 @@ def serve(port: int, host: str, socket: bool) -> None:
             except SlackConfigError as exc:
                 raise click.ClickException(str(exc)) from None
         click.echo(f"PMO Bot serving {mode.description}: {where}; database {url}", err=True)
+        if not no_scheduler:
+            from bot import scheduler
+
+            scheduler.background(deps.sessions, scheduler.build_notifier(settings, engine))
+            click.echo("Reminders: sweeping every minute in this process.", err=True)
         if socket:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -251,3 +263,69 @@ def serve(port: int, host: str, socket: bool) -> None:
             return
         click.echo(f"Listening on http://{host}:{port}/slack/events", err=True)
         uvicorn.run(build_asgi(app, engine), host=host, port=port, log_level="warning")
+
+
+@main.command(name="scheduler")
+@click.option("--once", is_flag=True, help="Run one sweep (materialize, then deliver) and exit.")
+def scheduler_cmd(once: bool) -> None:
+    """Run reminders: a sweep a minute, or one sweep with --once (for cron)."""
+    from bot import jobs, scheduler
+
+    settings = _settings()
+    with _engine(settings) as engine:
+        sessions = db.make_sessionmaker(engine)
+        notifier = scheduler.build_notifier(settings, engine)
+        if once:
+            report = jobs.sweep(sessions, notifier, now=system_now())
+            click.echo(f"Sweep done: {report.line()}.")
+            return
+        click.echo("Scheduler running: one sweep a minute (Ctrl-C to stop).", err=True)
+        with contextlib.suppress(KeyboardInterrupt, SystemExit):
+            scheduler.blocking(sessions, notifier).start()
+
+
+@main.group()
+def outbox() -> None:
+    """Inspect and retry queued notifications."""
+
+
+@outbox.command(name="list")
+@click.option("--failed", is_flag=True, help="Only notifications that gave up.")
+@click.option("--limit", default=50, show_default=True)
+def outbox_list(failed: bool, limit: int) -> None:
+    """List notifications, newest first."""
+    from sqlalchemy import select as sa_select
+
+    from models import Notification, NotificationState, Person
+
+    settings = _settings()
+    with _engine(settings) as engine, db.session_scope(db.make_sessionmaker(engine)) as s:
+        q = sa_select(Notification, Person.handle).join(
+            Person, Person.id == Notification.recipient_id
+        )
+        if failed:
+            q = q.where(Notification.state == NotificationState.FAILED)
+        rows = s.execute(q.order_by(Notification.id.desc()).limit(limit)).all()
+        if not rows:
+            click.echo("No failed notifications." if failed else "The outbox is empty.")
+            return
+        for n, handle in rows:
+            err = f" — {n.last_error}" if n.last_error else ""
+            click.echo(
+                f"#{n.id} {n.state.value:<8} {n.rule:<16} item #{n.subject_id} to @{handle} "
+                f"(attempts {n.attempts}){err}"
+            )
+
+
+@outbox.command(name="retry")
+@click.argument("notification_id", type=int)
+def outbox_retry(notification_id: int) -> None:
+    """Put a failed notification back in the queue."""
+    from services import delivery
+
+    settings = _settings()
+    with _engine(settings) as engine, db.session_scope(db.make_sessionmaker(engine)) as s:
+        ok = delivery.retry(s, notification_id=notification_id, now=system_now())
+    if not ok:
+        raise click.ClickException(f"Notification #{notification_id} is not a failed one.")
+    click.echo(f"Notification #{notification_id} will be sent on the next sweep.")

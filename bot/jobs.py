@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -45,9 +45,13 @@ def deliver_due(
     *,
     now: datetime,
     limit: int = 500,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] | None = None,
 ) -> SweepReport:
-    """Claim (committed before sending), send one bundle per recipient, record each outcome."""
+    """Claim (committed before sending), send one bundle per recipient, record each outcome.
+
+    `clock` stamps outcomes (sent_at, next retry); by default the sweep's own `now`.
+    """
+    tick = clock or (lambda: now)
     report = SweepReport()
     with sessions.begin() as s:
         ids = delivery.claim(s, now=now, limit=limit)
@@ -62,13 +66,13 @@ def deliver_due(
             notifier.send(bundle)
         except DeliveryError as err:
             with sessions.begin() as s:
-                retried, failed = delivery.mark_failed(s, row_ids, err, now=clock())
+                retried, failed = delivery.mark_failed(s, row_ids, err, now=tick())
             report.retried += retried
             report.failed += failed
             report.errors.append(err.reason)
             continue
         with sessions.begin() as s:
-            delivery.mark_sent(s, row_ids, now=clock())
+            delivery.mark_sent(s, row_ids, now=tick())
         report.sent += len(row_ids)
         report.messages += 1
     return report

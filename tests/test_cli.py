@@ -107,3 +107,20 @@ def test_readme_run_command_works_in_an_empty_directory(tmp_path: Path) -> None:
     assert "APOLLO" in run.stdout and "Customer portal relaunch" in run.stdout
     assert (tmp_path / "pmo-bot.sqlite3").exists()
     assert "Traceback" not in run.stderr
+
+
+def test_scheduler_once_sweeps_and_the_outbox_can_be_inspected(cli) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    assert cli("demo", "--no-console").exit_code == 0
+    out = cli("scheduler", "--once")
+    assert out.exit_code == 0, out.output
+    m = re.search(r"Sweep done: materialized (\d+)", out.output)
+    # Kemi's item is 9 days overdue in every time zone: its PM and the PMO lead are escalated to.
+    assert m and int(m.group(1)) >= 2
+    listing = cli("outbox", "list")
+    assert "escalate_lead" in listing.output and "to @pat" in listing.output
+    assert cli("scheduler", "--once").output.count("materialized 0") == 1  # idempotent
+    assert "No failed notifications." in cli("outbox", "list", "--failed").output
+    bad = cli("outbox", "retry", "999")
+    assert bad.exit_code == 1 and "not a failed one" in bad.output

@@ -1,0 +1,90 @@
+"""The in-process scheduler (APScheduler 3, UTC) and the notifier the configuration selects."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import jobs
+from bot.config import Settings
+from services.notify import Notifier
+
+log = logging.getLogger(__name__)
+SWEEP_SECONDS = 60
+
+
+def build_notifier(settings: Settings, engine: Engine) -> Notifier:
+    """Slack when Slack is configured (per-workspace tokens under OAuth), else the console."""
+    if not settings.has_slack:
+        from handlers.console.notifier import ConsoleNotifier
+
+        return ConsoleNotifier()
+    from slack_sdk import WebClient
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+
+    from bot.slack_app import make_web_client
+    from handlers.slack import oauth_tables
+    from handlers.slack.notifier import SlackNotifier
+
+    shared = make_web_client(settings)
+    if settings.slack_bot_token:
+        return SlackNotifier(lambda team: shared)
+    store = SQLAlchemyInstallationStore(
+        client_id=str(settings.slack_client_id), engine=engine,
+        bots_table_name=oauth_tables.BOTS_TABLE,
+        installations_table_name=oauth_tables.INSTALLATIONS_TABLE,
+    )  # fmt: skip
+
+    def client_for(team_id: str) -> WebClient:
+        bot = store.find_bot(enterprise_id=None, team_id=team_id)
+        if bot is None:
+            raise LookupError(team_id)
+        return WebClient(token=bot.bot_token, base_url=shared.base_url,
+                         retry_handlers=shared.retry_handlers, timeout=shared.timeout)  # fmt: skip
+
+    return SlackNotifier(client_for)
+
+
+def run_sweep(sessions: sessionmaker[Session], notifier: Notifier) -> None:
+    """The scheduled job: one sweep at the current time; errors are logged, never raised."""
+    try:
+        jobs.sweep(sessions, notifier, now=datetime.now(UTC))
+    except Exception:
+        log.exception("sweep failed; the next one will pick up where it left off")
+
+
+def configure(
+    scheduler: BaseScheduler, sessions: sessionmaker[Session], notifier: Notifier
+) -> None:
+    """The explicit job list: one stateless sweep a minute, coalesced, never overlapping."""
+    scheduler.add_job(
+        run_sweep,
+        "interval",
+        seconds=SWEEP_SECONDS,
+        id="sweep",
+        args=[sessions, notifier],
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=SWEEP_SECONDS,
+        next_run_time=datetime.now(UTC),
+        replace_existing=True,
+    )
+
+
+def background(sessions: sessionmaker[Session], notifier: Notifier) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(timezone=UTC)
+    configure(scheduler, sessions, notifier)
+    scheduler.start()
+    return scheduler
+
+
+def blocking(sessions: sessionmaker[Session], notifier: Notifier) -> BlockingScheduler:
+    scheduler = BlockingScheduler(timezone=UTC)
+    configure(scheduler, sessions, notifier)
+    return scheduler

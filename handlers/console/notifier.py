@@ -1,0 +1,43 @@
+"""The console side of the Notifier port: reminders printed as text (local mode)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from handlers.console.render import when
+from services.notify import Bundle
+
+LABEL = {
+    "heads_up": "due on the next working day",
+    "due_today": "due today",
+    "overdue": "overdue",
+    "overdue_on_leave": "overdue while its owner is on leave",
+    "escalate_pm": "ESCALATION to you as PM",
+    "escalate_lead": "ESCALATION to the PMO",
+}
+
+
+def bundle_text(bundle: Bundle) -> str:
+    """A reminder bundle as the text a console user would read."""
+    n = len(bundle.reminders)
+    lines = [f"To @{bundle.recipient_external_id}: {n} reminder{'s' if n != 1 else ''}"]
+    for r in bundle.reminders:
+        key = f" · {r.project_key}" if r.project_key else ""
+        owner = (
+            f" · owner @{r.owner_handle}" if r.rule.startswith(("escalate", "overdue_on")) else ""
+        )
+        lines.append(
+            f"  #{r.item_id} {r.title}{key}{owner} · {LABEL.get(r.rule, r.rule)} · "
+            f"due {when(r.due_on, bundle.today)}"
+        )
+    return "\n".join(lines)
+
+
+class ConsoleNotifier:
+    """Prints each bundle; used when no chat platform is configured."""
+
+    def __init__(self, echo: Callable[[str], None] = print) -> None:
+        self.echo = echo
+
+    def send(self, bundle: Bundle) -> None:
+        self.echo(bundle_text(bundle))

@@ -1,0 +1,171 @@
+"""The outbox delivered to the fake Slack: bundling, retries, permanent failures, no duplicates."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from sqlalchemy import func, insert, select
+
+from bot import jobs
+from bot.db import session_scope
+from handlers.slack.notifier import SlackNotifier
+from models import Notification, NotificationState, Platform
+from services import action_items, delivery
+from tests.conftest import NOW, World
+from tests.fake_slack import FakeSlack
+
+MON_9_NY = datetime(2026, 12, 7, 14, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    f = FakeSlack().start()
+    yield f
+    f.stop()
+
+
+def notifier(fake: FakeSlack, *, retry_429: bool = False) -> SlackNotifier:
+    handlers = [RateLimitErrorRetryHandler(max_retry_count=3)] if retry_429 else []
+    client = WebClient(token="xoxb-test", base_url=fake.api_url, retry_handlers=handlers)
+    return SlackNotifier(lambda team: client, pace=0)
+
+
+def seed(sessions, n_items: int = 3) -> None:  # type: ignore[no-untyped-def]
+    with session_scope(sessions) as s:
+        w = World(s, platform=Platform.SLACK, ext="T1")
+        lead = w.person("U0LEAD")
+        owner = w.person("U1NYC", tz="America/New_York")
+        for i in range(n_items):
+            action_items.add(s, w.actor(lead.handle), title=f"Item {i} <!channel>", owner=owner,
+                             due_on=date(2026, 12, 4), now=NOW)  # fmt: skip
+
+
+def states(sessions) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    with sessions() as s:
+        return dict(
+            s.execute(select(Notification.state, func.count()).group_by(Notification.state)).all()
+        )
+
+
+def test_one_dm_per_person_listing_each_item_with_buttons(sessions, fake: FakeSlack) -> None:  # type: ignore[no-untyped-def]
+    seed(sessions, 3)
+    report = jobs.sweep(sessions, notifier(fake), now=MON_9_NY)
+    assert (report.materialized, report.sent, report.messages) == (3, 3, 1)
+    posts = fake.of("chat.postMessage")
+    assert len(posts) == 1 and posts[0].args["channel"] == "U1NYC"
+    blocks = posts[0].args["blocks"]
+    assert sum(1 for b in blocks if b["type"] == "actions") == 3
+    text = str(blocks)
+    assert "&lt;!channel&gt;" in text and "<!channel>" not in text
+    # A second sweep the same day sends nothing more.
+    again = jobs.sweep(sessions, notifier(fake), now=MON_9_NY.replace(hour=15))
+    assert (again.materialized, again.sent) == (0, 0)
+    assert states(sessions) == {NotificationState.SENT: 3}
+
+
+def test_rate_limits_and_server_errors_are_retried_until_delivered_once(
+    sessions, fake: FakeSlack
+) -> None:  # type: ignore[no-untyped-def]
+    seed(sessions, 2)
+    fake.fail("chat.postMessage", status=429, retry_after=120, times=1)
+    first = jobs.sweep(sessions, notifier(fake), now=MON_9_NY)
+    assert (first.sent, first.retried) == (0, 2)
+    with sessions() as s:
+        when = s.scalar(select(func.min(Notification.next_attempt_at)))
+    assert (when - MON_9_NY).total_seconds() >= 120  # Retry-After honoured, no busy loop
+    fake.fail("chat.postMessage", status=500, times=1)
+    second = jobs.sweep(sessions, notifier(fake), now=when)
+    assert second.retried == 2
+    with sessions() as s:
+        when = s.scalar(select(func.min(Notification.next_attempt_at)))
+    third = jobs.sweep(sessions, notifier(fake), now=when)
+    assert third.sent == 2
+    ok_posts = [c for c in fake.of("chat.postMessage")]
+    assert len(ok_posts) == 3  # two refused, one delivered
+    assert states(sessions) == {NotificationState.SENT: 2}
+
+
+def test_a_departed_user_is_failed_with_a_reason_and_does_not_block_others(
+    sessions, fake: FakeSlack
+) -> None:  # type: ignore[no-untyped-def]
+    seed(sessions, 1)
+    with session_scope(sessions) as s:
+        w = World(s, platform=Platform.SLACK, ext="T1")
+        other = w.person("U2LDN", tz="Europe/London")
+        action_items.add(s, w.actor("U0LEAD"), title="Other", owner=other,
+                         due_on=date(2026, 12, 4), now=NOW)  # fmt: skip
+    fake.add_user("U1NYC", "gone", deleted=True)
+    report = jobs.sweep(sessions, notifier(fake), now=MON_9_NY)
+    assert (report.sent, report.failed) == (1, 1)
+    with sessions() as s:
+        failed = s.scalar(
+            select(Notification).where(Notification.state == NotificationState.FAILED)
+        )
+    assert failed is not None and failed.last_error.startswith("account_inactive")
+    # An admin can put it back in the queue.
+    with session_scope(sessions) as s:
+        assert delivery.retry(s, notification_id=failed.id, now=MON_9_NY) is True
+
+
+def test_an_item_done_before_delivery_is_skipped(sessions, fake: FakeSlack) -> None:  # type: ignore[no-untyped-def]
+    seed(sessions, 1)
+    assert jobs.materialize(sessions, now=MON_9_NY) == 1
+    with session_scope(sessions) as s:
+        w = World(s, platform=Platform.SLACK, ext="T1")
+        action_items.complete(s, w.actor("U0LEAD"), item_id=1, now=MON_9_NY)
+    report = jobs.deliver_due(sessions, notifier(fake), now=MON_9_NY)
+    assert (report.sent, report.skipped) == (0, 1) and fake.of("chat.postMessage") == []
+
+
+def test_a_row_left_sending_by_a_crashed_worker_is_taken_again_after_its_lease(
+    sessions, fake: FakeSlack
+) -> None:  # type: ignore[no-untyped-def]
+    seed(sessions, 1)
+    jobs.materialize(sessions, now=MON_9_NY)
+    with session_scope(sessions) as s:
+        assert len(delivery.claim(s, now=MON_9_NY)) == 1  # claimed, then the worker "dies"
+    assert jobs.deliver_due(sessions, notifier(fake), now=MON_9_NY).claimed == 0  # still leased
+    later = MON_9_NY + delivery.LEASE
+    assert jobs.deliver_due(sessions, notifier(fake), now=later).sent == 1
+    assert states(sessions) == {NotificationState.SENT: 1}
+
+
+def test_two_workers_on_postgresql_never_take_the_same_row(
+    sessions, engine, fake: FakeSlack
+) -> None:  # type: ignore[no-untyped-def]
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SKIP LOCKED concurrency is a PostgreSQL property; SQLite has one writer")
+    with session_scope(sessions) as s:
+        w = World(s, platform=Platform.SLACK, ext="T1")
+        w.person("U0LEAD")
+        people = [w.person(f"U{i:04d}", tz="America/New_York") for i in range(100)]
+        rows = [
+            dict(workspace_id=w.ws.id, rule="overdue", subject_type="action_item", subject_id=0,
+                 occurrence=f"o{j}", recipient_id=p.id, payload={}, state=NotificationState.PENDING,
+                 attempts=0, next_attempt_at=MON_9_NY, created_at=MON_9_NY)
+            for p in people for j in range(10)
+        ]  # fmt: skip
+        s.execute(insert(Notification), rows)
+    claimed: list[list[int]] = [[], []]
+
+    def worker(k: int) -> None:
+        while True:
+            with session_scope(sessions) as s:
+                got = delivery.claim(s, now=MON_9_NY, limit=37)
+            if not got:
+                return
+            claimed[k].extend(got)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(claimed[0]) + len(claimed[1]) == 1000
+    assert not set(claimed[0]) & set(claimed[1])
+    assert claimed[0] and claimed[1]  # both really worked
