@@ -161,3 +161,18 @@ def test_teams_mentions_keep_spaces_and_become_mentions() -> None:
     assert parse("project add APOLLO <at>Raj</at> pm") == ast.ProjectAdd(
         "APOLLO", Mention(display_name="Raj"), "pm"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("leave", ast.LeaveShow()),
+        ("leave cancel", ast.LeaveCancel()),
+        ("leave 2026-12-21 to 2027-01-02", ast.LeaveAdd("2026-12-21", "2027-01-02")),
+        ("leave dec 21 until jan 2", ast.LeaveAdd("dec 21", "jan 2")),
+        ("ooo friday", ast.LeaveAdd("friday", "friday")),
+        ("leave 2026-12-21 2026-12-24", ast.LeaveAdd("2026-12-21", "2026-12-24")),
+    ],
+)
+def test_leave_forms(text: str, expected: ast.Command) -> None:
+    assert parse(text) == expected

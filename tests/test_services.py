@@ -372,3 +372,30 @@ def test_someone_removed_from_a_private_project_stops_seeing_its_items(world: Wo
     with pytest.raises(NotFound):
         run(world, "bob", f"action done {item.id}")
     assert run(world, "bob", "action list mine").page.total == 0
+
+
+def test_leave_is_recorded_merged_shown_and_cancelled(world: World) -> None:
+    from services.commands.results import LeaveResult
+
+    res = run(world, "lead", "leave 2026-12-21 to 2027-01-02")
+    assert isinstance(res, LeaveResult) and res.periods == [(date(2026, 12, 21), date(2027, 1, 2))]
+    res = run(world, "lead", "leave 2027-01-02 - 2027-01-05")  # overlapping: merged
+    assert res.periods == [(date(2026, 12, 21), date(2027, 1, 5))]
+    assert run(world, "lead", "leave").periods == res.periods
+    with pytest.raises(InvalidInput, match="ends before it starts"):
+        run(world, "lead", "leave 2026-12-10 to 2026-12-01")
+    with pytest.raises(InvalidInput, match="already over"):
+        run(world, "lead", "leave 2026-11-01 to 2026-11-05")
+    assert run(world, "lead", "leave cancel").periods == []
+    with pytest.raises(NotFound):
+        run(world, "lead", "leave cancel")
+    assert audit_count(world, "leave") == 4  # two records (one merged away) + cancel
+
+
+def test_cancelling_leave_in_progress_ends_it_yesterday(world: World) -> None:
+    from models import LeavePeriod
+
+    run(world, "lead", "leave 2026-11-20 to 2026-11-30")
+    run(world, "lead", "leave cancel")
+    lp = world.session.scalar(select(LeavePeriod))
+    assert lp is not None and (lp.start_on, lp.end_on) == (date(2026, 11, 20), date(2026, 11, 22))

@@ -56,6 +56,9 @@ SCRIPT = [
     ("admin revoke <@U2> pmo_lead", "ephemeral", "is no longer pmo_lead"),
     ("admin roles", "ephemeral", "Workspace roles"),
     ("help deliverable", "ephemeral", "deliverable forecast"),
+    ("leave 2026-12-21 to 2027-01-02", "ephemeral", "Leave recorded"),
+    ("leave", "ephemeral", "Mon 21 Dec → Sat 2 Jan 2027"),
+    ("leave cancel", "ephemeral", "Leave cancelled"),
     ("project close APOLLO", "in_channel", "Closed"),
 ]
 

@@ -10,6 +10,7 @@ from services.commands.results import (
     DeliverableListResult,
     DeliverableResult,
     HelpResult,
+    LeaveResult,
     ProjectListResult,
     ProjectResult,
     Result,
@@ -162,6 +163,17 @@ def render(result: Result) -> str:
             return f"Deliverables of {key}:\n" + "\n".join(
                 deliverable_line(d, today) for d in items
             )
+        case LeaveResult(periods, event, today):
+            lead = {"recorded": "Leave recorded.", "cancelled": "Leave cancelled."}.get(event, "")
+            if not periods:
+                body = "You have no current or upcoming leave."
+            else:
+                body = "Your leave:\n" + "\n".join(
+                    f"  {when(s, today).split(' (')[0]} → {when(e, today).split(' (')[0]}"
+                    for s, e in periods
+                )
+            body += "\nWhile you are on leave you are not chased; your PM is."
+            return f"{lead}\n{body}" if lead else body
     return str(result)
 
 

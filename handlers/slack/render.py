@@ -21,6 +21,7 @@ from services.commands.results import (
     DeliverableListResult,
     DeliverableResult,
     HelpResult,
+    LeaveResult,
     ProjectListResult,
     ProjectResult,
     Result,
@@ -357,6 +358,19 @@ def result_message(result: Result) -> Message:
                     rows, [header(f"Deliverables of {key}")], len(items), MESSAGE_BLOCKS
                 ),
             )
+        case LeaveResult(periods, event, today):
+            lead = {"recorded": "🌴 Leave recorded.", "cancelled": "Leave cancelled."}.get(
+                event, ""
+            )
+            if not periods:
+                body = "You have no current or upcoming leave."
+            else:
+                body = "*Your leave*\n" + "\n".join(
+                    f"• {day_label(s, today)} → {day_label(e, today)}" for s, e in periods
+                )
+            text = (f"{lead}\n" if lead else "") + body
+            note = "While you are on leave you are not chased; your PM is."
+            return Message(_fallback(text), [section(text), context(note)])
     return Message("Done.", [section("Done.")])
 
 

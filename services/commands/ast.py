@@ -148,6 +148,22 @@ class DeliverableDone:
     deliverable_id: int
 
 
+@dataclass(frozen=True)
+class LeaveShow:
+    pass
+
+
+@dataclass(frozen=True)
+class LeaveAdd:
+    start: str
+    end: str
+
+
+@dataclass(frozen=True)
+class LeaveCancel:
+    pass
+
+
 Command = (
     Help
     | AdminGrant
@@ -173,4 +189,7 @@ Command = (
     | DeliverableList
     | DeliverableForecast
     | DeliverableDone
+    | LeaveShow
+    | LeaveAdd
+    | LeaveCancel
 )

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from models import Person
-from services import action_items, deliverables, people, projects
+from services import action_items, deliverables, leave, people, projects
 from services.access import Actor
 from services.commands import ast
 from services.commands.help import DATES_HELP, entries_for
@@ -19,6 +19,7 @@ from services.commands.results import (
     DeliverableListResult,
     DeliverableResult,
     HelpResult,
+    LeaveResult,
     ProjectListResult,
     ProjectResult,
     Result,
@@ -186,6 +187,18 @@ def execute(
         case ast.DeliverableDone(d_id):
             d = deliverables.complete(session, actor, deliverable_id=d_id, now=now)
             return DeliverableResult(d, "done", today, public=not d.project_private)
+        case ast.LeaveShow():
+            periods = leave.current_and_upcoming(session, actor, today=today)
+            return LeaveResult(periods, "shown", today)
+        case ast.LeaveAdd(start_text, end_text):
+            start, end = day(start_text), day(end_text)
+            periods = leave.record(session, actor, start=start, end=end, now=now)
+            return LeaveResult(periods, "recorded", today)
+        case ast.LeaveCancel():
+            leave.cancel(session, actor, now=now)
+            return LeaveResult(
+                leave.current_and_upcoming(session, actor, today=today), "cancelled", today
+            )
     raise InvalidInput("I can't run that command yet.", "Type `help` to see what I can do.")
 
 

@@ -38,13 +38,15 @@ ENTRIES: tuple[HelpEntry, ...] = (
     HelpEntry("deliverable", "deliverable list <KEY>", "A project's deliverables and slips"),
     HelpEntry("deliverable", "deliverable forecast <id> <date>", "Re-forecast a deliverable"),
     HelpEntry("deliverable", "deliverable done <id>", "Mark a deliverable done"),
+    HelpEntry("leave", "leave <from> to <to>", "Record leave: you are not chased, your PM is"),
+    HelpEntry("leave", "leave  ·  leave cancel", "Show or cancel your current and upcoming leave"),
     HelpEntry("admin", "admin grant @person <admin|pmo_lead>", "Give a workspace role (admins)"),
     HelpEntry("admin", "admin revoke @person <admin|pmo_lead>", "Take a workspace role away"),
     HelpEntry("admin", "admin roles", "Who holds workspace roles"),
-    HelpEntry("help", "help [project|action|deliverable|admin|dates]", "This help"),
+    HelpEntry("help", "help [project|action|deliverable|leave|admin|dates]", "This help"),
 )
 
-TOPICS = ("project", "action", "deliverable", "admin", "dates")
+TOPICS = ("project", "action", "deliverable", "leave", "admin", "dates")
 DATES_HELP = (
     f"Dates can be written as {DATE_EXAMPLES}. They are read in your own time zone; "
     "a bare weekday means the coming one (today if it is that day), "

@@ -45,6 +45,9 @@ GROUPS = {
     "d": "deliverable",
     "milestone": "deliverable",
     "admin": "admin",
+    "leave": "leave",
+    "ooo": "leave",
+    "vacation": "leave",
 }
 SHORTCUTS = {"mine": ("action", ["list", "mine"]), "overdue": ("action", ["list", "overdue"])}
 VERBS = {
@@ -152,6 +155,8 @@ def parse(text: str) -> ast.Command:
     rest = tokens[1:]
     if group == "help":
         return _parse_help(rest)
+    if group == "leave":
+        return _parse_leave(rest)
     if not rest:
         if group == "project":
             return ast.ProjectList()
@@ -272,6 +277,26 @@ def _parse_item(args: list[Token], topic: str, verb: str, *, key_required: bool)
 
 
 # --- groups ----------------------------------------------------------------------------------
+
+
+def _parse_leave(args: list[Token]) -> ast.Command:
+    words = [t.text for t in args]
+    if not words:
+        return ast.LeaveShow()
+    if len(words) == 1 and words[0].lower() in ("cancel", "off", "end", "back"):
+        return ast.LeaveCancel()
+    text = " ".join(words)
+    for sep in (" to ", " until ", " till ", " - ", " – "):  # noqa: RUF001 (en dash on purpose)
+        if sep in text.lower():
+            i = text.lower().index(sep)
+            start, end = text[:i].strip(), text[i + len(sep) :].strip()
+            if start and end:
+                return ast.LeaveAdd(start, end)
+    if len(words) == 2:
+        return ast.LeaveAdd(words[0], words[1])
+    if len(words) == 1:
+        return ast.LeaveAdd(words[0], words[0])
+    raise _fail("leave", "", "I couldn't tell where the leave starts and ends.")
 
 
 def _parse_help(args: list[Token]) -> ast.Command:

@@ -81,6 +81,14 @@ class DeliverableListResult:
     public: bool = False
 
 
+@dataclass(frozen=True)
+class LeaveResult:
+    periods: list[tuple[date, date]]
+    event: str  # shown | recorded | cancelled
+    today: date
+    public: bool = False
+
+
 Result = (
     HelpResult
     | RolesResult
@@ -91,4 +99,5 @@ Result = (
     | ActionListResult
     | DeliverableResult
     | DeliverableListResult
+    | LeaveResult
 )
