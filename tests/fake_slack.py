@@ -120,6 +120,11 @@ class FakeSlack:
         self.archived: set[str] = set()
         self.not_member: set[str] = set()
         self.failures: dict[str, list[Failure]] = {}
+        self.latency: dict[str, float] = {}  # seconds to wait before answering a method
+        # Hold the N-th chat.postMessage after accepting it (a crash window for tests).
+        self.hold_post_number: int | None = None
+        self.holding = threading.Event()
+        self.release = threading.Event()
         self._ts = itertools.count(1)
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -164,8 +169,13 @@ class FakeSlack:
     def _answer(
         self, method: str, args: dict[str, Any]
     ) -> tuple[int, dict[str, str], dict[str, Any]]:
+        if self.latency.get(method):
+            time.sleep(self.latency[method])
+        hold = False
         with self._lock:
             self.calls.append(Call(method, args))
+            if method == "chat.postMessage" and self.hold_post_number is not None:
+                hold = sum(c.method == method for c in self.calls) == self.hold_post_number
             queue = self.failures.get(method) or []
             if queue:
                 f = queue[0]
@@ -176,6 +186,9 @@ class FakeSlack:
                 if f.status != 200:
                     return f.status, headers, {"ok": False, "error": f.error or "ratelimited"}
                 return 200, headers, {"ok": False, "error": f.error or "fatal_error"}
+        if hold:
+            self.holding.set()
+            self.release.wait(timeout=30)
         try:
             return 200, {}, self._ok(method, args)
         except BlockKitError as exc:
@@ -275,13 +288,16 @@ class FakeSlack:
 
             def _send(self, status: int, headers: dict[str, str], body: dict[str, Any]) -> None:
                 data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                for k, v in headers.items():
-                    self.send_header(k, v)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json; charset=utf-8")
+                    for k, v in headers.items():
+                        self.send_header(k, v)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client is gone (a test killed it)
 
             def _route(self) -> None:
                 path = urllib.parse.urlparse(self.path).path
