@@ -15,7 +15,16 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from models import ActionItem, ActionStatus, Notification, NotificationState, Person, Workspace
+from models import (
+    ActionItem,
+    ActionStatus,
+    Membership,
+    Notification,
+    NotificationState,
+    Person,
+    ProjectRole,
+    Workspace,
+)
 from services.dates import local_today
 from services.notify import Bundle, DeliveryError, Reminder
 
@@ -95,6 +104,8 @@ def _bundles(
                 owner_handle=n.payload.get("owner_handle", ""),
                 owner_external_id=n.payload.get("owner_external_id", ""),
                 days_overdue=int(n.payload.get("days_overdue", 0)),
+                note=(f"couldn't reach @{n.payload.get('unreachable', '')}: "
+                      f"{n.payload.get('reason', '')}" if n.rule == "undeliverable" else ""),
             )
             for n, _, _ in group
         ]  # fmt: skip
@@ -141,11 +152,44 @@ def mark_failed(
         if err.permanent or n.attempts >= MAX_ATTEMPTS:
             n.state = NotificationState.FAILED
             failed += 1
+            if n.rule != "undeliverable":
+                _tell_the_pm(session, n, err.reason, now)
         else:
             n.state = NotificationState.PENDING
             n.next_attempt_at = now + backoff(n.attempts, err.retry_after)
             retried += 1
     return retried, failed
+
+
+def _tell_the_pm(session: Session, n: Notification, reason: str, now: datetime) -> None:
+    """Queue one notice to the item's PM(s) that its owner can't be reached (once per person)."""
+    from services.reminders import insert_notifications
+
+    project_id = session.scalar(select(ActionItem.project_id).where(ActionItem.id == n.subject_id))
+    if project_id is None:
+        return
+    pm_ids = session.scalars(
+        select(Membership.person_id).where(
+            Membership.project_id == project_id,
+            Membership.role == ProjectRole.PM,
+            Membership.person_id != n.recipient_id,
+        )
+    ).all()
+    recipient = session.get(Person, n.recipient_id)
+    payload = {**n.payload, "reason": reason, "unreachable": recipient.handle if recipient else ""}
+    insert_notifications(
+        session,
+        [
+            {
+                "workspace_id": n.workspace_id, "rule": "undeliverable",
+                "subject_type": n.subject_type, "subject_id": n.subject_id,
+                "occurrence": f"to:{n.recipient_id}", "recipient_id": pm, "payload": payload,
+                "state": NotificationState.PENDING, "attempts": 0, "next_attempt_at": now,
+                "created_at": now,
+            }
+            for pm in pm_ids
+        ],
+    )  # fmt: skip
 
 
 def retry(session: Session, *, notification_id: int, now: datetime) -> bool:

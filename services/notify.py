@@ -19,6 +19,7 @@ class Reminder:
     owner_handle: str
     owner_external_id: str
     days_overdue: int = 0
+    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,13 @@ def materialize(session: Session, *, now: datetime, policy: Policy | None = None
         }
         for r in planned
     ]  # fmt: skip
+    return insert_notifications(session, values)
+
+
+def insert_notifications(session: Session, values: list[dict[str, Any]]) -> int:
+    """Insert outbox rows, skipping any whose idempotency key exists; returns how many are new."""
+    if not values:
+        return 0
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     new = 0
     for chunk in range(0, len(values), 1000):

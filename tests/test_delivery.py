@@ -169,3 +169,34 @@ def test_two_workers_on_postgresql_never_take_the_same_row(
     assert len(claimed[0]) + len(claimed[1]) == 1000
     assert not set(claimed[0]) & set(claimed[1])
     assert claimed[0] and claimed[1]  # both really worked
+
+
+def test_when_an_owner_cannot_be_reached_the_pm_is_told_once(sessions, fake: FakeSlack) -> None:  # type: ignore[no-untyped-def]
+    from models import ProjectRole
+    from services import projects
+
+    with session_scope(sessions) as s:
+        w = World(s, platform=Platform.SLACK, ext="T1")
+        lead = w.actor(w.person("U0LEAD").handle)
+        pm, owner = w.person("U3PM"), w.person("U1NYC", tz="America/New_York")
+        projects.create(s, lead, key="APOLLO", name="Portal", pm=pm, now=NOW)
+        projects.add_member(s, lead, key="APOLLO", person=owner, role=ProjectRole.MEMBER, now=NOW)
+        action_items.add(s, lead, title="Ship it", owner=owner, project_key="APOLLO",
+                         due_on=date(2026, 12, 4), now=NOW)  # fmt: skip
+    fake.add_user("U1NYC", "gone", deleted=True)
+    first = jobs.sweep(sessions, notifier(fake), now=MON_9_NY)
+    assert first.failed == 1
+    second = jobs.sweep(sessions, notifier(fake), now=MON_9_NY.replace(minute=1))
+    assert second.sent == 1
+    to_pm = [c for c in fake.of("chat.postMessage") if c.args["channel"] == "U3PM"]
+    assert len(to_pm) == 1
+    text = str(to_pm[0].args["blocks"])
+    assert "couldn't reach" in text and "account_inactive" in text and "Ship it" in text
+    # The owner's reminder failing again (after an admin retry) does not tell the PM twice.
+    with session_scope(sessions) as s:
+        failed = s.scalar(
+            select(Notification.id).where(Notification.state == NotificationState.FAILED)
+        )
+        delivery.retry(s, notification_id=failed, now=MON_9_NY)
+    jobs.sweep(sessions, notifier(fake), now=MON_9_NY.replace(minute=2))
+    assert len([c for c in fake.of("chat.postMessage") if c.args["channel"] == "U3PM"]) == 1

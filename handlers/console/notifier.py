@@ -14,6 +14,7 @@ LABEL = {
     "overdue_on_leave": "overdue while its owner is on leave",
     "escalate_pm": "ESCALATION to you as PM",
     "escalate_lead": "ESCALATION to the PMO",
+    "undeliverable": "its owner can't be reached",
 }
 
 

@@ -425,6 +425,7 @@ REMINDER_LEAD = {
     "overdue_on_leave": "🌴 Overdue while its owner is on leave",
     "escalate_pm": "⚠️ Escalation: overdue in your project",
     "escalate_lead": "🚨 Escalation to the PMO: long overdue",
+    "undeliverable": "📭 I couldn't reach this item's owner",
 }
 
 
@@ -439,7 +440,7 @@ def reminder_message(bundle: Bundle) -> Message:
         key = f" · `{r.project_key}`" if r.project_key else ""
         extra = (
             f" · owner {owner}"
-            if r.rule in ("escalate_pm", "escalate_lead", "overdue_on_leave")
+            if r.rule in ("escalate_pm", "escalate_lead", "overdue_on_leave", "undeliverable")
             else ""
         )
         late = (
@@ -451,6 +452,8 @@ def reminder_message(bundle: Bundle) -> Message:
             f"{REMINDER_LEAD.get(r.rule, r.rule)}\n*#{r.item_id}* {escape(r.title)}{key}{extra} · "
             f"due {day(r.due_on, today)}{late}"
         )
+        if r.note:
+            text += f"\n_{escape(r.note)}_ — reassign it or reach them another way."
         actions: Block = {
             "type": "actions",
             "block_id": f"{BlockId.ITEM_PREFIX}{r.item_id}",
