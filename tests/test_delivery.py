@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from bot import jobs
 from bot.db import session_scope
@@ -133,42 +132,6 @@ def test_a_row_left_sending_by_a_crashed_worker_is_taken_again_after_its_lease(
     later = MON_9_NY + delivery.LEASE
     assert jobs.deliver_due(sessions, notifier(fake), now=later).sent == 1
     assert states(sessions) == {NotificationState.SENT: 1}
-
-
-def test_two_workers_on_postgresql_never_take_the_same_row(
-    sessions, engine, fake: FakeSlack
-) -> None:  # type: ignore[no-untyped-def]
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SKIP LOCKED concurrency is a PostgreSQL property; SQLite has one writer")
-    with session_scope(sessions) as s:
-        w = World(s, platform=Platform.SLACK, ext="T1")
-        w.person("U0LEAD")
-        people = [w.person(f"U{i:04d}", tz="America/New_York") for i in range(100)]
-        rows = [
-            dict(workspace_id=w.ws.id, rule="overdue", subject_type="action_item", subject_id=0,
-                 occurrence=f"o{j}", recipient_id=p.id, payload={}, state=NotificationState.PENDING,
-                 attempts=0, next_attempt_at=MON_9_NY, created_at=MON_9_NY)
-            for p in people for j in range(10)
-        ]  # fmt: skip
-        s.execute(insert(Notification), rows)
-    claimed: list[list[int]] = [[], []]
-
-    def worker(k: int) -> None:
-        while True:
-            with session_scope(sessions) as s:
-                got = delivery.claim(s, now=MON_9_NY, limit=37)
-            if not got:
-                return
-            claimed[k].extend(got)
-
-    threads = [threading.Thread(target=worker, args=(k,)) for k in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(claimed[0]) + len(claimed[1]) == 1000
-    assert not set(claimed[0]) & set(claimed[1])
-    assert claimed[0] and claimed[1]  # both really worked
 
 
 def test_when_an_owner_cannot_be_reached_the_pm_is_told_once(sessions, fake: FakeSlack) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -18,7 +19,7 @@ import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db import make_engine, make_sessionmaker, upgrade
+from bot.db import make_engine, make_sessionmaker, session_scope, upgrade
 from models import (
     ActionItem,
     ActionStatus,
@@ -29,8 +30,9 @@ from models import (
     SourceKind,
     Workspace,
 )  # fmt: skip
+from services import delivery
 from services.delivery import LEASE
-from tests.conftest import new_database_url
+from tests.conftest import World, new_database_url
 from tests.fake_slack import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -159,3 +161,37 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_only_its_in_flight_message_
             s.scalar(select(func.count()).where(Notification.state == NotificationState.SENT))
             == total
         )
+
+
+def test_two_threads_claiming_at_once_never_take_the_same_row(pg) -> None:  # type: ignore[no-untyped-def]
+    """SKIP LOCKED at work: a PostgreSQL property (SQLite has a single writer)."""
+    _, sessions = pg
+    with session_scope(sessions) as s:
+        w = World(s, platform=Platform.SLACK, ext="T1")
+        w.person("U0LEAD")
+        people = [w.person(f"U{i:04d}", tz="America/New_York") for i in range(100)]
+        rows = [
+            dict(workspace_id=w.ws.id, rule="overdue", subject_type="action_item", subject_id=0,
+                 occurrence=f"o{j}", recipient_id=p.id, payload={}, state=NotificationState.PENDING,
+                 attempts=0, next_attempt_at=NOW, created_at=NOW)
+            for p in people for j in range(10)
+        ]  # fmt: skip
+        s.execute(insert(Notification), rows)
+    claimed: list[list[int]] = [[], []]
+
+    def worker(k: int) -> None:
+        while True:
+            with session_scope(sessions) as s:
+                got = delivery.claim(s, now=NOW, limit=37)
+            if not got:
+                return
+            claimed[k].extend(got)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(claimed[0]) + len(claimed[1]) == 1000
+    assert not set(claimed[0]) & set(claimed[1])
+    assert claimed[0] and claimed[1]  # both really worked
