@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 from models import (
     ActionItem,
     ActionStatus,
+    Deliverable,
+    DeliverableStatus,
     Membership,
     Notification,
     NotificationState,
@@ -74,22 +76,44 @@ def _bundles(
         .where(Notification.id.in_(ids))
         .order_by(Notification.id)
     ).all()
+
+    def ids_of(kind: str) -> set[int]:
+        return {n.subject_id for n, _, _ in rows if n.subject_type == kind}
+
     items = {
         i.id: i
-        for i in session.scalars(
-            select(ActionItem).where(ActionItem.id.in_({n.subject_id for n, _, _ in rows}))
+        for i in session.scalars(select(ActionItem).where(ActionItem.id.in_(ids_of("action_item"))))
+    }
+    dels = {
+        d.id: d
+        for d in session.scalars(
+            select(Deliverable).where(Deliverable.id.in_(ids_of("deliverable")))
         )
     }
+    titles: dict[tuple[str, int], str] = {}
     grouped: dict[int, list[tuple[Notification, Person, Workspace]]] = defaultdict(list)
     skipped: list[int] = []
     for n, person, ws in rows:
-        item = items.get(n.subject_id)
         today = local_today(now, person.timezone)
-        if (
-            item is None
-            or item.status != ActionStatus.OPEN
-            or (item.snoozed_until is not None and item.snoozed_until > today)
-        ):
+        still_due = False
+        if n.subject_type == "deliverable":
+            d = dels.get(n.subject_id)
+            still_due = d is not None and d.status in (
+                DeliverableStatus.PLANNED,
+                DeliverableStatus.IN_PROGRESS,
+            )
+            if d is not None:
+                titles[("deliverable", d.id)] = d.title
+        else:
+            item = items.get(n.subject_id)
+            still_due = (
+                item is not None
+                and item.status == ActionStatus.OPEN
+                and not (item.snoozed_until is not None and item.snoozed_until > today)
+            )
+            if item is not None:
+                titles[("action_item", item.id)] = item.title
+        if not still_due:
             skipped.append(n.id)
             continue
         grouped[person.id].append((n, person, ws))
@@ -98,7 +122,8 @@ def _bundles(
         _, person, ws = group[0]
         reminders = [
             Reminder(
-                rule=n.rule, item_id=n.subject_id, title=items[n.subject_id].title,
+                rule=n.rule, item_id=n.subject_id, title=titles[(n.subject_type, n.subject_id)],
+                kind=n.subject_type,
                 due_on=date.fromisoformat(n.payload["due_on"]),
                 project_key=n.payload.get("project_key"),
                 owner_handle=n.payload.get("owner_handle", ""),

@@ -20,6 +20,7 @@ class Reminder:
     owner_external_id: str
     days_overdue: int = 0
     note: str = ""
+    kind: str = "action_item"  # or "deliverable"
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session, aliased
 from models import (
     ActionItem,
     ActionStatus,
+    Deliverable,
+    DeliverableStatus,
     LeavePeriod,
     Membership,
     Notification,
@@ -50,9 +52,25 @@ def work_week(p: Person, leave: tuple[tuple[date, date], ...] = ()) -> WorkWeek:
 
 
 @dataclass(frozen=True)
+class _Subject:
+    """Something with an owner and a date to be reminded of: an action item or a deliverable."""
+
+    kind: str  # action_item | deliverable
+    id: int
+    workspace_id: int
+    project_id: int | None
+    project_key: str | None
+    title: str
+    due: date
+    snoozed_until: date | None
+    owner: Person
+
+
+@dataclass(frozen=True)
 class _Row:
     workspace_id: int
     rule: str
+    subject_type: str
     item_id: int
     occurrence: str
     recipient: Person
@@ -65,19 +83,46 @@ def plan(session: Session, *, now: datetime, policy: Policy | None = None) -> li
     policy = policy or Policy()
     horizon = now.date() + timedelta(days=7)
     owner = aliased(Person, name="owner")
-    rows = session.execute(
-        select(ActionItem, owner, Project.key)
-        .join(owner, owner.id == ActionItem.owner_id)
-        .outerjoin(Project, Project.id == ActionItem.project_id)
-        .where(
-            ActionItem.status == ActionStatus.OPEN,
-            ActionItem.due_on.is_not(None),
-            ActionItem.due_on <= horizon,
+    subjects = [
+        _Subject(
+            "action_item",
+            i.id,
+            i.workspace_id,
+            i.project_id,
+            key,
+            i.title,
+            i.due_on,
+            i.snoozed_until,
+            o,
         )
-    ).all()
-    if not rows:
+        for i, o, key in session.execute(
+            select(ActionItem, owner, Project.key)
+            .join(owner, owner.id == ActionItem.owner_id)
+            .outerjoin(Project, Project.id == ActionItem.project_id)
+            .where(
+                ActionItem.status == ActionStatus.OPEN,
+                ActionItem.due_on.is_not(None),
+                ActionItem.due_on <= horizon,
+            )
+        )
+        if i.due_on is not None
+    ] + [
+        _Subject(
+            "deliverable", d.id, d.workspace_id, d.project_id, key, d.title, d.forecast_on, None, o
+        )
+        for d, o, key in session.execute(
+            select(Deliverable, owner, Project.key)
+            .join(owner, owner.id == Deliverable.owner_id)
+            .join(Project, Project.id == Deliverable.project_id)
+            .where(
+                Deliverable.status.in_([DeliverableStatus.PLANNED, DeliverableStatus.IN_PROGRESS]),
+                Deliverable.forecast_on <= horizon,
+            )
+        )
+    ]
+    if not subjects:
         return []
-    owner_ids = {o.id for _, o, _ in rows}
+    owner_ids = {x.owner.id for x in subjects}
     leave: dict[int, list[tuple[date, date]]] = defaultdict(list)
     for lp in session.scalars(
         select(LeavePeriod).where(
@@ -86,7 +131,7 @@ def plan(session: Session, *, now: datetime, policy: Policy | None = None) -> li
         )
     ):
         leave[lp.person_id].append((lp.start_on, lp.end_on))
-    project_ids = {i.project_id for i, _, _ in rows if i.project_id is not None}
+    project_ids = {x.project_id for x in subjects if x.project_id is not None}
     pms: dict[int, list[Person]] = defaultdict(list)
     if project_ids:
         for pid, pm in session.execute(
@@ -101,28 +146,35 @@ def plan(session: Session, *, now: datetime, policy: Policy | None = None) -> li
         .join(Person, Person.id == WorkspaceRole.person_id)
         .where(
             WorkspaceRole.role == WorkspaceRoleName.PMO_LEAD,
-            WorkspaceRole.workspace_id.in_({i.workspace_id for i, _, _ in rows}),
+            WorkspaceRole.workspace_id.in_({x.workspace_id for x in subjects}),
         )
     ):
         leads[ws_id].append(lead)
 
     out: list[_Row] = []
-    for item, o, key in rows:
+    for item in subjects:
+        o, key, due = item.owner, item.project_key, item.due
         ww = work_week(o, tuple(leave.get(o.id, ())))
         today = ww.local(now).date()
-        due = item.due_on
-        assert due is not None
         if item.snoozed_until is not None and today < item.snoozed_until:
             continue
         days_over = ww.working_days_between(due, today) if today > due else 0
         payload = {
             "title": item.title, "due_on": due.isoformat(), "project_key": key,
             "owner_handle": o.handle, "owner_external_id": o.external_id,
-            "days_overdue": days_over,
+            "days_overdue": days_over, "kind": item.kind,
         }  # fmt: skip
 
-        def add(rule: str, occurrence: str, recipient: Person, at: datetime) -> None:
-            out.append(_Row(item.workspace_id, rule, item.id, occurrence, recipient, payload, at))  # noqa: B023
+        def add(
+            rule: str,
+            occurrence: str,
+            recipient: Person,
+            at: datetime,
+            subject: _Subject = item,
+            payload: dict[str, Any] = payload,
+        ) -> None:
+            out.append(_Row(subject.workspace_id, rule, subject.kind, subject.id, occurrence,
+                            recipient, payload, at))  # fmt: skip
 
         owner_rule = None
         if today < due and today == ww.previous_working_day(due):
@@ -164,7 +216,7 @@ def materialize(session: Session, *, now: datetime, policy: Policy | None = None
         return 0
     values = [
         {
-            "workspace_id": r.workspace_id, "rule": r.rule, "subject_type": "action_item",
+            "workspace_id": r.workspace_id, "rule": r.rule, "subject_type": r.subject_type,
             "subject_id": r.item_id, "occurrence": r.occurrence, "recipient_id": r.recipient.id,
             "payload": r.payload, "state": NotificationState.PENDING, "attempts": 0,
             "next_attempt_at": r.at, "created_at": now,

@@ -163,3 +163,19 @@ def test_when_an_owner_cannot_be_reached_the_pm_is_told_once(sessions, fake: Fak
         delivery.retry(s, notification_id=failed, now=MON_9_NY)
     jobs.sweep(sessions, notifier(fake), now=MON_9_NY.replace(minute=2))
     assert len([c for c in fake.of("chat.postMessage") if c.args["channel"] == "U3PM"]) == 1
+
+
+def test_deliverable_reminders_have_no_item_buttons(sessions, fake: FakeSlack) -> None:  # type: ignore[no-untyped-def]
+    from services import deliverables, projects
+
+    with session_scope(sessions) as s:
+        w = World(s, platform=Platform.SLACK, ext="T1")
+        lead = w.actor(w.person("U0LEAD").handle)
+        owner = w.person("U1NYC", tz="America/New_York")
+        projects.create(s, lead, key="ATLAS", name="DW", now=NOW)
+        deliverables.add(s, lead, key="ATLAS", title="Warehouse MVP", owner=owner,
+                         due_on=date(2026, 12, 7), now=NOW)  # fmt: skip
+    report = jobs.sweep(sessions, notifier(fake), now=MON_9_NY)
+    assert report.sent == 1
+    blocks = fake.of("chat.postMessage")[0].args["blocks"]
+    assert "Deliverable #1" in str(blocks) and not any(b["type"] == "actions" for b in blocks)

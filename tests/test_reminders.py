@@ -129,3 +129,24 @@ def test_escalations_wait_for_the_recipients_own_morning(setup) -> None:  # type
         )
     )
     assert later is not None and later.next_attempt_at == at(2026, 12, 9, 9)
+
+
+def test_deliverables_are_reminded_and_escalated_like_items(world: World) -> None:
+    from services import deliverables
+
+    world.person("nyc", tz="America/New_York")
+    world.person("pm", tz="Europe/London")
+    lead = world.actor("lead")
+    projects.create(world.session, lead, key="ATLAS", name="DW", pm=world.person("pm"), now=NOW)
+    d = deliverables.add(world.session, lead, key="ATLAS", title="Warehouse MVP",
+                         owner=world.person("nyc"), due_on=date(2026, 12, 4), now=NOW)  # fmt: skip
+    assert sweep(world, at(2026, 12, 4, 14)) == [("due_today", "nyc", "2026-12-04")]
+    assert sweep(world, at(2026, 12, 8, 14)) == [
+        ("escalate_pm", "pm", "once"),
+        ("overdue", "nyc", "2026-12-08"),
+    ]
+    kinds = set(world.session.scalars(select(Notification.subject_type)).all())
+    assert kinds == {"deliverable"}
+    # Re-forecast to next week: no more chasing this week.
+    deliverables.forecast(world.session, lead, deliverable_id=d.id, on=date(2026, 12, 18), now=NOW)
+    assert sweep(world, at(2026, 12, 9, 14)) == []

@@ -28,7 +28,9 @@ def bundle_text(bundle: Bundle) -> str:
             f" · owner @{r.owner_handle}" if r.rule.startswith(("escalate", "overdue_on")) else ""
         )
         lines.append(
-            f"  #{r.item_id} {r.title}{key}{owner} · {LABEL.get(r.rule, r.rule)} · "
+            f"  {'deliverable ' if r.kind == 'deliverable' else ''}#{r.item_id} "
+            f"{r.title}{key}{owner} · "
+            f"{LABEL.get(r.rule, r.rule)} · "
             f"due {when(r.due_on, bundle.today)}"
         )
     return "\n".join(lines)

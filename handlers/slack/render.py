@@ -448,8 +448,10 @@ def reminder_message(bundle: Bundle) -> Message:
             if r.days_overdue
             else ""
         )
+        what = "Deliverable " if r.kind == "deliverable" else ""
         text = (
-            f"{REMINDER_LEAD.get(r.rule, r.rule)}\n*#{r.item_id}* {escape(r.title)}{key}{extra} · "
+            f"{REMINDER_LEAD.get(r.rule, r.rule)}\n*{what}#{r.item_id}* "
+            f"{escape(r.title)}{key}{extra} · "
             f"due {day(r.due_on, today)}{late}"
         )
         if r.note:
@@ -470,7 +472,8 @@ def reminder_message(bundle: Bundle) -> Message:
                 },
             ],
         }
-        rows.append([section(text), actions])
+        # Deliverables are changed by their PM (`/pmo deliverable …`), so no item buttons.
+        rows.append([section(text), actions] if r.kind == "action_item" else [section(text)])
     blocks = _list_with_overflow(rows, [head], n, MESSAGE_BLOCKS)
     titles = "; ".join(f"#{r.item_id}" for r in bundle.reminders[:20])
     return Message(_fallback(f"PMO Bot: {n} reminder{'s' if n != 1 else ''} ({titles})"), blocks)
