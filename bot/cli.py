@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import click
 from pydantic import ValidationError
@@ -329,3 +330,75 @@ def outbox_retry(notification_id: int) -> None:
     if not ok:
         raise click.ClickException(f"Notification #{notification_id} is not a failed one.")
     click.echo(f"Notification #{notification_id} will be sent on the next sweep.")
+
+
+@main.group()
+def holidays() -> None:
+    """Workspace holidays: nobody is reminded on them."""
+
+
+def _pick_workspace(s: Any, external_id: str | None) -> Workspace:
+    from sqlalchemy import select as sa_select
+
+    spaces = s.scalars(sa_select(Workspace).order_by(Workspace.id)).all()
+    if external_id:
+        match = [w for w in spaces if w.external_id == external_id]
+        if not match:
+            raise click.ClickException(f"No workspace {external_id}.")
+        return match[0]
+    if len(spaces) == 1:
+        return spaces[0]
+    if not spaces:
+        raise click.ClickException("There is no workspace yet; use PMO Bot once first.")
+    names = ", ".join(f"{w.external_id} ({w.platform.value})" for w in spaces)
+    raise click.ClickException(f"Several workspaces: pick one with --workspace ({names}).")
+
+
+@holidays.command(name="import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--workspace", "workspace", help="The workspace's Slack team / tenant id.")
+def holidays_import(path: str, workspace: str | None) -> None:
+    """Import holidays from an .ics file (recurring ones expanded two years ahead)."""
+    from pathlib import Path
+
+    from services import holidays as holiday_service
+    from services.errors import DomainError
+
+    settings = _settings()
+    data = Path(path).read_bytes()
+    with _engine(settings) as engine:
+        try:
+            with db.session_scope(db.make_sessionmaker(engine)) as s:
+                ws = _pick_workspace(s, workspace)
+                result = holiday_service.import_ics(
+                    s, workspace_id=ws.id, data=data, today=system_now().date()
+                )
+                ws_name = ws.name
+        except DomainError as err:
+            raise click.ClickException(f"{err.message} {err.hint or ''}".strip()) from None
+    click.echo(
+        f"Imported {result.added} new holiday day(s) for {ws_name} "
+        f"({len(result.days)} in the file's range)."
+    )
+
+
+@holidays.command(name="list")
+@click.option("--workspace", "workspace", help="The workspace's Slack team / tenant id.")
+def holidays_list(workspace: str | None) -> None:
+    """List upcoming holidays."""
+    from sqlalchemy import select as sa_select
+
+    from models import Holiday
+
+    settings = _settings()
+    with _engine(settings) as engine, db.session_scope(db.make_sessionmaker(engine)) as s:
+        ws = _pick_workspace(s, workspace)
+        rows = s.execute(
+            sa_select(Holiday.on, Holiday.name)
+            .where(Holiday.workspace_id == ws.id, Holiday.on >= system_now().date())
+            .order_by(Holiday.on)
+        ).all()
+    if not rows:
+        click.echo("No upcoming holidays.")
+    for on, name in rows:
+        click.echo(f"{on:%a %d %b %Y}  {name}")

@@ -12,8 +12,10 @@ from models import (
     ActionItem,
     AuditEvent,
     Deliverable,
+    Holiday,
     LeavePeriod,
     Membership,
+    Notification,
     Person,
     Platform,
     Project,
@@ -84,6 +86,8 @@ def reset(session: Session) -> None:
     if ws_id is None:
         return
     for model in (
+        Notification,
+        Holiday,
         AuditEvent,
         ActionItem,
         Deliverable,

@@ -12,6 +12,7 @@ from models.enums import (
     SourceKind,
     WorkspaceRoleName,
 )
+from models.holiday import Holiday
 from models.inbound import ProcessedEvent
 from models.notification import Notification
 from models.person import LeavePeriod, Person
@@ -26,6 +27,7 @@ __all__ = [
     "Base",
     "Deliverable",
     "DeliverableStatus",
+    "Holiday",
     "LeavePeriod",
     "Membership",
     "Notification",

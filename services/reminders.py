@@ -36,6 +36,7 @@ from models import (
     WorkspaceRole,
     WorkspaceRoleName,
 )
+from services import holidays
 from services.worktime import WorkWeek
 
 KEY = ["workspace_id", "rule", "subject_type", "subject_id", "occurrence", "recipient_id"]
@@ -47,8 +48,12 @@ class Policy:
     escalate_lead_after: int = 5
 
 
-def work_week(p: Person, leave: tuple[tuple[date, date], ...] = ()) -> WorkWeek:
-    return WorkWeek(p.timezone, p.working_days, p.work_start, p.work_end, leave)
+def work_week(
+    p: Person,
+    leave: tuple[tuple[date, date], ...] = (),
+    holidays: frozenset[date] = frozenset(),
+) -> WorkWeek:
+    return WorkWeek(p.timezone, p.working_days, p.work_start, p.work_end, leave, holidays)
 
 
 @dataclass(frozen=True)
@@ -151,10 +156,18 @@ def plan(session: Session, *, now: datetime, policy: Policy | None = None) -> li
     ):
         leads[ws_id].append(lead)
 
+    days_off = holidays.by_workspace(
+        session,
+        workspace_ids={x.workspace_id for x in subjects},
+        start=min(x.due for x in subjects) - timedelta(days=2),
+        end=horizon + timedelta(days=14),
+    )
+
     out: list[_Row] = []
     for item in subjects:
         o, key, due = item.owner, item.project_key, item.due
-        ww = work_week(o, tuple(leave.get(o.id, ())))
+        off = days_off.get(item.workspace_id, frozenset())
+        ww = work_week(o, tuple(leave.get(o.id, ())), off)
         today = ww.local(now).date()
         if item.snoozed_until is not None and today < item.snoozed_until:
             continue
@@ -188,7 +201,7 @@ def plan(session: Session, *, now: datetime, policy: Policy | None = None) -> li
                 if owner_rule == "overdue":
                     for pm in pms.get(item.project_id or -1, []):
                         if pm.id != o.id:
-                            pww = work_week(pm)
+                            pww = work_week(pm, (), off)
                             add(
                                 "overdue_on_leave",
                                 today.isoformat(),
@@ -201,11 +214,16 @@ def plan(session: Session, *, now: datetime, policy: Policy | None = None) -> li
         if days_over >= policy.escalate_pm_after:
             for pm in pms.get(item.project_id or -1, []):
                 if pm.id != o.id:
-                    add("escalate_pm", "once", pm, work_week(pm).next_window_start(now))
+                    add("escalate_pm", "once", pm, work_week(pm, (), off).next_window_start(now))
         if days_over >= policy.escalate_lead_after:
             for lead in leads.get(item.workspace_id, []):
                 if lead.id != o.id:
-                    add("escalate_lead", "once", lead, work_week(lead).next_window_start(now))
+                    add(
+                        "escalate_lead",
+                        "once",
+                        lead,
+                        work_week(lead, (), off).next_window_start(now),
+                    )
     return out
 
 

@@ -16,6 +16,7 @@ class WorkWeek:
     work_start: time = time(9, 0)
     work_end: time = time(17, 30)
     leave: tuple[tuple[date, date], ...] = ()
+    holidays: frozenset[date] = frozenset()
 
     def local(self, now: datetime) -> datetime:
         return now.astimezone(ZoneInfo(self.timezone))
@@ -24,7 +25,8 @@ class WorkWeek:
         return any(start <= d <= end for start, end in self.leave)
 
     def is_working_day(self, d: date) -> bool:
-        return str(d.isoweekday()) in self.working_days
+        """One of their working weekdays and not a workspace holiday."""
+        return str(d.isoweekday()) in self.working_days and d not in self.holidays
 
     def in_window(self, now: datetime) -> bool:
         """A working day, within working hours, in their own zone."""
