@@ -33,19 +33,15 @@ from models import (
     Person,
     Project,
     ProjectRole,
+    Workspace,
     WorkspaceRole,
     WorkspaceRoleName,
 )
 from services import holidays
+from services.settings import ReminderPolicy
 from services.worktime import WorkWeek
 
 KEY = ["workspace_id", "rule", "subject_type", "subject_id", "occurrence", "recipient_id"]
-
-
-@dataclass(frozen=True)
-class Policy:
-    escalate_pm_after: int = 2
-    escalate_lead_after: int = 5
 
 
 def work_week(
@@ -83,9 +79,11 @@ class _Row:
     at: datetime
 
 
-def plan(session: Session, *, now: datetime, policy: Policy | None = None) -> list[_Row]:
-    """The notifications that are due by `now` (a fixed number of statements)."""
-    policy = policy or Policy()
+def plan(session: Session, *, now: datetime, policy: ReminderPolicy | None = None) -> list[_Row]:
+    """The notifications that are due by `now` (a fixed number of statements).
+
+    Each workspace's own reminder policy applies unless `policy` overrides it for all.
+    """
     horizon = now.date() + timedelta(days=7)
     owner = aliased(Person, name="owner")
     subjects = [
@@ -156,6 +154,12 @@ def plan(session: Session, *, now: datetime, policy: Policy | None = None) -> li
     ):
         leads[ws_id].append(lead)
 
+    policies = {
+        ws.id: policy or ReminderPolicy.from_settings(ws.settings)
+        for ws in session.scalars(
+            select(Workspace).where(Workspace.id.in_({x.workspace_id for x in subjects}))
+        )
+    }
     days_off = holidays.by_workspace(
         session,
         workspace_ids={x.workspace_id for x in subjects},
@@ -167,6 +171,7 @@ def plan(session: Session, *, now: datetime, policy: Policy | None = None) -> li
     for item in subjects:
         o, key, due = item.owner, item.project_key, item.due
         off = days_off.get(item.workspace_id, frozenset())
+        rules = policies.get(item.workspace_id, ReminderPolicy())
         ww = work_week(o, tuple(leave.get(o.id, ())), off)
         today = ww.local(now).date()
         if item.snoozed_until is not None and today < item.snoozed_until:
@@ -190,7 +195,7 @@ def plan(session: Session, *, now: datetime, policy: Policy | None = None) -> li
                             recipient, payload, at))  # fmt: skip
 
         owner_rule = None
-        if today < due and today == ww.previous_working_day(due):
+        if rules.heads_up and today < due and today == ww.previous_working_day(due):
             owner_rule = "heads_up"
         elif today == due:
             owner_rule = "due_today"
@@ -211,11 +216,11 @@ def plan(session: Session, *, now: datetime, policy: Policy | None = None) -> li
             else:
                 add(owner_rule, due.isoformat() if owner_rule != "overdue" else today.isoformat(),
                     o, now)  # fmt: skip
-        if days_over >= policy.escalate_pm_after:
+        if days_over >= rules.escalate_pm_after:
             for pm in pms.get(item.project_id or -1, []):
                 if pm.id != o.id:
                     add("escalate_pm", "once", pm, work_week(pm, (), off).next_window_start(now))
-        if days_over >= policy.escalate_lead_after:
+        if days_over >= rules.escalate_lead_after:
             for lead in leads.get(item.workspace_id, []):
                 if lead.id != o.id:
                     add(
@@ -227,7 +232,7 @@ def plan(session: Session, *, now: datetime, policy: Policy | None = None) -> li
     return out
 
 
-def materialize(session: Session, *, now: datetime, policy: Policy | None = None) -> int:
+def materialize(session: Session, *, now: datetime, policy: ReminderPolicy | None = None) -> int:
     """Insert today's due notifications; existing ones (same key) are left alone. Returns new."""
     planned = plan(session, now=now, policy=policy)
     if not planned:

@@ -150,3 +150,28 @@ def test_deliverables_are_reminded_and_escalated_like_items(world: World) -> Non
     # Re-forecast to next week: no more chasing this week.
     deliverables.forecast(world.session, lead, deliverable_id=d.id, on=date(2026, 12, 18), now=NOW)
     assert sweep(world, at(2026, 12, 9, 14)) == []
+
+
+def test_each_workspace_sets_its_own_escalation_policy(setup) -> None:  # type: ignore[no-untyped-def]
+    from services.commands.execute import run_text
+    from services.errors import InvalidInput, PermissionDenied
+
+    world, _ = setup
+    with pytest.raises(PermissionDenied):
+        run_text(
+            world.session, world.actor("nyc"), "settings reminders escalate_pm_after 1", now=NOW
+        )
+    with pytest.raises(InvalidInput, match="before the PM"):
+        run_text(
+            world.session, world.actor("lead"), "settings reminders escalate_lead_after 1", now=NOW
+        )
+    res = run_text(
+        world.session, world.actor("lead"), "settings reminders escalate_pm_after 1", now=NOW
+    )
+    assert res.reminders.escalate_pm_after == 1
+    run_text(world.session, world.actor("lead"), "settings reminders heads_up off", now=NOW)
+    assert sweep(world, at(2026, 12, 3, 14)) == []  # no heads-up any more
+    assert sweep(world, at(2026, 12, 7, 14)) == [  # the PM hears after 1 working day now
+        ("escalate_pm", "pm", "once"),
+        ("overdue", "nyc", "2026-12-07"),
+    ]

@@ -16,6 +16,7 @@ from services.commands.results import (
     Result,
     RoleChanged,
     RolesResult,
+    SettingsResult,
 )
 from services.dates import day_label, relative_phrase
 from services.errors import DomainError
@@ -174,6 +175,16 @@ def render(result: Result) -> str:
                 )
             body += "\nWhile you are on leave you are not chased; your PM is."
             return f"{lead}\n{body}" if lead else body
+        case SettingsResult(policy, changed):
+            lead = "Reminder settings updated.\n" if changed else ""
+            return lead + "\n".join(
+                [
+                    "Reminder settings for this workspace:",
+                    f"  heads_up             {'on' if policy.heads_up else 'off'}",
+                    f"  escalate_pm_after    {policy.escalate_pm_after} working days overdue",
+                    f"  escalate_lead_after  {policy.escalate_lead_after} working days overdue",
+                ]
+            )
     return str(result)
 
 

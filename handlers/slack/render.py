@@ -27,6 +27,7 @@ from services.commands.results import (
     Result,
     RoleChanged,
     RolesResult,
+    SettingsResult,
 )
 from services.dates import day_label, relative_phrase
 from services.home import HomeData
@@ -371,6 +372,15 @@ def result_message(result: Result) -> Message:
             text = (f"{lead}\n" if lead else "") + body
             note = "While you are on leave you are not chased; your PM is."
             return Message(_fallback(text), [section(text), context(note)])
+        case SettingsResult(policy, changed):
+            lead = "⚙️ Reminder settings updated.\n" if changed else ""
+            text = (
+                f"{lead}*Reminder settings*\n"
+                f"• heads-up the working day before: *{'on' if policy.heads_up else 'off'}*\n"
+                f"• tell the PM after *{policy.escalate_pm_after}* working days overdue\n"
+                f"• tell the PMO leads after *{policy.escalate_lead_after}* working days overdue"
+            )
+            return Message(_fallback(text), [section(text)])
     return Message("Done.", [section("Done.")])
 
 

@@ -164,6 +164,17 @@ class LeaveCancel:
     pass
 
 
+@dataclass(frozen=True)
+class SettingsShow:
+    pass
+
+
+@dataclass(frozen=True)
+class SettingsSet:
+    key: str
+    value: str
+
+
 Command = (
     Help
     | AdminGrant
@@ -192,4 +203,6 @@ Command = (
     | LeaveShow
     | LeaveAdd
     | LeaveCancel
+    | SettingsShow
+    | SettingsSet
 )

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from models import Person
-from services import action_items, deliverables, leave, people, projects
+from services import action_items, deliverables, leave, people, projects, settings
 from services.access import Actor
 from services.commands import ast
 from services.commands.help import DATES_HELP, entries_for
@@ -25,6 +25,7 @@ from services.commands.results import (
     Result,
     RoleChanged,
     RolesResult,
+    SettingsResult,
 )
 from services.dates import local_today, parse_date
 from services.errors import InvalidInput
@@ -199,6 +200,11 @@ def execute(
             return LeaveResult(
                 leave.current_and_upcoming(session, actor, today=today), "cancelled", today
             )
+        case ast.SettingsShow():
+            return SettingsResult(settings.reminder_policy(session, actor), changed=False)
+        case ast.SettingsSet(key, value):
+            new = settings.set_reminder_option(session, actor, key=key, value=value, now=now)
+            return SettingsResult(new, changed=True)
     raise InvalidInput("I can't run that command yet.", "Type `help` to see what I can do.")
 
 

@@ -43,6 +43,12 @@ ENTRIES: tuple[HelpEntry, ...] = (
     HelpEntry("admin", "admin grant @person <admin|pmo_lead>", "Give a workspace role (admins)"),
     HelpEntry("admin", "admin revoke @person <admin|pmo_lead>", "Take a workspace role away"),
     HelpEntry("admin", "admin roles", "Who holds workspace roles"),
+    HelpEntry("admin", "settings", "This workspace's reminder settings"),
+    HelpEntry(
+        "admin",
+        "settings reminders <heads_up|escalate_pm_after|escalate_lead_after> <value>",
+        "Change when reminders and escalations go out (admins, PMO leads)",
+    ),
     HelpEntry("help", "help [project|action|deliverable|leave|admin|dates]", "This help"),
 )
 

@@ -46,6 +46,8 @@ GROUPS = {
     "milestone": "deliverable",
     "admin": "admin",
     "leave": "leave",
+    "settings": "settings",
+    "config": "settings",
     "ooo": "leave",
     "vacation": "leave",
 }
@@ -157,6 +159,8 @@ def parse(text: str) -> ast.Command:
         return _parse_help(rest)
     if group == "leave":
         return _parse_leave(rest)
+    if group == "settings":
+        return _parse_settings(rest)
     if not rest:
         if group == "project":
             return ast.ProjectList()
@@ -277,6 +281,18 @@ def _parse_item(args: list[Token], topic: str, verb: str, *, key_required: bool)
 
 
 # --- groups ----------------------------------------------------------------------------------
+
+
+def _parse_settings(args: list[Token]) -> ast.Command:
+    if not args:
+        return ast.SettingsShow()
+    words = [t.text for t in args]
+    if words[0].lower() in ("reminders", "reminder") and len(words) == 3:
+        return ast.SettingsSet(words[1], words[2])
+    raise InvalidInput(
+        "I couldn't read that setting.",
+        "Use: `settings reminders <heads_up|escalate_pm_after|escalate_lead_after> <value>`",
+    )
 
 
 def _parse_leave(args: list[Token]) -> ast.Command:

@@ -7,6 +7,7 @@ from datetime import date
 
 from models.enums import WorkspaceRoleName
 from services.commands.help import HelpEntry
+from services.settings import ReminderPolicy
 from services.views import ActionItemView, DeliverableView, Page, PersonRef, ProjectView
 
 
@@ -89,6 +90,13 @@ class LeaveResult:
     public: bool = False
 
 
+@dataclass(frozen=True)
+class SettingsResult:
+    reminders: ReminderPolicy
+    changed: bool
+    public: bool = False
+
+
 Result = (
     HelpResult
     | RolesResult
@@ -100,4 +108,5 @@ Result = (
     | DeliverableResult
     | DeliverableListResult
     | LeaveResult
+    | SettingsResult
 )
