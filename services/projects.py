@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
@@ -129,16 +130,7 @@ def create(
         creator_role = ProjectRole.PMO_LEAD if actor.is_pmo_lead else ProjectRole.MEMBER
         _add_membership(session, actor, project.id, actor.person_id, creator_role, now)
     session.flush()
-    audit.record_by(
-        session,
-        actor,
-        entity_type="project",
-        entity_id=project.id,
-        action="create",
-        before=None,
-        after=audit.snapshot(project, PROJECT_FIELDS),
-        now=now,
-    )
+    _audit(session, actor, project, "create", None, now)
     return show(session, actor, key=key, now=now)
 
 
@@ -181,16 +173,7 @@ def update(
     if project.start_on and project.target_on and project.target_on < project.start_on:
         raise InvalidInput("The target date is before the start date.")
     session.flush()
-    audit.record_by(
-        session,
-        actor,
-        entity_type="project",
-        entity_id=project.id,
-        action="update",
-        before=before,
-        after=audit.snapshot(project, PROJECT_FIELDS),
-        now=now,
-    )
+    _audit(session, actor, project, "update", before, now)
     return show(session, actor, key=project.key, now=now)
 
 
@@ -204,17 +187,28 @@ def close(session: Session, actor: Actor, *, key: str, now: datetime) -> Project
     project.state = ProjectState.CLOSED
     project.closed_at = now
     session.flush()
+    _audit(session, actor, project, "close", before, now)
+    return show(session, actor, key=project.key, now=now)
+
+
+def _audit(
+    session: Session,
+    actor: Actor,
+    project: Project,
+    action: str,
+    before: dict[str, Any] | None,
+    now: datetime,
+) -> None:
     audit.record_by(
         session,
         actor,
         entity_type="project",
         entity_id=project.id,
-        action="close",
+        action=action,
         before=before,
         after=audit.snapshot(project, PROJECT_FIELDS),
         now=now,
     )
-    return show(session, actor, key=project.key, now=now)
 
 
 def _counts(session: Session, project_ids: list[int] | None, workspace_id: int, today: date):
