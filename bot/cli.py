@@ -301,7 +301,7 @@ def outbox_list(failed: bool, limit: int) -> None:
 
     settings = _settings()
     with _engine(settings) as engine, db.session_scope(db.make_sessionmaker(engine)) as s:
-        q = sa_select(Notification, Person.handle).join(
+        q = sa_select(Notification, Person.handle).outerjoin(
             Person, Person.id == Notification.recipient_id
         )
         if failed:
@@ -313,7 +313,8 @@ def outbox_list(failed: bool, limit: int) -> None:
         for n, handle in rows:
             err = f" — {n.last_error}" if n.last_error else ""
             click.echo(
-                f"#{n.id} {n.state.value:<8} {n.rule:<16} item #{n.subject_id} to @{handle} "
+                f"#{n.id} {n.state.value:<8} {n.rule:<16} {n.subject_type.replace('_', ' ')} "
+                f"#{n.subject_id} to {'@' + handle if handle else n.channel} "
                 f"(attempts {n.attempts}){err}"
             )
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from services import delivery, inbound, reminders
+from services import delivery, digests, inbound, reminders
 from services.notify import DeliveryError, Notifier
 
 log = logging.getLogger(__name__)
@@ -34,9 +34,9 @@ class SweepReport:
 
 
 def materialize(sessions: sessionmaker[Session], *, now: datetime) -> int:
-    """Put every reminder due by `now` in the outbox (idempotent)."""
+    """Put every reminder and digest due by `now` in the outbox (idempotent)."""
     with sessions.begin() as s:
-        return reminders.materialize(s, now=now)
+        return reminders.materialize(s, now=now) + digests.materialize(s, now=now)
 
 
 def deliver_due(

@@ -18,6 +18,9 @@ class Notification(Base):
         # The idempotency key: one row per rule, subject, occurrence and recipient.
         UniqueConstraint("workspace_id", "rule", "subject_type", "subject_id", "occurrence",
                          "recipient_id"),
+        # Channel posts (digests) have no recipient person; their key ends with the channel.
+        UniqueConstraint("workspace_id", "rule", "subject_type", "subject_id", "occurrence",
+                         "channel", name="uq_notification_channel_key"),
         Index("ix_notification_due", "state", "next_attempt_at"),
     )  # fmt: skip
 
@@ -27,7 +30,9 @@ class Notification(Base):
     subject_type: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[int] = mapped_column(Integer)
     occurrence: Mapped[str] = mapped_column(String(40))
-    recipient_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    # A person (DM) or, for channel posts, None with `channel` set.
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    channel: Mapped[str | None] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     state: Mapped[NotificationState] = mapped_column(
         str_enum(NotificationState, "notification_state"), default=NotificationState.PENDING

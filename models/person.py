@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Time,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -37,6 +38,9 @@ class Person(Base):
     work_start: Mapped[time] = mapped_column(Time, default=time(9, 0))
     work_end: Mapped[time] = mapped_column(Time, default=time(17, 30))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The daily personal digest: on unless they opt out; at `digest_at` (default: work_start).
+    digest_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    digest_at: Mapped[time | None] = mapped_column(Time)
     profile_refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import dateparser
@@ -28,6 +28,7 @@ _WEEKDAYS = {
     )
     for name in names
 }
+_TIME = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PARSER_SETTINGS = {
     "PREFER_DATES_FROM": "future",
@@ -119,3 +120,15 @@ def relative_phrase(d: date, today: date) -> tuple[str, bool]:
     if delta > 0:
         return f"in {delta} days", False
     return f"{-delta} day{'s' if delta != -1 else ''} overdue", True
+
+
+def parse_time(text: str) -> time:
+    """A time of day: 9, 9:30, 09.30, 9am, 5:15pm, 17:15."""
+    m = _TIME.match(text.strip().lower())
+    if m:
+        hour, minute, half = int(m.group(1)), int(m.group(2) or 0), m.group(3)
+        if half and 1 <= hour <= 12:
+            hour = hour % 12 + (12 if half == "pm" else 0)
+        if (not half or 1 <= int(m.group(1)) <= 12) and hour < 24 and minute < 60:
+            return time(hour, minute)
+    raise InvalidInput(f"{text[:40]!r} is not a time of day.", "Write it like 9:30, 08:45 or 5pm.")

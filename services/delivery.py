@@ -24,11 +24,12 @@ from models import (
     Notification,
     NotificationState,
     Person,
+    Project,
     ProjectRole,
     Workspace,
 )
 from services.dates import local_today
-from services.notify import Bundle, DeliveryError, Reminder
+from services.notify import Bundle, DeliveryError, Digest, Reminder
 
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 6
@@ -71,7 +72,7 @@ def _bundles(
 ) -> tuple[list[tuple[Bundle, list[int]]], list[int]]:
     rows = session.execute(
         select(Notification, Person, Workspace)
-        .join(Person, Person.id == Notification.recipient_id)
+        .outerjoin(Person, Person.id == Notification.recipient_id)
         .join(Workspace, Workspace.id == Notification.workspace_id)
         .where(Notification.id.in_(ids))
         .order_by(Notification.id)
@@ -91,10 +92,17 @@ def _bundles(
         )
     }
     titles: dict[tuple[str, int], str] = {}
-    grouped: dict[int, list[tuple[Notification, Person, Workspace]]] = defaultdict(list)
+    # One message per destination: a person's DM or a channel.
+    grouped: dict[tuple[str, str], list[tuple[Notification, Person | None, Workspace]]] = (
+        defaultdict(list)
+    )
     skipped: list[int] = []
     for n, person, ws in rows:
-        today = local_today(now, person.timezone)
+        dest = ("channel", f"{ws.id}:{n.channel}") if n.channel else ("person", str(n.recipient_id))
+        if "digest" in n.payload:
+            grouped[dest].append((n, person, ws))
+            continue
+        today = local_today(now, person.timezone if person else ws.timezone)
         still_due = False
         if n.subject_type == "deliverable":
             d = dels.get(n.subject_id)
@@ -113,13 +121,14 @@ def _bundles(
             )
             if item is not None:
                 titles[("action_item", item.id)] = item.title
-        if not still_due:
+        if not still_due or person is None:
             skipped.append(n.id)
             continue
-        grouped[person.id].append((n, person, ws))
+        grouped[dest].append((n, person, ws))
     out = []
     for group in grouped.values():
-        _, person, ws = group[0]
+        first, to, ws = group[0]
+        tz = to.timezone if to else ws.timezone
         reminders = [
             Reminder(
                 rule=n.rule, item_id=n.subject_id, title=titles[(n.subject_type, n.subject_id)],
@@ -133,14 +142,19 @@ def _bundles(
                       f"{n.payload.get('reason', '')}" if n.rule == "undeliverable" else ""),
             )
             for n, _, _ in group
+            if "digest" not in n.payload
         ]  # fmt: skip
+        digests = [Digest.from_payload(n.payload["digest"]) for n, _, _ in group
+                   if "digest" in n.payload]  # fmt: skip
         bundle = Bundle(
             workspace_platform=ws.platform.value,
             workspace_external_id=ws.external_id,
-            recipient_external_id=person.external_id,
-            recipient_timezone=person.timezone,
-            today=local_today(now, person.timezone),
+            recipient_external_id=first.channel or (to.external_id if to else ""),
+            recipient_timezone=tz,
+            today=local_today(now, tz),
             reminders=reminders,
+            digests=digests,
+            to_channel=first.channel is not None,
         )
         out.append((bundle, [n.id for n, _, _ in group]))
     return out, skipped
@@ -187,10 +201,17 @@ def mark_failed(
 
 
 def _tell_the_pm(session: Session, n: Notification, reason: str, now: datetime) -> None:
-    """Queue one notice to the item's PM(s) that its owner can't be reached (once per person)."""
+    """Queue one notice to the PM(s) that a reminder's owner, or a project's channel, can't be
+    reached (once per person and destination). Other digests only show in `outbox list`."""
     from services.reminders import insert_notifications
 
-    project_id = session.scalar(select(ActionItem.project_id).where(ActionItem.id == n.subject_id))
+    if n.subject_type == "project":
+        project_id: int | None = n.subject_id
+    elif n.subject_type in ("action_item", "deliverable"):
+        model = ActionItem if n.subject_type == "action_item" else Deliverable
+        project_id = session.scalar(select(model.project_id).where(model.id == n.subject_id))
+    else:
+        return
     if project_id is None:
         return
     pm_ids = session.scalars(
@@ -200,15 +221,32 @@ def _tell_the_pm(session: Session, n: Notification, reason: str, now: datetime) 
             Membership.person_id != n.recipient_id,
         )
     ).all()
-    recipient = session.get(Person, n.recipient_id)
-    payload = {**n.payload, "reason": reason, "unreachable": recipient.handle if recipient else ""}
+    if n.channel:
+        key = session.scalar(select(Project.key).where(Project.id == project_id)) or ""
+        notice = Digest(
+            "notice",
+            f"I couldn't post {key}'s weekly digest in its channel",
+            local_today(now, "UTC"),
+            [],
+            note=f"{reason} Fix the channel (`project set {key} channel #…`).",
+        )
+        payload: dict[str, object] = {"digest": notice.to_payload()}
+        occurrence = f"to:{n.channel}"[:40]
+    else:
+        recipient = session.get(Person, n.recipient_id) if n.recipient_id else None
+        payload = {
+            **n.payload,
+            "reason": reason,
+            "unreachable": recipient.handle if recipient else "",
+        }
+        occurrence = f"to:{n.recipient_id}"
     insert_notifications(
         session,
         [
             {
                 "workspace_id": n.workspace_id, "rule": "undeliverable",
                 "subject_type": n.subject_type, "subject_id": n.subject_id,
-                "occurrence": f"to:{n.recipient_id}", "recipient_id": pm, "payload": payload,
+                "occurrence": occurrence, "recipient_id": pm, "payload": payload,
                 "state": NotificationState.PENDING, "attempts": 0, "next_attempt_at": now,
                 "created_at": now,
             }

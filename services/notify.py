@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -24,15 +24,80 @@ class Reminder:
 
 
 @dataclass(frozen=True)
+class DigestLine:
+    """One entry of a digest: an item or deliverable with its date, or a project's counts."""
+
+    kind: str  # action_item | deliverable | project
+    id: int
+    title: str
+    due_on: date | None = None
+    project_key: str | None = None
+    owner_handle: str = ""
+    owner_external_id: str = ""
+    overdue_items: int = 0
+    overdue_deliverables: int = 0
+    escalations: int = 0
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    heading: str
+    lines: list[DigestLine]
+    total: int  # how many there are; `lines` may hold only the first ones
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A digest (personal, project, pmo) or a notice, as stored in the outbox payload."""
+
+    kind: str  # personal | project | pmo | notice
+    title: str
+    today: date
+    sections: list[DigestSection]
+    note: str = ""
+
+    def to_payload(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["today"] = self.today.isoformat()
+        for sec in out["sections"]:
+            for line in sec["lines"]:
+                line["due_on"] = line["due_on"].isoformat() if line["due_on"] else None
+        return out
+
+    @classmethod
+    def from_payload(cls, p: dict[str, Any]) -> Digest:
+        return cls(
+            kind=p["kind"],
+            title=p["title"],
+            today=date.fromisoformat(p["today"]),
+            note=p.get("note", ""),
+            sections=[
+                DigestSection(
+                    s["heading"],
+                    [
+                        DigestLine(**{**ln, "due_on": date.fromisoformat(ln["due_on"])
+                                      if ln.get("due_on") else None})
+                        for ln in s["lines"]
+                    ],
+                    s["total"],
+                )
+                for s in p["sections"]
+            ],
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Bundle:
-    """Everything due for one person in one sweep: sent as one message."""
+    """Everything due for one person (or channel) in one sweep: sent as one message."""
 
     workspace_platform: str
     workspace_external_id: str
-    recipient_external_id: str
+    recipient_external_id: str  # a person's DM, or a channel
     recipient_timezone: str
     today: date
     reminders: list[Reminder] = field(default_factory=list)
+    digests: list[Digest] = field(default_factory=list)
+    to_channel: bool = False
 
 
 class DeliveryError(Exception):

@@ -259,7 +259,7 @@ def insert_notifications(session: Session, values: list[dict[str, Any]]) -> int:
         stmt = (
             insert(Notification)
             .values(values[chunk : chunk + 1000])
-            .on_conflict_do_nothing(index_elements=KEY)
+            .on_conflict_do_nothing()
             .returning(Notification.id)
         )
         new += len(session.execute(stmt).all())

@@ -115,11 +115,22 @@ def session(sessions: sessionmaker[Session]) -> Iterator[Session]:
 class World:
     """A workspace with people in it, built through the real services."""
 
-    def __init__(self, session: Session, platform: Platform = Platform.CONSOLE, ext: str = "W1"):
+    def __init__(
+        self,
+        session: Session,
+        platform: Platform = Platform.CONSOLE,
+        ext: str = "W1",
+        *,
+        digests: bool = True,
+    ):
+        """`digests=False`: no digests at all, for tests that count reminders alone."""
         self.session = session
         self.ws = people.ensure_workspace(
             session, platform=platform, external_id=ext, name=f"Workspace {ext}", now=NOW
         )
+        self.digests = digests
+        if not digests:
+            self.ws.settings = {"digests": {"project_weekly": False, "pmo_weekly": False}}
         self.people: dict[str, Person] = {}
 
     def person(self, handle: str, tz: str = "UTC") -> Person:
@@ -133,6 +144,7 @@ class World:
                 timezone=tz,
                 now=NOW,
             )
+            self.people[handle].digest_enabled = self.digests
         return self.people[handle]
 
     def actor(self, handle: str) -> Actor:

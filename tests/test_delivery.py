@@ -36,7 +36,7 @@ def notifier(fake: FakeSlack, *, retry_429: bool = False) -> SlackNotifier:
 
 def seed(sessions, n_items: int = 3) -> None:  # type: ignore[no-untyped-def]
     with session_scope(sessions) as s:
-        w = World(s, platform=Platform.SLACK, ext="T1")
+        w = World(s, platform=Platform.SLACK, ext="T1", digests=False)
         lead = w.person("U0LEAD")
         owner = w.person("U1NYC", tz="America/New_York")
         for i in range(n_items):
@@ -94,7 +94,7 @@ def test_a_departed_user_is_failed_with_a_reason_and_does_not_block_others(
 ) -> None:  # type: ignore[no-untyped-def]
     seed(sessions, 1)
     with session_scope(sessions) as s:
-        w = World(s, platform=Platform.SLACK, ext="T1")
+        w = World(s, platform=Platform.SLACK, ext="T1", digests=False)
         other = w.person("U2LDN", tz="Europe/London")
         action_items.add(s, w.actor("U0LEAD"), title="Other", owner=other,
                          due_on=date(2026, 12, 4), now=NOW)  # fmt: skip
@@ -115,7 +115,7 @@ def test_an_item_done_before_delivery_is_skipped(sessions, fake: FakeSlack) -> N
     seed(sessions, 1)
     assert jobs.materialize(sessions, now=MON_9_NY) == 1
     with session_scope(sessions) as s:
-        w = World(s, platform=Platform.SLACK, ext="T1")
+        w = World(s, platform=Platform.SLACK, ext="T1", digests=False)
         action_items.complete(s, w.actor("U0LEAD"), item_id=1, now=MON_9_NY)
     report = jobs.deliver_due(sessions, notifier(fake), now=MON_9_NY)
     assert (report.sent, report.skipped) == (0, 1) and fake.of("chat.postMessage") == []
@@ -139,7 +139,7 @@ def test_when_an_owner_cannot_be_reached_the_pm_is_told_once(sessions, fake: Fak
     from services import projects
 
     with session_scope(sessions) as s:
-        w = World(s, platform=Platform.SLACK, ext="T1")
+        w = World(s, platform=Platform.SLACK, ext="T1", digests=False)
         lead = w.actor(w.person("U0LEAD").handle)
         pm, owner = w.person("U3PM"), w.person("U1NYC", tz="America/New_York")
         projects.create(s, lead, key="APOLLO", name="Portal", pm=pm, now=NOW)
@@ -169,7 +169,7 @@ def test_deliverable_reminders_have_no_item_buttons(sessions, fake: FakeSlack) -
     from services import deliverables, projects
 
     with session_scope(sessions) as s:
-        w = World(s, platform=Platform.SLACK, ext="T1")
+        w = World(s, platform=Platform.SLACK, ext="T1", digests=False)
         lead = w.actor(w.person("U0LEAD").handle)
         owner = w.person("U1NYC", tz="America/New_York")
         projects.create(s, lead, key="ATLAS", name="DW", now=NOW)

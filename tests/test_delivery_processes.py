@@ -167,7 +167,7 @@ def test_two_threads_claiming_at_once_never_take_the_same_row(pg) -> None:  # ty
     """SKIP LOCKED at work: a PostgreSQL property (SQLite has a single writer)."""
     _, sessions = pg
     with session_scope(sessions) as s:
-        w = World(s, platform=Platform.SLACK, ext="T1")
+        w = World(s, platform=Platform.SLACK, ext="T1", digests=False)
         w.person("U0LEAD")
         people = [w.person(f"U{i:04d}", tz="America/New_York") for i in range(100)]
         rows = [

@@ -168,7 +168,7 @@ def test_each_workspace_sets_its_own_escalation_policy(setup) -> None:  # type: 
     res = run_text(
         world.session, world.actor("lead"), "settings reminders escalate_pm_after 1", now=NOW
     )
-    assert res.reminders.escalate_pm_after == 1
+    assert res.settings.reminders.escalate_pm_after == 1
     run_text(world.session, world.actor("lead"), "settings reminders heads_up off", now=NOW)
     assert sweep(world, at(2026, 12, 3, 14)) == []  # no heads-up any more
     assert sweep(world, at(2026, 12, 7, 14)) == [  # the PM hears after 1 working day now

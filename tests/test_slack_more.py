@@ -59,7 +59,7 @@ SCRIPT = [
     ("leave 2026-12-21 to 2027-01-02", "ephemeral", "Leave recorded"),
     ("leave", "ephemeral", "Mon 21 Dec → Sat 2 Jan 2027"),
     ("leave cancel", "ephemeral", "Leave cancelled"),
-    ("settings", "ephemeral", "Reminder settings"),
+    ("settings", "ephemeral", "Weekly digests"),
     ("settings reminders escalate_pm_after 3", "ephemeral", "tell the PM after *3*"),
     ("project close APOLLO", "in_channel", "Closed"),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from handlers.console.render import when
+from handlers.console.render import digest_text, when
 from services.notify import Bundle
 
 LABEL = {
@@ -21,7 +21,11 @@ LABEL = {
 def bundle_text(bundle: Bundle) -> str:
     """A reminder bundle as the text a console user would read."""
     n = len(bundle.reminders)
-    lines = [f"To @{bundle.recipient_external_id}: {n} reminder{'s' if n != 1 else ''}"]
+    to = bundle.recipient_external_id
+    to = to if bundle.to_channel else f"@{to}"
+    if not n:
+        return f"To {to}:\n" + "\n".join(digest_text(d) for d in bundle.digests)
+    lines = [f"To {to}: {n} reminder{'s' if n != 1 else ''}"]
     for r in bundle.reminders:
         key = f" · {r.project_key}" if r.project_key else ""
         owner = (
@@ -33,6 +37,8 @@ def bundle_text(bundle: Bundle) -> str:
             f"{LABEL.get(r.rule, r.rule)} · "
             f"due {when(r.due_on, bundle.today)}"
         )
+    reminded = frozenset((r.kind, r.item_id) for r in bundle.reminders)
+    lines += [digest_text(d, reminded) for d in bundle.digests]
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ from services.commands.results import (
     ActionResult,
     DeliverableListResult,
     DeliverableResult,
+    DigestResult,
     HelpResult,
     LeaveResult,
     ProjectListResult,
@@ -20,6 +21,8 @@ from services.commands.results import (
 )
 from services.dates import day_label, relative_phrase
 from services.errors import DomainError
+from services.notify import Digest
+from services.settings import WEEKDAYS
 from services.views import ActionItemView, DeliverableView, PersonRef, ProjectView
 
 STATE_LABEL = {"active": "active", "on_hold": "on hold", "closed": "closed"}
@@ -31,6 +34,32 @@ def when(d: date | None, today: date) -> str:
         return "no due date"
     phrase, _ = relative_phrase(d, today)
     return f"{day_label(d, today)} ({phrase})"
+
+
+def digest_text(d: Digest, skip: frozenset[tuple[str, int]] = frozenset()) -> str:
+    """A digest as indented text, leaving out entries in `skip`."""
+    out = [d.title] + ([f"  ({d.note})"] if d.note else [])
+    for sec in d.sections:
+        lines = [ln for ln in sec.lines if (ln.kind, ln.id) not in skip]
+        total = sec.total - (len(sec.lines) - len(lines))
+        if total <= 0:
+            continue
+        out.append(f"  {sec.heading}:")
+        for ln in lines:
+            key = f"{ln.project_key} " if ln.project_key else ""
+            if ln.kind == "project":
+                out.append(f"    {key}{ln.title}: {ln.overdue_items} overdue items, "
+                           f"{ln.overdue_deliverables} overdue deliverables, "
+                           f"{ln.escalations} escalations open")  # fmt: skip
+            else:
+                what = "deliverable " if ln.kind == "deliverable" else ""
+                owner = f" · @{ln.owner_handle}" if d.kind != "personal" and ln.owner_handle else ""
+                out.append(
+                    f"    {key}{what}#{ln.id} {ln.title}{owner} · {when(ln.due_on, d.today)}"
+                )
+        if total > len(lines):
+            out.append(f"    … and {total - len(lines)} more")
+    return "\n".join(out)
 
 
 def who(p: PersonRef | None) -> str:
@@ -175,16 +204,42 @@ def render(result: Result) -> str:
                 )
             body += "\nWhile you are on leave you are not chased; your PM is."
             return f"{lead}\n{body}" if lead else body
-        case SettingsResult(policy, changed):
-            lead = "Reminder settings updated.\n" if changed else ""
+        case SettingsResult(ws, changed):
+            policy, dg = ws.reminders, ws.digests
+            lead = "Settings updated.\n" if changed else ""
+
+            def weekly(on: bool, d: int, at: str) -> str:
+                return f"{WEEKDAYS[d - 1]} {at}" if on else "off"
+
             return lead + "\n".join(
                 [
                     "Reminder settings for this workspace:",
                     f"  heads_up             {'on' if policy.heads_up else 'off'}",
                     f"  escalate_pm_after    {policy.escalate_pm_after} working days overdue",
                     f"  escalate_lead_after  {policy.escalate_lead_after} working days overdue",
+                    f"Weekly digests (time zone {ws.timezone}):",
+                    f"  project channels     "
+                    f"{weekly(dg.project_weekly, dg.project_day, dg.project_time)}",
+                    f"  PMO                  {weekly(dg.pmo_weekly, dg.pmo_day, dg.pmo_time)}"
+                    f" to {ws.pmo_channel or 'PMO leads by DM (no pmo_channel set)'}",
                 ]
             )
+        case DigestResult(mine, event):
+            lead = {"on": "Your daily digest is on.\n",
+                    "off": "Your daily digest is off. `digest on` brings it back.\n",
+                    "moved": "Your daily digest moved.\n"}.get(event, "")  # fmt: skip
+            state = (
+                f"Your daily digest comes at {mine.at:%H:%M} ({mine.timezone}) on your working "
+                "days, when there is something to report."
+                if mine.enabled
+                else "Your daily digest is off."
+            )
+            body = (
+                "Today it would say:\n" + digest_text(mine.preview)
+                if mine.preview
+                else "Nothing is overdue or due this week for you right now."
+            )
+            return f"{lead}{state}\n{body}"
     return str(result)
 
 

@@ -20,6 +20,7 @@ from services.commands.results import (
     ActionResult,
     DeliverableListResult,
     DeliverableResult,
+    DigestResult,
     HelpResult,
     LeaveResult,
     ProjectListResult,
@@ -31,7 +32,8 @@ from services.commands.results import (
 )
 from services.dates import day_label, relative_phrase
 from services.home import HomeData
-from services.notify import Bundle
+from services.notify import Bundle, Digest, DigestLine
+from services.settings import WEEKDAYS
 from services.views import ActionItemView, DeliverableView, PersonRef, ProjectView
 
 Block = dict[str, Any]
@@ -372,15 +374,43 @@ def result_message(result: Result) -> Message:
             text = (f"{lead}\n" if lead else "") + body
             note = "While you are on leave you are not chased; your PM is."
             return Message(_fallback(text), [section(text), context(note)])
-        case SettingsResult(policy, changed):
-            lead = "⚙️ Reminder settings updated.\n" if changed else ""
+        case SettingsResult(ws, changed):
+            lead = "⚙️ Settings updated.\n" if changed else ""
+            policy, dg = ws.reminders, ws.digests
+            channel = (
+                f"<#{ws.pmo_channel}>"
+                if ws.pmo_channel and not ws.pmo_channel.startswith("#")
+                else escape(ws.pmo_channel or "not set: the PMO digest goes to PMO leads by DM")
+            )
+            weekly_project = _weekly(dg.project_weekly, dg.project_day, dg.project_time)
             text = (
-                f"{lead}*Reminder settings*\n"
+                f"{lead}*Reminders*\n"
                 f"• heads-up the working day before: *{'on' if policy.heads_up else 'off'}*\n"
                 f"• tell the PM after *{policy.escalate_pm_after}* working days overdue\n"
-                f"• tell the PMO leads after *{policy.escalate_lead_after}* working days overdue"
+                f"• tell the PMO leads after *{policy.escalate_lead_after}* working days overdue\n"
+                f"*Weekly digests* (time zone {escape(ws.timezone)})\n"
+                f"• project channels: {weekly_project}\n"
+                f"• PMO: {_weekly(dg.pmo_weekly, dg.pmo_day, dg.pmo_time)} to {channel}"
             )
             return Message(_fallback(text), [section(text)])
+        case DigestResult(mine, event):
+            lead = {
+                "on": "✅ Your daily digest is on.\n",
+                "off": "🔕 Your daily digest is off. `/pmo digest on` brings it back.\n",
+                "moved": "⏰ Your daily digest moved.\n",
+            }.get(event, "")
+            state = (
+                f"Your daily digest comes at *{mine.at:%H:%M}* ({escape(mine.timezone)}) on your "
+                "working days, when there is something to report."
+                if mine.enabled
+                else "Your daily digest is *off*."
+            )
+            blocks = [section(lead + state)]
+            if mine.preview is not None:
+                blocks += [context("Today it would say:"), *digest_blocks(mine.preview, set())]
+            else:
+                blocks.append(context("Nothing is overdue or due this week for you right now."))
+            return Message(_fallback(lead + state), blocks)
     return Message("Done.", [section("Done.")])
 
 
@@ -439,8 +469,71 @@ REMINDER_LEAD = {
 }
 
 
+def _weekly(on: bool, day_no: int, at: str) -> str:
+    return f"*{WEEKDAYS[day_no - 1].title()} {at}*" if on else "*off*"
+
+
+def digest_line(ln: DigestLine, today: date, *, show_owner: bool) -> str:
+    """One digest entry. Owners are named, never pinged: a digest is not a chase."""
+    key = f"`{escape(ln.project_key)}` " if ln.project_key else ""
+    if ln.kind == "project":
+        parts = []
+        if ln.overdue_items:
+            parts.append(f"{ln.overdue_items} overdue item{'s' if ln.overdue_items != 1 else ''}")
+        if ln.overdue_deliverables:
+            n = ln.overdue_deliverables
+            parts.append(f"{n} overdue deliverable{'s' if n != 1 else ''}")
+        if ln.escalations:
+            parts.append(f"{ln.escalations} escalation{'s' if ln.escalations != 1 else ''} open")
+        return f"• {key}{escape(clip(ln.title, 120))}: {', '.join(parts)}"
+    what = "Deliverable " if ln.kind == "deliverable" else ""
+    owner = f" · {escape('@' + ln.owner_handle)}" if show_owner and ln.owner_handle else ""
+    return f"• {key}*{what}#{ln.id}* {escape(clip(ln.title, 200))}{owner} · {day(ln.due_on, today)}"
+
+
+def digest_blocks(d: Digest, skip: set[tuple[str, int]]) -> list[Block]:
+    """A digest as a header and one section per part, each cut to fit with "… and N more"."""
+    blocks = [header(d.title)]
+    if d.note:
+        blocks.append(context(escape(d.note)))
+    for sec in d.sections:
+        lines = [ln for ln in sec.lines if (ln.kind, ln.id) not in skip]
+        total = sec.total - (len(sec.lines) - len(lines))
+        if total <= 0:
+            continue
+        text = f"*{escape(sec.heading)}*" + (
+            f" ({total})" if lines and lines[0].kind != "project" else ""
+        )
+        shown = 0
+        for ln in lines:
+            line = digest_line(ln, d.today, show_owner=d.kind != "personal")
+            if len(text) + len(line) + 40 > SECTION_TEXT:
+                break
+            text += "\n" + line
+            shown += 1
+        if total > shown:
+            text += f"\n… and {total - shown} more."
+        blocks.append(section(text))
+    if len(blocks) == 1 + bool(d.note):
+        blocks.append(context("Everything in it is already listed above."))
+    return blocks
+
+
+def digest_fallback(d: Digest) -> str:
+    counts = ", ".join(f"{sec.heading.lower()}: {sec.total}" for sec in d.sections)
+    return f"{d.title}" + (f" ({counts})" if counts and d.kind != "pmo" else "")
+
+
 def reminder_message(bundle: Bundle) -> Message:
-    """One DM with every reminder due for a person in this sweep, each with Done / Snooze."""
+    """One DM (or channel post) with every reminder due for a person in this sweep, each with
+    Done / Snooze, and any digests due to them, leaving out what the reminders already say."""
+    if not bundle.reminders:
+        blocks = [b for dg in bundle.digests for b in digest_blocks(dg, set())][:MESSAGE_BLOCKS]
+        return Message(
+            _fallback("", "; ".join(digest_fallback(dg) for dg in bundle.digests)), blocks
+        )
+    reminded = {(r.kind, r.item_id) for r in bundle.reminders}
+    tail = [b for dg in bundle.digests for b in digest_blocks(dg, reminded)][: MESSAGE_BLOCKS // 2]
     today = bundle.today
     n = len(bundle.reminders)
     head = header(f"PMO Bot: {n} reminder{'s' if n != 1 else ''}")
@@ -484,6 +577,6 @@ def reminder_message(bundle: Bundle) -> Message:
         }
         # Deliverables are changed by their PM (`/pmo deliverable …`), so no item buttons.
         rows.append([section(text), actions] if r.kind == "action_item" else [section(text)])
-    blocks = _list_with_overflow(rows, [head], n, MESSAGE_BLOCKS)
+    blocks = _list_with_overflow(rows, [head], n, MESSAGE_BLOCKS - len(tail)) + tail
     titles = "; ".join(f"#{r.item_id}" for r in bundle.reminders[:20])
     return Message(_fallback(f"PMO Bot: {n} reminder{'s' if n != 1 else ''} ({titles})"), blocks)

@@ -171,8 +171,20 @@ class SettingsShow:
 
 @dataclass(frozen=True)
 class SettingsSet:
+    section: str  # reminders | digests | "" (pmo_channel, timezone)
     key: str
     value: str
+
+
+@dataclass(frozen=True)
+class DigestShow:
+    pass
+
+
+@dataclass(frozen=True)
+class DigestSet:
+    enabled: bool | None = None
+    at: str | None = None
 
 
 Command = (
@@ -205,4 +217,6 @@ Command = (
     | LeaveCancel
     | SettingsShow
     | SettingsSet
+    | DigestShow
+    | DigestSet
 )

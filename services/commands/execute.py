@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from models import Person
-from services import action_items, deliverables, leave, people, projects, settings
+from services import action_items, deliverables, digests, leave, people, projects, settings
 from services.access import Actor
 from services.commands import ast
 from services.commands.help import DATES_HELP, entries_for
@@ -18,6 +18,7 @@ from services.commands.results import (
     ActionResult,
     DeliverableListResult,
     DeliverableResult,
+    DigestResult,
     HelpResult,
     LeaveResult,
     ProjectListResult,
@@ -27,7 +28,7 @@ from services.commands.results import (
     RolesResult,
     SettingsResult,
 )
-from services.dates import local_today, parse_date
+from services.dates import local_today, parse_date, parse_time
 from services.errors import InvalidInput
 from services.people import Mention
 
@@ -201,10 +202,19 @@ def execute(
                 leave.current_and_upcoming(session, actor, today=today), "cancelled", today
             )
         case ast.SettingsShow():
-            return SettingsResult(settings.reminder_policy(session, actor), changed=False)
-        case ast.SettingsSet(key, value):
-            new = settings.set_reminder_option(session, actor, key=key, value=value, now=now)
+            return SettingsResult(settings.workspace_settings(session, actor), changed=False)
+        case ast.SettingsSet(section, key, value):
+            new = settings.set_option(
+                session, actor, section=section, key=key, value=value, now=now
+            )
             return SettingsResult(new, changed=True)
+        case ast.DigestShow():
+            return DigestResult(digests.my_digest(session, actor, now=now), "shown")
+        case ast.DigestSet(enabled, at_text):
+            at = parse_time(at_text) if at_text else None
+            mine = digests.set_my_digest(session, actor, enabled=enabled, at=at, now=now)
+            event = "moved" if at else ("on" if enabled else "off")
+            return DigestResult(mine, event)
     raise InvalidInput("I can't run that command yet.", "Type `help` to see what I can do.")
 
 

@@ -43,16 +43,32 @@ ENTRIES: tuple[HelpEntry, ...] = (
     HelpEntry("admin", "admin grant @person <admin|pmo_lead>", "Give a workspace role (admins)"),
     HelpEntry("admin", "admin revoke @person <admin|pmo_lead>", "Take a workspace role away"),
     HelpEntry("admin", "admin roles", "Who holds workspace roles"),
-    HelpEntry("admin", "settings", "This workspace's reminder settings"),
+    HelpEntry(
+        "digest",
+        "digest  ·  digest off  ·  digest on  ·  digest at <time>",
+        "Your daily digest (overdue, due today, due this week): see it, opt out, move it",
+    ),
+    HelpEntry("admin", "settings", "This workspace's settings: reminders, digests, PMO channel"),
     HelpEntry(
         "admin",
         "settings reminders <heads_up|escalate_pm_after|escalate_lead_after> <value>",
         "Change when reminders and escalations go out (admins, PMO leads)",
     ),
-    HelpEntry("help", "help [project|action|deliverable|leave|admin|dates]", "This help"),
+    HelpEntry(
+        "admin",
+        "settings digests <project_day|project_time|pmo_day|pmo_time> <value>",
+        "When the weekly project and PMO digests go out (e.g. `project_day mon`, `pmo_time 9:30`);"
+        " `project_weekly off` / `pmo_weekly off` stops them",
+    ),
+    HelpEntry(
+        "admin",
+        "settings pmo_channel #channel  ·  settings timezone <Area/City>",
+        "Where the PMO digest goes; the zone weekly digests are timed in",
+    ),
+    HelpEntry("help", "help [project|action|deliverable|leave|digest|admin|dates]", "This help"),
 )
 
-TOPICS = ("project", "action", "deliverable", "leave", "admin", "dates")
+TOPICS = ("project", "action", "deliverable", "leave", "digest", "admin", "dates")
 DATES_HELP = (
     f"Dates can be written as {DATE_EXAMPLES}. They are read in your own time zone; "
     "a bare weekday means the coming one (today if it is that day), "

@@ -48,6 +48,8 @@ GROUPS = {
     "leave": "leave",
     "settings": "settings",
     "config": "settings",
+    "digest": "digest",
+    "digests": "digest",
     "ooo": "leave",
     "vacation": "leave",
 }
@@ -161,6 +163,8 @@ def parse(text: str) -> ast.Command:
         return _parse_leave(rest)
     if group == "settings":
         return _parse_settings(rest)
+    if group == "digest":
+        return _parse_digest(rest)
     if not rest:
         if group == "project":
             return ast.ProjectList()
@@ -287,12 +291,35 @@ def _parse_settings(args: list[Token]) -> ast.Command:
     if not args:
         return ast.SettingsShow()
     words = [t.text for t in args]
-    if words[0].lower() in ("reminders", "reminder") and len(words) == 3:
-        return ast.SettingsSet(words[1], words[2])
+    head = words[0].lower()
+    section = {"reminders": "reminders", "reminder": "reminders", "digests": "digests",
+               "digest": "digests"}.get(head)  # fmt: skip
+    if section and len(words) == 3:
+        return ast.SettingsSet(section, words[1], words[2])
+    if head in ("pmo_channel", "pmo-channel", "channel") and len(words) == 2:
+        return ast.SettingsSet("", "pmo_channel", words[1])
+    if head in ("timezone", "tz", "time_zone") and len(words) == 2:
+        return ast.SettingsSet("", "timezone", words[1])
     raise InvalidInput(
         "I couldn't read that setting.",
-        "Use: `settings reminders <heads_up|escalate_pm_after|escalate_lead_after> <value>`",
+        "Use: `settings reminders <key> <value>`, `settings digests <key> <value>`, "
+        "`settings pmo_channel #channel` or `settings timezone Europe/London` (`help admin`).",
     )
+
+
+def _parse_digest(args: list[Token]) -> ast.Command:
+    words = [t.text.lower() for t in args]
+    if not words:
+        return ast.DigestShow()
+    if words == ["off"] or words == ["stop"]:
+        return ast.DigestSet(enabled=False)
+    if words == ["on"] or words == ["start"]:
+        return ast.DigestSet(enabled=True)
+    if words[0] == "at" and len(words) >= 2:
+        return ast.DigestSet(at=" ".join(words[1:]))
+    if len(words) == 1 and words[0][:1].isdigit():
+        return ast.DigestSet(at=words[0])
+    raise _fail("digest", "", "I couldn't read that.")
 
 
 def _parse_leave(args: list[Token]) -> ast.Command:

@@ -7,7 +7,8 @@ from datetime import date
 
 from models.enums import WorkspaceRoleName
 from services.commands.help import HelpEntry
-from services.settings import ReminderPolicy
+from services.digests import MyDigest
+from services.settings import WorkspaceSettings
 from services.views import ActionItemView, DeliverableView, Page, PersonRef, ProjectView
 
 
@@ -92,8 +93,15 @@ class LeaveResult:
 
 @dataclass(frozen=True)
 class SettingsResult:
-    reminders: ReminderPolicy
+    settings: WorkspaceSettings
     changed: bool
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class DigestResult:
+    mine: MyDigest
+    event: str  # shown | on | off | moved
     public: bool = False
 
 
@@ -109,4 +117,5 @@ Result = (
     | DeliverableListResult
     | LeaveResult
     | SettingsResult
+    | DigestResult
 )
