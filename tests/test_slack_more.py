@@ -61,6 +61,13 @@ SCRIPT = [
     ("leave cancel", "ephemeral", "Leave cancelled"),
     ("settings", "ephemeral", "Weekly digests"),
     ("settings reminders escalate_pm_after 3", "ephemeral", "tell the PM after *3*"),
+    ("settings digests project_day fri", "ephemeral", "project channels: *Fri 09:00*"),
+    ("settings pmo_channel <#C0PMO123|pmo>", "ephemeral", "to <#C0PMO123>"),
+    ("settings timezone Asia/Kolkata", "ephemeral", "time zone Asia/Kolkata"),
+    ("digest", "ephemeral", "Your daily digest comes at *09:00*"),
+    ("digest at 10:15", "ephemeral", "Your daily digest moved"),
+    ("digest off", "ephemeral", "Your daily digest is off"),
+    ("help digest", "ephemeral", "digest off"),
     ("project close APOLLO", "in_channel", "Closed"),
 ]
 

@@ -514,7 +514,7 @@ def digest_blocks(d: Digest, skip: set[tuple[str, int]]) -> list[Block]:
         if total > shown:
             text += f"\n… and {total - shown} more."
         blocks.append(section(text))
-    if len(blocks) == 1 + bool(d.note):
+    if d.sections and len(blocks) == 1 + bool(d.note):
         blocks.append(context("Everything in it is already listed above."))
     return blocks
 
