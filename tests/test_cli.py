@@ -124,3 +124,37 @@ def test_scheduler_once_sweeps_and_the_outbox_can_be_inspected(cli) -> None:  # 
     assert "No failed notifications." in cli("outbox", "list", "--failed").output
     bad = cli("outbox", "retry", "999")
     assert bad.exit_code == 1 and "not a failed one" in bad.output
+
+
+def test_scheduler_once_on_the_real_clock_across_a_weekend_and_a_dst_change(
+    cli, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """time-machine moves the system clock; cron-style `scheduler --once` runs hourly around
+    New York's morning from Thu 29 Oct to Tue 3 Nov 2026 (clocks go back on Sun 1 Nov)."""
+    from datetime import UTC, datetime, timedelta
+
+    import time_machine
+
+    monkeypatch.setenv("DEFAULT_TIMEZONE", "America/New_York")
+    with time_machine.travel(datetime(2026, 10, 28, 18, tzinfo=UTC), tick=False):
+        out = cli("console", "--as", "nia", "-c", 'action add "Send the plan" due:friday')
+        assert out.exit_code == 0 and "Fri 30 Oct" in out.output
+        cli("console", "--as", "nia", "-c", 'action add "Book the room" due:"next tue"')
+    seen: list[tuple[datetime, str]] = []
+    t = datetime(2026, 10, 29, 0, tzinfo=UTC)
+    while t < datetime(2026, 11, 4, tzinfo=UTC):
+        with time_machine.travel(t, tick=False):
+            out = cli("scheduler", "--once")
+        assert out.exit_code == 0, out.output
+        seen += [(t, line.strip()) for line in out.output.splitlines() if "Send the plan" in line]
+        if t.hour < 11:
+            t = t.replace(hour=11)
+        else:
+            t += timedelta(hours=1) if t.hour < 16 else timedelta(hours=24 + 11 - t.hour)
+    # One line a working day at 09:00 in New York: 13:00 UTC in EDT, 14:00 UTC in EST.
+    assert [(when.strftime("%a %H"), line.split(" · ")[1]) for when, line in seen] == [
+        ("Thu 13", "due on the next working day"),
+        ("Fri 13", "due today"),
+        ("Mon 14", "overdue"),
+        ("Tue 14", "overdue"),
+    ]

@@ -38,7 +38,7 @@ def bundle_text(bundle: Bundle) -> str:
             f"due {when(r.due_on, bundle.today)}"
         )
     reminded = frozenset((r.kind, r.item_id) for r in bundle.reminders)
-    lines += [digest_text(d, reminded) for d in bundle.digests]
+    lines += [t for d in bundle.digests if (t := digest_text(d, reminded))]
     return "\n".join(lines)
 
 

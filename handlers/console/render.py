@@ -39,6 +39,11 @@ def when(d: date | None, today: date) -> str:
 def digest_text(d: Digest, skip: frozenset[tuple[str, int]] = frozenset()) -> str:
     """A digest as indented text, leaving out entries in `skip`."""
     out = [d.title] + ([f"  ({d.note})"] if d.note else [])
+    if d.sections and all(
+        {(ln.kind, ln.id) for ln in sec.lines} <= skip and sec.total == len(sec.lines)
+        for sec in d.sections
+    ):
+        return ""
     for sec in d.sections:
         lines = [ln for ln in sec.lines if (ln.kind, ln.id) not in skip]
         total = sec.total - (len(sec.lines) - len(lines))
