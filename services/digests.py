@@ -24,7 +24,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from models import (
     ActionItem,
@@ -46,7 +46,7 @@ from services.access import Actor
 from services.errors import InvalidInput
 from services.notify import Digest, DigestLine, DigestSection
 from services.settings import DigestSchedule
-from services.worktime import WorkWeek
+from services.worktime import WorkWeek, zone
 
 PERSONAL, PROJECT, PMO = "digest_personal", "digest_project", "digest_pmo"
 RULES = (PERSONAL, PROJECT, PMO)
@@ -122,37 +122,38 @@ def _open_work(
 ) -> list[_Due]:  # fmt: skip
     """Open action items and deliverables due by `until`, of these owners or projects."""
     out: list[_Due] = []
-    owner = aliased(Person, name="owner")
     by_owner = owners is not None
     for chunk in _chunks((owners if by_owner else projects) or set()):
         col_i = ActionItem.owner_id if by_owner else ActionItem.project_id
-        for i, key, o in session.execute(
-            select(ActionItem, Project.key, owner)
+        for i_id, title, due, owner_id, snoozed, key, handle, ext in session.execute(
+            select(ActionItem.id, ActionItem.title, ActionItem.due_on, ActionItem.owner_id,
+                   ActionItem.snoozed_until, Project.key, Person.handle, Person.external_id)
             .outerjoin(Project, Project.id == ActionItem.project_id)
-            .join(owner, owner.id == ActionItem.owner_id)
+            .join(Person, Person.id == ActionItem.owner_id)
             .where(
                 col_i.in_(chunk),
                 ActionItem.status == ActionStatus.OPEN,
                 ActionItem.due_on.is_not(None),
                 ActionItem.due_on <= until,
             )
-        ):
-            assert i.due_on is not None
-            out.append(_Due("action_item", i.id, i.title, i.due_on, key, i.owner_id,
-                            i.snoozed_until, o.handle, o.external_id))  # fmt: skip
+        ):  # fmt: skip
+            if due is not None:
+                out.append(_Due("action_item", i_id, title, due, key, owner_id, snoozed, handle,
+                                ext))  # fmt: skip
         col_d = Deliverable.owner_id if by_owner else Deliverable.project_id
-        for d, key, o in session.execute(
-            select(Deliverable, Project.key, owner)
+        for d_id, title, forecast, d_owner, key, handle, ext in session.execute(
+            select(Deliverable.id, Deliverable.title, Deliverable.forecast_on,
+                   Deliverable.owner_id, Project.key, Person.handle, Person.external_id)
             .join(Project, Project.id == Deliverable.project_id)
-            .outerjoin(owner, owner.id == Deliverable.owner_id)
+            .outerjoin(Person, Person.id == Deliverable.owner_id)
             .where(
                 col_d.in_(chunk),
                 Deliverable.status.in_(OPEN_DELIVERABLE),
                 Deliverable.forecast_on <= until,
             )
-        ):
-            out.append(_Due("deliverable", d.id, d.title, d.forecast_on, key, d.owner_id, None,
-                            o.handle if o else "", o.external_id if o else ""))  # fmt: skip
+        ):  # fmt: skip
+            out.append(_Due("deliverable", d_id, title, forecast, key, d_owner, None,
+                            handle or "", ext or ""))  # fmt: skip
     return out
 
 
@@ -183,7 +184,7 @@ def _personal_rows(session: Session, now: datetime) -> list[dict[str, Any]]:
     # Cheap filter first: a working weekday, at or after their digest time, before day's end.
     candidates: list[tuple[Person, date]] = []
     for p in people:
-        local = now.astimezone(ZoneInfo(p.timezone))
+        local = now.astimezone(zone(p.timezone))
         start = p.digest_at or p.work_start
         if str(local.isoweekday()) in p.working_days and start <= local.time() < p.work_end:
             candidates.append((p, local.date()))
@@ -263,7 +264,7 @@ def _weekly_due(
     if not (sched.project_weekly if which == "project" else sched.pmo_weekly):
         return None
     weekday, at = sched.at(which)
-    local = now.astimezone(ZoneInfo(ws.timezone))
+    local = now.astimezone(zone(ws.timezone))
     today = local.date()
     day = weekly_day(week_of(today)[0], weekday, days_off)
     if day is None or today < day or (today == day and local.time() < at):
@@ -528,7 +529,7 @@ def my_digest(session: Session, actor: Actor, *, now: datetime) -> MyDigest:
     """My digest setting and what today's digest holds right now."""
     me = session.get(Person, actor.person_id)
     assert me is not None
-    today = now.astimezone(ZoneInfo(me.timezone)).date()
+    today = now.astimezone(zone(me.timezone)).date()
     work = _open_work(session, owners={me.id}, until=week_of(today)[1])
     return MyDigest(
         me.digest_enabled, me.digest_at or me.work_start, me.timezone, personal_digest(work, today)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
@@ -57,12 +57,17 @@ class Digest:
     note: str = ""
 
     def to_payload(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["today"] = self.today.isoformat()
-        for sec in out["sections"]:
-            for line in sec["lines"]:
-                line["due_on"] = line["due_on"].isoformat() if line["due_on"] else None
-        return out
+        def line(ln: DigestLine) -> dict[str, Any]:
+            out = dict(ln.__dict__)
+            out["due_on"] = ln.due_on.isoformat() if ln.due_on else None
+            return out
+
+        return {
+            "kind": self.kind, "title": self.title, "today": self.today.isoformat(),
+            "note": self.note,
+            "sections": [{"heading": s.heading, "total": s.total,
+                          "lines": [line(ln) for ln in s.lines]} for s in self.sections],
+        }  # fmt: skip
 
     @classmethod
     def from_payload(cls, p: dict[str, Any]) -> Digest:

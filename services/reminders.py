@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
@@ -250,17 +250,16 @@ def materialize(session: Session, *, now: datetime, policy: ReminderPolicy | Non
 
 
 def insert_notifications(session: Session, values: list[dict[str, Any]]) -> int:
-    """Insert outbox rows, skipping any whose idempotency key exists; returns how many are new."""
+    """Insert outbox rows, skipping any whose idempotency key exists; returns how many are new.
+
+    One compiled statement executed with many parameter sets (SQLAlchemy's batched
+    "insertmanyvalues"), not a statement rendered per row.
+    """
     if not values:
         return 0
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    new = 0
-    for chunk in range(0, len(values), 1000):
-        stmt = (
-            insert(Notification)
-            .values(values[chunk : chunk + 1000])
-            .on_conflict_do_nothing()
-            .returning(Notification.id)
-        )
-        new += len(session.execute(stmt).all())
-    return new
+    table = cast(Table, Notification.__table__)
+    columns = {"channel": None, "last_error": None}
+    stmt = insert(table).on_conflict_do_nothing().returning(table.c.id)
+    rows = session.connection().execute(stmt, [{**columns, **v} for v in values])
+    return len(rows.all())

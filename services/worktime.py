@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
+
+
+@cache
+def zone(name: str) -> ZoneInfo:
+    """ZoneInfo, kept: the standard library's own cache drops zones under load."""
+    return ZoneInfo(name)
 
 
 @dataclass(frozen=True)
@@ -19,7 +26,7 @@ class WorkWeek:
     holidays: frozenset[date] = frozenset()
 
     def local(self, now: datetime) -> datetime:
-        return now.astimezone(ZoneInfo(self.timezone))
+        return now.astimezone(zone(self.timezone))
 
     def on_leave(self, d: date) -> bool:
         return any(start <= d <= end for start, end in self.leave)
@@ -35,7 +42,7 @@ class WorkWeek:
 
     def day_start(self, d: date) -> datetime:
         """The start of their working day `d`, in UTC (DST-correct)."""
-        return datetime.combine(d, self.work_start, tzinfo=ZoneInfo(self.timezone)).astimezone(UTC)
+        return datetime.combine(d, self.work_start, tzinfo=zone(self.timezone)).astimezone(UTC)
 
     def previous_working_day(self, d: date) -> date:
         prev = d - timedelta(days=1)
