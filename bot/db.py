@@ -38,6 +38,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
+            # Safe with WAL: a crash loses no committed data; only a power cut may lose the
+            # last transactions. Saves an fsync per commit (one per delivered message).
+            cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
     return engine

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import dateparser
@@ -38,9 +39,15 @@ _PARSER_SETTINGS = {
 }
 
 
+@cache
+def zone(name: str) -> ZoneInfo:
+    """ZoneInfo, kept: the standard library's own cache drops zones under load."""
+    return ZoneInfo(name)
+
+
 def local_today(now: datetime, tz: str) -> date:
     """The calendar date it is now in zone `tz`."""
-    return now.astimezone(ZoneInfo(tz)).date()
+    return now.astimezone(zone(tz)).date()
 
 
 def _end_of_month(d: date) -> date:

@@ -11,13 +11,13 @@ occurrence, so a sweep after days of downtime sends one chaser, not one per miss
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import Table, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
@@ -249,17 +249,43 @@ def materialize(session: Session, *, now: datetime, policy: ReminderPolicy | Non
     return insert_notifications(session, values)
 
 
+_PG_INSERT = text(
+    """
+    INSERT INTO notification (workspace_id, rule, subject_type, subject_id, occurrence,
+                              recipient_id, channel, payload, state, attempts,
+                              next_attempt_at, last_error, created_at)
+    SELECT workspace_id, rule, subject_type, subject_id, occurrence, recipient_id, channel,
+           payload, state, attempts, next_attempt_at, last_error, created_at
+    FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS x(
+        workspace_id int, rule text, subject_type text, subject_id int, occurrence text,
+        recipient_id int, channel text, payload json, state text, attempts int,
+        next_attempt_at timestamptz, last_error text, created_at timestamptz)
+    ON CONFLICT DO NOTHING
+    RETURNING id
+    """
+)
+
+
 def insert_notifications(session: Session, values: list[dict[str, Any]]) -> int:
     """Insert outbox rows, skipping any whose idempotency key exists; returns how many are new.
 
-    One compiled statement executed with many parameter sets (SQLAlchemy's batched
-    "insertmanyvalues"), not a statement rendered per row.
+    PostgreSQL gets the rows as one JSON parameter (a statement with thousands of bound
+    parameters costs more to build and parse than to run); SQLite runs one compiled
+    statement over many parameter sets.
     """
     if not values:
         return 0
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    rows = [{"channel": None, "last_error": None, **v} for v in values]
+    if session.get_bind().dialect.name == "postgresql":
+        for r in rows:
+            r["state"] = NotificationState(r["state"]).value
+            r["next_attempt_at"] = r["next_attempt_at"].isoformat()
+            r["created_at"] = r["created_at"].isoformat()
+        new = 0
+        for i in range(0, len(rows), 5000):
+            chunk = json.dumps(rows[i : i + 5000], separators=(",", ":"))
+            new += len(session.execute(_PG_INSERT, {"rows": chunk}).all())
+        return new
     table = cast(Table, Notification.__table__)
-    columns = {"channel": None, "last_error": None}
-    stmt = insert(table).on_conflict_do_nothing().returning(table.c.id)
-    rows = session.connection().execute(stmt, [{**columns, **v} for v in values])
-    return len(rows.all())
+    stmt = sqlite_insert(table).on_conflict_do_nothing().returning(table.c.id)
+    return len(session.connection().execute(stmt, rows).all())
