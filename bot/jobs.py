@@ -7,12 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from services import delivery, digests, inbound, reminders
 from services.notify import DeliveryError, Notifier
 
 log = logging.getLogger(__name__)
+ANALYZE_AFTER = 2000
 
 
 @dataclass
@@ -36,7 +38,13 @@ class SweepReport:
 def materialize(sessions: sessionmaker[Session], *, now: datetime) -> int:
     """Put every reminder and digest due by `now` in the outbox (idempotent)."""
     with sessions.begin() as s:
-        return reminders.materialize(s, now=now) + digests.materialize(s, now=now)
+        new = reminders.materialize(s, now=now) + digests.materialize(s, now=now)
+    if new >= ANALYZE_AFTER and sessions.kw["bind"].dialect.name == "postgresql":
+        # A bulk load just before it is read back: fresh statistics now, or the planner,
+        # still seeing the old small table, scans it once per delivered message.
+        with sessions.begin() as s:
+            s.execute(text("ANALYZE notification"))
+    return new
 
 
 def deliver_due(

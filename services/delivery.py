@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from typing import Any, NamedTuple
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -24,6 +25,7 @@ from models import (
     Notification,
     NotificationState,
     Person,
+    Platform,
     Project,
     ProjectRole,
     Workspace,
@@ -67,35 +69,68 @@ def backoff(attempts: int, retry_after: float | None) -> timedelta:
     return timedelta(seconds=max(seconds, retry_after or 0))
 
 
+class _N(NamedTuple):
+    id: int
+    rule: str
+    subject_type: str
+    subject_id: int
+    payload: dict[str, Any]
+    channel: str | None
+    recipient_id: int | None
+
+
+class _P(NamedTuple):
+    external_id: str
+    timezone: str
+
+
+class _W(NamedTuple):
+    id: int
+    platform: Platform
+    external_id: str
+    timezone: str
+
+
 def _bundles(
     session: Session, ids: list[int], now: datetime
 ) -> tuple[list[tuple[Bundle, list[int]]], list[int]]:
-    rows = session.execute(
-        select(Notification, Person, Workspace)
-        .outerjoin(Person, Person.id == Notification.recipient_id)
-        .join(Workspace, Workspace.id == Notification.workspace_id)
-        .where(Notification.id.in_(ids))
-        .order_by(Notification.id)
-    ).all()
+    # Plain columns, not entities: this reads every row of a sweep.
+    rows = [
+        (_N(*r[:7]), _P(r[7], r[8]) if r[7] is not None else None, _W(*r[9:]))
+        for r in session.execute(
+            select(Notification.id, Notification.rule, Notification.subject_type,
+                   Notification.subject_id, Notification.payload, Notification.channel,
+                   Notification.recipient_id, Person.external_id, Person.timezone,
+                   Workspace.id, Workspace.platform, Workspace.external_id, Workspace.timezone)
+            .outerjoin(Person, Person.id == Notification.recipient_id)
+            .join(Workspace, Workspace.id == Notification.workspace_id)
+            .where(Notification.id.in_(ids))
+            .order_by(Notification.id)
+        )
+    ]  # fmt: skip
 
     def ids_of(kind: str) -> set[int]:
         return {n.subject_id for n, _, _ in rows if n.subject_type == kind}
 
     items = {
-        i.id: i
-        for i in session.scalars(select(ActionItem).where(ActionItem.id.in_(ids_of("action_item"))))
+        r.id: r
+        for r in session.execute(
+            select(
+                ActionItem.id, ActionItem.status, ActionItem.snoozed_until, ActionItem.title
+            ).where(ActionItem.id.in_(ids_of("action_item")))
+        )
     }
     dels = {
-        d.id: d
-        for d in session.scalars(
-            select(Deliverable).where(Deliverable.id.in_(ids_of("deliverable")))
+        r.id: r
+        for r in session.execute(
+            select(Deliverable.id, Deliverable.status, Deliverable.title).where(
+                Deliverable.id.in_(ids_of("deliverable"))
+            )
         )
     }
     titles: dict[tuple[str, int], str] = {}
     # One message per destination: a person's DM or a channel.
-    grouped: dict[tuple[str, str], list[tuple[Notification, Person | None, Workspace]]] = (
-        defaultdict(list)
-    )
+    grouped: dict[tuple[str, str], list[tuple[_N, _P | None, _W]]] = defaultdict(list)
     skipped: list[int] = []
     for n, person, ws in rows:
         dest = ("channel", f"{ws.id}:{n.channel}") if n.channel else ("person", str(n.recipient_id))
@@ -178,6 +213,7 @@ def mark_sent(session: Session, ids: list[int], *, now: datetime) -> None:
         update(Notification)
         .where(Notification.id.in_(ids))
         .values(state=NotificationState.SENT, sent_at=now, last_error=None)
+        .execution_options(synchronize_session=False)
     )
 
 
