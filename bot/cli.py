@@ -16,7 +16,12 @@ from sqlalchemy.exc import OperationalError
 
 from bot import db, demo
 from bot.config import Settings, get_settings
-from handlers.console.channel import CONSOLE_WORKSPACE_ID, ConsoleChannel, system_now
+from handlers.console.channel import (
+    CONSOLE_WORKSPACE_ID,
+    ConsoleChannel,
+    guided_status,
+    system_now,
+)
 from models import Platform, Workspace
 from services.people import PersonDefaults
 
@@ -87,6 +92,12 @@ def _repl(channel: ConsoleChannel, handle: str) -> None:
         if text.startswith("/pmo"):
             text = text[4:]
         reply = channel.run(handle, text)
+        if reply.form:
+            click.echo(f"Status update for {reply.form} (Enter keeps the value in brackets):")
+            reply = guided_status(
+                channel, handle, reply.form,
+                lambda label, default: click.prompt(label, default=default, show_default=True),
+            )  # fmt: skip
         click.echo(reply.text)
 
 

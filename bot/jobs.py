@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
-from services import delivery, digests, inbound, reminders
+from services import delivery, digests, inbound, reminders, rounds
 from services.notify import DeliveryError, Notifier
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,7 @@ def materialize(sessions: sessionmaker[Session], *, now: datetime) -> int:
     """Put every reminder and digest due by `now` in the outbox (idempotent)."""
     with sessions.begin() as s:
         new = reminders.materialize(s, now=now) + digests.materialize(s, now=now)
+        new += rounds.sweep(s, now=now)
     if new >= ANALYZE_AFTER and sessions.kw["bind"].dialect.name == "postgresql":
         # A bulk load just before it is read back: fresh statistics now, or the planner,
         # still seeing the old small table, scans it once per delivered message.

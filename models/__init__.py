@@ -4,11 +4,13 @@ from models.audit import AuditEvent
 from models.base import Base, UTCDateTime
 from models.enums import (
     ActionStatus,
+    CycleState,
     DeliverableStatus,
     NotificationState,
     Platform,
     ProjectRole,
     ProjectState,
+    Rag,
     SourceKind,
     WorkspaceRoleName,
 )
@@ -17,6 +19,7 @@ from models.inbound import ProcessedEvent
 from models.notification import Notification
 from models.person import LeavePeriod, Person
 from models.project import Membership, Project
+from models.status import StatusCadence, StatusCycle, StatusUpdate
 from models.work import ActionItem, Deliverable
 from models.workspace import Workspace, WorkspaceRole
 
@@ -25,6 +28,7 @@ __all__ = [
     "ActionStatus",
     "AuditEvent",
     "Base",
+    "CycleState",
     "Deliverable",
     "DeliverableStatus",
     "Holiday",
@@ -38,7 +42,11 @@ __all__ = [
     "Project",
     "ProjectRole",
     "ProjectState",
+    "Rag",
     "SourceKind",
+    "StatusCadence",
+    "StatusCycle",
+    "StatusUpdate",
     "UTCDateTime",
     "Workspace",
     "WorkspaceRole",

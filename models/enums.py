@@ -56,3 +56,15 @@ class NotificationState(enum.StrEnum):
     SENT = "sent"
     FAILED = "failed"
     SKIPPED = "skipped"  # its item was done, cancelled or snoozed before delivery
+
+
+class Rag(enum.StrEnum):
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+class CycleState(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    SKIPPED = "skipped"  # a holiday week with no working day, or every reporter on leave

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from models import (
     ActionItem,
     ActionStatus,
+    CycleState,
     Deliverable,
     DeliverableStatus,
     Membership,
@@ -28,6 +29,8 @@ from models import (
     Platform,
     Project,
     ProjectRole,
+    StatusCycle,
+    StatusUpdate,
     Workspace,
 )
 from services.dates import local_today
@@ -132,8 +135,30 @@ def _bundles(
     # One message per destination: a person's DM or a channel.
     grouped: dict[tuple[str, str], list[tuple[_N, _P | None, _W]]] = defaultdict(list)
     skipped: list[int] = []
+    # Status nudges whose round got its update (or closed) since they were queued: skip.
+    cycle_ids = {n.subject_id for n, _, _ in rows if n.rule == "status_nudge"}
+    answered: set[int] = set()
+    if cycle_ids:
+        answered = set(
+            session.scalars(
+                select(StatusUpdate.cycle_id).where(StatusUpdate.cycle_id.in_(cycle_ids))
+            )
+        ) | set(
+            session.scalars(
+                select(StatusCycle.id).where(
+                    StatusCycle.id.in_(cycle_ids), StatusCycle.state != CycleState.OPEN
+                )
+            )
+        )
+    reports: list[tuple[_N, _P | None, _W]] = []
     for n, person, ws in rows:
         dest = ("channel", f"{ws.id}:{n.channel}") if n.channel else ("person", str(n.recipient_id))
+        if n.rule == "status_nudge" and n.subject_id in answered:
+            skipped.append(n.id)
+            continue
+        if "report" in n.payload:
+            reports.append((n, person, ws))
+            continue
         if "digest" in n.payload:
             grouped[dest].append((n, person, ws))
             continue
@@ -192,6 +217,17 @@ def _bundles(
             to_channel=first.channel is not None,
         )
         out.append((bundle, [n.id for n, _, _ in group]))
+    for n, to, ws in reports:  # each report is its own message (with a thread)
+        from services.reports import build
+
+        tz = to.timezone if to else ws.timezone
+        period = n.payload["report"]["period"]
+        report = build(session, ws.id, period, today=local_today(now, ws.timezone),
+                       include_private=n.channel is None)  # fmt: skip
+        bundle = Bundle(ws.platform.value, ws.external_id,
+                        n.channel or (to.external_id if to else ""), tz, local_today(now, tz),
+                        to_channel=n.channel is not None, report=report)  # fmt: skip
+        out.append((bundle, [n.id]))
     return out, skipped
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from services.reports import Report
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,7 @@ class Reminder:
 class DigestLine:
     """One entry of a digest: an item or deliverable with its date, or a project's counts."""
 
-    kind: str  # action_item | deliverable | project
+    kind: str  # action_item | deliverable | project | text (a paragraph someone wrote)
     id: int
     title: str
     due_on: date | None = None
@@ -50,11 +53,13 @@ class DigestSection:
 class Digest:
     """A digest (personal, project, pmo) or a notice, as stored in the outbox payload."""
 
-    kind: str  # personal | project | pmo | notice
+    kind: str  # personal | project | pmo | notice | status_nudge | status_escalation | …
     title: str
     today: date
     sections: list[DigestSection]
     note: str = ""
+    project_key: str = ""  # status messages: the project (a "Submit update" button)
+    channel: str = ""  # a channel to point to ("see #…")
 
     def to_payload(self) -> dict[str, Any]:
         def line(ln: DigestLine) -> dict[str, Any]:
@@ -64,7 +69,7 @@ class Digest:
 
         return {
             "kind": self.kind, "title": self.title, "today": self.today.isoformat(),
-            "note": self.note,
+            "note": self.note, "project_key": self.project_key, "channel": self.channel,
             "sections": [{"heading": s.heading, "total": s.total,
                           "lines": [line(ln) for ln in s.lines]} for s in self.sections],
         }  # fmt: skip
@@ -76,6 +81,8 @@ class Digest:
             title=p["title"],
             today=date.fromisoformat(p["today"]),
             note=p.get("note", ""),
+            project_key=p.get("project_key", ""),
+            channel=p.get("channel", ""),
             sections=[
                 DigestSection(
                     s["heading"],
@@ -103,6 +110,7 @@ class Bundle:
     reminders: list[Reminder] = field(default_factory=list)
     digests: list[Digest] = field(default_factory=list)
     to_channel: bool = False
+    report: Report | None = None  # a portfolio report: parent, thread replies, chart
 
 
 class DeliveryError(Exception):

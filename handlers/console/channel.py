@@ -17,6 +17,7 @@ from models import Person, Platform
 from services import people
 from services.access import actor_for
 from services.commands.execute import run_text
+from services.commands.results import StatusResult
 from services.errors import DomainError, InvalidInput
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ HANDLE_RE = re.compile(r"^[A-Za-z0-9][\w.\-]{0,79}$")
 class Reply:
     ok: bool
     text: str
+    form: str | None = None  # a project key: the caller may run the guided status form
 
 
 def system_now() -> datetime:
@@ -85,6 +87,8 @@ class ConsoleChannel:
                 person = self._person(session, handle, now)
                 result = run_text(session, actor_for(session, person), text, now=now)
                 out = render(result)
+                if isinstance(result, StatusResult) and result.event == "form":
+                    return Reply(True, out, form=result.key)
         except DomainError as err:
             return Reply(False, render_error(err))
         except Exception:
@@ -95,3 +99,60 @@ class ConsoleChannel:
                 "Try again; if it keeps happening, run with --verbose and report the log.",
             )
         return Reply(True, out)
+
+
+STATUS_PROMPTS = [
+    ("overall", "Overall RAG (green/amber/red)"),
+    ("schedule", "Schedule RAG (or -)"),
+    ("scope", "Scope RAG (or -)"),
+    ("budget", "Budget RAG (or -)"),
+    ("resources", "Resources RAG (or -)"),
+    ("percent_complete", "% complete (or -)"),
+    ("summary", "Summary"),
+    ("highlights", "Highlights"),
+    ("blockers", "Blockers"),
+    ("escalate", "Escalate the blockers to the PMO? (y/n)"),
+    ("asks", "Asks (decisions or help needed)"),
+    ("next_steps", "Next steps"),
+]
+
+
+def guided_status(
+    channel: ConsoleChannel, handle: str, key: str, ask: Callable[[str, str], str]
+) -> Reply:
+    """Ask for each part of the update (Enter keeps last week's answer), then submit it."""
+    from services import status
+
+    now = channel.clock()
+    try:
+        with session_scope(channel.sessions) as session:
+            person = channel._person(session, handle, now)
+            actor = actor_for(session, person)
+            project, prev = status.prefill(session, actor, key=key)
+            values: dict[str, object] = {}
+            for name, label in STATUS_PROMPTS:
+                old = getattr(prev, name) if prev else None
+                shown = getattr(old, "value", old)
+                default = "" if shown is None else str(shown)
+                if isinstance(shown, bool):
+                    default = "y" if shown else "n"
+                raw = ask(label, default).strip()
+                if name == "overall":
+                    values[name] = status.parse_rag(raw or default)
+                elif name in ("schedule", "scope", "budget", "resources"):
+                    values[name] = None if raw in ("", "-") else status.parse_rag(raw)
+                elif name == "percent_complete":
+                    try:
+                        values[name] = None if raw in ("", "-") else int(raw.rstrip("%"))
+                    except ValueError:
+                        raise InvalidInput(f"{raw!r} is not a percentage.") from None
+                elif name == "escalate":
+                    values[name] = raw.lower() in ("y", "yes", "true")
+                else:
+                    values[name] = raw
+            fields_ = status.UpdateFields(**values)  # type: ignore[arg-type]
+            view, note = status.submit(session, actor, key=project.key, fields_=fields_, now=now)
+            out = render(StatusResult(view, "submitted" if view.version == 1 else "edited", note))
+    except DomainError as err:
+        return Reply(False, render_error(err))
+    return Reply(True, out)

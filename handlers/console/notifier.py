@@ -22,6 +22,10 @@ def bundle_text(bundle: Bundle) -> str:
     """A reminder bundle as the text a console user would read."""
     n = len(bundle.reminders)
     to = bundle.recipient_external_id
+    if bundle.report is not None:
+        from services.reports import to_markdown
+
+        return f"To {to if bundle.to_channel else '@' + to}:\n" + to_markdown(bundle.report)
     to = to if bundle.to_channel else f"@{to}"
     if not n:
         return f"To {to}:\n" + "\n".join(digest_text(d) for d in bundle.digests)

@@ -7,6 +7,7 @@ from datetime import date
 from services.commands.results import (
     ActionListResult,
     ActionResult,
+    CadenceResult,
     DeliverableListResult,
     DeliverableResult,
     DigestResult,
@@ -14,15 +15,19 @@ from services.commands.results import (
     LeaveResult,
     ProjectListResult,
     ProjectResult,
+    ReportResult,
     Result,
     RoleChanged,
     RolesResult,
     SettingsResult,
+    StatusResult,
 )
 from services.dates import day_label, relative_phrase
 from services.errors import DomainError
 from services.notify import Digest
+from services.reports import to_markdown
 from services.settings import WEEKDAYS
+from services.status import update_digest
 from services.views import ActionItemView, DeliverableView, PersonRef, ProjectView
 
 STATE_LABEL = {"active": "active", "on_hold": "on hold", "closed": "closed"}
@@ -245,6 +250,41 @@ def render(result: Result) -> str:
                 else "Nothing is overdue or due this week for you right now."
             )
             return f"{lead}{state}\n{body}"
+        case StatusResult(view, event, note, versions, key):
+            if view is None:
+                if event == "form":
+                    return (f"Type `status {key}` in the interactive console (`pmo-bot console`) "
+                            f"for the guided form, or use the one-line form: "
+                            f'status {key} green "summary"')  # fmt: skip
+                return f"{key} has no status update yet."
+            lead = {"submitted": "Status recorded.", "edited": f"Status updated (v{view.version}).",
+                    "shown": f"Latest status ({versions} version{'s' if versions != 1 else ''})."}[
+                event]  # fmt: skip
+            return "\n".join(
+                [lead, digest_text(update_digest(view, view.submitted_at.date()))]
+                + ([note] if note else [])
+                + (["The PMO leads have been told (red)."]
+                   if view.fields.overall.value == "red" and event != "shown" else [])
+            )  # fmt: skip
+        case CadenceResult(c, changed):
+            names = ", ".join("@" + p.handle for p in c.reporters) or "nobody (no PM)"
+            return "\n".join([
+                ("Status round updated.\n" if changed else "")
+                + f"Status round of {c.project_key} ({'on' if c.active else 'off'}):",
+                f"  when       {c.rrule} in {c.timezone}",
+                f"  next       {c.next_open:%a %d %b %H:%M} UTC" if c.next_open else "  next never",
+                f"  due        {c.deadline_days} day(s) later at {c.deadline_time:%H:%M}",
+                f"  reporters  {names}",
+                f"  report to  {c.report_channel or 'the workspace PMO channel'}",
+            ])  # fmt: skip
+        case ReportResult(report, stats_only):
+            if stats_only:
+                lines = [f"On-time status updates, last {len(report.periods)} cycles:"]
+                lines += [f"  {ln.key:<10} {ln.on_time_rate:.0%}" for ln in report.projects
+                          if ln.on_time_rate is not None]  # fmt: skip
+                lines += [f"  @{p.handle:<12} {rate:.0%} of {n}" for p, rate, n in report.pm_rates]
+                return "\n".join(lines)
+            return to_markdown(report).rstrip()
     return str(result)
 
 

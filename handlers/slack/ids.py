@@ -17,6 +17,8 @@ class ActionId(enum.StrEnum):
     SHOW_MINE = "pmo.show.mine"
     SHOW_OVERDUE = "pmo.show.overdue"
     MORE_HELP = "pmo.show.help"
+    STATUS_OPEN = "pmo.status.open"
+    STATUS_SHOW = "pmo.status.show"
 
 
 class CallbackId(enum.StrEnum):
@@ -25,6 +27,7 @@ class CallbackId(enum.StrEnum):
     NEW_PROJECT_MODAL = "pmo.modal.new_project"
     NEW_DELIVERABLE_MODAL = "pmo.modal.new_deliverable"
     CREATE_ITEM_SHORTCUT = "pmo.shortcut.create_item"
+    STATUS_MODAL = "pmo.modal.status"
 
 
 class BlockId(enum.StrEnum):

@@ -7,6 +7,7 @@ runs after the ack on a small thread pool.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import threading
@@ -26,10 +27,10 @@ from handlers.slack import identity, modals, render
 from handlers.slack.errors import advice_for
 from handlers.slack.ids import SNOOZE_CHOICES, ActionId, BlockId, CallbackId
 from models import Person, SourceKind
-from services import action_items, deliverables, home, inbound, projects
+from services import action_items, deliverables, home, inbound, projects, status
 from services.access import Actor, actor_for
 from services.commands.execute import run_text
-from services.commands.results import ActionResult, DeliverableResult, ProjectResult
+from services.commands.results import ActionResult, DeliverableResult, ProjectResult, StatusResult
 from services.dates import local_today
 from services.errors import DomainError, InvalidInput, NotFound
 from services.people import PersonDefaults
@@ -162,6 +163,9 @@ def register(app: App, deps: SlackDeps) -> None:
     app.view(CallbackId.NEW_PROJECT_MODAL)(_guarded(_submit_new_project(deps)))
     app.view(CallbackId.EDIT_ITEM_MODAL)(_guarded(_submit_edit_item(deps)))
     app.view(CallbackId.NEW_DELIVERABLE_MODAL)(_guarded(_submit_new_deliverable(deps)))
+    app.action(ActionId.STATUS_OPEN)(ack=ack_now, lazy=[_open_status_from_button(deps)])
+    app.action(ActionId.STATUS_SHOW)(ack=ack_now, lazy=[_show_status_from_button(deps)])
+    app.view(CallbackId.STATUS_MODAL)(_guarded(_submit_status(deps)))
 
 
 def _guarded(handler: Callable[..., None]) -> Callable[..., None]:
@@ -234,6 +238,14 @@ def _pmo_command(deps: SlackDeps) -> Callable[..., None]:
         except Exception:
             log.exception("/pmo %r failed", text[:200])
             respond(response_type="ephemeral", text=OOPS)
+            return
+        if isinstance(result, StatusResult) and result.event == "form":
+            try:
+                _open_status_modal(deps, client, context, command["trigger_id"], result.key)
+            except DomainError as err:
+                reply(render.error_message(err.message, err.hint))
+            except SlackApiError as exc:
+                reply(render.error_message(advice_for(exc), None))
             return
         msg = render.result_message(result)
         reply(msg, public=msg.public)
@@ -739,3 +751,108 @@ def _home_opened(deps: SlackDeps) -> Callable[..., None]:
         _publish_home(deps, client, context["pmo_person_id"], context.user_id or event["user"])
 
     return handle_app_home_opened
+
+
+# --- status updates ----------------------------------------------------------------------------
+
+
+def _open_status_modal(
+    deps: SlackDeps, client: WebClient, context: BoltContext, trigger_id: str, key: str
+) -> None:
+    """The status form for `key`, prefilled from its last update."""
+    with session_scope(deps.sessions) as s:
+        project, last = status.prefill(s, _actor(s, context), key=key)
+        key, name = project.key, project.name
+    prefill = dataclasses.asdict(last) if last else None
+    if prefill:
+        for k, v in prefill.items():
+            prefill[k] = getattr(v, "value", v)
+    view = modals.status_modal(key=key, name=name, period_note="this week's update",
+                               prefill=prefill)  # fmt: skip
+    client.views_open(trigger_id=trigger_id, view=view)
+
+
+def _open_status_from_button(deps: SlackDeps) -> Callable[..., None]:
+    def handle_open_status(
+        body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    ) -> None:
+        """The "Submit update" button on a nudge."""
+        try:
+            identify(deps, context, client)
+            key = str(body["actions"][0]["value"])
+            _open_status_modal(deps, client, context, body["trigger_id"], key)
+        except DomainError as err:
+            _tell(body, client, respond, render.error_message(err.message, err.hint))
+        except SlackApiError as exc:
+            _tell(body, client, respond, render.error_message(advice_for(exc), None))
+
+    return handle_open_status
+
+
+def _show_status_from_button(deps: SlackDeps) -> Callable[..., None]:
+    def handle_show_status(
+        body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    ) -> None:
+        try:
+            identify(deps, context, client)
+            key = str(body["actions"][0]["value"])
+            with session_scope(deps.sessions) as s:
+                result = run_text(s, _actor(s, context), f"status show {key}", now=deps.clock())
+            _tell(body, client, respond, render.result_message(result))
+        except DomainError as err:
+            _tell(body, client, respond, render.error_message(err.message, err.hint))
+
+    return handle_show_status
+
+
+STATUS_FIELD_BLOCKS = {
+    "summary": "st_summary", "highlights": "st_highlights", "blockers": "st_blockers",
+    "asks": "st_asks", "next_steps": "st_next_steps", "percent": "st_percent",
+}  # fmt: skip
+
+
+def _submit_status(deps: SlackDeps) -> Callable[..., None]:
+    def handle_status_submission(
+        ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        """Record the update; any problem is shown on its field and nothing is saved."""
+        identify(deps, context, client)
+        values = modals.field_values(view)
+        key = json.loads(view.get("private_metadata") or "{}").get("key", "")
+        now = deps.clock()
+        pct_text = (values.get("st_percent") or "").strip().rstrip("%")
+        if pct_text and not pct_text.isdigit():
+            ack(response_action="errors", errors={"st_percent": "A whole number from 0 to 100."})
+            return
+        if not values.get("st_overall"):
+            ack(response_action="errors", errors={"st_overall": "Pick the overall status."})
+            return
+        rag = {d: status.parse_rag(values[f"st_{d}"]) if values.get(f"st_{d}") else None
+               for d in ("schedule", "scope", "budget", "resources")}  # fmt: skip
+        fields_ = status.UpdateFields(
+            overall=status.parse_rag(values["st_overall"]), **rag,
+            percent_complete=int(pct_text) if pct_text else None,
+            summary=values.get("st_summary") or "", highlights=values.get("st_highlights") or "",
+            blockers=values.get("st_blockers") or "",
+            escalate=bool(values.get("st_escalate")), asks=values.get("st_asks") or "",
+            next_steps=values.get("st_next_steps") or "",
+        )  # fmt: skip
+        try:
+            with session_scope(deps.sessions) as s:
+                upd, note = status.submit(s, _actor(s, context), key=key, fields_=fields_, now=now)
+        except InvalidInput as err:
+            target = next((b for word, b in STATUS_FIELD_BLOCKS.items()
+                           if word in err.message.lower()), "st_overall")  # fmt: skip
+            if "escalate" in err.message.lower():
+                target = "st_blockers"
+            ack(response_action="errors", errors={target: err.message[:150]})
+            return
+        except DomainError as err:
+            ack(response_action="errors",
+                errors={"st_overall": f"{err.message} {err.hint or ''}"[:150]})  # fmt: skip
+            return
+        ack()
+        result = StatusResult(upd, "submitted" if upd.version == 1 else "edited", note)
+        deps.defer(_post, client, context["user_id"], render.result_message(result), None)
+
+    return handle_status_submission

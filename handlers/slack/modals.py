@@ -187,3 +187,67 @@ def new_deliverable_modal(
                    hint="This is the baseline; re-forecasts later show the slip against it."),
         ],
     }  # fmt: skip
+
+
+RAG_OPTIONS = [("green", "🟢 Green"), ("amber", "🟠 Amber"), ("red", "🔴 Red")]
+STATUS_TEXTS = [
+    ("summary", "Summary", "Where the project stands, in a few lines"),
+    ("highlights", "Highlights", "What went well or got done"),
+    ("blockers", "Blockers", "What is in the way"),
+    ("asks", "Asks", "Decisions or help you need, and from whom"),
+    ("next_steps", "Next steps", "What happens next"),
+]
+
+
+def _rag_select(current: str | None, *, optional: bool) -> dict[str, Any]:
+    options = [{"text": plain(label), "value": value} for value, label in RAG_OPTIONS]
+    element: dict[str, Any] = {"type": "static_select", "action_id": "value",
+                               "placeholder": plain("Pick one"), "options": options}  # fmt: skip
+    initial = next((o for o in options if o["value"] == current), None)
+    if initial:
+        element["initial_option"] = initial
+    return element
+
+
+def status_modal(
+    *, key: str, name: str, period_note: str, prefill: dict[str, Any] | None = None
+) -> View:
+    """The status update form, prefilled from the project's last update."""
+    p = prefill or {}
+    safe = name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    heading = {"type": "mrkdwn", "text": clip(f"*{key}* · {safe} · {period_note}", 3000)}
+    blocks: list[dict[str, Any]] = [
+        {"type": "context", "elements": [heading]},
+        _input("st_overall", "Overall status", _rag_select(p.get("overall"), optional=False)),
+    ]
+    for dim in ("schedule", "scope", "budget", "resources"):
+        blocks.append(_input(f"st_{dim}", dim.title(), _rag_select(p.get(dim), optional=True),
+                             optional=True))  # fmt: skip
+    pct = p.get("percent_complete")
+    pct_el: dict[str, Any] = {"type": "plain_text_input", "action_id": "value",
+                              "placeholder": plain("0 to 100")}  # fmt: skip
+    if pct is not None:
+        pct_el["initial_value"] = str(pct)
+    blocks.append(_input("st_percent", "% complete", pct_el, optional=True))
+    for field_name, label, hint in STATUS_TEXTS:
+        el: dict[str, Any] = {"type": "plain_text_input", "action_id": "value",
+                              "multiline": True, "max_length": 3000}  # fmt: skip
+        if p.get(field_name):
+            el["initial_value"] = clip(str(p[field_name]), 3000)
+        blocks.append(_input(f"st_{field_name}", label, el, optional=True, hint=hint))
+        if field_name == "blockers":
+            option = {"text": plain("Escalate the blockers to the PMO now"), "value": "yes"}
+            box: dict[str, Any] = {"type": "checkboxes", "action_id": "value",
+                                   "options": [option]}  # fmt: skip
+            if p.get("escalate"):
+                box["initial_options"] = [option]
+            blocks.append(_input("st_escalate", "Needs escalation?", box, optional=True))
+    return {
+        "type": "modal",
+        "callback_id": CallbackId.STATUS_MODAL,
+        "title": plain(f"Status · {key}", 24),
+        "submit": plain("Submit", 24),
+        "close": plain("Cancel", 24),
+        "private_metadata": json.dumps({"key": key}),
+        "blocks": blocks,
+    }

@@ -9,9 +9,11 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from handlers.slack import render
+from handlers.slack import render, reports
 from handlers.slack.errors import ADVICE, slack_error_code
+from services import charts
 from services.notify import Bundle, DeliveryError
+from services.reports import Report
 
 PERMANENT = {
     "user_not_found", "account_inactive", "is_archived", "channel_not_found", "not_in_channel",
@@ -38,12 +40,15 @@ class SlackNotifier:
             time.sleep(wait)
 
     def send(self, bundle: Bundle) -> None:
-        """Post one DM for the bundle or raise DeliveryError."""
-        msg = render.reminder_message(bundle)
+        """Post one DM (or channel message) for the bundle or raise DeliveryError."""
         channel = bundle.recipient_external_id
-        self._wait_turn(channel)
         try:
             client = self.client_for(bundle.workspace_external_id)
+            if bundle.report is not None:
+                self._post_report(client, channel, bundle.report)
+                return
+            msg = render.reminder_message(bundle)
+            self._wait_turn(channel)
             client.chat_postMessage(channel=channel, text=msg.text, blocks=msg.blocks)
         except SlackApiError as exc:
             code = slack_error_code(exc)
@@ -58,3 +63,20 @@ class SlackNotifier:
             raise DeliveryError(
                 f"no installation for this workspace: {exc}", permanent=True
             ) from None
+
+    def _post_report(self, client: WebClient, channel: str, report: Report) -> None:
+        """The parent message, one thread reply per project, then the chart in the thread."""
+        parent = reports.report_parent(report)
+        self._wait_turn(channel)
+        resp = client.chat_postMessage(channel=channel, text=parent.text, blocks=parent.blocks)
+        where, ts = resp["channel"], resp["ts"]
+        for reply in reports.report_replies(report):
+            self._wait_turn(where)
+            client.chat_postMessage(channel=where, thread_ts=ts, text=reply.text,
+                                    blocks=reply.blocks)  # fmt: skip
+        png = charts.rag_heatmap(report)
+        self._wait_turn(where)
+        client.files_upload_v2(
+            channel=where, thread_ts=ts, content=png, filename=f"rag-{report.period}.png",
+            title=f"RAG by project, last {len(report.periods)} cycles",
+        )  # fmt: skip

@@ -18,6 +18,7 @@ from services.commands.help import HelpEntry
 from services.commands.results import (
     ActionListResult,
     ActionResult,
+    CadenceResult,
     DeliverableListResult,
     DeliverableResult,
     DigestResult,
@@ -25,15 +26,17 @@ from services.commands.results import (
     LeaveResult,
     ProjectListResult,
     ProjectResult,
+    ReportResult,
     Result,
     RoleChanged,
     RolesResult,
     SettingsResult,
+    StatusResult,
 )
 from services.dates import day_label, relative_phrase
 from services.home import HomeData
 from services.notify import Bundle, Digest, DigestLine
-from services.settings import WEEKDAYS
+from services.settings import CHANNEL_ID, WEEKDAYS
 from services.views import ActionItemView, DeliverableView, PersonRef, ProjectView
 
 Block = dict[str, Any]
@@ -411,6 +414,19 @@ def result_message(result: Result) -> Message:
             else:
                 blocks.append(context("Nothing is overdue or due this week for you right now."))
             return Message(_fallback(lead + state), blocks)
+        case StatusResult(view, event, note, versions, key):
+            from handlers.slack.reports import status_message
+
+            today = view.submitted_at.date() if view else date.today()  # noqa: DTZ011
+            return status_message(view, event, note, versions, key, today)
+        case CadenceResult(cad, changed):
+            from handlers.slack.reports import cadence_message
+
+            return cadence_message(cad, changed)
+        case ReportResult(report, stats_only):
+            from handlers.slack.reports import report_parent, stats_message
+
+            return stats_message(report) if stats_only else report_parent(report)
     return Message("Done.", [section("Done.")])
 
 
@@ -476,8 +492,10 @@ def _weekly(on: bool, day_no: int, at: str) -> str:
 def digest_line(ln: DigestLine, today: date, *, show_owner: bool) -> str:
     """One digest entry. Owners are named, never pinged: a digest is not a chase."""
     key = f"`{escape(ln.project_key)}` " if ln.project_key else ""
+    if ln.kind == "text":
+        return escape(clip(ln.title, SECTION_TEXT - 200))
     if ln.kind == "project":
-        parts = []
+        parts = [escape("@" + ln.owner_handle)] if ln.owner_handle else []
         if ln.overdue_items:
             parts.append(f"{ln.overdue_items} overdue item{'s' if ln.overdue_items != 1 else ''}")
         if ln.overdue_deliverables:
@@ -493,7 +511,7 @@ def digest_line(ln: DigestLine, today: date, *, show_owner: bool) -> str:
 
 def digest_blocks(d: Digest, skip: set[tuple[str, int]]) -> list[Block]:
     """A digest as a header and one section per part, each cut to fit with "… and N more"."""
-    blocks = [header(d.title)]
+    blocks = [header(d.title)] if d.title else []
     if d.note:
         blocks.append(context(escape(d.note)))
     for sec in d.sections:
@@ -516,6 +534,16 @@ def digest_blocks(d: Digest, skip: set[tuple[str, int]]) -> list[Block]:
         blocks.append(section(text))
     if d.sections and len(blocks) == 1 + bool(d.note):
         blocks.append(context("Everything in it is already listed above."))
+    if d.channel and CHANNEL_ID.match(d.channel):
+        blocks.append(context(f"Project channel: <#{d.channel}>"))
+    if d.kind == "status_nudge" and d.project_key:
+        blocks.append({"type": "actions", "block_id": f"status:{d.project_key}"[:255],
+                       "elements": [button("Submit update", ActionId.STATUS_OPEN, d.project_key,
+                                           style="primary")]})  # fmt: skip
+    if d.kind == "status_escalation" and d.project_key:
+        blocks.append({"type": "actions", "block_id": f"status:{d.project_key}"[:255],
+                       "elements": [button("Show the update", ActionId.STATUS_SHOW,
+                                           d.project_key)]})  # fmt: skip
     return blocks
 
 

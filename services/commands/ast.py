@@ -187,6 +187,43 @@ class DigestSet:
     at: str | None = None
 
 
+@dataclass(frozen=True)
+class StatusForm:
+    """Open the full update form (a modal in Slack, a guided prompt in the console)."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class StatusQuick:
+    key: str
+    overall: str
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class StatusShow:
+    key: str
+
+
+@dataclass(frozen=True)
+class StatusSettings:
+    key: str
+    setting: str | None = None
+    value: str = ""
+    people: tuple[Mention, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportShow:
+    week: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportStats:
+    pass
+
+
 Command = (
     Help
     | AdminGrant
@@ -219,4 +256,10 @@ Command = (
     | SettingsSet
     | DigestShow
     | DigestSet
+    | StatusForm
+    | StatusQuick
+    | StatusShow
+    | StatusSettings
+    | ReportShow
+    | ReportStats
 )

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
 from models import Person
-from services import action_items, deliverables, digests, leave, people, projects, settings
+from services import (
+    action_items,
+    deliverables,
+    digests,
+    leave,
+    people,
+    projects,
+    reports,
+    settings,
+    status,
+)
 from services.access import Actor
 from services.commands import ast
 from services.commands.help import DATES_HELP, entries_for
@@ -16,6 +27,7 @@ from services.commands.parser import parse
 from services.commands.results import (
     ActionListResult,
     ActionResult,
+    CadenceResult,
     DeliverableListResult,
     DeliverableResult,
     DigestResult,
@@ -23,10 +35,12 @@ from services.commands.results import (
     LeaveResult,
     ProjectListResult,
     ProjectResult,
+    ReportResult,
     Result,
     RoleChanged,
     RolesResult,
     SettingsResult,
+    StatusResult,
 )
 from services.dates import local_today, parse_date, parse_time
 from services.errors import InvalidInput
@@ -215,6 +229,32 @@ def execute(
             mine = digests.set_my_digest(session, actor, enabled=enabled, at=at, now=now)
             event = "moved" if at else ("on" if enabled else "off")
             return DigestResult(mine, event)
+        case ast.StatusForm(key):
+            project, _ = status.prefill(session, actor, key=key)
+            return StatusResult(None, "form", key=project.key)
+        case ast.StatusQuick(key, rag_word, summary):
+            prev = status.prefill(session, actor, key=key)[1]
+            base = prev or status.UpdateFields(status.parse_rag(rag_word))
+            fields_ = dataclasses.replace(base, overall=status.parse_rag(rag_word),
+                                          summary=summary or base.summary)  # fmt: skip
+            upd, note = status.submit(session, actor, key=key, fields_=fields_, now=now)
+            return StatusResult(upd, "submitted" if upd.version == 1 else "edited", note)
+        case ast.StatusShow(key):
+            shown, versions = status.show(session, actor, key=key)
+            return StatusResult(shown, "shown", versions=versions, key=key.upper())
+        case ast.StatusSettings(key, None):
+            return CadenceResult(status.cadence(session, actor, key=key, now=now), changed=False)
+        case ast.StatusSettings(key, setting, value, mentions):
+            named = [person(m) for m in mentions]
+            cad = status.set_cadence(session, actor, key=key, setting=setting or "",
+                                     value=value, reporters=named, now=now)  # fmt: skip
+            return CadenceResult(cad, changed=True)
+        case ast.ReportShow(week):
+            period = reports.parse_week(week, today)
+            return ReportResult(reports.for_actor(session, actor, period, today=today))
+        case ast.ReportStats():
+            period = reports.parse_week(None, today)
+            return ReportResult(reports.for_actor(session, actor, period, today=today), True)
     raise InvalidInput("I can't run that command yet.", "Type `help` to see what I can do.")
 
 

@@ -43,6 +43,20 @@ ENTRIES: tuple[HelpEntry, ...] = (
     HelpEntry("admin", "admin grant @person <admin|pmo_lead>", "Give a workspace role (admins)"),
     HelpEntry("admin", "admin revoke @person <admin|pmo_lead>", "Take a workspace role away"),
     HelpEntry("admin", "admin roles", "Who holds workspace roles"),
+    HelpEntry("status", "status <KEY>", "Write this week's status update (a form, prefilled)"),
+    HelpEntry(
+        "status",
+        'status <KEY> <green|amber|red> "<summary>"',
+        "The one-line update; edit it until the round closes",
+    ),
+    HelpEntry("status", "status show <KEY>", "The project's latest update"),
+    HelpEntry(
+        "status",
+        "status settings <KEY> [day|time|deadline|reporters|channel|rrule|on|off <value>]",
+        "When the project reports (default Thu 10:00, due next day 12:00), who, and where",
+    ),
+    HelpEntry("status", "report [<week>]", "The portfolio report: this week, `last` or 2026-W47"),
+    HelpEntry("status", "report stats", "On-time submission rate per project and PM"),
     HelpEntry(
         "digest",
         "digest  ·  digest off  ·  digest on  ·  digest at <time>",
@@ -65,10 +79,12 @@ ENTRIES: tuple[HelpEntry, ...] = (
         "settings pmo_channel #channel  ·  settings timezone <Area/City>",
         "Where the PMO digest goes; the zone weekly digests are timed in",
     ),
-    HelpEntry("help", "help [project|action|deliverable|leave|digest|admin|dates]", "This help"),
+    HelpEntry(
+        "help", "help [project|action|deliverable|status|leave|digest|admin|dates]", "This help"
+    ),
 )
 
-TOPICS = ("project", "action", "deliverable", "leave", "digest", "admin", "dates")
+TOPICS = ("project", "action", "deliverable", "status", "leave", "digest", "admin", "dates")
 DATES_HELP = (
     f"Dates can be written as {DATE_EXAMPLES}. They are read in your own time zone; "
     "a bare weekday means the coming one (today if it is that day), "

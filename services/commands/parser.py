@@ -50,6 +50,10 @@ GROUPS = {
     "config": "settings",
     "digest": "digest",
     "digests": "digest",
+    "status": "status",
+    "update": "status",
+    "report": "report",
+    "reports": "report",
     "ooo": "leave",
     "vacation": "leave",
 }
@@ -165,6 +169,10 @@ def parse(text: str) -> ast.Command:
         return _parse_settings(rest)
     if group == "digest":
         return _parse_digest(rest)
+    if group == "status":
+        return _parse_status(rest)
+    if group == "report":
+        return _parse_report(rest)
     if not rest:
         if group == "project":
             return ast.ProjectList()
@@ -320,6 +328,41 @@ def _parse_digest(args: list[Token]) -> ast.Command:
     if len(words) == 1 and words[0][:1].isdigit():
         return ast.DigestSet(at=words[0])
     raise _fail("digest", "", "I couldn't read that.")
+
+
+RAG_WORD = ("green", "amber", "red", "g", "a", "r", "yellow")
+
+
+def _parse_status(args: list[Token]) -> ast.Command:
+    if not args:
+        raise _fail("status", "", "Which project? e.g. `status APOLLO`.")
+    head = args[0].text.lower()
+    if head == "show" and not args[0].quoted:
+        return ast.StatusShow(_key(args[1] if len(args) > 1 else None, "status", "show"))
+    if head in ("settings", "setting", "cadence", "schedule") and not args[0].quoted:
+        key = _key(args[1] if len(args) > 1 else None, "status", "settings")
+        if len(args) <= 2:
+            return ast.StatusSettings(key)
+        people = tuple(m for t in args[3:] if (m := t.mention) is not None)
+        value = " ".join(t.text for t in args[3:])
+        return ast.StatusSettings(key, args[2].text.lower(), value, people)
+    key = _key(args[0], "status", "")
+    if len(args) == 1:
+        return ast.StatusForm(key)
+    rag = args[1].text.lower()
+    if rag not in RAG_WORD:
+        raise _fail("status", "", f"{args[1].text[:20]!r} is not green, amber or red.")
+    summary = " ".join(t.text for t in args[2:])
+    return ast.StatusQuick(key, rag, summary)
+
+
+def _parse_report(args: list[Token]) -> ast.Command:
+    words = [t.text for t in args]
+    if words and words[0].lower() in ("stats", "participation"):
+        return ast.ReportStats()
+    if len(words) > 1:
+        raise _fail("report", "", "Give one week, like 2026-W47.")
+    return ast.ReportShow(words[0] if words else None)
 
 
 def _parse_leave(args: list[Token]) -> ast.Command:

@@ -8,7 +8,9 @@ from datetime import date
 from models.enums import WorkspaceRoleName
 from services.commands.help import HelpEntry
 from services.digests import MyDigest
+from services.reports import Report
 from services.settings import WorkspaceSettings
+from services.status import CadenceView, UpdateView
 from services.views import ActionItemView, DeliverableView, Page, PersonRef, ProjectView
 
 
@@ -105,6 +107,30 @@ class DigestResult:
     public: bool = False
 
 
+@dataclass(frozen=True)
+class StatusResult:
+    update: UpdateView | None
+    event: str  # submitted | edited | shown | form
+    note: str = ""
+    versions: int = 0
+    key: str = ""
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class CadenceResult:
+    cadence: CadenceView
+    changed: bool
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    report: Report
+    stats_only: bool = False
+    public: bool = False
+
+
 Result = (
     HelpResult
     | RolesResult
@@ -118,4 +144,7 @@ Result = (
     | LeaveResult
     | SettingsResult
     | DigestResult
+    | StatusResult
+    | CadenceResult
+    | ReportResult
 )

@@ -1,0 +1,384 @@
+"""The portfolio report of one week: built in a fixed number of statements, exported as
+Markdown, CSV or Excel, and charted (RAG per project over the last 8 cycles).
+
+For each active project: its latest update in the week (or "missing"), the RAG of the cycle
+before (to show changes), its RAG over the last 8 cycles, overdue action items and
+deliverables, and a "green but slipping" flag when it reports green (or unchanged) while a
+deliverable is overdue. Participation: the share of updates submitted by the deadline over
+the last 8 cycles, per project and per PM.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from models import (
+    ActionItem,
+    ActionStatus,
+    CycleState,
+    Deliverable,
+    DeliverableStatus,
+    Membership,
+    Person,
+    Project,
+    ProjectRole,
+    ProjectState,
+    Rag,
+    StatusCycle,
+    StatusUpdate,
+)
+from services.access import Actor, visible_projects
+from services.errors import InvalidInput
+from services.notify import Digest
+from services.people import person_ref
+from services.status import UpdateFields, update_digest_parts
+from services.views import PersonRef
+
+HISTORY = 8
+RAG_ORDER = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
+
+
+def parse_week(text: str | None, today: date) -> str:
+    """`2026-W47`, `w47`, `last`, or nothing (this week)."""
+    if not text or text.lower() in ("this", "now", "current"):
+        y, w, _ = today.isocalendar()
+        return f"{y}-W{w:02d}"
+    low = text.strip().lower()
+    if low in ("last", "previous", "prev"):
+        y, w, _ = (today - timedelta(days=7)).isocalendar()
+        return f"{y}-W{w:02d}"
+    try:
+        if low.startswith("w"):
+            year, week = today.isocalendar()[0], int(low[1:])
+        else:
+            year_s, week_s = low.split("-w")
+            year, week = int(year_s), int(week_s)
+        date.fromisocalendar(year, week, 1)
+    except ValueError:
+        raise InvalidInput(
+            f"{text[:20]!r} is not a week.", "Write it like 2026-W47, w47 or last."
+        ) from None
+    return f"{year}-W{week:02d}"
+
+
+def previous_periods(period: str, n: int) -> list[str]:
+    """`n` ISO weeks ending with `period`, oldest first."""
+    monday = date.fromisocalendar(int(period[:4]), int(period[6:]), 1)
+    out = []
+    for i in range(n - 1, -1, -1):
+        y, w, _ = (monday - timedelta(weeks=i)).isocalendar()
+        out.append(f"{y}-W{w:02d}")
+    return out
+
+
+@dataclass(frozen=True)
+class ProjectLine:
+    project_id: int
+    key: str
+    name: str
+    private: bool
+    home_channel: str | None
+    pm: PersonRef | None
+    update: UpdateFields | None
+    author: PersonRef | None
+    version: int
+    on_time: bool
+    skipped: bool
+    skip_note: str
+    previous: Rag | None
+    history: list[Rag | None]
+    overdue_items: int
+    overdue_deliverables: int
+    on_time_rate: float | None
+
+    @property
+    def changed(self) -> bool:
+        return (
+            self.update is not None
+            and self.previous is not None
+            and (self.update.overall != self.previous)
+        )
+
+    @property
+    def slipping(self) -> bool:
+        """Reports green (or the same as before) while a deliverable is overdue."""
+        if self.update is None or self.overdue_deliverables == 0:
+            return False
+        return self.update.overall == Rag.GREEN or self.update.overall == self.previous
+
+
+@dataclass(frozen=True)
+class Report:
+    workspace_id: int
+    period: str
+    periods: list[str]
+    today: date
+    projects: list[ProjectLine]
+    pm_rates: list[tuple[PersonRef, float, int]] = field(default_factory=list)
+
+    def count(self, rag: Rag | None) -> int:
+        return sum(1 for p in self.projects if (p.update.overall if p.update else None) == rag
+                   and not p.skipped)  # fmt: skip
+
+    @property
+    def missing(self) -> list[ProjectLine]:
+        return [p for p in self.projects if p.update is None and not p.skipped]
+
+    @property
+    def on_time_rate(self) -> float | None:
+        rates = [p.on_time_rate for p in self.projects if p.on_time_rate is not None]
+        return sum(rates) / len(rates) if rates else None
+
+
+def build(
+    session: Session,
+    workspace_id: int,
+    period: str,
+    *,
+    today: date,
+    project_ids: set[int] | None = None,
+    include_private: bool = True,
+) -> Report:
+    """The week's report, in 6 statements whatever the size of the portfolio."""
+    periods = previous_periods(period, HISTORY + 1)  # one more: the "before" of the oldest
+    cond = [Project.workspace_id == workspace_id, Project.state != ProjectState.CLOSED]
+    if project_ids is not None:
+        cond.append(Project.id.in_(project_ids))
+    if not include_private:
+        cond.append(Project.private.is_(False))
+    projects = session.scalars(select(Project).where(*cond).order_by(Project.key)).all()
+    pms: dict[int, Person] = {}
+    for pid, person in session.execute(
+        select(Membership.project_id, Person)
+        .join(Person, Person.id == Membership.person_id)
+        .join(Project, Project.id == Membership.project_id)
+        .where(*cond, Membership.role == ProjectRole.PM)
+        .order_by(Membership.id.desc())
+    ):
+        pms[pid] = person
+    cycles = session.execute(
+        select(StatusCycle, StatusUpdate, Person)
+        .join(Project, Project.id == StatusCycle.project_id)
+        .outerjoin(StatusUpdate, and_(StatusUpdate.cycle_id == StatusCycle.id,
+                                      StatusUpdate.latest.is_(True)))
+        .outerjoin(Person, Person.id == StatusUpdate.author_id)
+        .where(*cond, StatusCycle.workspace_id == workspace_id,
+               StatusCycle.period.in_(periods))
+    ).all()  # fmt: skip
+    by: dict[tuple[int, str], tuple[StatusCycle, StatusUpdate | None, Person | None]] = {
+        (c.project_id, c.period): (c, u, a) for c, u, a in cycles
+    }
+    overdue_items = dict(
+        (r[0], r[1])
+        for r in session.execute(
+            select(ActionItem.project_id, func.count())
+            .join(Project, Project.id == ActionItem.project_id)
+            .where(*cond, ActionItem.workspace_id == workspace_id,
+                   ActionItem.status == ActionStatus.OPEN, ActionItem.due_on < today)
+            .group_by(ActionItem.project_id)
+        )
+    )  # fmt: skip
+    overdue_dels = dict(
+        (r[0], r[1])
+        for r in session.execute(
+            select(Deliverable.project_id, func.count())
+            .join(Project, Project.id == Deliverable.project_id)
+            .where(*cond, Deliverable.workspace_id == workspace_id,
+                   Deliverable.status.in_([DeliverableStatus.PLANNED,
+                                           DeliverableStatus.IN_PROGRESS]),
+                   Deliverable.forecast_on < today)
+            .group_by(Deliverable.project_id)
+        )
+    )  # fmt: skip
+    window = periods[1:]
+    pm_tally: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    lines = []
+    for p in projects:
+        cur = by.get((p.id, period))
+        cycle, upd, author = cur if cur else (None, None, None)
+        prev = None
+        for earlier in reversed(periods[:-1]):
+            got = by.get((p.id, earlier))
+            if got and got[1] is not None:
+                prev = got[1].overall
+                break
+        history = []
+        due = on_time = 0
+        for per in window:
+            got = by.get((p.id, per))
+            history.append(got[1].overall if got and got[1] is not None else None)
+            if got and got[0].state != CycleState.SKIPPED and per <= period:
+                due += 1
+                on_time += bool(got[1] is not None and got[1].on_time)
+        pm = pms.get(p.id)
+        if pm is not None and due:
+            pm_tally[pm.id][0] += on_time
+            pm_tally[pm.id][1] += due
+        fields_ = None
+        if upd is not None:
+            fields_ = UpdateFields(upd.overall, upd.schedule, upd.scope, upd.budget,
+                                   upd.resources, upd.percent_complete, upd.summary,
+                                   upd.highlights, upd.blockers, upd.escalate, upd.asks,
+                                   upd.next_steps)  # fmt: skip
+        lines.append(ProjectLine(
+            p.id, p.key, p.name, p.private, p.home_channel,
+            person_ref(pm) if pm else None, fields_, person_ref(author) if author else None,
+            upd.version if upd else 0, bool(upd and upd.on_time),
+            cycle is not None and cycle.state == CycleState.SKIPPED,
+            cycle.note if cycle is not None else "", prev, history,
+            overdue_items.get(p.id, 0), overdue_dels.get(p.id, 0),
+            on_time / due if due else None,
+        ))  # fmt: skip
+    people = {pm.id: pm for pm in pms.values()}
+    pm_rates = sorted(
+        ((person_ref(people[i]), ok / n, n) for i, (ok, n) in pm_tally.items()),
+        key=lambda t: (t[1], t[0].handle),
+    )
+    return Report(workspace_id, period, window, today, lines, pm_rates)
+
+
+def severity(line: ProjectLine) -> tuple[int, str]:
+    """Worst first: red, amber, missing, slipping greens, greens, skipped."""
+    if line.update is None:
+        return (5 if line.skipped else 2, line.key)
+    rank = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 4}[line.update.overall]
+    return (3 if line.slipping and rank == 4 else rank, line.key)
+
+
+def project_post(line: ProjectLine, period: str, today: date) -> Digest:
+    """A project's own update, for its channel and the report's thread."""
+    assert line.update is not None
+    author = line.author.handle if line.author else ""
+    digest: Digest = update_digest_parts(line.key, period, line.update, line.version, author, today)
+    return digest
+
+
+RAG_DOT = {Rag.GREEN: "🟢", Rag.AMBER: "🟠", Rag.RED: "🔴", None: "⚪"}
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+COLUMNS = ["project", "name", "pm", "overall", "previous", "schedule", "scope", "budget",
+           "resources", "percent_complete", "summary", "highlights", "blockers", "escalate",
+           "asks", "next_steps", "on_time", "overdue_items", "overdue_deliverables",
+           "green_but_slipping", "on_time_rate"]  # fmt: skip
+
+
+def rows(report: Report) -> list[list[object]]:
+    out: list[list[object]] = []
+    for ln in report.projects:
+        f = ln.update
+        out.append([
+            ln.key, ln.name, ln.pm.handle if ln.pm else "",
+            f.overall.value if f else ("skipped" if ln.skipped else "missing"),
+            ln.previous.value if ln.previous else "",
+            *[(getattr(f, n).value if f and getattr(f, n) else "")
+              for n in ("schedule", "scope", "budget", "resources")],
+            f.percent_complete if f and f.percent_complete is not None else "",
+            f.summary if f else "", f.highlights if f else "", f.blockers if f else "",
+            bool(f and f.escalate), f.asks if f else "", f.next_steps if f else "",
+            ln.on_time if f else "", ln.overdue_items, ln.overdue_deliverables, ln.slipping,
+            round(ln.on_time_rate, 3) if ln.on_time_rate is not None else "",
+        ])  # fmt: skip
+    return out
+
+
+def _cell(value: object) -> str:
+    """A CSV cell that a spreadsheet won't run as a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def to_csv(report: Report) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(COLUMNS)
+    for r in rows(report):
+        w.writerow([_cell(v) for v in r])
+    return buf.getvalue()
+
+
+def to_xlsx(report: Report) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = report.period
+    ws.append(COLUMNS)
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    fills = {"green": "C6EFCE", "amber": "FFEB9C", "red": "FFC7CE"}
+    for r in rows(report):
+        ws.append([_cell(v) if isinstance(v, str) else v for v in r])
+        color = fills.get(str(r[3]))
+        if color:
+            ws.cell(row=ws.max_row, column=4).fill = PatternFill("solid", fgColor=color)
+    ws.freeze_panes = "B2"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def to_markdown(report: Report) -> str:
+    def esc(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = [f"# Portfolio status · {report.period}", ""]
+    lines.append(
+        f"{report.count(Rag.GREEN)} green · {report.count(Rag.AMBER)} amber · "
+        f"{report.count(Rag.RED)} red · {len(report.missing)} missing"
+    )
+    changed = [ln for ln in report.projects if ln.changed]
+    if changed:
+        lines += ["", "## RAG changes", ""]
+        lines += [f"- {ln.key}: {ln.previous.value if ln.previous else ''} → "
+                  f"{ln.update.overall.value if ln.update else ''}" for ln in changed]  # fmt: skip
+    slipping = [ln for ln in report.projects if ln.slipping]
+    if slipping:
+        lines += ["", "## Green but slipping", ""]
+        lines += [
+            f"- {ln.key}: reports {ln.update.overall.value if ln.update else ''} with "
+            f"{ln.overdue_deliverables} overdue deliverable(s)"
+            for ln in slipping
+        ]
+    if report.missing:
+        lines += ["", "## Missing updates", ""]
+        lines += [f"- {ln.key} ({'@' + ln.pm.handle if ln.pm else 'no PM'})"
+                  for ln in report.missing]  # fmt: skip
+    lines += ["", "## Projects", "",
+              "| Project | RAG | Was | % | Summary | Blockers | Asks | Overdue items | "
+              "Overdue deliverables |", "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for ln in report.projects:
+        f = ln.update
+        lines.append(
+            f"| {ln.key} | {f.overall.value if f else 'skipped' if ln.skipped else 'missing'} | "
+            f"{ln.previous.value if ln.previous else ''} | "
+            f"{f.percent_complete if f and f.percent_complete is not None else ''} | "
+            f"{esc(f.summary) if f else esc(ln.skip_note)} | {esc(f.blockers) if f else ''} | "
+            f"{esc(f.asks) if f else ''} | {ln.overdue_items} | {ln.overdue_deliverables} |"
+        )
+    rate = report.on_time_rate
+    if rate is not None:
+        lines += ["", f"On time over the last {HISTORY} cycles: {rate:.0%}."]
+    return "\n".join(lines) + "\n"
+
+
+def for_actor(session: Session, actor: Actor, period: str, *, today: date) -> Report:
+    """The report as this person may see it: private projects only where they are members
+    (PMO leads see everything)."""
+    ids = None
+    if not actor.is_pmo_lead:
+        ids = set(session.scalars(
+            select(Project.id).where(Project.workspace_id == actor.workspace_id,
+                                     visible_projects(actor))
+        ))  # fmt: skip
+    return build(session, actor.workspace_id, period, today=today, project_ids=ids)
