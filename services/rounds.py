@@ -150,7 +150,7 @@ def close_cycles(session: Session, *, now: datetime) -> int:
     """Close every open cycle an hour past its deadline."""
     result = session.execute(
         update(StatusCycle)
-        .where(StatusCycle.state == CycleState.OPEN, StatusCycle.deadline_at + GRACE <= now)
+        .where(StatusCycle.state == CycleState.OPEN, StatusCycle.deadline_at <= now - GRACE)
         .values(state=CycleState.CLOSED, closed_at=now)
         .execution_options(synchronize_session=False)
     )

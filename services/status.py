@@ -411,10 +411,7 @@ def submit(
     version = (previous.version + 1) if previous else 1
     if previous is not None:
         session.execute(
-            update(StatusUpdate)
-            .where(StatusUpdate.cycle_id == cycle.id)
-            .values(latest=False)
-            .execution_options(synchronize_session=False)
+            update(StatusUpdate).where(StatusUpdate.cycle_id == cycle.id).values(latest=False)
         )
     upd = StatusUpdate(
         workspace_id=project.workspace_id, project_id=project.id, cycle_id=cycle.id,

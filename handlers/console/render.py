@@ -57,7 +57,9 @@ def digest_text(d: Digest, skip: frozenset[tuple[str, int]] = frozenset()) -> st
         out.append(f"  {sec.heading}:")
         for ln in lines:
             key = f"{ln.project_key} " if ln.project_key else ""
-            if ln.kind == "project":
+            if ln.kind == "text":
+                out.append("    " + ln.title.replace("\n", "\n    "))
+            elif ln.kind == "project":
                 out.append(f"    {key}{ln.title}: {ln.overdue_items} overdue items, "
                            f"{ln.overdue_deliverables} overdue deliverables, "
                            f"{ln.escalations} escalations open")  # fmt: skip
