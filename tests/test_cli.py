@@ -158,3 +158,29 @@ def test_scheduler_once_on_the_real_clock_across_a_weekend_and_a_dst_change(
         ("Mon 14", "overdue"),
         ("Tue 14", "overdue"),
     ]
+
+
+def test_report_exports_any_week_as_markdown_csv_and_xlsx(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    import time_machine
+    from openpyxl import load_workbook
+
+    with time_machine.travel(datetime(2026, 11, 19, 18, tzinfo=UTC), tick=False):
+        assert (
+            cli("console", "--as", "ana", "-c", 'project new APOLLO "Moon portal"').exit_code == 0
+        )
+        ok = cli("console", "--as", "ana", "-c", 'status APOLLO amber "Vendor | late"')
+        assert ok.exit_code == 0, ok.output
+    md = cli("report", "--week", "2026-W47")
+    assert md.exit_code == 0, md.output
+    assert "# Portfolio status · 2026-W47" in md.output and "Vendor \\| late" in md.output
+    out = cli("report", "--week", "2026-W47", "--format", "csv")
+    assert "APOLLO,Moon portal,ana,amber" in out.output
+    target = tmp_path / "w47.xlsx"
+    assert cli("report", "--week", "w47", "--format", "xlsx", "-o", str(target)).exit_code == 0
+    sheet = load_workbook(target).active
+    assert sheet is not None and sheet["A2"].value == "APOLLO" and sheet["D2"].value == "amber"
+    bad = cli("report", "--week", "2026-W60")
+    assert bad.exit_code == 1 and "not a week" in bad.output
+    assert "give --output" in cli("report", "--format", "xlsx").output
