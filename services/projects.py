@@ -167,6 +167,10 @@ def update(
         project.closed_at = None
     elif attr == "description":
         value = str(value)[:4000]
+    elif attr == "home_channel":
+        from services.settings import parse_channel
+
+        value = parse_channel(str(value))
     else:
         value = str(value)[: 64 if attr == "home_channel" else 40] or None
     setattr(project, attr, value)

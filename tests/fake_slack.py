@@ -278,7 +278,9 @@ class FakeSlack:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 ctype = self.headers.get("Content-Type", "")
-                if raw and "json" in ctype:
+                if url.path.startswith("/upload/"):  # file bytes, whatever the header says
+                    args["_raw"] = raw
+                elif raw and "json" in ctype:
                     args.update(json.loads(raw))
                 elif raw and "form" in ctype:
                     args.update({k: v[0] for k, v in urllib.parse.parse_qs(raw.decode()).items()})
@@ -314,7 +316,14 @@ class FakeSlack:
                 elif path.startswith("/upload/"):
                     with fake._lock:
                         fake.calls.append(
-                            Call("upload", {"path": path, "size": len(args.get("_raw", b""))})
+                            Call(
+                                "upload",
+                                {
+                                    "path": path,
+                                    "size": len(args.get("_raw", b"")),
+                                    "head": args.get("_raw", b"")[:8],
+                                },
+                            )
                         )
                     self._send(200, {}, {"ok": True})
                 else:

@@ -297,3 +297,28 @@ def test_closed_deliverables_and_private_projects_stay_out_of_a_members_report(
     assert mine.report.projects[0].overdue_deliverables == 0  # type: ignore[union-attr]
     everything = run_text(world.session, lead, "report", now=NOW)
     assert "SECRET" in [ln.key for ln in everything.report.projects]  # type: ignore[union-attr]
+
+
+def test_a_long_portfolio_report_splits_cleanly_within_block_kit_limits(
+    world: World,
+) -> None:
+    from handlers.slack.reports import report_parent, report_replies, stats_message
+    from services.charts import rag_heatmap
+    from tests.fake_slack import validate_blocks
+
+    seed_history(world, 400, 9)
+    world.session.execute(
+        StatusUpdate.__table__.update().values(  # type: ignore[attr-defined]
+            blockers="x" * 2900, asks="<!channel> " + "y" * 2900, summary="z" * 2900
+        )
+    )
+    report = reports.build(world.session, world.ws.id, "2026-W48", today=date(2026, 11, 28))
+    parent = report_parent(report)
+    validate_blocks(parent.blocks, limit=50)
+    assert "more part" in str(parent.blocks) and "<!channel>" not in str(parent.blocks)
+    replies = report_replies(report)
+    assert len(replies) == len([ln for ln in report.projects if ln.update])
+    for reply in replies[:50]:
+        validate_blocks(reply.blocks, limit=50)
+    validate_blocks(stats_message(report).blocks, limit=50)
+    assert rag_heatmap(report)[:4] == b"\x89PNG"

@@ -426,7 +426,10 @@ def result_message(result: Result) -> Message:
         case ReportResult(report, stats_only):
             from handlers.slack.reports import report_parent, stats_message
 
-            return stats_message(report) if stats_only else report_parent(report)
+            if stats_only:
+                return stats_message(report)
+            parent = report_parent(report)  # on demand: for the asker only
+            return Message(parent.text, parent.blocks)
     return Message("Done.", [section("Done.")])
 
 
