@@ -15,8 +15,9 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import String, and_, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from models import (
@@ -37,7 +38,6 @@ from models import (
 from services.access import Actor, visible_projects
 from services.errors import InvalidInput
 from services.notify import Digest
-from services.people import person_ref
 from services.status import UpdateFields, update_digest_parts
 from services.views import PersonRef
 
@@ -153,34 +153,64 @@ def build(
         cond.append(Project.id.in_(project_ids))
     if not include_private:
         cond.append(Project.private.is_(False))
-    projects = session.scalars(select(Project).where(*cond).order_by(Project.key)).all()
-    pms: dict[int, Person] = {}
-    for pid, person in session.execute(
-        select(Membership.project_id, Person)
+    # Plain columns throughout: thousands of rows, no need for entities.
+    projects = session.execute(
+        select(Project.id, Project.key, Project.name, Project.private, Project.home_channel)
+        .where(*cond)
+        .order_by(Project.key)
+    ).all()
+    pms: dict[int, PersonRef] = {}
+    for pid, p_id, p_ext, p_handle, p_name in session.execute(
+        select(Membership.project_id, Person.id, Person.external_id, Person.handle,
+               Person.display_name)
         .join(Person, Person.id == Membership.person_id)
         .join(Project, Project.id == Membership.project_id)
         .where(*cond, Membership.role == ProjectRole.PM)
         .order_by(Membership.id.desc())
-    ):
-        pms[pid] = person
-    cycles = session.execute(
-        select(StatusCycle, StatusUpdate, Person)
-        .join(Project, Project.id == StatusCycle.project_id)
+    ):  # fmt: skip
+        pms[pid] = PersonRef(p_id, p_ext, p_handle, p_name)
+    # Every project's cycles of the window folded into one row by the database: the RAG of
+    # each week, how many rounds were due and answered on time, this week's state and note.
+    # Filtered by workspace only (rows of projects not listed are ignored); enums as values.
+    rag_of = {r.value: r for r in Rag}
+    rag = type_coerce(StatusUpdate.overall, String)
+    in_window = StatusCycle.period != periods[0]
+    per_week = [func.max(case((StatusCycle.period == per, rag))) for per in periods]
+    due_n = func.sum(case((and_(in_window, StatusCycle.state != CycleState.SKIPPED), 1), else_=0))
+    ok_n = func.sum(case((and_(in_window, StatusUpdate.on_time.is_(True)), 1), else_=0))
+    this_state = func.max(case((StatusCycle.period == period,
+                                type_coerce(StatusCycle.state, String))))  # fmt: skip
+    this_note = func.max(case((StatusCycle.period == period, StatusCycle.note)))
+    folded: dict[int, Any] = {}
+    for row in session.execute(
+        select(StatusCycle.project_id, due_n, ok_n, this_state, this_note, *per_week)
         .outerjoin(StatusUpdate, and_(StatusUpdate.cycle_id == StatusCycle.id,
                                       StatusUpdate.latest.is_(True)))
-        .outerjoin(Person, Person.id == StatusUpdate.author_id)
-        .where(*cond, StatusCycle.workspace_id == workspace_id,
-               StatusCycle.period.in_(periods))
-    ).all()  # fmt: skip
-    by: dict[tuple[int, str], tuple[StatusCycle, StatusUpdate | None, Person | None]] = {
-        (c.project_id, c.period): (c, u, a) for c, u, a in cycles
-    }
+        .where(StatusCycle.workspace_id == workspace_id, StatusCycle.period.in_(periods))
+        .group_by(StatusCycle.project_id)
+    ):  # fmt: skip
+        folded[row[0]] = tuple(row)
+    # This week's updates in full.
+    current: dict[int, tuple[UpdateFields, int, bool, PersonRef]] = {}
+    for row in session.execute(  # a wide row of typed columns, used positionally
+        select(StatusUpdate.project_id, StatusUpdate.overall, StatusUpdate.schedule,
+               StatusUpdate.scope, StatusUpdate.budget, StatusUpdate.resources,
+               StatusUpdate.percent_complete, StatusUpdate.summary, StatusUpdate.highlights,
+               StatusUpdate.blockers, StatusUpdate.escalate, StatusUpdate.asks,
+               StatusUpdate.next_steps, StatusUpdate.version, StatusUpdate.on_time,
+               Person.id, Person.external_id, Person.handle, Person.display_name)
+        .join(StatusCycle, StatusCycle.id == StatusUpdate.cycle_id)
+        .join(Person, Person.id == StatusUpdate.author_id)
+        .where(StatusCycle.workspace_id == workspace_id, StatusCycle.period == period,
+               StatusUpdate.latest.is_(True))
+    ):  # fmt: skip
+        r: Any = tuple(row)
+        current[r[0]] = (UpdateFields(*r[1:13]), r[13], bool(r[14]), PersonRef(*r[15:19]))
     overdue_items = dict(
         (r[0], r[1])
         for r in session.execute(
             select(ActionItem.project_id, func.count())
-            .join(Project, Project.id == ActionItem.project_id)
-            .where(*cond, ActionItem.workspace_id == workspace_id,
+            .where(ActionItem.workspace_id == workspace_id, ActionItem.project_id.is_not(None),
                    ActionItem.status == ActionStatus.OPEN, ActionItem.due_on < today)
             .group_by(ActionItem.project_id)
         )
@@ -189,8 +219,7 @@ def build(
         (r[0], r[1])
         for r in session.execute(
             select(Deliverable.project_id, func.count())
-            .join(Project, Project.id == Deliverable.project_id)
-            .where(*cond, Deliverable.workspace_id == workspace_id,
+            .where(Deliverable.workspace_id == workspace_id,
                    Deliverable.status.in_([DeliverableStatus.PLANNED,
                                            DeliverableStatus.IN_PROGRESS]),
                    Deliverable.forecast_on < today)
@@ -199,46 +228,36 @@ def build(
     )  # fmt: skip
     window = periods[1:]
     pm_tally: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    people: dict[int, PersonRef] = {}
     lines = []
-    for p in projects:
-        cur = by.get((p.id, period))
-        cycle, upd, author = cur if cur else (None, None, None)
-        prev = None
-        for earlier in reversed(periods[:-1]):
-            got = by.get((p.id, earlier))
-            if got and got[1] is not None:
-                prev = got[1].overall
-                break
-        history = []
-        due = on_time = 0
-        for per in window:
-            got = by.get((p.id, per))
-            history.append(got[1].overall if got and got[1] is not None else None)
-            if got and got[0].state != CycleState.SKIPPED and per <= period:
-                due += 1
-                on_time += bool(got[1] is not None and got[1].on_time)
-        pm = pms.get(p.id)
+    for pid, key, name, private, channel in projects:
+        f_row = folded.get(pid)
+        weeks: list[Rag | None] = (
+            [rag_of.get(v) if v else None for v in f_row[5:]] if f_row else [None] * len(periods)
+        )
+        prev = next((w for w in reversed(weeks[:-1]) if w is not None), None)
+        history = weeks[1:]
+        due, on_time = (int(f_row[1] or 0), int(f_row[2] or 0)) if f_row else (0, 0)
+        skipped = bool(f_row and f_row[3] == CycleState.SKIPPED.value)
+        note = (f_row[4] or "") if f_row else ""
+        pm = pms.get(pid)
         if pm is not None and due:
+            people[pm.id] = pm
             pm_tally[pm.id][0] += on_time
             pm_tally[pm.id][1] += due
-        fields_ = None
-        if upd is not None:
-            fields_ = UpdateFields(upd.overall, upd.schedule, upd.scope, upd.budget,
-                                   upd.resources, upd.percent_complete, upd.summary,
-                                   upd.highlights, upd.blockers, upd.escalate, upd.asks,
-                                   upd.next_steps)  # fmt: skip
+        fields_: UpdateFields | None = None
+        author: PersonRef | None = None
+        version, punctual = 0, False
+        if pid in current:
+            fields_, version, punctual, author = current[pid]
         lines.append(ProjectLine(
-            p.id, p.key, p.name, p.private, p.home_channel,
-            person_ref(pm) if pm else None, fields_, person_ref(author) if author else None,
-            upd.version if upd else 0, bool(upd and upd.on_time),
-            cycle is not None and cycle.state == CycleState.SKIPPED,
-            cycle.note if cycle is not None else "", prev, history,
-            overdue_items.get(p.id, 0), overdue_dels.get(p.id, 0),
+            pid, key, name, private, channel, pm, fields_, author, version, punctual,
+            skipped, note, prev,
+            history, overdue_items.get(pid, 0), overdue_dels.get(pid, 0),
             on_time / due if due else None,
         ))  # fmt: skip
-    people = {pm.id: pm for pm in pms.values()}
     pm_rates = sorted(
-        ((person_ref(people[i]), ok / n, n) for i, (ok, n) in pm_tally.items()),
+        ((people[i], ok / n, n) for i, (ok, n) in pm_tally.items()),
         key=lambda t: (t[1], t[0].handle),
     )
     return Report(workspace_id, period, window, today, lines, pm_rates)
