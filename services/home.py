@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models import StatusCycle, StatusUpdate
 from services import action_items, deliverables, projects
 from services.access import Actor
 from services.dates import local_today
@@ -24,9 +26,28 @@ class HomeData:
 def home(session: Session, actor: Actor, *, now: datetime, item_limit: int = 15) -> HomeData:
     """My open items (overdue first), my projects, and deliverables due in the next 14 days."""
     today = local_today(now, actor.timezone)
+    mine = projects.list_projects(session, actor, now=now, member_only=True)
     return HomeData(
         today=today,
         items=action_items.list_mine(session, actor, now=now, limit=item_limit),
-        projects=projects.list_projects(session, actor, now=now, member_only=True),
+        projects=with_latest_rag(session, mine),
         deliverables=deliverables.list_upcoming(session, actor, today=today, days=14),
     )
+
+
+def with_latest_rag(session: Session, views: list[ProjectView]) -> list[ProjectView]:
+    """The projects with the RAG of their latest status update (one statement)."""
+    if not views:
+        return views
+    latest: dict[int, tuple[str, str]] = {}
+    for pid, overall, period in session.execute(
+        select(StatusUpdate.project_id, StatusUpdate.overall, StatusCycle.period)
+        .join(StatusCycle, StatusCycle.id == StatusUpdate.cycle_id)
+        .where(StatusUpdate.project_id.in_([v.id for v in views]), StatusUpdate.latest.is_(True))
+        .order_by(StatusUpdate.submitted_at)
+    ):
+        latest[pid] = (overall.value, period)  # later rows win: the newest update
+    return [
+        replace(v, rag=latest[v.id][0], rag_period=latest[v.id][1]) if v.id in latest else v
+        for v in views
+    ]

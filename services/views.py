@@ -41,6 +41,8 @@ class ProjectView:
     overdue_actions: int = 0
     open_deliverables: int = 0
     late_deliverables: int = 0
+    rag: str | None = None  # the overall RAG of its latest status update
+    rag_period: str | None = None
 
 
 @dataclass(frozen=True)

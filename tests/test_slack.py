@@ -310,3 +310,18 @@ def test_malicious_text_is_escaped_and_within_limits(slack: SlackBot, sessions) 
 
 def test_healthz(slack: SlackBot) -> None:
     assert slack.get("/healthz") == (200, '{"ok":true}')
+
+
+def test_app_home_shows_each_of_my_projects_with_its_latest_rag(slack: SlackBot) -> None:
+    slack.command('project new APOLLO "Moon portal"')
+    slack.command('project new BETA "Second"')
+    slack.command('status APOLLO amber "Vendor late"')
+    slack.command('status APOLLO red "Vendor gone"')  # the newest version counts
+    slack.event({"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"})
+    view = slack.wait_for(lambda: slack.fake.of("views.publish"))[-1].args["view"]
+    text = all_text(view["blocks"])
+    assert "Latest status: 🔴 Red (2026-W48)" in text
+    beta = next(
+        b for b in view["blocks"] if b["type"] == "section" and "*BETA*" in b["text"]["text"]
+    )
+    assert "Latest status" not in beta["text"]["text"]  # no update yet

@@ -254,6 +254,9 @@ def project_text(p: ProjectView, today: date) -> str:
     ]
     if p.target_on:
         lines.append(f"Target {day(p.target_on, today)}")
+    if p.rag:
+        dot = {"green": "🟢", "amber": "🟠", "red": "🔴"}.get(p.rag, "")
+        lines.append(f"Latest status: {dot} {p.rag.title()} ({p.rag_period})")
     return "\n".join(lines)
 
 
