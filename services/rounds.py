@@ -41,6 +41,7 @@ from services.dates import zone
 from services.digests import iso_week
 from services.notify import Digest, DigestLine, DigestSection
 from services.reminders import insert_notifications
+from services.settings import rounds_enabled
 from services.status import _pms, occurrences
 from services.worktime import WorkWeek
 
@@ -76,6 +77,8 @@ def open_cycles(session: Session, *, now: datetime) -> list[StatusCycle]:
     )  # fmt: skip
     candidates: list[tuple[Project, str, datetime, datetime, list[int], Person | None]] = []
     for p in projects:
+        if not rounds_enabled(wss[p.workspace_id].settings):
+            continue
         row = cadences.get(p.id)
         if row is not None and not row.active:
             continue

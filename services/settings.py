@@ -70,6 +70,7 @@ class WorkspaceSettings:
     digests: DigestSchedule
     pmo_channel: str | None
     timezone: str
+    status_rounds: bool = True
 
 
 T = TypeVar("T", "ReminderPolicy", "DigestSchedule")
@@ -102,7 +103,13 @@ def workspace_settings(session: Session, actor: Actor) -> WorkspaceSettings:
         DigestSchedule.from_settings(ws.settings),
         ws.pmo_channel,
         ws.timezone,
+        rounds_enabled(ws.settings),
     )
+
+
+def rounds_enabled(settings: dict[str, Any] | None) -> bool:
+    """Whether the workspace runs weekly status rounds (on unless turned off)."""
+    return bool(((settings or {}).get("status") or {}).get("rounds", True))
 
 
 def _on_off(key: str, value: str) -> bool:
@@ -187,6 +194,12 @@ def set_option(
     elif section == "digests":
         new_d = _digest_change(before.digests, key, value)
         ws.settings = {**(ws.settings or {}), "digests": asdict(new_d)}
+    elif section == "status":
+        if key != "rounds":
+            raise InvalidInput(
+                f"There is no status setting {key!r}.", "Use `status rounds on|off`."
+            )
+        ws.settings = {**(ws.settings or {}), "status": {"rounds": _on_off(key, value)}}
     elif key == "pmo_channel":
         ws.pmo_channel = parse_channel(value)
     elif key == "timezone":
@@ -212,4 +225,5 @@ def set_option(
 
 def _flat(s: WorkspaceSettings) -> dict[str, Any]:
     return {"reminders": asdict(s.reminders), "digests": asdict(s.digests),
-            "pmo_channel": s.pmo_channel, "timezone": s.timezone}  # fmt: skip
+            "pmo_channel": s.pmo_channel, "timezone": s.timezone,
+            "status_rounds": s.status_rounds}  # fmt: skip

@@ -122,8 +122,10 @@ class World:
         ext: str = "W1",
         *,
         digests: bool = True,
+        rounds: bool | None = None,
     ):
-        """`digests=False`: no digests at all, for tests that count reminders alone."""
+        """`digests=False`: no digests and no status rounds, for tests that count reminders
+        alone; `rounds=False`: no status rounds."""
         self.session = session
         self.ws = people.ensure_workspace(
             session, platform=platform, external_id=ext, name=f"Workspace {ext}", now=NOW
@@ -131,6 +133,8 @@ class World:
         self.digests = digests
         if not digests:
             self.ws.settings = {"digests": {"project_weekly": False, "pmo_weekly": False}}
+        if rounds is False or (rounds is None and not digests):
+            self.ws.settings = {**(self.ws.settings or {}), "status": {"rounds": False}}
         self.people: dict[str, Person] = {}
 
     def person(self, handle: str, tz: str = "UTC") -> Person:

@@ -149,7 +149,7 @@ def portfolio(sessions) -> None:  # type: ignore[no-untyped-def]
     last week's done work; SECRET, private, with an overdue item; QUIET with a channel and
     nothing due. Personal digests off (they have their own tests)."""
     with session_scope(sessions) as s:
-        w = World(s, platform=Platform.SLACK, ext="T1")
+        w = World(s, platform=Platform.SLACK, ext="T1", rounds=False)
         lead = w.actor("U0LEAD")
         pm, dev = w.person("U0PM"), w.person("U0DEV", tz="America/New_York")
         for p in w.people.values():
@@ -288,7 +288,8 @@ def test_materializing_digests_takes_a_bounded_number_of_statements(
             p = world.person(f"p{i}", tz=["UTC", "Asia/Kolkata", "America/New_York"][i % 3])
             key = f"K{i}"
             projects.create(world.session, lead, key=key, name=key, pm=p, now=NOW)
-            projects.update(world.session, lead, key=key, field="channel", value=f"C{i}", now=NOW)
+            projects.update(world.session, lead, key=key, field="channel", value=f"C{i:08d}",
+                            now=NOW)  # fmt: skip
             action_items.add(world.session, lead, title=f"t{i}", owner=p, project_key=key,
                              due_on=date(2026, 11, 20 + i % 9), now=NOW)  # fmt: skip
         world.session.flush()

@@ -234,6 +234,7 @@ def render(result: Result) -> str:
                     f"{weekly(dg.project_weekly, dg.project_day, dg.project_time)}",
                     f"  PMO                  {weekly(dg.pmo_weekly, dg.pmo_day, dg.pmo_time)}"
                     f" to {ws.pmo_channel or 'PMO leads by DM (no pmo_channel set)'}",
+                    f"Weekly status rounds: {'on' if ws.status_rounds else 'off'}",
                 ]
             )
         case DigestResult(mine, event):

@@ -396,7 +396,9 @@ def result_message(result: Result) -> Message:
                 f"• tell the PMO leads after *{policy.escalate_lead_after}* working days overdue\n"
                 f"*Weekly digests* (time zone {escape(ws.timezone)})\n"
                 f"• project channels: {weekly_project}\n"
-                f"• PMO: {_weekly(dg.pmo_weekly, dg.pmo_day, dg.pmo_time)} to {channel}"
+                f"• PMO: {_weekly(dg.pmo_weekly, dg.pmo_day, dg.pmo_time)} to {channel}\n"
+                f"*Weekly status rounds*: *{'on' if ws.status_rounds else 'off'}* "
+                "(each project's own schedule: `status settings KEY`)"
             )
             return Message(_fallback(text), [section(text)])
         case DigestResult(mine, event):

@@ -76,8 +76,9 @@ ENTRIES: tuple[HelpEntry, ...] = (
     ),
     HelpEntry(
         "admin",
-        "settings pmo_channel #channel  ·  settings timezone <Area/City>",
-        "Where the PMO digest goes; the zone weekly digests are timed in",
+        "settings pmo_channel #channel  ·  settings timezone <Area/City>  ·  "
+        "settings status rounds on|off",
+        "Where the PMO digest goes; the zone weekly digests are timed in; status rounds",
     ),
     HelpEntry(
         "help", "help [project|action|deliverable|status|leave|digest|admin|dates]", "This help"

@@ -301,7 +301,7 @@ def _parse_settings(args: list[Token]) -> ast.Command:
     words = [t.text for t in args]
     head = words[0].lower()
     section = {"reminders": "reminders", "reminder": "reminders", "digests": "digests",
-               "digest": "digests"}.get(head)  # fmt: skip
+               "digest": "digests", "status": "status"}.get(head)  # fmt: skip
     if section and len(words) == 3:
         return ast.SettingsSet(section, words[1], words[2])
     if head in ("pmo_channel", "pmo-channel", "channel") and len(words) == 2:
