@@ -275,7 +275,7 @@ def mark_failed(
 def _tell_the_pm(session: Session, n: Notification, reason: str, now: datetime) -> None:
     """Queue one notice to the PM(s) that a reminder's owner, or a project's channel, can't be
     reached (once per person and destination). Other digests only show in `outbox list`."""
-    from services.reminders import insert_notifications
+    from services.reminders import insert_notifications, outbox_row
 
     if n.subject_type == "project":
         project_id: int | None = n.subject_id
@@ -315,13 +315,8 @@ def _tell_the_pm(session: Session, n: Notification, reason: str, now: datetime) 
     insert_notifications(
         session,
         [
-            {
-                "workspace_id": n.workspace_id, "rule": "undeliverable",
-                "subject_type": n.subject_type, "subject_id": n.subject_id,
-                "occurrence": occurrence, "recipient_id": pm, "payload": payload,
-                "state": NotificationState.PENDING, "attempts": 0, "next_attempt_at": now,
-                "created_at": now,
-            }
+            outbox_row(n.workspace_id, "undeliverable", (n.subject_type, n.subject_id),
+                       occurrence, payload=payload, at=now, now=now, recipient_id=pm)
             for pm in pm_ids
         ],
     )  # fmt: skip

@@ -49,7 +49,6 @@ from services.settings import DigestSchedule
 from services.worktime import WorkWeek, zone
 
 PERSONAL, PROJECT, PMO = "digest_personal", "digest_project", "digest_pmo"
-RULES = (PERSONAL, PROJECT, PMO)
 MAX_LINES = 25  # per section in a stored digest; the rest is counted ("… and N more")
 CHUNK = 2000
 OPEN_DELIVERABLE = (DeliverableStatus.PLANNED, DeliverableStatus.IN_PROGRESS)
@@ -86,14 +85,15 @@ def _row(
     recipient_id: int | None = None,
     channel: str | None = None,
 ) -> dict[str, Any]:
-    return {
-        "workspace_id": ws_id, "rule": rule, "subject_type": subject[0],
-        "subject_id": subject[1], "occurrence": occurrence, "recipient_id": recipient_id,
-        "channel": channel, "payload": {"digest": digest.to_payload()} if digest else {},
-        "state": NotificationState.PENDING if digest else NotificationState.SKIPPED,
-        "last_error": None if digest else "nothing to report", "attempts": 0,
-        "next_attempt_at": now, "created_at": now,
-    }  # fmt: skip
+    """A digest's outbox row; an empty digest is recorded as skipped, never sent."""
+    from services.reminders import outbox_row
+
+    return outbox_row(
+        ws_id, rule, subject, occurrence, now=now, at=now, recipient_id=recipient_id,
+        channel=channel, payload={"digest": digest.to_payload()} if digest else {},
+        state=NotificationState.PENDING if digest else NotificationState.SKIPPED,
+        last_error=None if digest else "nothing to report",
+    )  # fmt: skip
 
 
 # --- personal ---------------------------------------------------------------------------------

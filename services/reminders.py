@@ -238,15 +238,35 @@ def materialize(session: Session, *, now: datetime, policy: ReminderPolicy | Non
     if not planned:
         return 0
     values = [
-        {
-            "workspace_id": r.workspace_id, "rule": r.rule, "subject_type": r.subject_type,
-            "subject_id": r.item_id, "occurrence": r.occurrence, "recipient_id": r.recipient.id,
-            "payload": r.payload, "state": NotificationState.PENDING, "attempts": 0,
-            "next_attempt_at": r.at, "created_at": now,
-        }
+        outbox_row(r.workspace_id, r.rule, (r.subject_type, r.item_id), r.occurrence,
+                   payload=r.payload, at=r.at, now=now, recipient_id=r.recipient.id)
         for r in planned
     ]  # fmt: skip
     return insert_notifications(session, values)
+
+
+def outbox_row(
+    workspace_id: int,
+    rule: str,
+    subject: tuple[str, int],
+    occurrence: str,
+    *,
+    payload: dict[str, Any],
+    at: datetime,
+    now: datetime,
+    recipient_id: int | None = None,
+    channel: str | None = None,
+    state: NotificationState = NotificationState.PENDING,
+    last_error: str | None = None,
+) -> dict[str, Any]:
+    """One outbox row for `insert_notifications`: a DM to `recipient_id` or a post in
+    `channel`, keyed by (rule, subject, occurrence, recipient or channel), due at `at`."""
+    return {
+        "workspace_id": workspace_id, "rule": rule, "subject_type": subject[0],
+        "subject_id": subject[1], "occurrence": occurrence, "recipient_id": recipient_id,
+        "channel": channel, "payload": payload, "state": state, "last_error": last_error,
+        "attempts": 0, "next_attempt_at": at, "created_at": now,
+    }  # fmt: skip
 
 
 _PG_INSERT = text(

@@ -40,7 +40,7 @@ from services import holidays
 from services.dates import zone
 from services.digests import iso_week
 from services.notify import Digest, DigestLine, DigestSection
-from services.reminders import insert_notifications
+from services.reminders import insert_notifications, outbox_row
 from services.settings import rounds_enabled
 from services.status import _pms, occurrences
 from services.worktime import WorkWeek
@@ -163,12 +163,8 @@ def close_cycles(session: Session, *, now: datetime) -> int:
 def _row(ws_id: int, rule: str, subject: tuple[str, int], occurrence: str, at: datetime,
          now: datetime, payload: dict[str, Any], *, recipient_id: int | None = None,
          channel: str | None = None) -> dict[str, Any]:  # fmt: skip
-    return {
-        "workspace_id": ws_id, "rule": rule, "subject_type": subject[0], "subject_id": subject[1],
-        "occurrence": occurrence, "recipient_id": recipient_id, "channel": channel,
-        "payload": payload, "state": NotificationState.PENDING, "attempts": 0,
-        "next_attempt_at": at, "created_at": now,
-    }  # fmt: skip
+    return outbox_row(ws_id, rule, subject, occurrence, payload=payload, at=at, now=now,
+                      recipient_id=recipient_id, channel=channel)  # fmt: skip
 
 
 def _nudges(session: Session, now: datetime) -> list[dict[str, Any]]:
@@ -258,8 +254,9 @@ def _period_ends(session: Session, now: datetime) -> list[dict[str, Any]]:
         ws = wss[ws_id]
         subject = ("workspace", ws_id)
         # A marker row: this week of this workspace is handled, whatever else is queued.
-        rows.append({**_row(ws_id, "status_period_end", subject, period, now, now, {}),
-                     "state": NotificationState.SKIPPED, "last_error": "marker"})  # fmt: skip
+        rows.append(outbox_row(ws_id, "status_period_end", subject, period, payload={},
+                               at=now, now=now, state=NotificationState.SKIPPED,
+                               last_error="marker"))  # fmt: skip
         report = build(session, ws_id, period, today=now.astimezone(zone(ws.timezone)).date())
         payload = {"report": {"period": period}}
         if ws.pmo_channel:

@@ -10,7 +10,7 @@ status, or a blocker marked for escalation, tells the PMO leads at once (once pe
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -122,7 +122,6 @@ class CadenceView:
     timezone: str
     active: bool
     next_open: datetime | None = None
-    escalated: list[str] = field(default_factory=list)
 
 
 # --- cadence ----------------------------------------------------------------------------------
@@ -437,7 +436,7 @@ def submit(
 def _escalate(session: Session, view: UpdateView, cycle: StatusCycle, now: datetime) -> None:
     """Red, or a blocker marked for escalation: the PMO leads hear at once, once per cycle."""
     from services.notify import Digest, DigestLine, DigestSection
-    from services.reminders import insert_notifications
+    from services.reminders import insert_notifications, outbox_row
 
     kinds = []
     if view.fields.overall == Rag.RED:
@@ -468,10 +467,8 @@ def _escalate(session: Session, view: UpdateView, cycle: StatusCycle, now: datet
                     project_key=view.project_key, channel=view.home_channel or "")  # fmt: skip
     payload = {"digest": notice.to_payload()}
     insert_notifications(session, [
-        {"workspace_id": cycle.workspace_id, "rule": "status_escalation",
-         "subject_type": "status_cycle", "subject_id": cycle.id, "occurrence": kind,
-         "recipient_id": lead, "payload": payload, "state": "pending", "attempts": 0,
-         "next_attempt_at": now, "created_at": now}
+        outbox_row(cycle.workspace_id, "status_escalation", ("status_cycle", cycle.id), kind,
+                   payload=payload, at=now, now=now, recipient_id=lead)
         for kind in kinds[:1] for lead in leads if lead != view.author.id
     ])  # fmt: skip
 
@@ -487,9 +484,6 @@ def show(session: Session, actor: Actor, *, key: str) -> tuple[UpdateView | None
     assert cycle is not None and author is not None
     versions = session.scalar(select(func.count()).where(StatusUpdate.cycle_id == cycle.id)) or 0
     return _view(upd, cycle, project, author), versions
-
-
-FIELD_NAMES = [f.name for f in fields(UpdateFields)]
 
 
 RAG_LABEL = {Rag.GREEN: "🟢 Green", Rag.AMBER: "🟠 Amber", Rag.RED: "🔴 Red"}

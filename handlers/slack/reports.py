@@ -24,7 +24,7 @@ from handlers.slack.render import (
 )
 from models.enums import Rag
 from services.reports import RAG_DOT, Report, project_post, severity
-from services.status import RAG_LABEL, CadenceView, UpdateView, update_digest
+from services.status import CadenceView, UpdateView, update_digest
 
 
 def _sections(title: str, lines: list[str]) -> list[Block]:
@@ -197,6 +197,3 @@ def stats_message(report: Report) -> Message:
     blocks = blocks[: MESSAGE_BLOCKS - 1]
     blocks.append(context(f"Overall: {_pct(report.on_time_rate)}."))
     return Message(_fallback(f"On-time status updates: {_pct(report.on_time_rate)}"), blocks)
-
-
-__all__ = ["RAG_LABEL", "cadence_message", "report_parent", "report_replies", "status_message"]
