@@ -122,6 +122,36 @@ class CadenceView:
     timezone: str
     active: bool
     next_open: datetime | None = None
+    can_edit: bool = False
+
+    def simple(self) -> tuple[list[int], time] | None:
+        """(ISO weekdays, time) when the rule is a plain weekly one, else None (advanced)."""
+        parts = dict(p.split("=", 1) for p in self.rrule.split(";") if "=" in p)
+        if parts.get("FREQ") != "WEEKLY" or set(parts) - {"FREQ", "BYDAY", "BYHOUR",
+                                                          "BYMINUTE", "WKST"}:  # fmt: skip
+            return None
+        codes = parts.get("BYDAY", "").split(",")
+        if not all(c in WEEKDAY_CODES for c in codes):
+            return None
+        try:
+            at = time(int(parts.get("BYHOUR", "10")), int(parts.get("BYMINUTE", "0")))
+        except ValueError:
+            return None
+        return [WEEKDAY_CODES.index(c) + 1 for c in codes], at
+
+
+@dataclass(frozen=True)
+class CadenceForm:
+    """Every part of a cadence at once, as the settings modal submits it."""
+
+    days: list[int]  # ISO weekdays, 1 = Monday
+    at: time
+    deadline_days: int
+    deadline_time: time
+    reporter_ids: list[int]  # empty: the project's PM
+    channel: str | None  # None: the workspace PMO channel
+    active: bool
+    rrule: str | None = None  # an advanced rule; replaces days and time when given
 
 
 # --- cadence ----------------------------------------------------------------------------------
@@ -178,8 +208,11 @@ def _check_rrule(rule: str) -> str:
 
 
 def cadence(session: Session, actor: Actor, *, key: str, now: datetime) -> CadenceView:
+    """A project's status round as it stands, and whether `actor` may change it."""
     project = get_project(session, actor, key)
-    return _cadence_view(session, project, _cadence_row(session, project), now)
+    role = project_role(session, actor.person_id, project.id)
+    view = _cadence_view(session, project, _cadence_row(session, project), now)
+    return replace(view, can_edit=actor.is_pmo_lead or role == ProjectRole.PM)
 
 
 def _cadence_view(
@@ -204,11 +237,7 @@ def set_cadence(
     """Change one part of a project's cadence (its PM or a PMO lead)."""
     from services.settings import parse_channel, parse_weekday
 
-    project = get_project(session, actor, key)
-    role = project_role(session, actor.person_id, project.id)
-    if not (actor.is_pmo_lead or role == ProjectRole.PM):
-        raise PermissionDenied(f"Only {project.key}'s PM or a PMO lead can change its status "
-                               "round.", f"Ask the PM of {project.key}.")  # fmt: skip
+    project = _editable_project(session, actor, key)
     row = _cadence_row(session, project)
     before = _cadence_dict(row)
     setting = setting.lower()
@@ -253,6 +282,59 @@ def set_cadence(
             f"There is no status setting {setting!r}.",
             "Settings: day, time, rrule, deadline, reporters, channel, on, off.",
         )
+    return _save_cadence(session, actor, project, row, before, now)
+
+
+def configure_cadence(
+    session: Session, actor: Actor, *, key: str, form: CadenceForm, now: datetime
+) -> CadenceView:
+    """Replace a project's whole cadence at once (the settings modal); one audit entry."""
+    from services.settings import parse_channel
+
+    project = _editable_project(session, actor, key)
+    row = _cadence_row(session, project)
+    before = _cadence_dict(row)
+    if form.rrule and form.rrule.strip():
+        row.rrule = _check_rrule(form.rrule)
+    else:
+        if not form.days:
+            raise InvalidInput("Pick at least one day for the nudge.")
+        days = ",".join(WEEKDAY_CODES[d - 1] for d in sorted(set(form.days)))
+        row.rrule = _check_rrule(
+            f"FREQ=WEEKLY;BYDAY={days};BYHOUR={form.at.hour};BYMINUTE={form.at.minute}"
+        )
+    if not 0 <= form.deadline_days <= 6:
+        raise InvalidInput("The deadline must be 0 to 6 days after the nudge.")
+    row.deadline_days, row.deadline_time = form.deadline_days, form.deadline_time
+    if form.reporter_ids:
+        known = set(
+            session.scalars(
+                select(Person.id).where(
+                    Person.id.in_(form.reporter_ids), Person.workspace_id == project.workspace_id
+                )
+            )
+        )
+        if known != set(form.reporter_ids):
+            raise InvalidInput("A reporter is not a member of this workspace.")  # fmt: skip
+    row.reporters = list(dict.fromkeys(form.reporter_ids))
+    row.report_channel = parse_channel(form.channel) if form.channel else None
+    row.active = form.active
+    return _save_cadence(session, actor, project, row, before, now)
+
+
+def _editable_project(session: Session, actor: Actor, key: str) -> Project:
+    project = get_project(session, actor, key)
+    role = project_role(session, actor.person_id, project.id)
+    if not (actor.is_pmo_lead or role == ProjectRole.PM):
+        raise PermissionDenied(f"Only {project.key}'s PM or a PMO lead can change its status "
+                               "round.", f"Ask the PM of {project.key}.")  # fmt: skip
+    return project
+
+
+def _save_cadence(
+    session: Session, actor: Actor, project: Project, row: StatusCadence,
+    before: dict[str, Any], now: datetime,
+) -> CadenceView:  # fmt: skip
     row.updated_at = now
     if row.id is None:
         session.add(row)
@@ -267,7 +349,7 @@ def set_cadence(
         after=_cadence_dict(row),
         now=now,
     )
-    return _cadence_view(session, project, row, now)
+    return replace(_cadence_view(session, project, row, now), can_edit=True)
 
 
 def _cadence_dict(row: StatusCadence) -> dict[str, Any]:

@@ -92,10 +92,16 @@ def validate_blocks(blocks: Any, *, limit: int) -> None:
             if _text_len(b.get("label")) > 2000 or "element" not in b:
                 raise BlockKitError("input label <= 2000 with an element")
             el = b["element"]
-            if el.get("type") == "static_select":
+            if _text_len(b.get("hint")) > 2000 or _text_len(el.get("placeholder")) > 150:
+                raise BlockKitError("input hint <= 2000, placeholder <= 150")
+            if el.get("type") in ("static_select", "multi_static_select", "checkboxes"):
                 opts = el.get("options", [])
                 if len(opts) > 100 or any(_text_len(o["text"]) > 75 for o in opts):
                     raise BlockKitError("input select options over limits")
+                chosen = el.get("initial_options", []) + [el.get("initial_option")] * (
+                    "initial_option" in el)  # fmt: skip
+                if any(c not in opts for c in chosen):
+                    raise BlockKitError("initial option not among the options")
         elif kind not in ("divider", "image", "rich_text"):
             raise BlockKitError(f"unknown block type {kind}")
 

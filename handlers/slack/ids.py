@@ -19,6 +19,7 @@ class ActionId(enum.StrEnum):
     MORE_HELP = "pmo.show.help"
     STATUS_OPEN = "pmo.status.open"
     STATUS_SHOW = "pmo.status.show"
+    CADENCE_OPEN = "pmo.status.cadence"
 
 
 class CallbackId(enum.StrEnum):
@@ -28,6 +29,7 @@ class CallbackId(enum.StrEnum):
     NEW_DELIVERABLE_MODAL = "pmo.modal.new_deliverable"
     CREATE_ITEM_SHORTCUT = "pmo.shortcut.create_item"
     STATUS_MODAL = "pmo.modal.status"
+    CADENCE_MODAL = "pmo.modal.cadence"
 
 
 class BlockId(enum.StrEnum):

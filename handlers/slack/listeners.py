@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
@@ -30,7 +30,13 @@ from models import Person, SourceKind
 from services import action_items, deliverables, home, inbound, projects, status
 from services.access import Actor, actor_for
 from services.commands.execute import run_text
-from services.commands.results import ActionResult, DeliverableResult, ProjectResult, StatusResult
+from services.commands.results import (
+    ActionResult,
+    CadenceResult,
+    DeliverableResult,
+    ProjectResult,
+    StatusResult,
+)
 from services.dates import local_today
 from services.errors import DomainError, InvalidInput, NotFound
 from services.people import PersonDefaults
@@ -166,6 +172,8 @@ def register(app: App, deps: SlackDeps) -> None:
     app.action(ActionId.STATUS_OPEN)(ack=ack_now, lazy=[_open_status_from_button(deps)])
     app.action(ActionId.STATUS_SHOW)(ack=ack_now, lazy=[_show_status_from_button(deps)])
     app.view(CallbackId.STATUS_MODAL)(_guarded(_submit_status(deps)))
+    app.action(ActionId.CADENCE_OPEN)(ack=ack_now, lazy=[_open_cadence_from_button(deps)])
+    app.view(CallbackId.CADENCE_MODAL)(_guarded(_submit_cadence(deps)))
 
 
 def _guarded(handler: Callable[..., None]) -> Callable[..., None]:
@@ -239,9 +247,16 @@ def _pmo_command(deps: SlackDeps) -> Callable[..., None]:
             log.exception("/pmo %r failed", text[:200])
             respond(response_type="ephemeral", text=OOPS)
             return
-        if isinstance(result, StatusResult) and result.event == "form":
+        opens_modal = (isinstance(result, StatusResult) and result.event == "form") or (
+            isinstance(result, CadenceResult) and not result.changed and result.cadence.can_edit
+        )
+        if opens_modal:
             try:
-                _open_status_modal(deps, client, context, command["trigger_id"], result.key)
+                if isinstance(result, CadenceResult):
+                    client.views_open(trigger_id=command["trigger_id"],
+                                      view=modals.cadence_modal(result.cadence))  # fmt: skip
+                elif isinstance(result, StatusResult):
+                    _open_status_modal(deps, client, context, command["trigger_id"], result.key)
             except DomainError as err:
                 reply(render.error_message(err.message, err.hint))
             except SlackApiError as exc:
@@ -856,3 +871,82 @@ def _submit_status(deps: SlackDeps) -> Callable[..., None]:
         deps.defer(_post, client, context["user_id"], render.result_message(result), None)
 
     return handle_status_submission
+
+
+# --- status round settings ---------------------------------------------------------------------
+
+
+def _open_cadence_from_button(deps: SlackDeps) -> Callable[..., None]:
+    def handle_open_cadence(
+        body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    ) -> None:
+        """The "Change…" button under a project's status-round settings."""
+        try:
+            identify(deps, context, client)
+            key = str(body["actions"][0]["value"])
+            with session_scope(deps.sessions) as s:
+                cad = status.cadence(s, _actor(s, context), key=key, now=deps.clock())
+            if not cad.can_edit:
+                raise DomainError(f"Only {key}'s PM or a PMO lead can change its status round.")
+            client.views_open(trigger_id=body["trigger_id"], view=modals.cadence_modal(cad))
+        except DomainError as err:
+            _tell(body, client, respond, render.error_message(err.message, err.hint))
+        except SlackApiError as exc:
+            _tell(body, client, respond, render.error_message(advice_for(exc), None))
+
+    return handle_open_cadence
+
+
+def _hhmm(value: str | None) -> time:
+    hh, mm = (value or "").split(":")
+    return time(int(hh), int(mm))
+
+
+def _submit_cadence(deps: SlackDeps) -> Callable[..., None]:
+    def handle_cadence_submission(
+        ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        """Save the whole status round; a problem shows on its field and nothing is saved."""
+        identify(deps, context, client)
+        values = modals.field_values(view)
+        key = json.loads(view.get("private_metadata") or "{}").get("key", "")
+        now = deps.clock()
+        rrule = (values.get("cd_rrule") or "").strip()
+        if not rrule and not values.get("cd_days"):
+            ack(response_action="errors", errors={"cd_days": "Pick at least one day."})
+            return
+        try:
+            with session_scope(deps.sessions) as s:
+                actor = _actor(s, context)
+                reporter_ids = [
+                    _picked_person(deps, s, client, actor, u, now, "cd_reporters").id
+                    for u in values.get("cd_reporters") or []
+                ]
+                form = status.CadenceForm(
+                    days=[int(d) for d in values.get("cd_days") or []],
+                    at=_hhmm(values.get("cd_time") or "10:00"),
+                    deadline_days=int(values.get("cd_deadline_days") or 1),
+                    deadline_time=_hhmm(values.get("cd_deadline_time") or "12:00"),
+                    reporter_ids=reporter_ids,
+                    channel=values.get("cd_channel"),
+                    active="on" in (values.get("cd_active") or []),
+                    rrule=rrule or None,
+                )
+                cad = status.configure_cadence(s, actor, key=key, form=form, now=now)
+        except _FieldError as err:
+            ack(response_action="errors", errors={err.block_id: err.message[:150]})
+            return
+        except DomainError as err:
+            words = err.message.lower()
+            target = ("cd_rrule" if rrule and ("rule" in words or "never" in words or "often"
+                      in words) else "cd_deadline_days" if "deadline" in words
+                      else "cd_reporters" if "reporter" in words
+                      else "cd_channel" if "channel" in words else "cd_days")  # fmt: skip
+            ack(response_action="errors",
+                errors={target: f"{err.message} {err.hint or ''}".strip()[:150]})  # fmt: skip
+            return
+        ack()
+        msg = render.result_message(CadenceResult(cad, changed=True))
+        deps.defer(_post, client, context["user_id"], msg, None)
+
+    return handle_cadence_submission

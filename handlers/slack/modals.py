@@ -1,14 +1,18 @@
-"""Modal views (new action item, new project, new deliverable). Pure: data in, JSON out."""
+"""Modal views: action item, project, deliverable, status update, status round. Pure."""
 
 from __future__ import annotations
 
 import json
-from datetime import date
+import re
+from datetime import date, time
 from typing import Any
 
 from handlers.slack.ids import BlockId, CallbackId
 from handlers.slack.render import clip, plain
+from services.status import CadenceView
 from services.views import ProjectView
+
+CHANNEL_ID_RE = re.compile(r"^[CG][A-Z0-9]{2,}$")
 
 View = dict[str, Any]
 MAX_OPTIONS = 100
@@ -161,8 +165,14 @@ def field_values(view: dict[str, Any]) -> dict[str, Any]:
             out[block_id] = v.get("selected_user")
         elif kind == "datepicker":
             out[block_id] = v.get("selected_date")
-        elif kind == "checkboxes":
+        elif kind in ("checkboxes", "multi_static_select"):
             out[block_id] = [o.get("value") for o in v.get("selected_options") or []]
+        elif kind == "multi_users_select":
+            out[block_id] = list(v.get("selected_users") or [])
+        elif kind == "timepicker":
+            out[block_id] = v.get("selected_time")
+        elif kind == "conversations_select":
+            out[block_id] = v.get("selected_conversation")
     return out
 
 
@@ -249,5 +259,77 @@ def status_modal(
         "submit": plain("Submit", 24),
         "close": plain("Cancel", 24),
         "private_metadata": json.dumps({"key": key}),
+        "blocks": blocks,
+    }
+
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+CADENCE_BLOCKS = ("cd_active", "cd_days", "cd_time", "cd_deadline_days", "cd_deadline_time",
+                  "cd_reporters", "cd_channel", "cd_rrule")  # fmt: skip
+
+
+def cadence_modal(c: CadenceView) -> View:
+    """The status-round settings of one project: when, due when, who reports, where it goes."""
+    simple = c.simple()
+    days, at = simple if simple else ([4], time(10, 0))
+    day_opts = [{"text": plain(n), "value": str(i)} for i, n in enumerate(WEEKDAY_NAMES, 1)]
+    due_opts = [{"text": plain(t), "value": str(n)} for n, t in
+                enumerate(("Same day", "Next day", "2 days later", "3 days later",
+                           "4 days later", "5 days later", "6 days later"))]  # fmt: skip
+    on = {"text": plain("Run the weekly status round for this project"), "value": "on"}
+    active: dict[str, Any] = {"type": "checkboxes", "action_id": "value", "options": [on]}
+    if c.active:
+        active["initial_options"] = [on]
+    reporters: dict[str, Any] = {"type": "multi_users_select", "action_id": "value",
+                                 "placeholder": plain("The PM")}  # fmt: skip
+    if c.reporters:
+        reporters["initial_users"] = [p.external_id for p in c.reporters]
+    channel: dict[str, Any] = {
+        "type": "conversations_select", "action_id": "value",
+        "placeholder": plain("The workspace PMO channel"),
+        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+    }  # fmt: skip
+    if c.report_channel and CHANNEL_ID_RE.match(c.report_channel):
+        channel["initial_conversation"] = c.report_channel
+    rrule: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": "value",
+        "placeholder": plain("FREQ=WEEKLY;INTERVAL=2;BYDAY=TH;BYHOUR=10"),
+    }
+    if simple is None:
+        rrule["initial_value"] = c.rrule
+    nxt = f"{c.next_open:%a %d %b %H:%M} UTC" if c.next_open else "none in the next 2 months"
+    intro = (
+        f"Times are in the PM's time zone, *{c.timezone}*. Next nudge: {nxt}. Only "
+        "those who haven't submitted are chased (2 h before and at the deadline)."
+    )
+    blocks: list[dict[str, Any]] = [
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": intro}]},
+        _input("cd_active", "Status round", active, optional=True),
+        _input("cd_days", "Nudge on", {
+            "type": "multi_static_select", "action_id": "value", "options": day_opts,
+            "initial_options": [day_opts[d - 1] for d in days],
+        }),
+        _input("cd_time", "Nudge at", {"type": "timepicker", "action_id": "value",
+                                       "initial_time": f"{at:%H:%M}"}),
+        _input("cd_deadline_days", "Due", {"type": "static_select", "action_id": "value",
+                                           "options": due_opts,
+                                           "initial_option": due_opts[min(c.deadline_days, 6)]}),
+        _input("cd_deadline_time", "Due at", {"type": "timepicker", "action_id": "value",
+                                              "initial_time": f"{c.deadline_time:%H:%M}"}),
+        _input("cd_reporters", "Who reports", reporters, optional=True,
+               hint="Leave empty for the project's PM."),
+        _input("cd_channel", "Report channel", channel, optional=True,
+               hint="Leave empty for the workspace PMO channel."),
+        _input("cd_rrule", "Advanced: recurrence rule", rrule, optional=True,
+               hint="An iCalendar RRULE; when set it replaces the days and time above."),
+    ]  # fmt: skip
+    return {
+        "type": "modal",
+        "callback_id": CallbackId.CADENCE_MODAL,
+        "title": plain(f"Round · {c.project_key}", 24),
+        "submit": plain("Save", 24),
+        "close": plain("Cancel", 24),
+        "private_metadata": json.dumps({"key": c.project_key}),
         "blocks": blocks,
     }

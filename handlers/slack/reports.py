@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from handlers.slack.ids import ActionId
 from handlers.slack.render import (
     MESSAGE_BLOCKS,
     SECTION_TEXT,
     Block,
     Message,
     _fallback,
+    button,
     clip,
     context,
     digest_blocks,
@@ -180,7 +182,11 @@ def cadence_message(c: CadenceView, changed: bool) -> Message:
         f"• due: {c.deadline_days} day{'s' if c.deadline_days != 1 else ''} later at "
         f"{c.deadline_time:%H:%M}\n• reporters: {who}\n• report goes to: {where}"
     )
-    return Message(_fallback(text), [section(text)])
+    blocks = [section(text)]
+    if c.can_edit:
+        blocks.append({"type": "actions", "elements": [button(
+            "Change…", ActionId.CADENCE_OPEN, c.project_key)]})  # fmt: skip
+    return Message(_fallback(text), blocks)
 
 
 def stats_message(report: Report) -> Message:
