@@ -226,7 +226,8 @@ def _bundles(
                        include_private=n.channel is None)  # fmt: skip
         bundle = Bundle(ws.platform.value, ws.external_id,
                         n.channel or (to.external_id if to else ""), tz, local_today(now, tz),
-                        to_channel=n.channel is not None, report=report)  # fmt: skip
+                        to_channel=n.channel is not None, report=report,
+                        progress=dict(n.payload.get("progress") or {}))  # fmt: skip
         out.append((bundle, [n.id]))
     return out, skipped
 
@@ -260,6 +261,8 @@ def mark_failed(
     retried = failed = 0
     for n in session.scalars(select(Notification).where(Notification.id.in_(ids))):
         n.last_error = err.reason[:500]
+        if err.progress:
+            n.payload = {**n.payload, "progress": err.progress}
         if err.permanent or n.attempts >= MAX_ATTEMPTS:
             n.state = NotificationState.FAILED
             failed += 1

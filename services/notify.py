@@ -111,14 +111,23 @@ class Bundle:
     digests: list[Digest] = field(default_factory=list)
     to_channel: bool = False
     report: Report | None = None  # a portfolio report: parent, thread replies, chart
+    progress: dict[str, Any] = field(default_factory=dict)  # a report's parts already posted
 
 
 class DeliveryError(Exception):
-    """The platform refused a message. `permanent` ones are not retried."""
+    """The platform refused a message. `permanent` ones are not retried.
 
-    def __init__(self, reason: str, *, permanent: bool = False, retry_after: float | None = None):
+    `progress` says which parts of a multi-part message (a report) did go out, so a retry
+    resumes after them instead of posting them twice.
+    """
+
+    def __init__(
+        self, reason: str, *, permanent: bool = False, retry_after: float | None = None,
+        progress: dict[str, Any] | None = None,
+    ):  # fmt: skip
         super().__init__(reason)
         self.reason, self.permanent, self.retry_after = reason, permanent, retry_after
+        self.progress = progress
 
 
 class Notifier(Protocol):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -42,10 +43,11 @@ class SlackNotifier:
     def send(self, bundle: Bundle) -> None:
         """Post one DM (or channel message) for the bundle or raise DeliveryError."""
         channel = bundle.recipient_external_id
+        progress = dict(bundle.progress)
         try:
             client = self.client_for(bundle.workspace_external_id)
             if bundle.report is not None:
-                self._post_report(client, channel, bundle.report)
+                self._post_report(client, channel, bundle.report, progress)
                 return
             msg = render.reminder_message(bundle)
             self._wait_turn(channel)
@@ -54,26 +56,42 @@ class SlackNotifier:
             code = slack_error_code(exc)
             if code == "ratelimited":
                 retry_after = float(exc.response.headers.get("Retry-After", 30))
-                raise DeliveryError("ratelimited", retry_after=retry_after) from None
+                raise DeliveryError(
+                    "ratelimited", retry_after=retry_after, progress=progress or None
+                ) from None
             reason = f"{code}: {ADVICE.get(code, 'Slack refused the message.')}"
-            raise DeliveryError(reason, permanent=code in PERMANENT) from None
+            raise DeliveryError(
+                reason, permanent=code in PERMANENT, progress=progress or None
+            ) from None
         except (OSError, TimeoutError) as exc:
-            raise DeliveryError(f"network: {exc}") from None
+            raise DeliveryError(f"network: {exc}", progress=progress or None) from None
         except LookupError as exc:
             raise DeliveryError(
                 f"no installation for this workspace: {exc}", permanent=True
             ) from None
 
-    def _post_report(self, client: WebClient, channel: str, report: Report) -> None:
-        """The parent message, one thread reply per project, then the chart in the thread."""
-        parent = reports.report_parent(report)
-        self._wait_turn(channel)
-        resp = client.chat_postMessage(channel=channel, text=parent.text, blocks=parent.blocks)
-        where, ts = resp["channel"], resp["ts"]
-        for reply in reports.report_replies(report):
+    def _post_report(
+        self, client: WebClient, channel: str, report: Report, progress: dict[str, Any]
+    ) -> None:
+        """The parent message, one thread reply per project, then the chart in the thread.
+
+        `progress` is updated after each part, so a retry after a failure resumes where this
+        attempt stopped: the parent and the replies already posted are not posted again.
+        """
+        if "ts" not in progress:
+            parent = reports.report_parent(report)
+            self._wait_turn(channel)
+            resp = client.chat_postMessage(channel=channel, text=parent.text,
+                                           blocks=parent.blocks)  # fmt: skip
+            progress.update(channel=resp["channel"], ts=resp["ts"], replies=0)
+        where, ts = str(progress["channel"]), str(progress["ts"])
+        for n, reply in enumerate(reports.report_replies(report)):
+            if n < int(progress.get("replies", 0)):
+                continue
             self._wait_turn(where)
             client.chat_postMessage(channel=where, thread_ts=ts, text=reply.text,
                                     blocks=reply.blocks)  # fmt: skip
+            progress["replies"] = n + 1
         png = charts.rag_heatmap(report)
         self._wait_turn(where)
         client.files_upload_v2(
