@@ -253,3 +253,24 @@ def test_a_report_that_fails_halfway_resumes_without_posting_twice(
     parent_ts = next(c.args["thread_ts"] for c in slack.fake.of("chat.postMessage")
                      if c.args.get("thread_ts"))  # fmt: skip
     assert done.args["thread_ts"] == parent_ts
+
+
+def test_a_holiday_moves_the_nudge_to_the_next_working_day(slack: SlackBot, sessions) -> None:  # type: ignore[no-untyped-def]
+    from models import Holiday, Workspace
+
+    slack.command('project new APOLLO "Apollo" <@U2>')
+    with sessions.begin() as s:
+        ws = s.scalar(select(Workspace))
+        assert ws is not None
+        s.add(Holiday(workspace_id=ws.id, on=at(2026, 11, 26, 0).date(), name="Thanksgiving"))
+    client = WebClient(token="xoxb-test", base_url=slack.fake.api_url)
+    notifier = SlackNotifier(lambda team: client, pace=0)
+    for t in (at(2026, 11, 26, 18), at(2026, 11, 26, 23), at(2026, 11, 27, 17, 45)):
+        slack.clock.now = t
+        jobs.sweep(sessions, notifier, now=t)
+    assert dms(slack, "U2") == []  # not on Thanksgiving, nor before Friday 10:00 PST
+    slack.clock.now = at(2026, 11, 27, 18)
+    jobs.sweep(sessions, notifier, now=slack.clock.now)
+    (nudge,) = dms(slack, "U2")
+    assert "APOLLO" in nudge["text"] + str(nudge["blocks"])
+    assert "Submit update" in str(nudge["blocks"])
