@@ -6,6 +6,8 @@ from models.enums import (
     ActionStatus,
     CycleState,
     DeliverableStatus,
+    EntryKind,
+    MinutesState,
     NotificationState,
     Platform,
     ProjectRole,
@@ -16,6 +18,14 @@ from models.enums import (
 )
 from models.holiday import Holiday
 from models.inbound import ProcessedEvent
+from models.meeting import (
+    CalendarToken,
+    MeetingOccurrence,
+    MeetingSeries,
+    Minutes,
+    MinutesAttendee,
+    MinutesEntry,
+)
 from models.notification import Notification
 from models.person import LeavePeriod, Person
 from models.project import Membership, Project
@@ -28,12 +38,20 @@ __all__ = [
     "ActionStatus",
     "AuditEvent",
     "Base",
+    "CalendarToken",
     "CycleState",
     "Deliverable",
     "DeliverableStatus",
+    "EntryKind",
     "Holiday",
     "LeavePeriod",
+    "MeetingOccurrence",
+    "MeetingSeries",
     "Membership",
+    "Minutes",
+    "MinutesAttendee",
+    "MinutesEntry",
+    "MinutesState",
     "Notification",
     "NotificationState",
     "Person",

@@ -68,3 +68,13 @@ class CycleState(enum.StrEnum):
     OPEN = "open"
     CLOSED = "closed"
     SKIPPED = "skipped"  # a holiday week with no working day, or every reporter on leave
+
+
+class MinutesState(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class EntryKind(enum.StrEnum):
+    NOTE = "note"
+    DECISION = "decision"

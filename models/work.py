@@ -33,6 +33,7 @@ class Deliverable(Base):
     )
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ActionItem(Base):
@@ -61,6 +62,9 @@ class ActionItem(Base):
         str_enum(SourceKind, "source_kind"), default=SourceKind.COMMAND
     )
     source_ref: Mapped[str | None] = mapped_column(String(500))
+    minutes_id: Mapped[int | None] = mapped_column(
+        ForeignKey("minutes.id", ondelete="SET NULL"), index=True
+    )
     snoozed_until: Mapped[date | None] = mapped_column(Date)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

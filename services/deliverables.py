@@ -123,7 +123,7 @@ def forecast(
     if d.status not in OPEN_STATES:
         raise Conflict(f"Deliverable #{d.id} is {d.status.value}; it can't be re-forecast.")
     before = audit.snapshot(d, FIELDS)
-    d.forecast_on = on
+    d.forecast_on, d.updated_at = on, now
     session.flush()
     _audit(session, actor, d, "forecast", before, now)
     owner = session.get(Person, d.owner_id) if d.owner_id else None
@@ -138,7 +138,7 @@ def complete(
     if d.status == DeliverableStatus.DONE:
         raise Conflict(f"Deliverable #{d.id} is already done.")
     before = audit.snapshot(d, FIELDS)
-    d.status, d.done_at = DeliverableStatus.DONE, now
+    d.status, d.done_at, d.updated_at = DeliverableStatus.DONE, now, now
     session.flush()
     _audit(session, actor, d, "complete", before, now)
     owner = session.get(Person, d.owner_id) if d.owner_id else None
