@@ -253,7 +253,8 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool) -> None:
     except SlackConfigError as exc:
         raise click.ClickException(str(exc)) from None
     with _engine(settings) as engine:
-        deps = SlackDeps(db.make_sessionmaker(engine), defaults=_defaults(settings))
+        deps = SlackDeps(db.make_sessionmaker(engine), defaults=_defaults(settings),
+                         public_url=settings.public_url)  # fmt: skip
         app = build_slack_app(settings, deps, socket=socket, engine=engine)
         url = engine.url.render_as_string(hide_password=True)
         where = "any workspace that installs it"
@@ -460,3 +461,78 @@ def report_cmd(week: str | None, fmt: str, output: str | None, workspace: str | 
         click.echo(f"Wrote the {period} report ({len(report.projects)} projects) to {output}.")
     else:
         click.echo(data.decode(), nl=False)
+
+
+@main.group(name="minutes")
+def minutes_group() -> None:
+    """Minutes taken in chat."""
+
+
+@minutes_group.command(name="export")
+@click.argument("minutes_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["md"]), default="md", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file; default: print.")  # fmt: skip
+@click.option("--workspace", default=None, help="Workspace external id (default: the only one).")
+def minutes_export(minutes_id: int, fmt: str, output: str | None, workspace: str | None) -> None:
+    """Export one session's minutes (title, when, who, notes, decisions, action items)."""
+    from models import Minutes
+    from services import minutes
+
+    settings = _settings()
+    with _engine(settings) as engine, db.session_scope(db.make_sessionmaker(engine)) as s:
+        ws = _pick_workspace(s, workspace)
+        row = s.get(Minutes, minutes_id)
+        if row is None or row.workspace_id != ws.id:
+            raise click.ClickException(f"There are no minutes #{minutes_id} in {ws.name}.")
+        text = minutes.to_markdown(minutes.view(s, minutes_id))
+    if output:
+        with open(output, "w", encoding="utf-8") as f:
+            f.write(text)
+        click.echo(f"Wrote minutes #{minutes_id} to {output}.")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.group(name="meetings")
+def meetings_group() -> None:
+    """Meeting series (the agenda goes to their channel before each one)."""
+
+
+@meetings_group.command(name="import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--project", "key", required=True, help="The project the meetings belong to.")
+@click.option("--as", "handle", required=True, help="Who organizes them (a member's handle).")
+@click.option("--channel", default=None, help="Channel id for agendas (default: the project's).")
+@click.option("--workspace", default=None, help="Workspace external id (default: the only one).")
+def meetings_import(
+    path: str, key: str, handle: str, channel: str | None, workspace: str | None
+) -> None:
+    """Import meeting series from an .ics file (Google Calendar or Outlook export)."""
+    from pathlib import Path
+
+    from sqlalchemy import select as sa_select
+
+    from models import Person
+    from services import meetings
+    from services.access import actor_for
+    from services.errors import DomainError
+
+    settings = _settings()
+    data = Path(path).read_bytes()
+    with _engine(settings) as engine:
+        try:
+            with db.session_scope(db.make_sessionmaker(engine)) as s:
+                ws = _pick_workspace(s, workspace)
+                who = s.scalar(sa_select(Person).where(
+                    Person.workspace_id == ws.id, Person.handle == handle.lstrip("@")))  # fmt: skip
+                if who is None:
+                    raise click.ClickException(f"Nobody called @{handle.lstrip('@')} here.")
+                views = meetings.import_ics(s, actor_for(s, who), key=key, data=data,
+                                            now=system_now(), channel=channel)  # fmt: skip
+        except DomainError as err:
+            raise click.ClickException(f"{err.message} {err.hint or ''}".strip()) from None
+    for v in views:
+        nxt = f"next {v.next_start:%a %d %b %H:%M} UTC" if v.next_start else "no more"
+        click.echo(f"#{v.id} {v.title} · {v.rrule or 'once'} · {nxt}")
+    click.echo(f"Imported {len(views)} meeting series into {key.upper()}.")

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     slack_client_id: str | None = Field(default=None)
     slack_client_secret: str | None = Field(default=None, repr=False)
     slack_api_url: str = Field(default="https://slack.com/api/")
+    public_url: str = Field(
+        default="http://localhost:3000",
+        description="The address people reach `pmo-bot serve` at (calendar-feed links).",
+    )
 
     @field_validator("default_timezone")
     @classmethod

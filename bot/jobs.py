@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
-from services import delivery, digests, inbound, reminders, rounds
+from services import delivery, digests, inbound, meetings, minutes, reminders, rounds
 from services.notify import DeliveryError, Notifier
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,8 @@ def materialize(sessions: sessionmaker[Session], *, now: datetime) -> int:
     with sessions.begin() as s:
         new = reminders.materialize(s, now=now) + digests.materialize(s, now=now)
         new += rounds.sweep(s, now=now)
+        new += meetings.materialize(s, now=now)
+        new += len(minutes.close_stale(s, now=now))
     if new >= ANALYZE_AFTER and sessions.kw["bind"].dialect.name == "postgresql":
         # A bulk load just before it is read back: fresh statistics now, or the planner,
         # still seeing the old small table, scans it once per delivered message.
@@ -55,6 +57,7 @@ def deliver_due(
     now: datetime,
     limit: int = 500,
     clock: Callable[[], datetime] | None = None,
+    workspace_id: int | None = None,
 ) -> SweepReport:
     """Claim (committed before sending), send one bundle per recipient, record each outcome.
 
@@ -63,7 +66,7 @@ def deliver_due(
     tick = clock or (lambda: now)
     report = SweepReport()
     with sessions.begin() as s:
-        ids = delivery.claim(s, now=now, limit=limit)
+        ids = delivery.claim(s, now=now, limit=limit, workspace_id=workspace_id)
     report.claimed = len(ids)
     if not ids:
         return report
@@ -72,7 +75,7 @@ def deliver_due(
     report.skipped = report.claimed - sum(len(r) for _, r in bundles)
     for bundle, row_ids in bundles:
         try:
-            notifier.send(bundle)
+            result = notifier.send(bundle)
         except DeliveryError as err:
             with sessions.begin() as s:
                 retried, failed = delivery.mark_failed(s, row_ids, err, now=tick())
@@ -82,6 +85,7 @@ def deliver_due(
             continue
         with sessions.begin() as s:
             delivery.mark_sent(s, row_ids, now=tick())
+            delivery.after_sent(s, bundle, result)
         report.sent += len(row_ids)
         report.messages += 1
     return report

@@ -182,6 +182,34 @@ def describe_workspace(app: App) -> str:
     return f"workspace {info.get('team')} ({info.get('team_id')}) as bot {info.get('user')}"
 
 
+def calendar_route(engine: Engine) -> Route:
+    """GET /ics/<token>.ics: a person's or a project's calendar feed (404 when revoked)."""
+    from datetime import UTC, datetime
+
+    from bot.db import make_sessionmaker
+    from services import feeds
+
+    sessions = make_sessionmaker(engine)
+
+    async def calendar_feed(request: Request) -> Response:
+        token = str(request.path_params.get("token", ""))
+
+        def build() -> bytes | None:
+            with sessions() as s:
+                return feeds.render(s, token, now=datetime.now(UTC))
+
+        body = await anyio.to_thread.run_sync(build)
+        if body is None:
+            return Response("Not found: this calendar link was revoked or never existed.\n",
+                            status_code=404, media_type="text/plain")  # fmt: skip
+        return Response(body, media_type="text/calendar; charset=utf-8", headers={
+            "Cache-Control": "private, max-age=300",
+            "Content-Disposition": 'inline; filename="pmo-bot.ics"',
+        })  # fmt: skip
+
+    return Route("/ics/{token}.ics", calendar_feed, methods=["GET"])
+
+
 def build_asgi(app: App, engine: Engine) -> Starlette:
     """POST /slack/events (every Slack request kind) and GET /healthz."""
 
@@ -213,6 +241,7 @@ def build_asgi(app: App, engine: Engine) -> Starlette:
     routes = [
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
+        calendar_route(engine),
     ]
     flow = app.oauth_flow
     if flow is not None:

@@ -114,6 +114,10 @@ def add(
 
 
 def _view_query(actor: Actor) -> Select:
+    return _view_query_in(actor.workspace_id)
+
+
+def _view_query_in(workspace_id: int) -> Select:
     owner = aliased(Person, name="owner")
     creator = aliased(Person, name="creator")
     return (
@@ -121,8 +125,14 @@ def _view_query(actor: Actor) -> Select:
         .join(owner, owner.id == ActionItem.owner_id)
         .join(creator, creator.id == ActionItem.created_by_id)
         .outerjoin(Project, Project.id == ActionItem.project_id)
-        .where(ActionItem.workspace_id == actor.workspace_id)
+        .where(ActionItem.workspace_id == workspace_id)
     )
+
+
+def views_for_minutes(session: Session, workspace_id: int, minutes_id: int) -> list[ActionItemView]:
+    """The action items minuted in one minutes session, in the order they were taken."""
+    q = _view_query_in(workspace_id).where(ActionItem.minutes_id == minutes_id)
+    return [_to_view(*row) for row in session.execute(q.order_by(ActionItem.id))]
 
 
 def _to_view(

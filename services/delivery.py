@@ -41,15 +41,19 @@ MAX_ATTEMPTS = 6
 BACKOFF_BASE_SECONDS = 30
 
 
-def claim(session: Session, *, now: datetime, limit: int = 500) -> list[int]:
-    """Take up to `limit` due rows for this worker; the caller commits at once."""
+def claim(
+    session: Session, *, now: datetime, limit: int = 500, workspace_id: int | None = None
+) -> list[int]:
+    """Take up to `limit` due rows for this worker (of one workspace if given); the caller
+    commits at once."""
+    q = select(Notification.id).where(
+        Notification.state.in_([NotificationState.PENDING, NotificationState.SENDING]),
+        Notification.next_attempt_at <= now,
+    )
+    if workspace_id is not None:
+        q = q.where(Notification.workspace_id == workspace_id)
     rows = session.scalars(
-        select(Notification.id)
-        .where(
-            Notification.state.in_([NotificationState.PENDING, NotificationState.SENDING]),
-            Notification.next_attempt_at <= now,
-        )
-        .order_by(Notification.next_attempt_at, Notification.id)
+        q.order_by(Notification.next_attempt_at, Notification.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
@@ -151,6 +155,7 @@ def _bundles(
             )
         )
     reports: list[tuple[_N, _P | None, _W]] = []
+    minutes_posts: list[tuple[_N, _W]] = []
     for n, person, ws in rows:
         dest = ("channel", f"{ws.id}:{n.channel}") if n.channel else ("person", str(n.recipient_id))
         if n.rule == "status_nudge" and n.subject_id in answered:
@@ -158,6 +163,9 @@ def _bundles(
             continue
         if "report" in n.payload:
             reports.append((n, person, ws))
+            continue
+        if "minutes" in n.payload:
+            minutes_posts.append((n, ws))
             continue
         if "digest" in n.payload:
             grouped[dest].append((n, person, ws))
@@ -193,7 +201,8 @@ def _bundles(
             Reminder(
                 rule=n.rule, item_id=n.subject_id, title=titles[(n.subject_type, n.subject_id)],
                 kind=n.subject_type,
-                due_on=date.fromisoformat(n.payload["due_on"]),
+                due_on=date.fromisoformat(n.payload["due_on"]) if n.payload.get("due_on")
+                else None,
                 project_key=n.payload.get("project_key"),
                 owner_handle=n.payload.get("owner_handle", ""),
                 owner_external_id=n.payload.get("owner_external_id", ""),
@@ -229,6 +238,15 @@ def _bundles(
                         to_channel=n.channel is not None, report=report,
                         progress=dict(n.payload.get("progress") or {}))  # fmt: skip
         out.append((bundle, [n.id]))
+    for n, ws in minutes_posts:  # the minutes as they stand now (amendments included)
+        from services.minutes import view as minutes_view
+
+        mv = minutes_view(session, int(n.payload["minutes"]))
+        bundle = Bundle(ws.platform.value, ws.external_id, n.channel or "", ws.timezone,
+                        local_today(now, ws.timezone), to_channel=True, minutes=mv,
+                        amend=bool(n.payload.get("amend")),
+                        progress=dict(n.payload.get("progress") or {}))  # fmt: skip
+        out.append((bundle, [n.id]))
     return out, skipped
 
 
@@ -252,6 +270,15 @@ def mark_sent(session: Session, ids: list[int], *, now: datetime) -> None:
         .values(state=NotificationState.SENT, sent_at=now, last_error=None)
         .execution_options(synchronize_session=False)
     )
+
+
+def after_sent(session: Session, bundle: Bundle, result: dict[str, Any] | None) -> None:
+    """Keep where final minutes landed, so that amendments can edit them in place."""
+    if bundle.minutes is not None and result and result.get("ts"):
+        from services.minutes import record_posts
+
+        record_posts(session, bundle.minutes.id, str(result["channel"]),
+                     [str(t) for t in result["ts"]])  # fmt: skip
 
 
 def mark_failed(

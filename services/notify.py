@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from services.minutes import MinutesView
     from services.reports import Report
 
 
@@ -17,7 +18,7 @@ class Reminder:
     rule: str  # heads_up | due_today | overdue | overdue_on_leave | escalate_pm | escalate_lead
     item_id: int
     title: str
-    due_on: date
+    due_on: date | None
     project_key: str | None
     owner_handle: str
     owner_external_id: str
@@ -60,6 +61,7 @@ class Digest:
     note: str = ""
     project_key: str = ""  # status messages: the project (a "Submit update" button)
     channel: str = ""  # a channel to point to ("see #…")
+    ref: str = ""  # what a button on it acts on (a meeting agenda: the occurrence)
 
     def to_payload(self) -> dict[str, Any]:
         def line(ln: DigestLine) -> dict[str, Any]:
@@ -70,6 +72,7 @@ class Digest:
         return {
             "kind": self.kind, "title": self.title, "today": self.today.isoformat(),
             "note": self.note, "project_key": self.project_key, "channel": self.channel,
+            "ref": self.ref,
             "sections": [{"heading": s.heading, "total": s.total,
                           "lines": [line(ln) for ln in s.lines]} for s in self.sections],
         }  # fmt: skip
@@ -83,6 +86,7 @@ class Digest:
             note=p.get("note", ""),
             project_key=p.get("project_key", ""),
             channel=p.get("channel", ""),
+            ref=p.get("ref", ""),
             sections=[
                 DigestSection(
                     s["heading"],
@@ -112,6 +116,8 @@ class Bundle:
     to_channel: bool = False
     report: Report | None = None  # a portfolio report: parent, thread replies, chart
     progress: dict[str, Any] = field(default_factory=dict)  # a report's parts already posted
+    minutes: MinutesView | None = None  # final minutes: posted, or (amend) edited in place
+    amend: bool = False
 
 
 class DeliveryError(Exception):
@@ -131,6 +137,7 @@ class DeliveryError(Exception):
 
 
 class Notifier(Protocol):
-    def send(self, bundle: Bundle) -> None:
-        """Deliver one bundle or raise DeliveryError."""
+    def send(self, bundle: Bundle) -> dict[str, Any] | None:
+        """Deliver one bundle or raise DeliveryError; may say where it landed
+        (`{"channel": …, "ts": [...]}`) so the message can be edited later."""
         ...

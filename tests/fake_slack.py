@@ -249,6 +249,8 @@ class FakeSlack:
             view = a["view"]
             validate_view(json.loads(view) if isinstance(view, str) else view)
             return {"ok": True, "view": {"id": f"V{next(self._ts)}"}}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(a.get("users", "")).split(",")[0]}}
         if method == "conversations.info":
             return {
                 "ok": True,
@@ -328,6 +330,7 @@ class FakeSlack:
                                     "path": path,
                                     "size": len(args.get("_raw", b"")),
                                     "head": args.get("_raw", b"")[:8],
+                                    "data": args.get("_raw", b""),
                                 },
                             )
                         )

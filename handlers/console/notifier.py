@@ -15,6 +15,7 @@ LABEL = {
     "escalate_pm": "ESCALATION to you as PM",
     "escalate_lead": "ESCALATION to the PMO",
     "undeliverable": "its owner can't be reached",
+    "minutes_action": "new, from the minutes",
 }
 
 
@@ -26,6 +27,10 @@ def bundle_text(bundle: Bundle) -> str:
         from services.reports import to_markdown
 
         return f"To {to if bundle.to_channel else '@' + to}:\n" + to_markdown(bundle.report)
+    if bundle.minutes is not None:
+        from services.minutes import to_markdown as minutes_markdown
+
+        return f"To {to}:\n" + minutes_markdown(bundle.minutes)
     to = to if bundle.to_channel else f"@{to}"
     if not n:
         return f"To {to}:\n" + "\n".join(digest_text(d) for d in bundle.digests)

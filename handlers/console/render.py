@@ -288,6 +288,51 @@ def render(result: Result) -> str:
                 lines += [f"  @{p.handle:<12} {rate:.0%} of {n}" for p, rate, n in report.pm_rates]
                 return "\n".join(lines)
             return to_markdown(report).rstrip()
+    return _more(result)
+
+
+def _more(result: Result) -> str:
+    """Minutes, meetings and calendar links as text."""
+    from services.commands.results import (
+        IcsResult,
+        MeetingListResult,
+        MeetingResult,
+        MinutesExportResult,
+        MinutesListResult,
+        MinutesResult,
+    )
+    from services.minutes import to_markdown as minutes_markdown
+
+    match result:
+        case MinutesResult(v, "shown" | "ended" | "amended" as event, _, _):
+            lead = {"ended": "Minutes ended.\n", "amended": "Minutes amended.\n"}.get(event, "")
+            return lead + minutes_markdown(v).rstrip()
+        case MinutesResult(v, event, item, today):
+            if event == "action" and item is not None:
+                return f"Minuted: {item_line(item, today or v.started_at.date())}"
+            return {
+                "started": f"Minutes #{v.id} started: {v.title}.",
+                "note": f"Note {len(v.notes)} added.",
+                "decision": f"Decision {len(v.decisions)} added.",
+                "attendance": f"{len(v.attendees)} present, {len(v.absent)} regrets.",
+            }.get(event, "Done.")
+        case MinutesListResult(items, _):
+            return "\n".join(f"#{v.id} {v.title} · {v.project_key or '-'} · "
+                             f"{v.started_at:%Y-%m-%d %H:%M} UTC{' · open' if v.open else ''}"
+                             for v in items) or "No minutes yet."  # fmt: skip
+        case MinutesExportResult(_, markdown):
+            return markdown.rstrip()
+        case MeetingResult(sv, event):
+            nxt = f"next {sv.next_start:%a %d %b %H:%M} UTC" if sv.next_start else "no more"
+            return f"Meeting #{sv.id} {sv.title} {event}: {sv.rrule or 'once'}, {nxt}."
+        case MeetingListResult(series, _):
+            return "\n".join(f"#{sv.id} {sv.title} · {sv.project_key} · {sv.rrule or 'once'}"
+                             for sv in series) or "No meeting series."  # fmt: skip
+        case IcsResult(None, _, revoked):
+            return f"Revoked {revoked} calendar link(s)."
+        case IcsResult(link, _, _):
+            assert link is not None
+            return f"Your calendar feed: http://localhost:3000{link.path} (served by pmo-bot serve)"
     return str(result)
 
 

@@ -20,6 +20,9 @@ class ActionId(enum.StrEnum):
     STATUS_OPEN = "pmo.status.open"
     STATUS_SHOW = "pmo.status.show"
     CADENCE_OPEN = "pmo.status.cadence"
+    MINUTES_ADD = "pmo.minutes.add"
+    MINUTES_END = "pmo.minutes.end"
+    MINUTES_START = "pmo.minutes.start"
 
 
 class CallbackId(enum.StrEnum):
@@ -30,6 +33,9 @@ class CallbackId(enum.StrEnum):
     CREATE_ITEM_SHORTCUT = "pmo.shortcut.create_item"
     STATUS_MODAL = "pmo.modal.status"
     CADENCE_MODAL = "pmo.modal.cadence"
+    MINUTES_MODAL = "pmo.modal.minutes"
+    ADD_TO_MINUTES_SHORTCUT = "pmo.shortcut.add_to_minutes"
+    ADD_TO_MINUTES_MODAL = "pmo.modal.add_to_minutes"
 
 
 class BlockId(enum.StrEnum):

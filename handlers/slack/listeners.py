@@ -60,6 +60,8 @@ class SlackDeps:
         default_factory=lambda: ThreadPoolExecutor(max_workers=8, thread_name_prefix="pmo-slack")
     )
     identities: dict[tuple[str, str], tuple[int, int, float]] = field(default_factory=dict)
+    public_url: str = "http://localhost:3000"  # where calendar-feed links point
+    notify_pace: float = 1.0  # seconds between posts to one channel when delivering at once
     _home_locks: dict[int, threading.Lock] = field(default_factory=dict)
     _guard: threading.Lock = field(default_factory=threading.Lock)
 
@@ -174,6 +176,9 @@ def register(app: App, deps: SlackDeps) -> None:
     app.view(CallbackId.STATUS_MODAL)(_guarded(_submit_status(deps)))
     app.action(ActionId.CADENCE_OPEN)(ack=ack_now, lazy=[_open_cadence_from_button(deps)])
     app.view(CallbackId.CADENCE_MODAL)(_guarded(_submit_cadence(deps)))
+    from handlers.slack import minutes_listeners
+
+    minutes_listeners.register(app, deps)
 
 
 def _guarded(handler: Callable[..., None]) -> Callable[..., None]:
@@ -235,7 +240,8 @@ def _pmo_command(deps: SlackDeps) -> Callable[..., None]:
             with session_scope(deps.sessions) as s:
                 actor = _actor(s, context)
                 resolver = identity.mention_resolver(client, deps.defaults, now)
-                result = run_text(s, actor, text, now=now, resolve=resolver)
+                result = run_text(s, actor, text, now=now, resolve=resolver,
+                                  channel=command.get("channel_id"))  # fmt: skip
         except DomainError as err:
             reply(render.error_message(err.message, err.hint))
             return
@@ -261,6 +267,10 @@ def _pmo_command(deps: SlackDeps) -> Callable[..., None]:
                 reply(render.error_message(err.message, err.hint))
             except SlackApiError as exc:
                 reply(render.error_message(advice_for(exc), None))
+            return
+        from handlers.slack import minutes_listeners
+
+        if minutes_listeners.after_command(deps, client, context, command, result, reply):
             return
         msg = render.result_message(result)
         reply(msg, public=msg.public)

@@ -9,6 +9,7 @@ from typing import Any
 
 from handlers.slack.ids import BlockId, CallbackId
 from handlers.slack.render import clip, plain
+from services.minutes import MinutesView
 from services.status import CadenceView
 from services.views import ProjectView
 
@@ -159,7 +160,7 @@ def field_values(view: dict[str, Any]) -> dict[str, Any]:
         kind = v.get("type")
         if kind == "plain_text_input":
             out[block_id] = v.get("value") or ""
-        elif kind == "static_select":
+        elif kind in ("static_select", "radio_buttons"):
             out[block_id] = (v.get("selected_option") or {}).get("value")
         elif kind == "users_select":
             out[block_id] = v.get("selected_user")
@@ -333,3 +334,79 @@ def cadence_modal(c: CadenceView) -> View:
         "private_metadata": json.dumps({"key": c.project_key}),
         "blocks": blocks,
     }
+
+
+def minutes_modal(v: MinutesView) -> View:
+    """Add to open minutes at once: attendees, regrets, notes and decisions (one per line)
+    and an action item with its owner and due date."""
+    attendees: dict[str, Any] = {"type": "multi_users_select", "action_id": "value",
+                                 "placeholder": plain("Who is here")}  # fmt: skip
+    if v.attendees:
+        attendees["initial_users"] = [p.external_id for p in v.attendees][:100]
+    absent: dict[str, Any] = {"type": "multi_users_select", "action_id": "value",
+                              "placeholder": plain("Who sent regrets")}  # fmt: skip
+    if v.absent:
+        absent["initial_users"] = [p.external_id for p in v.absent][:100]
+    lines = {"type": "plain_text_input", "action_id": "value", "multiline": True,
+             "max_length": 3000}  # fmt: skip
+    blocks = [
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(
+            f"Minutes #{v.id} · {_esc(v.title)}", 3000)}]},
+        _input("mm_attendees", "Attendees", attendees, optional=True),
+        _input("mm_absent", "Regrets", absent, optional=True),
+        _input("mm_notes", "Notes", dict(lines), optional=True, hint="One note per line."),
+        _input("mm_decisions", "Decisions", dict(lines), optional=True,
+               hint="One decision per line."),
+        _input("mm_action", "Action item", {"type": "plain_text_input", "action_id": "value",
+                                            "max_length": 300}, optional=True),
+        _input("mm_owner", "Owner", {"type": "users_select", "action_id": "value"},
+               optional=True),
+        _input("mm_due", "Due", {"type": "datepicker", "action_id": "value"}, optional=True),
+    ]  # fmt: skip
+    return {
+        "type": "modal",
+        "callback_id": CallbackId.MINUTES_MODAL,
+        "title": plain("Minutes", 24),
+        "submit": plain("Add", 24),
+        "close": plain("Cancel", 24),
+        "private_metadata": json.dumps({"minutes": v.id}),
+        "blocks": blocks,
+    }
+
+
+def add_to_minutes_modal(
+    *, minutes_id: int, title: str, text: str, author: str | None, source_ref: str | None
+) -> View:
+    """The "Add to minutes" shortcut: the message as a note, a decision or an action item."""
+    kinds = [{"text": plain(t), "value": v} for v, t in
+             (("note", "Note"), ("decision", "Decision"), ("action", "Action item"))]  # fmt: skip
+    owner: dict[str, Any] = {"type": "users_select", "action_id": "value"}
+    if author:
+        owner["initial_user"] = author
+    body: dict[str, Any] = {"type": "plain_text_input", "action_id": "value", "multiline": True,
+                            "max_length": 3000}  # fmt: skip
+    if text.strip():
+        body["initial_value"] = clip(text.strip(), 3000)
+    meta = {"minutes": minutes_id, "source_ref": source_ref}
+    return {
+        "type": "modal",
+        "callback_id": CallbackId.ADD_TO_MINUTES_MODAL,
+        "title": plain("Add to minutes", 24),
+        "submit": plain("Add", 24),
+        "close": plain("Cancel", 24),
+        "private_metadata": clip(json.dumps(meta), 3000),
+        "blocks": [
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(
+                f"Minutes #{minutes_id} · {_esc(title)}", 3000)}]},
+            _input("am_kind", "Add it as", {"type": "radio_buttons", "action_id": "value",
+                                            "options": kinds, "initial_option": kinds[0]}),
+            _input("am_text", "Text", body),
+            _input("am_owner", "Owner (action items)", owner, optional=True),
+            _input("am_due", "Due (action items)", {"type": "datepicker", "action_id": "value"},
+                   optional=True),
+        ],
+    }  # fmt: skip
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

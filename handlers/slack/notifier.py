@@ -10,6 +10,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from handlers.slack import minutes as minutes_render
 from handlers.slack import render, reports
 from handlers.slack.errors import ADVICE, slack_error_code
 from services import charts
@@ -40,7 +41,7 @@ class SlackNotifier:
         if wait > 0:
             time.sleep(wait)
 
-    def send(self, bundle: Bundle) -> None:
+    def send(self, bundle: Bundle) -> dict[str, Any] | None:
         """Post one DM (or channel message) for the bundle or raise DeliveryError."""
         channel = bundle.recipient_external_id
         progress = dict(bundle.progress)
@@ -48,10 +49,13 @@ class SlackNotifier:
             client = self.client_for(bundle.workspace_external_id)
             if bundle.report is not None:
                 self._post_report(client, channel, bundle.report, progress)
-                return
+                return None
+            if bundle.minutes is not None:
+                return self._post_minutes(client, channel, bundle, progress)
             msg = render.reminder_message(bundle)
             self._wait_turn(channel)
             client.chat_postMessage(channel=channel, text=msg.text, blocks=msg.blocks)
+            return None
         except SlackApiError as exc:
             code = slack_error_code(exc)
             if code == "ratelimited":
@@ -98,3 +102,38 @@ class SlackNotifier:
             channel=where, thread_ts=ts, content=png, filename=f"rag-{report.period}.png",
             title=f"RAG by project, last {len(report.periods)} cycles",
         )  # fmt: skip
+
+    def _post_minutes(
+        self, client: WebClient, channel: str, bundle: Bundle, progress: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Final minutes: the first part in the channel, the rest in its thread. An amendment
+        edits the posted parts in place (adding or blanking parts as the length changed).
+        `progress` records each part posted so a retry never posts one twice."""
+        v = bundle.minutes
+        assert v is not None
+        parts = minutes_render.final_messages(v, bundle.today)
+        if bundle.amend and "ts" not in progress:
+            posted = next((p for p in v.posts if p.get("channel") == channel), None)
+            if posted and posted.get("ts"):
+                progress.update(channel=channel, ts=list(posted["ts"]), edit=True)
+        ts: list[str] = list(progress.get("ts", []))
+        where = str(progress.get("channel", channel))
+        editing = bool(progress.get("edit"))
+        done = int(progress.get("done", 0))
+        for i, msg in enumerate(parts):
+            if i < done:
+                continue
+            self._wait_turn(where)
+            if editing and i < len(ts):
+                client.chat_update(channel=where, ts=ts[i], text=msg.text, blocks=msg.blocks)
+            else:
+                resp = client.chat_postMessage(channel=where, text=msg.text, blocks=msg.blocks,
+                                               thread_ts=ts[0] if ts else None)  # fmt: skip
+                where = str(resp["channel"])
+                ts.append(str(resp["ts"]))
+            progress.update(channel=where, ts=ts, done=i + 1)
+        if editing:
+            for old in ts[len(parts) :]:
+                gone = minutes_render.superseded()
+                client.chat_update(channel=where, ts=old, text=gone.text, blocks=gone.blocks)
+        return {"channel": where, "ts": ts}

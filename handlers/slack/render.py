@@ -282,8 +282,25 @@ def help_blocks(entries: list[HelpEntry], topic: str | None, extra: str | None) 
     return blocks
 
 
-def result_message(result: Result) -> Message:
+def result_message(result: Result, base_url: str = "") -> Message:
     """The reply to a /pmo command."""
+    from services.commands.results import (
+        IcsResult,
+        MeetingListResult,
+        MeetingResult,
+        MinutesExportResult,
+        MinutesListResult,
+        MinutesResult,
+    )
+
+    if isinstance(result, MinutesResult | MinutesListResult | MinutesExportResult
+                  | MeetingResult | MeetingListResult | IcsResult):  # fmt: skip
+        from handlers.slack import minutes
+
+        today = date.min
+        if isinstance(result, MinutesResult):
+            today = result.today or result.minutes.started_at.date()
+        return minutes.result_message(result, today, base_url)
     match result:
         case HelpResult(topic, entries, extra):
             return Message("PMO Bot help", help_blocks(entries, topic, extra))
@@ -490,6 +507,7 @@ REMINDER_LEAD = {
     "escalate_pm": "⚠️ Escalation: overdue in your project",
     "escalate_lead": "🚨 Escalation to the PMO: long overdue",
     "undeliverable": "📭 I couldn't reach this item's owner",
+    "minutes_action": "📝 New action item for you from the minutes",
 }
 
 
@@ -547,6 +565,10 @@ def digest_blocks(d: Digest, skip: set[tuple[str, int]]) -> list[Block]:
     if d.kind == "status_nudge" and d.project_key:
         blocks.append({"type": "actions", "block_id": f"status:{d.project_key}"[:255],
                        "elements": [button("Submit update", ActionId.STATUS_OPEN, d.project_key,
+                                           style="primary")]})  # fmt: skip
+    if d.kind == "meeting_agenda" and d.ref:
+        blocks.append({"type": "actions", "block_id": f"agenda:{d.ref}"[:255],
+                       "elements": [button("Start minutes", ActionId.MINUTES_START, d.ref,
                                            style="primary")]})  # fmt: skip
     if d.kind == "status_escalation" and d.project_key:
         blocks.append({"type": "actions", "block_id": f"status:{d.project_key}"[:255],

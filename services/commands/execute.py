@@ -13,7 +13,10 @@ from services import (
     action_items,
     deliverables,
     digests,
+    feeds,
     leave,
+    meetings,
+    minutes,
     people,
     projects,
     reports,
@@ -32,7 +35,13 @@ from services.commands.results import (
     DeliverableResult,
     DigestResult,
     HelpResult,
+    IcsResult,
     LeaveResult,
+    MeetingListResult,
+    MeetingResult,
+    MinutesExportResult,
+    MinutesListResult,
+    MinutesResult,
     ProjectListResult,
     ProjectResult,
     ReportResult,
@@ -61,9 +70,10 @@ def run_text(
     *,
     now: datetime,
     resolve: MentionResolver = default_resolver,
+    channel: str | None = None,
 ) -> Result:
-    """Parse and run one command typed by `actor`."""
-    return execute(session, actor, parse(text), now=now, resolve=resolve)
+    """Parse and run one command typed by `actor` (in `channel`, where it matters)."""
+    return execute(session, actor, parse(text), now=now, resolve=resolve, channel=channel)
 
 
 def _yes_no(value: str) -> bool:
@@ -82,6 +92,7 @@ def execute(
     *,
     now: datetime,
     resolve: MentionResolver = default_resolver,
+    channel: str | None = None,
 ) -> Result:
     """Run a typed command; every lookup and date is checked before anything is written."""
     today = local_today(now, actor.timezone)
@@ -255,6 +266,60 @@ def execute(
         case ast.ReportStats():
             period = reports.parse_week(None, today)
             return ReportResult(reports.for_actor(session, actor, period, today=today), True)
+        case ast.MinutesStart(key, title):
+            v = minutes.start(session, actor, channel=channel or "", now=now, key=key,
+                              title=title)  # fmt: skip
+            return MinutesResult(v, "started", today=today)
+        case ast.MinutesAdd(kind, text):
+            from models import EntryKind
+
+            v = minutes.add_entry(session, actor, channel=channel or "", kind=EntryKind(kind),
+                                  text=text, now=now)  # fmt: skip
+            return MinutesResult(v, kind, today=today)
+        case ast.MinutesAction(mention, due_text, text):
+            owner = person(mention) if mention else _me(session, actor)
+            due = day(due_text) if due_text else None
+            v, item = minutes.add_action(session, actor, channel=channel or "", owner=owner,
+                                         text=text, due_on=due, now=now)  # fmt: skip
+            return MinutesResult(v, "action", item, today)
+        case ast.MinutesAttend(mentions, present):
+            named = [person(m) for m in mentions]
+            v = minutes.set_attendance(session, actor, channel=channel or "", people=named,
+                                       present=present, now=now)  # fmt: skip
+            return MinutesResult(v, "attendance", today=today)
+        case ast.MinutesEnd():
+            return MinutesResult(minutes.end(session, actor, channel=channel or "", now=now),
+                                 "ended", today=today)  # fmt: skip
+        case ast.MinutesShow(None):
+            m = minutes.open_in(session, actor, channel or "")
+            return MinutesResult(minutes.view(session, m.id), "shown", today=today)
+        case ast.MinutesShow(mid):
+            v = minutes.get(session, actor, minutes_id=mid or 0)
+            return MinutesResult(v, "shown", today=today)
+        case ast.MinutesList(key):
+            return MinutesListResult(minutes.list_recent(session, actor, key=key), key)
+        case ast.MinutesExport(mid):
+            v = minutes.get(session, actor, minutes_id=mid)
+            return MinutesExportResult(v, minutes.to_markdown(v))
+        case ast.MinutesAmend(mid, op, text, kind_text, n):
+            from models import EntryKind
+
+            v = minutes.amend(session, actor, minutes_id=mid, op=op, text=text, now=now,
+                              kind=EntryKind(kind_text) if kind_text else None, n=n)  # fmt: skip
+            return MinutesResult(v, "amended", today=today)
+        case ast.MeetingNew(key, title, recurrence):
+            sv = meetings.create(session, actor, key=key, title=title, recurrence=recurrence,
+                                 now=now)  # fmt: skip
+            return MeetingResult(sv, "created")
+        case ast.MeetingList(key):
+            return MeetingListResult(meetings.list_series(session, actor, now=now, key=key), key)
+        case ast.MeetingCancel(sid):
+            return MeetingResult(meetings.cancel(session, actor, series_id=sid, now=now),
+                                 "cancelled")  # fmt: skip
+        case ast.IcsLink(key, True):
+            return IcsResult(None, key, feeds.revoke(session, actor, now=now, key=key))
+        case ast.IcsLink(key, False):
+            return IcsResult(feeds.link(session, actor, now=now, key=key), key)
     raise InvalidInput("I can't run that command yet.", "Type `help` to see what I can do.")
 
 

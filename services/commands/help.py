@@ -80,12 +80,69 @@ ENTRIES: tuple[HelpEntry, ...] = (
         "settings status rounds on|off",
         "Where the PMO digest goes; the zone weekly digests are timed in; status rounds",
     ),
+    HelpEntry("minutes", 'minutes start [<KEY>] ["<title>"]', "Start minutes in this channel"),
     HelpEntry(
-        "help", "help [project|action|deliverable|status|leave|digest|admin|dates]", "This help"
+        "minutes",
+        "minutes note <text>  ·  minutes decision <text>",
+        "Add a note or a decision to the open minutes",
+    ),
+    HelpEntry(
+        "minutes",
+        "minutes action @owner [due:<date>] <text>",
+        "Minute an action item (tracked at once; the owner is told at the end)",
+    ),
+    HelpEntry(
+        "minutes",
+        "minutes attendee @a @b  ·  minutes absent @c",
+        "Who attended, and who sent regrets",
+    ),
+    HelpEntry("minutes", "minutes end", "Close them: posted to the project channel, owners DMed"),
+    HelpEntry(
+        "minutes",
+        "minutes [show [<id>]]  ·  minutes list [<KEY>]",
+        "The open minutes here (or any by number); recent minutes",
+    ),
+    HelpEntry("minutes", "minutes export <id>", "The minutes as a Markdown file"),
+    HelpEntry(
+        "minutes",
+        "minutes amend <id> note|decision <text>  ·  minutes amend <id> "
+        "edit|remove note|decision <n> [<text>]  ·  minutes amend <id> title <text>",
+        "Change closed minutes (the starter, the PM or a PMO lead)",
+    ),
+    HelpEntry(
+        "meeting",
+        'meeting new <KEY> "<title>" <weekly on tue 10:00 | RRULE>',
+        "A meeting series: the agenda comes 15 minutes before each one",
+    ),
+    HelpEntry(
+        "meeting",
+        "meeting list [<KEY>]  ·  meeting cancel <id>",
+        "Meeting series and their next occurrence; stop one",
+    ),
+    HelpEntry(
+        "meeting",
+        "ics [<KEY>]  ·  ics revoke [<KEY>]",
+        "A private calendar-feed link (yours, or a project's); revoke it",
+    ),
+    HelpEntry(
+        "help",
+        "help [project|action|deliverable|status|minutes|meeting|leave|digest|admin|dates]",
+        "This help",
     ),
 )
 
-TOPICS = ("project", "action", "deliverable", "status", "leave", "digest", "admin", "dates")
+TOPICS = (
+    "project",
+    "action",
+    "deliverable",
+    "status",
+    "minutes",
+    "meeting",
+    "leave",
+    "digest",
+    "admin",
+    "dates",
+)
 DATES_HELP = (
     f"Dates can be written as {DATE_EXAMPLES}. They are read in your own time zone; "
     "a bare weekday means the coming one (today if it is that day), "

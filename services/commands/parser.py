@@ -56,7 +56,28 @@ GROUPS = {
     "reports": "report",
     "ooo": "leave",
     "vacation": "leave",
+    "minutes": "minutes",
+    "minute": "minutes",
+    "mins": "minutes",
+    "meeting": "meeting",
+    "meetings": "meeting",
+    "ics": "ics",
+    "calendar": "ics",
+    "ical": "ics",
 }
+MINUTES_VERBS = {
+    "start": "start", "begin": "start", "open": "start", "note": "note", "n": "note",
+    "decision": "decision", "decide": "decision", "decided": "decision",
+    "action": "action", "todo": "action", "ai": "action", "attendee": "attendee",
+    "attendees": "attendee", "present": "attendee", "attending": "attendee",
+    "absent": "absent", "regrets": "absent", "apologies": "absent", "end": "end",
+    "stop": "end", "close": "end", "finish": "end", "show": "show", "list": "list",
+    "export": "export", "amend": "amend", "edit": "amend",
+}  # fmt: skip
+FREE_TEXT = re.compile(
+    r"^\s*(?:minutes|minute|mins)\s+(note|n|decision|decide|decided)\b\s*(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
 SHORTCUTS = {"mine": ("action", ["list", "mine"]), "overdue": ("action", ["list", "overdue"])}
 VERBS = {
     "project": {
@@ -145,6 +166,10 @@ def parse(text: str) -> ast.Command:
             f"That command is {len(text)} characters long; the limit is {MAX_COMMAND_LENGTH}.",
             "Shorten the title; put long detail in the item's notes.",
         )
+    free = FREE_TEXT.match(text)
+    if free:  # a note or decision is kept exactly as typed (quotes included)
+        kind = "note" if free.group(1).lower() in ("note", "n") else "decision"
+        return ast.MinutesAdd(kind, free.group(2).strip())
     tokens = tokenize(text.strip())
     if not tokens:
         return ast.Help()
@@ -173,6 +198,12 @@ def parse(text: str) -> ast.Command:
         return _parse_status(rest)
     if group == "report":
         return _parse_report(rest)
+    if group == "minutes":
+        return _parse_minutes(rest)
+    if group == "meeting":
+        return _parse_meeting(rest)
+    if group == "ics":
+        return _parse_ics(rest)
     if not rest:
         if group == "project":
             return ast.ProjectList()
@@ -363,6 +394,104 @@ def _parse_report(args: list[Token]) -> ast.Command:
     if len(words) > 1:
         raise _fail("report", "", "Give one week, like 2026-W47.")
     return ast.ReportShow(words[0] if words else None)
+
+
+def _parse_minutes(args: list[Token]) -> ast.Command:
+    if not args:
+        return ast.MinutesShow()
+    word = args[0].text.lower()
+    verb = MINUTES_VERBS.get(word) if not args[0].quoted else None
+    if verb is None:
+        raise InvalidInput(
+            f"`minutes` has no `{args[0].text[:40]}`.{_suggest(word, list(MINUTES_VERBS))}",
+            "Type `help minutes` for the minutes commands.",
+        )
+    rest = args[1:]
+    if verb == "start":
+        key = None
+        if rest and not rest[0].quoted and KEY_TOKEN.match(rest[0].text):
+            key, rest = rest[0].text, rest[1:]
+        title = " ".join(t.text for t in rest).strip() or None
+        return ast.MinutesStart(key, title)
+    if verb in ("note", "decision"):
+        return ast.MinutesAdd(verb, " ".join(t.text for t in rest))
+    if verb == "action":
+        owner: Mention | None = None
+        due: str | None = None
+        words: list[str] = []
+        for tok in rest:
+            if tok.mention is not None and owner is None and not words:
+                owner = tok.mention
+                continue
+            opt = _date_option(tok) if due is None and (not tok.quoted or ":" in tok.text) else None
+            if opt:
+                due = opt  # one token (quote a date with spaces: due:"next tue")
+                continue
+            words.append(tok.text)
+        if owner is None:
+            raise _fail("minutes", "action", "Name the owner first: `minutes action @ana …`.")
+        text = " ".join(words).strip()
+        if not text:
+            raise _fail("minutes", "action", "What is the action?")
+        return ast.MinutesAction(owner, due, text)
+    if verb in ("attendee", "absent"):
+        people = tuple(m for t in rest if (m := t.mention) is not None)
+        if not people or len(people) != len(rest):
+            raise _fail("minutes", verb, "Name people with @, e.g. `minutes attendee @ana @ben`.")
+        return ast.MinutesAttend(people, present=verb == "attendee")
+    if verb == "end":
+        return ast.MinutesEnd()
+    if verb == "show":
+        return ast.MinutesShow(_id(rest[0], "minutes", "show", "minutes") if rest else None)
+    if verb == "list":
+        return ast.MinutesList(_key(rest[0], "minutes", "list") if rest else None)
+    if verb == "export":
+        return ast.MinutesExport(_id(rest[0] if rest else None, "minutes", "export", "minutes"))
+    # amend <id> note|decision <text> | edit|remove note|decision <n> [text] | title <text>
+    mid = _id(rest[0] if rest else None, "minutes", "amend", "minutes")
+    if len(rest) < 2:
+        raise _fail("minutes", "amend", "Say what to change.")
+    op = rest[1].text.lower()
+    if op in ("note", "decision", "title"):
+        return ast.MinutesAmend(mid, op, " ".join(t.text for t in rest[2:]))
+    if op in ("edit", "remove", "delete", "rm"):
+        op = "remove" if op in ("remove", "delete", "rm") else "edit"
+        if len(rest) < 4 or rest[2].text.lower() not in ("note", "decision"):
+            raise _fail("minutes", "amend", f"e.g. `minutes amend {mid} {op} note 2 …`.")
+        n = _id(rest[3], "minutes", "amend", "entry")
+        return ast.MinutesAmend(mid, op, " ".join(t.text for t in rest[4:]),
+                                rest[2].text.lower(), n)  # fmt: skip
+    raise _fail("minutes", "amend", f"I can't amend with `{rest[1].text[:20]}`.")
+
+
+def _parse_meeting(args: list[Token]) -> ast.Command:
+    if not args:
+        return ast.MeetingList()
+    word = args[0].text.lower()
+    if word in ("list", "ls"):
+        return ast.MeetingList(_key(args[1], "meeting", "list") if len(args) > 1 else None)
+    if word in ("cancel", "stop", "delete"):
+        return ast.MeetingCancel(_id(args[1] if len(args) > 1 else None, "meeting", "cancel",
+                                     "meeting"))  # fmt: skip
+    if word in ("new", "add", "create"):
+        key = _key(args[1] if len(args) > 1 else None, "meeting", "new")
+        if len(args) < 4 or not args[2].quoted:
+            raise _fail("meeting", "new", 'Give a quoted title and when, e.g. '
+                        '`meeting new APOLLO "Weekly sync" weekly on tue 10:00`.')  # fmt: skip
+        return ast.MeetingNew(key, args[2].text, " ".join(t.text for t in args[3:]))
+    raise InvalidInput(f"`meeting` has no `{args[0].text[:40]}`.",
+                       "Type `help meeting` for the meeting commands.")  # fmt: skip
+
+
+def _parse_ics(args: list[Token]) -> ast.Command:
+    words = [t.text for t in args]
+    revoke = bool(words) and words[0].lower() in ("revoke", "reset", "off")
+    if revoke:
+        words = words[1:]
+    if len(words) > 1:
+        raise _fail("meeting", "ics", "Give at most one project key.")
+    key = _key(args[-1], "meeting", "ics") if words else None
+    return ast.IcsLink(key, revoke)
 
 
 def _parse_leave(args: list[Token]) -> ast.Command:

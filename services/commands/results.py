@@ -8,6 +8,9 @@ from datetime import date
 from models.enums import WorkspaceRoleName
 from services.commands.help import HelpEntry
 from services.digests import MyDigest
+from services.feeds import FeedLink
+from services.meetings import SeriesView
+from services.minutes import MinutesView
 from services.reports import Report
 from services.settings import WorkspaceSettings
 from services.status import CadenceView, UpdateView
@@ -131,6 +134,49 @@ class ReportResult:
     public: bool = False
 
 
+@dataclass(frozen=True)
+class MinutesResult:
+    minutes: MinutesView
+    event: str  # started | note | decision | action | attendance | ended | shown | amended
+    item: ActionItemView | None = None
+    today: date | None = None
+
+
+@dataclass(frozen=True)
+class MinutesListResult:
+    minutes: list[MinutesView]
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class MinutesExportResult:
+    minutes: MinutesView
+    markdown: str
+
+    @property
+    def filename(self) -> str:
+        return f"minutes-{self.minutes.id}-{self.minutes.started_at:%Y-%m-%d}.md"
+
+
+@dataclass(frozen=True)
+class MeetingResult:
+    series: SeriesView
+    event: str  # created | cancelled
+
+
+@dataclass(frozen=True)
+class MeetingListResult:
+    series: list[SeriesView]
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class IcsResult:
+    link: FeedLink | None
+    key: str | None
+    revoked: int = 0
+
+
 Result = (
     HelpResult
     | RolesResult
@@ -147,4 +193,10 @@ Result = (
     | StatusResult
     | CadenceResult
     | ReportResult
+    | MinutesResult
+    | MinutesListResult
+    | MinutesExportResult
+    | MeetingResult
+    | MeetingListResult
+    | IcsResult
 )

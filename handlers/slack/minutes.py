@@ -1,0 +1,250 @@
+"""Minutes in Block Kit: the live message (updated in place while they are taken) and the
+final minutes, split into as many messages as Slack's limits need. Pure: data in, JSON out."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from handlers.slack.ids import ActionId
+from handlers.slack.render import (
+    MESSAGE_BLOCKS,
+    SECTION_TEXT,
+    Block,
+    Message,
+    _fallback,
+    button,
+    clip,
+    context,
+    day,
+    escape,
+    header,
+    section,
+    who,
+)
+from services.dates import zone
+from services.minutes import EntryView, MinutesView
+from services.views import ActionItemView
+
+LIVE_TAIL = 8  # the live message shows the last few of each kind
+PART_CHARS = 12_000  # a final-minutes message stays well inside Slack's size limits
+PART_BLOCKS = MESSAGE_BLOCKS - 2
+
+
+def _when(v: MinutesView) -> str:
+    tz = zone(v.timezone)
+    start = v.started_at.astimezone(tz)
+    text = f"{start:%a %d %b %Y, %H:%M}"
+    if v.ended_at:
+        text += f" to {v.ended_at.astimezone(tz):%H:%M}"
+    return f"{text} ({v.timezone})"
+
+
+def _people(refs: list[Any]) -> str:
+    return ", ".join(escape("@" + p.handle) for p in refs) or "—"
+
+
+def _entry(e: EntryView) -> str:
+    return f"{e.n}. {escape(e.text)}"
+
+
+def _action(a: ActionItemView, today: date) -> str:
+    state = {"done": "✅ ", "cancelled": "🚫 "}.get(a.status.value, "")
+    return f"• {state}*#{a.id}* {escape(a.title)} · {who(a.owner)} · {day(a.due_on, today)}"
+
+
+def live_message(v: MinutesView, today: date) -> Message:
+    """What the channel sees while the minutes are taken (and once they are closed)."""
+    project = f" · `{escape(v.project_key)}`" if v.project_key else ""
+    blocks: list[Block] = [
+        header(f"📝 Minutes: {v.title}"),
+        context(f"{_when(v)}{project} · taken by {escape('@' + v.started_by.handle)} · "
+                f"minutes #{v.id}"),
+    ]  # fmt: skip
+    parts = [f"*Attendees:* {_people(v.attendees)}"]
+    if v.absent:
+        parts.append(f"*Regrets:* {_people(v.absent)}")
+    blocks.append(section("\n".join(parts)))
+    for title, lines, total in (
+        ("Decisions", [_entry(e) for e in v.decisions[-LIVE_TAIL:]], len(v.decisions)),
+        ("Action items", [_action(a, today) for a in v.actions[-LIVE_TAIL:]], len(v.actions)),
+        ("Notes", [_entry(e) for e in v.notes[-LIVE_TAIL:]], len(v.notes)),
+    ):
+        if not total:
+            continue
+        more = f"\n_… {total - len(lines)} earlier not shown._" if total > len(lines) else ""
+        blocks.append(section(clip(f"*{title}* ({total}){more}\n" + "\n".join(lines),
+                                   SECTION_TEXT)))  # fmt: skip
+    if v.open:
+        blocks.append(context("Add with `/pmo minutes note|decision|action @owner due:fri …`, "
+                              "`/pmo minutes attendee @a`, the *Add to minutes* message "
+                              "shortcut, or the button. End with `/pmo minutes end`."))  # fmt: skip
+        blocks.append({"type": "actions", "block_id": f"minutes:{v.id}", "elements": [
+            button("Add…", ActionId.MINUTES_ADD, str(v.id)),
+            button("End minutes", ActionId.MINUTES_END, str(v.id), style="danger"),
+        ]})  # fmt: skip
+    else:
+        where = ", ".join(f"<#{c}>" for c in v.post_channels()) or "this channel"
+        closed = "closed automatically after 12 hours" if v.auto_closed else "ended"
+        blocks.append(context(f"Minutes {closed}; posted to {where}. "
+                              f"Export: `/pmo minutes export {v.id}`."))  # fmt: skip
+    counts = f"{len(v.notes)} notes, {len(v.decisions)} decisions, {len(v.actions)} actions"
+    return Message(_fallback("Minutes: ", v.title, f" ({counts})"), blocks, public=True)
+
+
+def _chunks(title: str, lines: list[str]) -> list[Block]:
+    """Sections of at most SECTION_TEXT characters, the first headed by `title`."""
+    out: list[Block] = []
+    text = f"*{title}* ({len(lines)})" if lines else f"*{title}*\n_None._"
+    for line in lines:
+        line = clip(line, SECTION_TEXT - 50)
+        if len(text) + 1 + len(line) > SECTION_TEXT - 20:
+            out.append(section(text))
+            text = line
+        else:
+            text += "\n" + line
+    out.append(section(text))
+    return out
+
+
+def final_messages(v: MinutesView, today: date) -> list[Message]:
+    """The complete minutes, split across messages (the first is the parent, the rest go in
+    its thread) so that every one stays within Slack's block and size limits."""
+    project = (f"*Project:* `{escape(v.project_key)}` {escape(v.project_name or '')}\n"
+               if v.project_key else "")  # fmt: skip
+    lead: list[Block] = [
+        header(f"📝 Minutes: {v.title}"),
+        section(f"*When:* {_when(v)}\n{project}*Attendees:* {_people(v.attendees)}\n"
+                f"*Regrets:* {_people(v.absent)}"),
+    ]  # fmt: skip
+    notes_on = []
+    if v.auto_closed:
+        notes_on.append("closed automatically after 12 hours open")
+    if v.amended_at:
+        notes_on.append(f"amended {v.amended_at.astimezone(zone(v.timezone)):%d %b %H:%M}")
+    lead.append(context(f"Minutes #{v.id} by {escape('@' + v.started_by.handle)}"
+                        + (f" · {', '.join(notes_on)}" if notes_on else "")
+                        + f" · `/pmo minutes export {v.id}`"))  # fmt: skip
+    body = (
+        _chunks("Decisions", [_entry(e) for e in v.decisions])
+        + _chunks("Action items", [_action(a, today) for a in v.actions])
+        + _chunks("Notes", [_entry(e) for e in v.notes])
+    )
+    parts: list[list[Block]] = [lead]
+    size = sum(_size(b) for b in lead)
+    for b in body:
+        if len(parts[-1]) >= PART_BLOCKS or size + _size(b) > PART_CHARS:
+            parts.append([])
+            size = 0
+        parts[-1].append(b)
+        size += _size(b)
+    n = len(parts)
+    out = []
+    for i, blocks in enumerate(parts):
+        if n > 1:
+            blocks = [*blocks, context(f"Part {i + 1} of {n}")]
+        tail = f" (part {i + 1} of {n})" if n > 1 else ""
+        out.append(Message(_fallback("Minutes: ", v.title, tail), blocks, public=True))
+    return out
+
+
+def _size(b: Block) -> int:
+    t = b.get("text")
+    if isinstance(t, dict):
+        return len(t.get("text", ""))
+    return sum(len(e.get("text", "")) for e in b.get("elements", []) if isinstance(e, dict))
+
+
+def superseded() -> Message:
+    """What an extra part of the minutes says once an amendment made them shorter."""
+    return Message("(This part of the minutes was merged above after an amendment.)",
+                   [context("_(This part of the minutes was merged above after an "
+                            "amendment.)_")], public=True)  # fmt: skip
+
+
+def result_message(result: Any, today: date, base_url: str = "") -> Message:
+    """Replies to the minutes, meeting and ics commands (ephemeral unless said)."""
+    from services.commands.results import (
+        IcsResult,
+        MeetingListResult,
+        MeetingResult,
+        MinutesExportResult,
+        MinutesListResult,
+        MinutesResult,
+    )
+
+    match result:
+        case MinutesResult(v, "shown", _):
+            msg = live_message(v, today) if v.open else final_messages(v, today)[0]
+            return Message(msg.text, msg.blocks[:MESSAGE_BLOCKS])
+        case MinutesResult(v, event, item):
+            text = {
+                "started": f"📝 Minutes #{v.id} started here: “{escape(v.title)}”. Add with "
+                           "`/pmo minutes note …`, `decision …`, `action @owner …`; end with "
+                           "`/pmo minutes end`.",
+                "note": f"Added note {len(v.notes)} to minutes #{v.id}.",
+                "decision": f"Added decision {len(v.decisions)} to minutes #{v.id}.",
+                "attendance": f"Attendance updated: {len(v.attendees)} present, "
+                              f"{len(v.absent)} regrets.",
+                "ended": f"Minutes #{v.id} ended. Posting them to "
+                         f"{', '.join(f'<#{c}>' for c in v.post_channels()) or 'this channel'}"
+                         f"; {len({a.owner.id for a in v.actions})} owner(s) get a DM.",
+                "amended": f"Minutes #{v.id} amended; the posted minutes are being updated.",
+            }.get(event, "Done.")  # fmt: skip
+            if event == "action" and item is not None:
+                text = (f"Action item *#{item.id}* {escape(item.title)} for {who(item.owner)} "
+                        f"({day(item.due_on, today)}) minuted; it is tracked now and its owner "
+                        "is told when the minutes end.")  # fmt: skip
+            return Message(_fallback(text.split(":")[0]), [section(text)])
+        case MinutesListResult(items, key):
+            lines = [
+                f"• *#{v.id}* {escape(v.title)}"
+                + (f" · `{escape(v.project_key)}`" if v.project_key else "")
+                + f" · {v.started_at.astimezone(zone(v.timezone)):%d %b %Y %H:%M}"
+                + (" · *open*" if v.open else "")
+                for v in items
+            ]
+            head = f"Recent minutes{f' of {key}' if key else ''}"
+            body = "\n".join(lines) or "No minutes yet. Start some with `/pmo minutes start`."
+            return Message(head, [section(clip(f"*{head}*\n{body}", SECTION_TEXT))])
+        case MinutesExportResult(v, _):
+            text = f"Minutes #{v.id} exported as Markdown."
+            return Message(text, [section(text)])
+        case MeetingResult(sv, event):
+            nxt = (f"next: {sv.next_start.astimezone(zone(sv.timezone)):%a %d %b %H:%M} "
+                   f"({sv.timezone})" if sv.next_start else "no more occurrences")  # fmt: skip
+            where = f" in <#{sv.channel}>" if sv.channel else " (no channel: set the project's)"
+            verb = "scheduled" if event == "created" else "cancelled"
+            text = (f"📅 Meeting #{sv.id} “{escape(sv.title)}” {verb}{where}: "
+                    f"`{escape(sv.rrule or 'once')}`, {nxt}. The agenda (open action items) "
+                    "arrives 15 minutes before each one.")  # fmt: skip
+            return Message(_fallback(f"Meeting #{sv.id} {verb}"), [section(text)], public=False)
+        case MeetingListResult(series, key):
+            lines = [
+                f"• *#{sv.id}* {escape(sv.title)}"
+                + (f" · `{escape(sv.project_key)}`" if sv.project_key else "")
+                + f" · `{escape(sv.rrule or 'once')}` · "
+                + (f"next {sv.next_start.astimezone(zone(sv.timezone)):%a %d %b %H:%M}"
+                   if sv.next_start else "no more")
+                for sv in series
+            ]  # fmt: skip
+            head = f"Meeting series{f' of {key}' if key else ''}"
+            body = "\n".join(lines) or (
+                'None yet: `/pmo meeting new KEY "Title" weekly on tue 10:00`.')  # fmt: skip
+            return Message(head, [section(clip(f"*{head}*\n{body}", SECTION_TEXT))])
+        case IcsResult(None, key, revoked):
+            text = (f"Revoked {revoked} calendar link{'s' if revoked != 1 else ''}"
+                    f"{f' of {key}' if key else ''}; it stops working at once. "
+                    f"`/pmo ics{f' {key}' if key else ''}` makes a new one.")  # fmt: skip
+            return Message(text, [section(text)])
+        case IcsResult(link, key, _):
+            assert link is not None
+            url = f"{base_url.rstrip('/')}{link.path}"
+            what = f"{key}'s deliverables, action items and meetings" if key else (
+                "your action items, deliverables and meetings")  # fmt: skip
+            text = (f"🗓️ Your private calendar link for {what}:\n{url}\nSubscribe to it in "
+                    "Google Calendar (Other calendars → From URL) or Outlook (Add calendar → "
+                    "Subscribe from web). Keep it private; `/pmo ics revoke"
+                    f"{f' {key}' if key else ''}` turns it off.")  # fmt: skip
+            return Message("Your calendar link", [section(text)])
+    return Message("Done.", [section("Done.")])

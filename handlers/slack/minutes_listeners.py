@@ -1,0 +1,393 @@
+"""Slack listeners for minutes: the live message, the buttons on it and on agendas, the
+"Add to minutes" message shortcut and the Minutes modal, and the follow-ups of `/pmo minutes`
+and `/pmo ics` commands (live-message updates, delivery of the final minutes, export)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.db import session_scope
+from handlers.slack import minutes as minutes_render
+from handlers.slack import modals, render
+from handlers.slack.errors import advice_for
+from handlers.slack.ids import ActionId, CallbackId
+from models import EntryKind, Person
+from services import minutes
+from services.commands.results import IcsResult, MinutesExportResult, MinutesResult, Result
+from services.dates import local_today
+from services.errors import DomainError, InvalidInput
+
+log = logging.getLogger(__name__)
+_live_locks: dict[int, threading.Lock] = {}
+_guard = threading.Lock()
+NOTE_LINES = 100  # the Minutes modal takes up to this many notes (or decisions) at once
+
+
+def _lock(minutes_id: int) -> threading.Lock:
+    with _guard:
+        return _live_locks.setdefault(minutes_id, threading.Lock())
+
+
+def register(app: App, deps: Any) -> None:
+    """Attach the minutes buttons, shortcut and modals."""
+    from handlers.slack.listeners import ack_now
+
+    app.action(ActionId.MINUTES_ADD)(ack=ack_now, lazy=[_open_minutes_modal(deps)])
+    app.action(ActionId.MINUTES_END)(ack=ack_now, lazy=[_end_from_button(deps)])
+    app.action(ActionId.MINUTES_START)(ack=ack_now, lazy=[_start_from_agenda(deps)])
+    app.shortcut(CallbackId.ADD_TO_MINUTES_SHORTCUT)(ack=ack_now, lazy=[_add_shortcut(deps)])
+    app.view(CallbackId.ADD_TO_MINUTES_MODAL)(_guarded(deps, _submit_add_to_minutes(deps)))
+    app.view(CallbackId.MINUTES_MODAL)(_guarded(deps, _submit_minutes_modal(deps)))
+
+
+def _guarded(deps: Any, handler: Callable[..., None]) -> Callable[..., None]:
+    from handlers.slack.listeners import _guarded as guarded
+
+    return guarded(handler)
+
+
+def _actor(session: Any, context: BoltContext) -> Any:
+    from handlers.slack.listeners import _actor as actor
+
+    return actor(session, context)
+
+
+def _identify(deps: Any, context: BoltContext, client: WebClient) -> None:
+    from handlers.slack.listeners import identify
+
+    identify(deps, context, client)
+
+
+# --- after a /pmo command ---------------------------------------------------------------------
+
+
+def after_command(
+    deps: Any, client: WebClient, context: BoltContext, command: dict[str, Any], result: Result,
+    reply: Callable[[render.Message], None],
+) -> bool:  # fmt: skip
+    """Follow-ups of minutes/ics commands; True when the reply has been handled here."""
+    channel = str(command.get("channel_id") or "")
+    if isinstance(result, MinutesResult) and result.event != "shown":
+        reply(render.result_message(result))
+        if result.event == "started":
+            deps.defer(_post_live, deps, client, result.minutes.id, channel, context["user_id"])
+        else:
+            deps.defer(refresh_live, deps, client, result.minutes.id)
+        if result.event in ("ended", "amended"):
+            deps.defer(deliver_now, deps, client, context["pmo_workspace_id"])
+        return True
+    if isinstance(result, MinutesExportResult):
+        deps.defer(_send_export, client, context["user_id"], result, reply)
+        return True
+    if isinstance(result, IcsResult):
+        reply(render.result_message(result, getattr(deps, "public_url", "")))
+        return True
+    return False
+
+
+def _post_live(deps: Any, client: WebClient, minutes_id: int, channel: str, user: str) -> None:
+    """Post the live minutes message in the channel and remember it."""
+    with session_scope(deps.sessions) as s:
+        v = minutes.view(s, minutes_id)
+    msg = minutes_render.live_message(v, local_today(deps.clock(), v.timezone))
+    try:
+        resp = client.chat_postMessage(channel=channel, text=msg.text, blocks=msg.blocks)
+    except SlackApiError as exc:
+        note = render.error_message("The minutes are open, but I couldn't post them in this "
+                                    "channel.", advice_for(exc))  # fmt: skip
+        client.chat_postEphemeral(channel=channel, user=user, text=note.text, blocks=note.blocks)
+        return
+    with session_scope(deps.sessions) as s:
+        minutes.set_live_ts(s, minutes_id, str(resp["ts"]))
+    refresh_live(deps, client, minutes_id)  # anything added meanwhile
+
+
+def refresh_live(deps: Any, client: WebClient, minutes_id: int) -> None:
+    """Update the live message in place from the minutes as they stand (one at a time)."""
+    with _lock(minutes_id):
+        with session_scope(deps.sessions) as s:
+            v = minutes.view(s, minutes_id)
+        if not v.live_ts:
+            return
+        msg = minutes_render.live_message(v, local_today(deps.clock(), v.timezone))
+        try:
+            client.chat_update(channel=v.channel, ts=v.live_ts, text=msg.text, blocks=msg.blocks)
+        except SlackApiError as exc:
+            log.warning("live minutes %s not updated: %s", minutes_id, exc.response.get("error"))
+
+
+def deliver_now(deps: Any, client: WebClient, workspace_id: int) -> None:
+    """Send what the outbox holds for this workspace now (final minutes, owners' DMs)."""
+    from bot import jobs
+    from handlers.slack.notifier import SlackNotifier
+
+    notifier = SlackNotifier(lambda team: client, pace=getattr(deps, "notify_pace", 1.0))
+    jobs.deliver_due(deps.sessions, notifier, now=deps.clock(), clock=deps.clock,
+                     workspace_id=workspace_id)  # fmt: skip
+
+
+def _send_export(
+    client: WebClient, user: str, result: MinutesExportResult,
+    reply: Callable[[render.Message], None],
+) -> None:  # fmt: skip
+    try:
+        dm = client.conversations_open(users=user)["channel"]["id"]
+        client.files_upload_v2(
+            channel=dm, content=result.markdown.encode(), filename=result.filename,
+            title=f"Minutes #{result.minutes.id}: {result.minutes.title}"[:250],
+            initial_comment=f"Minutes #{result.minutes.id} as Markdown.",
+        )  # fmt: skip
+    except SlackApiError as exc:
+        reply(render.error_message("I couldn't send you the file.", advice_for(exc)))
+        return
+    reply(
+        render.Message(
+            f"Sent you {result.filename} in a DM.",
+            [render.section(f"📄 Sent you `{result.filename}` in a DM.")],
+        )
+    )
+
+
+# --- buttons -----------------------------------------------------------------------------------
+
+
+def _tell(body: dict[str, Any], client: WebClient, respond: Respond, msg: render.Message) -> None:
+    from handlers.slack.listeners import _tell as tell
+
+    tell(body, client, respond, msg)
+
+
+def _end_from_button(deps: Any) -> Callable[..., None]:
+    def handle_end_minutes(
+        body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    ) -> None:
+        """The "End minutes" button on the live message."""
+        try:
+            _identify(deps, context, client)
+            channel = str((body.get("channel") or {}).get("id") or "")
+            with session_scope(deps.sessions) as s:
+                v = minutes.end(s, _actor(s, context), channel=channel, now=deps.clock())
+        except DomainError as err:
+            _tell(body, client, respond, render.error_message(err.message, err.hint))
+            return
+        refresh_live(deps, client, v.id)
+        deliver_now(deps, client, context["pmo_workspace_id"])
+
+    return handle_end_minutes
+
+
+def _start_from_agenda(deps: Any) -> Callable[..., None]:
+    def handle_start_minutes(
+        body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    ) -> None:
+        """The "Start minutes" button on a meeting's agenda."""
+        try:
+            _identify(deps, context, client)
+            channel = str((body.get("channel") or {}).get("id") or "")
+            occ = int(body["actions"][0]["value"])
+            with session_scope(deps.sessions) as s:
+                v = minutes.start(s, _actor(s, context), channel=channel, now=deps.clock(),
+                                  occurrence_id=occ)  # fmt: skip
+        except (DomainError, ValueError) as err:
+            msg = getattr(err, "message", "That meeting is no longer scheduled.")
+            _tell(body, client, respond, render.error_message(msg, getattr(err, "hint", None)))
+            return
+        _post_live(deps, client, v.id, channel, context["user_id"])
+
+    return handle_start_minutes
+
+
+def _open_minutes_modal(deps: Any) -> Callable[..., None]:
+    def handle_open_minutes_modal(
+        body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    ) -> None:
+        """The "Add…" button: a modal to add attendees, notes, decisions and an action."""
+        try:
+            _identify(deps, context, client)
+            mid = int(body["actions"][0]["value"])
+            with session_scope(deps.sessions) as s:
+                v = minutes.get(s, _actor(s, context), minutes_id=mid)
+            if not v.open:
+                raise InvalidInput(f"Minutes #{v.id} are closed.",
+                                   f"Amend them: `/pmo minutes amend {v.id} note …`.")  # fmt: skip
+            client.views_open(trigger_id=body["trigger_id"], view=modals.minutes_modal(v))
+        except DomainError as err:
+            _tell(body, client, respond, render.error_message(err.message, err.hint))
+        except SlackApiError as exc:
+            _tell(body, client, respond, render.error_message(advice_for(exc), None))
+
+    return handle_open_minutes_modal
+
+
+# --- the "Add to minutes" shortcut -------------------------------------------------------------
+
+
+def _add_shortcut(deps: Any) -> Callable[..., None]:
+    def handle_add_to_minutes(
+        shortcut: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        """Message shortcut: add the message to the minutes open in its channel."""
+        _identify(deps, context, client)
+        channel = str((shortcut.get("channel") or {}).get("id") or "")
+        message = shortcut.get("message") or {}
+        try:
+            with session_scope(deps.sessions) as s:
+                m = minutes.open_in(s, _actor(s, context), channel)
+                mid, title = m.id, m.title
+        except DomainError as err:
+            msg = render.error_message(err.message, err.hint)
+            client.chat_postEphemeral(channel=channel, user=str(context.user_id), text=msg.text,
+                                      blocks=msg.blocks)  # fmt: skip
+            return
+        permalink = None
+        try:
+            permalink = client.chat_getPermalink(channel=channel, message_ts=message["ts"])[
+                "permalink"
+            ]
+        except (SlackApiError, KeyError) as exc:
+            log.warning("chat.getPermalink failed: %s", exc)
+        view = modals.add_to_minutes_modal(
+            minutes_id=mid, title=title, text=(message.get("text") or "")[:3000],
+            author=message.get("user"), source_ref=permalink,
+        )  # fmt: skip
+        try:
+            client.views_open(trigger_id=shortcut["trigger_id"], view=view)
+        except SlackApiError as exc:
+            client.chat_postEphemeral(
+                channel=channel,
+                user=str(context.user_id),
+                text=render.error_message(advice_for(exc), None).text,
+            )
+
+    return handle_add_to_minutes
+
+
+def _person(deps: Any, s: Any, client: WebClient, context: BoltContext, user_id: str,
+            block_id: str) -> Person:  # fmt: skip
+    from handlers.slack.listeners import _picked_person
+
+    return _picked_person(deps, s, client, _actor(s, context), user_id, deps.clock(), block_id)
+
+
+def _submit_add_to_minutes(deps: Any) -> Callable[..., None]:
+    def handle_add_to_minutes_submission(
+        ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        """Add the message as a note, a decision or an action item; errors inline."""
+        from handlers.slack.listeners import _FieldError
+
+        _identify(deps, context, client)
+        values = modals.field_values(view)
+        meta = json.loads(view.get("private_metadata") or "{}")
+        kind = values.get("am_kind") or "note"
+        text = (values.get("am_text") or "").strip()
+        if not text:
+            ack(response_action="errors", errors={"am_text": "Write what to add."})
+            return
+        if kind == "action" and not values.get("am_owner"):
+            ack(response_action="errors", errors={"am_owner": "An action item needs an owner."})
+            return
+        now = deps.clock()
+        try:
+            with session_scope(deps.sessions) as s:
+                actor = _actor(s, context)
+                if kind == "action":
+                    owner = _person(deps, s, client, context, values["am_owner"], "am_owner")
+                    due = date.fromisoformat(values["am_due"]) if values.get("am_due") else None
+                    v, _ = minutes.add_action(s, actor, channel="", owner=owner, text=text,
+                                              due_on=due, now=now, minutes_id=int(meta["minutes"]),
+                                              source_ref=meta.get("source_ref"))  # fmt: skip
+                else:
+                    v = minutes.add_entry(s, actor, channel="", kind=EntryKind(kind), text=text,
+                                          now=now, minutes_id=int(meta["minutes"]),
+                                          source_ref=meta.get("source_ref"))  # fmt: skip
+        except _FieldError as err:
+            ack(response_action="errors", errors={err.block_id: err.message[:150]})
+            return
+        except DomainError as err:
+            target = "am_owner" if "@" in err.message else "am_text"
+            ack(response_action="errors",
+                errors={target: f"{err.message} {err.hint or ''}".strip()[:150]})  # fmt: skip
+            return
+        ack()
+        deps.defer(refresh_live, deps, client, v.id)
+
+    return handle_add_to_minutes_submission
+
+
+def _submit_minutes_modal(deps: Any) -> Callable[..., None]:
+    def handle_minutes_modal_submission(
+        ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        """Add everything in the Minutes modal at once: all of it, or nothing and errors."""
+        from handlers.slack.listeners import _FieldError
+
+        _identify(deps, context, client)
+        values = modals.field_values(view)
+        mid = int(json.loads(view.get("private_metadata") or "{}").get("minutes", 0))
+        notes = [ln.strip() for ln in (values.get("mm_notes") or "").splitlines() if ln.strip()]
+        decisions = [ln.strip() for ln in (values.get("mm_decisions") or "").splitlines()
+                     if ln.strip()]  # fmt: skip
+        action = (values.get("mm_action") or "").strip()
+        for block, lines in (("mm_notes", notes), ("mm_decisions", decisions)):
+            if len(lines) > NOTE_LINES:
+                ack(response_action="errors", errors={block: f"At most {NOTE_LINES} at once."})
+                return
+        if action and not values.get("mm_owner"):
+            ack(response_action="errors", errors={"mm_owner": "The action item needs an owner."})
+            return
+        now = deps.clock()
+        try:
+            with session_scope(deps.sessions) as s:
+                actor = _actor(s, context)
+                for block, present in (("mm_attendees", True), ("mm_absent", False)):
+                    people = [_person(deps, s, client, context, u, block)
+                              for u in values.get(block) or []]  # fmt: skip
+                    if people:
+                        minutes.set_attendance(
+                            s,
+                            actor,
+                            channel="",
+                            people=people,
+                            present=present,
+                            now=now,
+                            minutes_id=mid,
+                        )
+                for block, kind, lines in (
+                    ("mm_notes", EntryKind.NOTE, notes),
+                    ("mm_decisions", EntryKind.DECISION, decisions),
+                ):
+                    for line in lines:
+                        try:
+                            minutes.add_entry(s, actor, channel="", kind=kind, text=line, now=now,
+                                              minutes_id=mid)  # fmt: skip
+                        except InvalidInput as err:
+                            raise _FieldError(block, err.message) from None
+                if action:
+                    owner = _person(deps, s, client, context, values["mm_owner"], "mm_owner")
+                    due = date.fromisoformat(values["mm_due"]) if values.get("mm_due") else None
+                    try:
+                        minutes.add_action(s, actor, channel="", owner=owner, text=action,
+                                           due_on=due, now=now, minutes_id=mid)  # fmt: skip
+                    except InvalidInput as err:
+                        raise _FieldError("mm_action", err.message) from None
+        except _FieldError as err:
+            ack(response_action="errors", errors={err.block_id: err.message[:150]})
+            return
+        except DomainError as err:
+            ack(response_action="errors",
+                errors={"mm_notes": f"{err.message} {err.hint or ''}".strip()[:150]})  # fmt: skip
+            return
+        ack()
+        deps.defer(refresh_live, deps, client, mid)
+
+    return handle_minutes_modal_submission

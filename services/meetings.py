@@ -1,0 +1,337 @@
+"""Meeting series: created by command or imported from .ics, expanded with
+recurring-ical-events; before each occurrence the channel gets the agenda (open action items
+carried forward from earlier occurrences, and a "Start minutes" button); an occurrence that
+ends with no minutes gets its organizer nudged once."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from dateutil.rrule import rrulestr
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from models import (
+    ActionItem,
+    ActionStatus,
+    MeetingOccurrence,
+    MeetingSeries,
+    Minutes,
+    Person,
+    Project,
+    ProjectRole,
+    Workspace,
+)
+from services import audit, ical
+from services.access import Actor, get_project, project_role
+from services.dates import local_today, zone
+from services.errors import InvalidInput, NotFound, PermissionDenied
+from services.notify import Digest, DigestLine, DigestSection
+from services.reminders import insert_notifications, outbox_row
+
+DEFAULT_MINUTES = 30
+NUDGE_AFTER = timedelta(minutes=15)  # after an occurrence ends with no minutes
+CARRIED_LIMIT = 30
+
+
+@dataclass(frozen=True)
+class SeriesView:
+    id: int
+    title: str
+    project_key: str | None
+    timezone: str
+    rrule: str | None
+    starts_at: datetime
+    duration_minutes: int
+    channel: str | None
+    next_start: datetime | None
+    active: bool
+
+
+# --- expansion ---------------------------------------------------------------------------------
+
+
+def spec_of(series: MeetingSeries) -> ical.SeriesSpec:
+    """The series as an iCalendar spec (the same one the feeds publish)."""
+    return ical.SeriesSpec(
+        uid=series.uid,
+        title=series.title,
+        timezone=series.timezone,
+        start=series.starts_at.astimezone(zone(series.timezone)),
+        duration=timedelta(minutes=series.duration_minutes),
+        rrule=series.rrule,
+        exdates=tuple(datetime.fromisoformat(d) for d in series.exdates or []),
+        moved=tuple(
+            ical.MovedOccurrence(
+                datetime.fromisoformat(m["original_start"]),
+                datetime.fromisoformat(m["start"]),
+                datetime.fromisoformat(m["end"]),
+            )
+            for m in series.moved or []
+        ),
+        sequence=series.sequence,
+    )
+
+
+def expand(series: MeetingSeries, start: datetime, end: datetime) -> list[ical.Occurrence]:
+    """The series' occurrences starting in [start, end), in UTC."""
+    return [o for o in ical.occurrences(spec_of(series), start, end) if start <= o.start < end]
+
+
+def occurrence_row(
+    session: Session, series: MeetingSeries, occ: ical.Occurrence
+) -> MeetingOccurrence:
+    """The stored row of an occurrence (created on first use; unique per original start)."""
+    values = {
+        "workspace_id": series.workspace_id, "series_id": series.id,
+        "original_start": occ.original_start.astimezone(UTC), "starts_at": occ.start,
+        "ends_at": occ.end,
+    }  # fmt: skip
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(pg_insert(MeetingOccurrence).values(values).on_conflict_do_nothing())
+    else:
+        session.execute(sqlite_insert(MeetingOccurrence).values(values).on_conflict_do_nothing())
+    row = session.scalar(
+        select(MeetingOccurrence).where(
+            MeetingOccurrence.series_id == series.id,
+            MeetingOccurrence.original_start == values["original_start"],
+        )
+    )
+    assert row is not None
+    return row
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+def _view(series: MeetingSeries, key: str | None, now: datetime) -> SeriesView:
+    nxt = expand(series, now, now + timedelta(days=400)) if series.active else []
+    return SeriesView(series.id, series.title, key, series.timezone, series.rrule,
+                      series.starts_at, series.duration_minutes, series.channel,
+                      nxt[0].start if nxt else None, series.active)  # fmt: skip
+
+
+def _editable(session: Session, actor: Actor, key: str) -> Project:
+    project = get_project(session, actor, key)
+    role = project_role(session, actor.person_id, project.id)
+    if not actor.is_pmo_lead and role in (None, ProjectRole.VIEWER):
+        raise PermissionDenied(
+            f"Only members of {project.key} can schedule its meetings.",
+            f"Ask its PM to add you: project add {project.key} @you member",
+        )
+    return project
+
+
+def create(
+    session: Session, actor: Actor, *, key: str, title: str, recurrence: str, now: datetime,
+    channel: str | None = None, minutes: int = DEFAULT_MINUTES,
+) -> SeriesView:  # fmt: skip
+    """A new series for a project, e.g. "weekly on tue 10:00" read in the actor's zone."""
+    project = _editable(session, actor, key)
+    name = " ".join(title.split())
+    if not name or len(name) > 300:
+        raise InvalidInput("Give the meeting a title of 1 to 300 characters.",
+                           '`meeting new KEY "Weekly sync" weekly on tue 10:00`')  # fmt: skip
+    rule, at = ical.parse_recurrence(recurrence)
+    tz = zone(actor.timezone)
+    local_now = now.astimezone(tz).replace(tzinfo=None)
+    anchor = local_now.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
+    try:
+        first = rrulestr(rule, dtstart=anchor - timedelta(days=1)).after(local_now)
+    except (ValueError, TypeError) as exc:
+        raise InvalidInput(f"I can't read that recurrence ({exc}).") from None
+    if first is None:
+        raise InvalidInput("That meeting never happens again.")
+    series = MeetingSeries(
+        workspace_id=actor.workspace_id, project_id=project.id,
+        uid=f"meeting-{uuid.uuid4()}@pmo-bot", title=name, timezone=actor.timezone,
+        starts_at=first.replace(tzinfo=tz).astimezone(UTC), duration_minutes=minutes,
+        rrule=rule, exdates=[], moved=[], channel=channel or project.home_channel,
+        organizer_id=actor.person_id, agenda_minutes=15, active=True, sequence=0,
+        created_at=now, updated_at=now,
+    )  # fmt: skip
+    session.add(series)
+    session.flush()
+    audit.record_by(session, actor, entity_type="meeting", entity_id=series.id, action="create",
+                    before=None, after={"title": name, "rrule": rule}, now=now)  # fmt: skip
+    return _view(series, project.key, now)
+
+
+def import_ics(
+    session: Session, actor: Actor, *, key: str, data: bytes, now: datetime,
+    channel: str | None = None,
+) -> list[SeriesView]:  # fmt: skip
+    """Add (or update, by UID) every meeting series of an .ics file; all or nothing."""
+    project = _editable(session, actor, key)
+    specs = ical.parse_series(data, default_timezone=actor.timezone)
+    existing = {
+        s.uid: s
+        for s in session.scalars(
+            select(MeetingSeries).where(
+                MeetingSeries.workspace_id == actor.workspace_id,
+                MeetingSeries.uid.in_([sp.uid for sp in specs]),
+            )
+        )
+    }
+    out = []
+    for sp in specs:
+        row = existing.get(sp.uid)
+        if row is None:
+            row = MeetingSeries(workspace_id=actor.workspace_id, uid=sp.uid, created_at=now,
+                                organizer_id=actor.person_id, agenda_minutes=15, sequence=0,
+                                active=True)  # fmt: skip
+            session.add(row)
+        else:
+            row.sequence = max(row.sequence + 1, sp.sequence)
+        row.project_id = project.id
+        row.title = sp.title[:300] or "Meeting"
+        row.timezone = sp.timezone
+        row.starts_at = sp.start.astimezone(UTC)
+        row.duration_minutes = max(1, int(sp.duration.total_seconds() // 60))
+        row.rrule = sp.rrule
+        row.exdates = [d.astimezone(UTC).isoformat() for d in sp.exdates]
+        row.moved = [{"original_start": m.original_start.astimezone(UTC).isoformat(),
+                      "start": m.start.astimezone(UTC).isoformat(),
+                      "end": m.end.astimezone(UTC).isoformat()} for m in sp.moved]  # fmt: skip
+        row.channel = channel or row.channel or project.home_channel
+        row.updated_at = now
+        session.flush()
+        audit.record_by(session, actor, entity_type="meeting", entity_id=row.id,
+                        action="import", before=None, after={"uid": sp.uid}, now=now)  # fmt: skip
+        out.append(_view(row, project.key, now))
+    return out
+
+
+def list_series(
+    session: Session, actor: Actor, *, now: datetime, key: str | None = None
+) -> list[SeriesView]:
+    """The active meeting series the actor can see (of one project if `key`)."""
+    from services.access import visible_projects
+
+    q = (
+        select(MeetingSeries, Project.key)
+        .join(Project, Project.id == MeetingSeries.project_id)
+        .where(MeetingSeries.workspace_id == actor.workspace_id, MeetingSeries.active.is_(True))
+        .where(visible_projects(actor))
+    )
+    if key:
+        q = q.where(Project.id == get_project(session, actor, key).id)
+    return [_view(s, k, now) for s, k in session.execute(q.order_by(MeetingSeries.id))]
+
+
+def cancel(session: Session, actor: Actor, *, series_id: int, now: datetime) -> SeriesView:
+    """Stop a series (its PM, its organizer or a PMO lead)."""
+    row = session.execute(
+        select(MeetingSeries, Project)
+        .join(Project, Project.id == MeetingSeries.project_id)
+        .where(MeetingSeries.id == series_id, MeetingSeries.workspace_id == actor.workspace_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"There is no meeting #{series_id}.", "See `meeting list`.")
+    series, project = row
+    get_project(session, actor, project.key)  # visible?
+    role = project_role(session, actor.person_id, project.id)
+    if not (actor.is_pmo_lead or role == ProjectRole.PM or series.organizer_id == actor.person_id):
+        raise PermissionDenied("Only the organizer, the project's PM or a PMO lead can cancel it.")
+    series.active, series.sequence, series.updated_at = False, series.sequence + 1, now
+    session.flush()
+    audit.record_by(session, actor, entity_type="meeting", entity_id=series.id, action="cancel",
+                    before=None, after={"active": False}, now=now)  # fmt: skip
+    return _view(series, project.key, now)
+
+
+# --- scheduler ---------------------------------------------------------------------------------
+
+
+def carried_forward(session: Session, series_id: int) -> list[tuple[ActionItem, Person]]:
+    """Open action items minuted at earlier occurrences of the series."""
+    return [
+        (item, owner)
+        for item, owner in session.execute(
+            select(ActionItem, Person)
+            .join(Person, Person.id == ActionItem.owner_id)
+            .join(Minutes, Minutes.id == ActionItem.minutes_id)
+            .join(MeetingOccurrence, MeetingOccurrence.id == Minutes.occurrence_id)
+            .where(
+                MeetingOccurrence.series_id == series_id,
+                ActionItem.status == ActionStatus.OPEN,
+            )
+            .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
+            .limit(CARRIED_LIMIT + 1)
+        )
+    ]
+
+
+def materialize(session: Session, *, now: datetime) -> int:
+    """Queue each agenda due now and each no-minutes nudge; returns how many rows."""
+    rows: list[dict[str, Any]] = []
+    all_series = session.execute(
+        select(MeetingSeries, Workspace.timezone, Project.key)
+        .join(Workspace, Workspace.id == MeetingSeries.workspace_id)
+        .outerjoin(Project, Project.id == MeetingSeries.project_id)
+        .where(MeetingSeries.active.is_(True))
+        .order_by(MeetingSeries.id)
+    ).all()
+    for series, ws_tz, key in all_series:
+        lead = timedelta(minutes=series.agenda_minutes)
+        span = timedelta(minutes=series.duration_minutes)
+        for occ in expand(series, now - span - NUDGE_AFTER - timedelta(hours=2), now + lead):
+            if occ.start - lead <= now < occ.start and series.channel:
+                row = occurrence_row(session, series, occ)
+                if row.agenda_at is None:
+                    row.agenda_at = now
+                    rows.append(_agenda_row(session, series, row, key, ws_tz, now))
+            elif occ.end + NUDGE_AFTER <= now and series.organizer_id is not None:
+                row = occurrence_row(session, series, occ)
+                if row.nudged_at is not None:
+                    continue
+                row.nudged_at = now
+                has_minutes = session.scalar(
+                    select(Minutes.id).where(Minutes.occurrence_id == row.id).limit(1)
+                )
+                if has_minutes is None:
+                    rows.append(_nudge_row(series, row, key, ws_tz, now))
+    if rows:
+        session.flush()
+        insert_notifications(session, rows)
+    return len(rows)
+
+
+def _agenda_row(
+    session: Session, series: MeetingSeries, occ: MeetingOccurrence, key: str | None,
+    ws_tz: str, now: datetime,
+) -> dict[str, Any]:  # fmt: skip
+    carried = carried_forward(session, series.id)
+    lines = [DigestLine("action_item", item.id, item.title, item.due_on, key, owner.handle,
+                        owner.external_id) for item, owner in carried[:CARRIED_LIMIT]]  # fmt: skip
+    local = occ.starts_at.astimezone(zone(series.timezone))
+    digest = Digest(
+        "meeting_agenda", f"{series.title} · {local:%a %d %b %H:%M} ({series.timezone})",
+        local_today(now, ws_tz),
+        [DigestSection("Open action items carried forward", lines, len(carried))],
+        note="" if carried else "No open action items from earlier meetings.",
+        project_key=key or "", ref=str(occ.id),
+    )  # fmt: skip
+    return outbox_row(series.workspace_id, "meeting_agenda", ("meeting_occurrence", occ.id),
+                      "agenda", payload={"digest": digest.to_payload()}, at=now, now=now,
+                      channel=series.channel)  # fmt: skip
+
+
+def _nudge_row(
+    series: MeetingSeries, occ: MeetingOccurrence, key: str | None, ws_tz: str, now: datetime
+) -> dict[str, Any]:
+    local = occ.starts_at.astimezone(zone(series.timezone))
+    where = f" in <#{series.channel}>" if series.channel else ""
+    line = DigestLine("text", occ.id, f"“{series.title}” on {local:%a %d %b %H:%M}{where} "
+                      "ended with no minutes. If it took place, record them with "
+                      "`/pmo minutes start` (then `minutes note …`, `minutes end`).")  # fmt: skip
+    digest = Digest("notice", "No minutes for your meeting", local_today(now, ws_tz),
+                    [DigestSection("", [line], 1)], project_key=key or "")  # fmt: skip
+    return outbox_row(series.workspace_id, "meeting_no_minutes", ("meeting_occurrence", occ.id),
+                      "nudge", payload={"digest": digest.to_payload()}, at=now, now=now,
+                      recipient_id=series.organizer_id)  # fmt: skip
