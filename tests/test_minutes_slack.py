@@ -6,6 +6,7 @@ auto-close after 12 hours; amend after close; export."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from slack_sdk import WebClient
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from bot import jobs
 from handlers.slack.ids import ActionId, CallbackId
 from handlers.slack.notifier import SlackNotifier
-from models import ActionItem, Minutes, MinutesState, SourceKind
+from models import ActionItem, AuditEvent, Minutes, MinutesState, SourceKind
 from tests.conftest import NOW
 from tests.fake_slack import validate_blocks
 from tests.slack_harness import SlackBot
@@ -206,3 +207,72 @@ def test_300_notes_post_complete_minutes_within_block_kit_limits(slack: SlackBot
     for n in range(1, 301):
         assert f"Note {n:03d}:" in whole
     assert "And one more by command" in whole and f"Part {len(parts)} of {len(parts)}" in whole
+
+
+def test_minutes_left_open_close_after_12_hours_and_the_starter_is_told(
+    slack: SlackBot, sessions
+) -> None:  # type: ignore[no-untyped-def]
+    slack.command("minutes start APOLLO Kickoff", user="U2", channel=MEET)
+    slack.command("minutes note Scope agreed", user="U2", channel=MEET)
+    slack.wait_for(lambda: posts(slack, MEET, method="chat.update"))  # the live message
+    client = WebClient(token="xoxb-test", base_url=slack.fake.api_url)
+    notifier = SlackNotifier(lambda team: client, pace=0)
+    jobs.sweep(sessions, notifier, now=NOW + timedelta(hours=11, minutes=59))
+    assert posts(slack, HOME) == []  # not yet
+    jobs.sweep(sessions, notifier, now=NOW + timedelta(hours=12, minutes=1))
+    (final,) = posts(slack, HOME)
+    assert "Scope agreed" in text_of(final) and "automatically" in text_of(final)
+    told = [m for m in posts(slack, "U2") if "closed automatically" in text_of(m).lower()]
+    assert len(told) == 1 and "minutes amend" in text_of(told[0])
+    closed = [u for u in posts(slack, MEET, method="chat.update") if "posted to" in text_of(u)]
+    assert closed and ActionId.MINUTES_END not in str(closed[-1]["blocks"])
+    with sessions() as s:
+        m = s.scalar(select(Minutes))
+        assert m is not None and m.state == MinutesState.CLOSED and m.auto_closed
+    jobs.sweep(sessions, notifier, now=NOW + timedelta(hours=13))
+    assert len(posts(slack, HOME)) == 1 and len(told) == 1
+    # Minutes can be started again in that channel now.
+    reply = slack.command("minutes start", user="U3", channel=MEET)
+    assert "started" in reply["text"]
+
+
+def test_amending_closed_minutes_edits_the_posted_messages_and_is_audited(
+    slack: SlackBot, sessions
+) -> None:  # type: ignore[no-untyped-def]
+    slack.command("minutes start APOLLO Review", user="U3", channel=MEET)
+    slack.command("minutes note First thought", user="U3", channel=MEET)
+    slack.command("minutes end", user="U3", channel=MEET)
+
+    def posted() -> list[dict]:  # type: ignore[type-arg]
+        with sessions() as s:
+            m = s.scalar(select(Minutes))
+            return list(m.posts) if m else []
+
+    slack.wait_for(lambda: len(posted()) == 2)
+    mid = slack.wait_for(lambda: _minutes_id(sessions))
+    # Omar neither started them nor runs the project: refused, nothing changes.
+    reply = slack.command(f"minutes amend {mid} note Sneaky", user="U4")
+    assert ":warning:" in str(reply["blocks"]) and "amend" in reply["text"].lower()
+    reply = slack.command(f"minutes amend {mid} edit note 1 First thought, revised", user="U3")
+    assert "amended" in reply["text"]
+    slack.command(f"minutes amend {mid} decision Ship it", user="U2")  # the PM may too
+    home_edit = slack.wait_for(lambda: [u.args for u in slack.fake.of("chat.update")
+                                        if "Ship it" in text_of(u.args)
+                                        and u.args["channel"] == HOME])  # fmt: skip
+    edits = slack.fake.of("chat.update")
+    home_ts = next(p["ts"][0] for p in posted() if p["channel"] == HOME)
+    assert home_edit and home_edit[-1]["ts"] == home_ts
+    assert "First thought, revised" in text_of(home_edit[-1]) and "Sneaky" not in str(edits)
+    assert "amended" in text_of(home_edit[-1])
+    assert len(posts(slack, HOME)) == 1  # edited in place, not re-posted
+    with sessions() as s:
+        amends = s.scalars(select(AuditEvent).where(AuditEvent.entity_type == "minutes",
+                                                    AuditEvent.action == "amend")).all()  # fmt: skip
+        assert len(amends) == 2
+        assert amends[0].after == {"was": {"note": 1, "text": "First thought"},
+                                   "now": {"note": 1, "text": "First thought, revised"}}  # fmt: skip
+
+
+def _minutes_id(sessions) -> int | None:  # type: ignore[no-untyped-def]
+    with sessions() as s:
+        return s.scalar(select(Minutes.id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -136,4 +137,9 @@ class SlackNotifier:
             for old in ts[len(parts) :]:
                 gone = minutes_render.superseded()
                 client.chat_update(channel=where, ts=old, text=gone.text, blocks=gone.blocks)
+        if v.live_ts and channel == v.channel and not bundle.amend:
+            closed = minutes_render.live_message(v, bundle.today)  # no buttons any more
+            with contextlib.suppress(SlackApiError):  # a convenience; the minutes are posted
+                client.chat_update(channel=channel, ts=v.live_ts, text=closed.text,
+                                   blocks=closed.blocks)  # fmt: skip
         return {"channel": where, "ts": ts}
