@@ -119,7 +119,7 @@ class SlackBot:
     def click(self, message_blocks: list[dict[str, Any]], action_id: str, *, user: str = "U1",
               value: str | None = None, selected_option: str | None = None,
               selected_user: str | None = None, block_id: str | None = None,
-              container: str = "message") -> tuple[int, str]:  # fmt: skip
+              container: str = "message", channel: str = "C1") -> tuple[int, str]:  # fmt: skip
         """Click an element that is really in `message_blocks` (found by action_id)."""
         element, found_block = None, None
         for b in message_blocks:
@@ -153,8 +153,8 @@ class SlackBot:
             payload["view"] = {"id": "V1", "type": "home", "blocks": message_blocks}
             payload.pop("response_url")
         else:
-            payload["container"] = {"type": "message", "message_ts": "1.1", "channel_id": "C1"}
-            payload["channel"] = {"id": "C1"}
+            payload["container"] = {"type": "message", "message_ts": "1.1", "channel_id": channel}
+            payload["channel"] = {"id": channel}
             payload["message"] = {"ts": "1.1", "blocks": message_blocks}
         return self.interact(payload)
 
