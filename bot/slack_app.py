@@ -38,6 +38,7 @@ BOT_SCOPES = [
     "channels:read",
     "groups:read",
     "files:write",
+    "files:read",
 ]
 
 log = logging.getLogger(__name__)

@@ -116,7 +116,8 @@ def _view(series: MeetingSeries, key: str | None, now: datetime) -> SeriesView:
                       nxt[0].start if nxt else None, series.active)  # fmt: skip
 
 
-def _editable(session: Session, actor: Actor, key: str) -> Project:
+def editable(session: Session, actor: Actor, key: str) -> Project:
+    """The project, if the actor may schedule its meetings (members and PMO leads)."""
     project = get_project(session, actor, key)
     role = project_role(session, actor.person_id, project.id)
     if not actor.is_pmo_lead and role in (None, ProjectRole.VIEWER):
@@ -132,7 +133,7 @@ def create(
     channel: str | None = None, minutes: int = DEFAULT_MINUTES,
 ) -> SeriesView:  # fmt: skip
     """A new series for a project, e.g. "weekly on tue 10:00" read in the actor's zone."""
-    project = _editable(session, actor, key)
+    project = editable(session, actor, key)
     name = " ".join(title.split())
     if not name or len(name) > 300:
         raise InvalidInput("Give the meeting a title of 1 to 300 characters.",
@@ -167,7 +168,7 @@ def import_ics(
     channel: str | None = None,
 ) -> list[SeriesView]:  # fmt: skip
     """Add (or update, by UID) every meeting series of an .ics file; all or nothing."""
-    project = _editable(session, actor, key)
+    project = editable(session, actor, key)
     specs = ical.parse_series(data, default_timezone=actor.timezone)
     existing = {
         s.uid: s

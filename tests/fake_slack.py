@@ -122,6 +122,7 @@ class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.responses: list[dict[str, Any]] = []
+        self.files: dict[str, bytes] = {}  # what url_private_download serves (bot token only)
         self.users: dict[str, dict[str, Any]] = {}
         self.archived: set[str] = set()
         self.not_member: set[str] = set()
@@ -163,6 +164,19 @@ class FakeSlack:
     def fail(self, method: str, *, status: int = 200, error: str | None = None,
              retry_after: int | None = None, times: int = 1) -> None:  # fmt: skip
         self.failures.setdefault(method, []).append(Failure(status, error, retry_after, times))
+
+    def add_file(self, name: str, data: bytes) -> dict[str, Any]:
+        """A file someone uploaded, as Slack describes it in a file_input's state."""
+        fid = f"F{next(self._ts)}"
+        self.files[fid] = data
+        return {
+            "id": fid,
+            "name": name,
+            "size": len(data),
+            "filetype": name.rsplit(".", 1)[-1],
+            "url_private": f"{self.base}/files-pri/T1-{fid}/{name}",
+            "url_private_download": f"{self.base}/files-pri/T1-{fid}/download/{name}",
+        }
 
     def of(self, method: str) -> list[Call]:
         with self._lock:
@@ -335,6 +349,20 @@ class FakeSlack:
                             )
                         )
                     self._send(200, {}, {"ok": True})
+                elif path.startswith("/files-pri/"):
+                    fid = path.split("/")[2].split("-", 1)[-1]
+                    auth = self.headers.get("Authorization", "")
+                    data = fake.files.get(fid)
+                    with fake._lock:
+                        fake.calls.append(Call("download", {"path": path, "auth": auth}))
+                    if data is None or not auth.startswith("Bearer xoxb-"):
+                        self._send(404, {}, {"ok": False, "error": "file_not_found"})
+                        return
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/octet-stream")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
                 else:
                     self._send(404, {}, {"ok": False, "error": "not_found"})
 

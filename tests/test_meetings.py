@@ -231,3 +231,32 @@ def test_cli_imports_a_google_export_and_bad_files_import_nothing(
         assert len(s.scalars(select(MeetingSeries)).all()) == 1
     listed = slack.command("meeting list APOLLO", user="U3")
     assert "Apollo sync" in said(listed)
+
+
+def test_an_ics_uploaded_in_slack_is_imported_from_the_modal(slack: SlackBot, sessions) -> None:  # type: ignore[no-untyped-def]
+    slack.command("meeting import APOLLO", user="U2", channel=HOME, expect_reply=False)
+    view = slack.wait_for(lambda: slack.fake.of("views.open"))[-1].args["view"]
+    blocks = {b["block_id"]: b for b in view["blocks"]}
+    assert blocks["mi_file"]["element"]["type"] == "file_input"
+    assert blocks["mi_channel"]["element"]["initial_conversation"] == HOME
+    bad = slack.fake.add_file("notes.ics", b"BEGIN:VCALENDAR\r\nnonsense")
+    resp = slack.submit(view, {"mi_file": {"type": "file_input", "files": [bad]}}, user="U2")
+    assert resp["response_action"] == "errors" and "mi_file" in resp["errors"]
+    with sessions() as s:
+        assert s.scalar(select(MeetingSeries)) is None
+    good = slack.fake.add_file("apollo.ics", GOOGLE_EXPORT.encode())
+    assert slack.submit(view, {"mi_file": {"type": "file_input", "files": [good]}},
+                        user="U2") == {}  # fmt: skip
+    download = [c for c in slack.fake.of("download") if good["id"] in c.args["path"]]
+    assert download and download[0].args["auth"] == "Bearer xoxb-test"
+    told = slack.wait_for(lambda: [p for p in posts(slack, "U2") if "Imported 1" in p["text"]])
+    assert "Apollo sync" in str(told[0]["blocks"])
+    with sessions() as s:
+        series = s.scalar(select(MeetingSeries))
+        assert series is not None and series.uid == "apollo-sync@google.com"
+    # A file hosted anywhere but Slack never gets the bot token.
+    evil = {**good, "url_private_download": "http://evil.example/steal.ics"}
+    resp = slack.submit(view, {"mi_file": {"type": "file_input", "files": [evil]}}, user="U2")
+    assert (
+        resp["response_action"] == "errors" and "not stored in Slack" in resp["errors"]["mi_file"]
+    )

@@ -128,13 +128,19 @@ def test_manifest_matches_the_code() -> None:
     manifest = yaml.safe_load((ROOT / "slack" / "manifest.yaml").read_text())
     features = manifest["features"]
     assert [c["command"] for c in features["slash_commands"]] == ["/pmo"]
-    assert {s["callback_id"] for s in features["shortcuts"]} == {CallbackId.CREATE_ITEM_SHORTCUT}
+    assert {s["callback_id"] for s in features["shortcuts"]} == {
+        CallbackId.CREATE_ITEM_SHORTCUT,
+        CallbackId.ADD_TO_MINUTES_SHORTCUT,
+    }
     assert features["app_home"]["home_tab_enabled"] is True
     settings = manifest["settings"]
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert {"commands", "chat:write", "users:read", "im:write"} <= scopes
+    assert {"commands", "chat:write", "users:read", "im:write", "files:read"} <= scopes
+    from bot.slack_app import BOT_SCOPES
+
+    assert set(BOT_SCOPES) == scopes  # OAuth installs ask for what the manifest grants
     urls = {c["url"] for c in features["slash_commands"]} | {
         settings["interactivity"]["request_url"],
         settings["event_subscriptions"]["request_url"],

@@ -295,6 +295,7 @@ def _more(result: Result) -> str:
     """Minutes, meetings and calendar links as text."""
     from services.commands.results import (
         IcsResult,
+        MeetingImportForm,
         MeetingListResult,
         MeetingResult,
         MinutesExportResult,
@@ -325,6 +326,9 @@ def _more(result: Result) -> str:
         case MeetingResult(sv, event):
             nxt = f"next {sv.next_start:%a %d %b %H:%M} UTC" if sv.next_start else "no more"
             return f"Meeting #{sv.id} {sv.title} {event}: {sv.rrule or 'once'}, {nxt}."
+        case MeetingImportForm(key):
+            return (f"Import the .ics file from the command line: "
+                    f"pmo-bot meetings import FILE.ics --project {key} --as you")  # fmt: skip
         case MeetingListResult(series, _):
             return "\n".join(f"#{sv.id} {sv.title} · {sv.project_key} · {sv.rrule or 'once'}"
                              for sv in series) or "No meeting series."  # fmt: skip

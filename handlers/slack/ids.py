@@ -36,6 +36,7 @@ class CallbackId(enum.StrEnum):
     MINUTES_MODAL = "pmo.modal.minutes"
     ADD_TO_MINUTES_SHORTCUT = "pmo.shortcut.add_to_minutes"
     ADD_TO_MINUTES_MODAL = "pmo.modal.add_to_minutes"
+    MEETING_IMPORT_MODAL = "pmo.modal.meeting_import"
 
 
 class BlockId(enum.StrEnum):

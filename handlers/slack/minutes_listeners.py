@@ -22,7 +22,13 @@ from handlers.slack.errors import advice_for
 from handlers.slack.ids import ActionId, CallbackId
 from models import EntryKind, Person
 from services import minutes
-from services.commands.results import IcsResult, MinutesExportResult, MinutesResult, Result
+from services.commands.results import (
+    IcsResult,
+    MeetingImportForm,
+    MinutesExportResult,
+    MinutesResult,
+    Result,
+)
 from services.dates import local_today
 from services.errors import DomainError, InvalidInput
 
@@ -47,6 +53,7 @@ def register(app: App, deps: Any) -> None:
     app.shortcut(CallbackId.ADD_TO_MINUTES_SHORTCUT)(ack=ack_now, lazy=[_add_shortcut(deps)])
     app.view(CallbackId.ADD_TO_MINUTES_MODAL)(_guarded(deps, _submit_add_to_minutes(deps)))
     app.view(CallbackId.MINUTES_MODAL)(_guarded(deps, _submit_minutes_modal(deps)))
+    app.view(CallbackId.MEETING_IMPORT_MODAL)(_guarded(deps, _submit_meeting_import(deps)))
 
 
 def _guarded(deps: Any, handler: Callable[..., None]) -> Callable[..., None]:
@@ -87,6 +94,13 @@ def after_command(
         return True
     if isinstance(result, MinutesExportResult):
         deps.defer(_send_export, client, context["user_id"], result, reply)
+        return True
+    if isinstance(result, MeetingImportForm):
+        try:
+            view = modals.meeting_import_modal(key=result.key, channel=channel)
+            client.views_open(trigger_id=command["trigger_id"], view=view)
+        except SlackApiError as exc:
+            reply(render.error_message(advice_for(exc), None))
         return True
     if isinstance(result, IcsResult):
         reply(render.result_message(result, getattr(deps, "public_url", "")))
@@ -391,3 +405,70 @@ def _submit_minutes_modal(deps: Any) -> Callable[..., None]:
         deps.defer(refresh_live, deps, client, mid)
 
     return handle_minutes_modal_submission
+
+
+# --- meeting import ----------------------------------------------------------------------------
+
+MAX_ICS_BYTES = 2_000_000
+
+
+def _download(client: WebClient, url: str) -> bytes:
+    """A file someone uploaded to Slack (url_private needs the bot token)."""
+    import urllib.parse
+    import urllib.request
+
+    host = urllib.parse.urlparse(url).hostname or ""
+    ours = urllib.parse.urlparse(client.base_url).hostname or ""
+    if host not in ("files.slack.com", ours):  # the bot token goes to Slack only
+        raise InvalidInput("That file is not stored in Slack.", "Upload the .ics file itself.")
+    req = urllib.request.Request(url, headers={"Authorization": f"Bearer {client.token}"})
+    with urllib.request.urlopen(req, timeout=5) as resp:
+        data: bytes = resp.read(MAX_ICS_BYTES + 1)
+    if len(data) > MAX_ICS_BYTES:
+        raise InvalidInput("That calendar file is over 2 MB.", "Export a single calendar.")
+    return data
+
+
+def _submit_meeting_import(deps: Any) -> Callable[..., None]:
+    def handle_meeting_import_submission(
+        ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        """Import the uploaded .ics: every series or none, problems shown on the file field."""
+        from services import meetings
+
+        _identify(deps, context, client)
+        values = modals.field_values(view)
+        key = json.loads(view.get("private_metadata") or "{}").get("key", "")
+        files = values.get("mi_file") or []
+        if not files:
+            ack(response_action="errors", errors={"mi_file": "Attach the .ics file."})
+            return
+        url = files[0].get("url_private_download") or files[0].get("url_private") or ""
+        try:
+            data = _download(client, url)
+            with session_scope(deps.sessions) as s:
+                views = meetings.import_ics(
+                    s, _actor(s, context), key=key, data=data, now=deps.clock(),
+                    channel=values.get("mi_channel"),
+                )  # fmt: skip
+        except DomainError as err:
+            ack(response_action="errors",
+                errors={"mi_file": f"{err.message} {err.hint or ''}".strip()[:150]})  # fmt: skip
+            return
+        except OSError as exc:
+            log.warning("ics download failed: %s", exc)
+            ack(response_action="errors", errors={"mi_file": "I couldn't read that file from "
+                                                  "Slack; upload it again."})  # fmt: skip
+            return
+        ack()
+        from services.commands.results import MeetingListResult
+
+        listing = render.result_message(MeetingListResult(views, key)).blocks
+        lead = render.section(f"📅 Imported {len(views)} meeting series into `{key}`.")
+        done = render.Message(f"Imported {len(views)} meeting series into {key}.",
+                              [lead, *listing])  # fmt: skip
+        from handlers.slack.listeners import _post
+
+        deps.defer(_post, client, context["user_id"], done, None)
+
+    return handle_meeting_import_submission

@@ -174,6 +174,8 @@ def field_values(view: dict[str, Any]) -> dict[str, Any]:
             out[block_id] = v.get("selected_time")
         elif kind == "conversations_select":
             out[block_id] = v.get("selected_conversation")
+        elif kind == "file_input":
+            out[block_id] = list(v.get("files") or [])
     return out
 
 
@@ -410,3 +412,30 @@ def add_to_minutes_modal(
 
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def meeting_import_modal(*, key: str, channel: str | None) -> View:
+    """Upload an .ics export; its meeting series are added to (or updated in) the project."""
+    where: dict[str, Any] = {
+        "type": "conversations_select", "action_id": "value",
+        "placeholder": plain("The project's channel"),
+        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+    }  # fmt: skip
+    if channel and CHANNEL_ID_RE.match(channel):
+        where["initial_conversation"] = channel
+    return {
+        "type": "modal",
+        "callback_id": CallbackId.MEETING_IMPORT_MODAL,
+        "title": plain(f"Meetings · {key}", 24),
+        "submit": plain("Import", 24),
+        "close": plain("Cancel", 24),
+        "private_metadata": json.dumps({"key": key}),
+        "blocks": [
+            _input("mi_file", "Calendar file (.ics)", {
+                "type": "file_input", "action_id": "value", "filetypes": ["ics"],
+                "max_files": 1,
+            }, hint="Export it from Google Calendar (Settings → Import & export) or Outlook "
+                    "(Save calendar). Series with the same UID are updated, not duplicated."),
+            _input("mi_channel", "Agendas go to", where, optional=True),
+        ],
+    }  # fmt: skip

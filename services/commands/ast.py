@@ -286,6 +286,11 @@ class MeetingNew:
 
 
 @dataclass(frozen=True)
+class MeetingImport:
+    key: str
+
+
+@dataclass(frozen=True)
 class MeetingList:
     key: str | None = None
 
@@ -349,6 +354,7 @@ Command = (
     | MinutesExport
     | MinutesAmend
     | MeetingNew
+    | MeetingImport
     | MeetingList
     | MeetingCancel
     | IcsLink

@@ -37,6 +37,7 @@ from services.commands.results import (
     HelpResult,
     IcsResult,
     LeaveResult,
+    MeetingImportForm,
     MeetingListResult,
     MeetingResult,
     MinutesExportResult,
@@ -311,6 +312,8 @@ def execute(
             sv = meetings.create(session, actor, key=key, title=title, recurrence=recurrence,
                                  now=now)  # fmt: skip
             return MeetingResult(sv, "created")
+        case ast.MeetingImport(key):
+            return MeetingImportForm(meetings.editable(session, actor, key).key)
         case ast.MeetingList(key):
             return MeetingListResult(meetings.list_series(session, actor, now=now, key=key), key)
         case ast.MeetingCancel(sid):

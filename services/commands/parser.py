@@ -470,6 +470,8 @@ def _parse_meeting(args: list[Token]) -> ast.Command:
     word = args[0].text.lower()
     if word in ("list", "ls"):
         return ast.MeetingList(_key(args[1], "meeting", "list") if len(args) > 1 else None)
+    if word in ("import", "upload"):
+        return ast.MeetingImport(_key(args[1] if len(args) > 1 else None, "meeting", "import"))
     if word in ("cancel", "stop", "delete"):
         return ast.MeetingCancel(_id(args[1] if len(args) > 1 else None, "meeting", "cancel",
                                      "meeting"))  # fmt: skip

@@ -165,6 +165,13 @@ class MeetingResult:
 
 
 @dataclass(frozen=True)
+class MeetingImportForm:
+    """Ask for an .ics file (a modal with a file field in Slack)."""
+
+    key: str
+
+
+@dataclass(frozen=True)
 class MeetingListResult:
     series: list[SeriesView]
     key: str | None = None
@@ -197,6 +204,7 @@ Result = (
     | MinutesListResult
     | MinutesExportResult
     | MeetingResult
+    | MeetingImportForm
     | MeetingListResult
     | IcsResult
 )
