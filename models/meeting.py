@@ -42,6 +42,7 @@ class MeetingSeries(Base):
     duration_minutes: Mapped[int] = mapped_column(Integer, default=60)
     rrule: Mapped[str | None] = mapped_column(String(500))
     exdates: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO UTC original starts
+    rdates: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO UTC extra starts
     moved: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     channel: Mapped[str | None] = mapped_column(String(64))
     organizer_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))

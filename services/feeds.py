@@ -3,6 +3,7 @@ iCalendar document behind it, built from what that person may see at the time it
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +26,7 @@ from models import (
 from services import ical
 from services.access import Actor, actor_for, get_project, visible_projects
 
+log = logging.getLogger(__name__)
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 TOKEN_BYTES = 24  # 192 bits, URL-safe
 
@@ -141,7 +143,7 @@ def render(session: Session, token: str, *, now: datetime) -> bytes | None:
         link_ = item.source_ref if (item.source_ref or "").startswith("https://") else ""
         items.append(ical.FeedItem(
             uid=f"action-{item.id}@{host}",
-            title=f"{'✓ ' if item.status == ActionStatus.DONE else ''}#{item.id} {item.title}",
+            title=f"#{item.id} {item.title}",
             on=item.due_on,
             description=f"Action item #{item.id}{f' in {key}' if key else ''} · owner "
                         f"@{owner.handle} · {item.status.value}",
@@ -160,21 +162,27 @@ def render(session: Session, token: str, *, now: datetime) -> bytes | None:
         slip = f" (baseline {d.baseline_on.isoformat()})" if d.forecast_on != d.baseline_on else ""
         items.append(ical.FeedItem(
             uid=f"deliverable-{d.id}@{host}",
-            title=f"{'✓ ' if done else ''}{key}: {d.title}", on=d.forecast_on,
+            title=f"{key}: {d.title}", on=d.forecast_on,
             description=f"Deliverable #{d.id} of {key}{slip} · owner "
                         f"{'@' + owner.handle if owner else 'none'} · {d.status.value}",
             sequence=_sequence(d.updated_at, d.created_at),
             last_modified=d.updated_at or d.created_at, done=done,
         ))  # fmt: skip
+    from services.errors import InvalidInput
     from services.meetings import spec_of
 
-    series = [
-        spec_of(s)
-        for s in session.scalars(
-            select(MeetingSeries)
-            .where(MeetingSeries.workspace_id == ws.id, MeetingSeries.active.is_(True))
-            .where(*series_where)
-            .order_by(MeetingSeries.id)
-        )
-    ]
+    series = []
+    for ms in session.scalars(
+        select(MeetingSeries)
+        .where(MeetingSeries.workspace_id == ws.id, MeetingSeries.active.is_(True))
+        .where(*series_where)
+        .order_by(MeetingSeries.id)
+    ):
+        spec = spec_of(ms)
+        try:  # one broken series (an unknown zone, say) must not take the whole feed down
+            ical.series_events(spec, stamp=now)
+        except InvalidInput:
+            log.warning("calendar feed: skipping meeting series %s (%s)", ms.id, ms.uid)
+            continue
+        series.append(spec)
     return ical.feed(name, items=items, series=series, now=now)

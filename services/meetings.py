@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from dateutil.rrule import rrulestr
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -66,6 +65,7 @@ def spec_of(series: MeetingSeries) -> ical.SeriesSpec:
         duration=timedelta(minutes=series.duration_minutes),
         rrule=series.rrule,
         exdates=tuple(datetime.fromisoformat(d) for d in series.exdates or []),
+        rdates=tuple(datetime.fromisoformat(d) for d in series.rdates or []),
         moved=tuple(
             ical.MovedOccurrence(
                 datetime.fromisoformat(m["original_start"]),
@@ -139,20 +139,14 @@ def create(
         raise InvalidInput("Give the meeting a title of 1 to 300 characters.",
                            '`meeting new KEY "Weekly sync" weekly on tue 10:00`')  # fmt: skip
     rule, at = ical.parse_recurrence(recurrence)
-    tz = zone(actor.timezone)
-    local_now = now.astimezone(tz).replace(tzinfo=None)
-    anchor = local_now.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
-    try:
-        first = rrulestr(rule, dtstart=anchor - timedelta(days=1)).after(local_now)
-    except (ValueError, TypeError) as exc:
-        raise InvalidInput(f"I can't read that recurrence ({exc}).") from None
+    first = ical.next_start(rule, at, timezone=actor.timezone, after=now)
     if first is None:
         raise InvalidInput("That meeting never happens again.")
     series = MeetingSeries(
         workspace_id=actor.workspace_id, project_id=project.id,
         uid=f"meeting-{uuid.uuid4()}@pmo-bot", title=name, timezone=actor.timezone,
-        starts_at=first.replace(tzinfo=tz).astimezone(UTC), duration_minutes=minutes,
-        rrule=rule, exdates=[], moved=[], channel=channel or project.home_channel,
+        starts_at=first, duration_minutes=minutes,
+        rrule=rule, exdates=[], rdates=[], moved=[], channel=channel or project.home_channel,
         organizer_id=actor.person_id, agenda_minutes=15, active=True, sequence=0,
         created_at=now, updated_at=now,
     )  # fmt: skip
@@ -198,7 +192,9 @@ def import_ics(
         row.exdates = [d.astimezone(UTC).isoformat() for d in sp.exdates]
         row.moved = [{"original_start": m.original_start.astimezone(UTC).isoformat(),
                       "start": m.start.astimezone(UTC).isoformat(),
-                      "end": m.end.astimezone(UTC).isoformat()} for m in sp.moved]  # fmt: skip
+                      "end": m.end.astimezone(UTC).isoformat(), "title": m.title}
+                     for m in sp.moved]  # fmt: skip
+        row.rdates = [d.astimezone(UTC).isoformat() for d in sp.rdates]
         row.channel = channel or row.channel or project.home_channel
         row.updated_at = now
         session.flush()

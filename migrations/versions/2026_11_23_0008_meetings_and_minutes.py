@@ -59,6 +59,7 @@ def upgrade() -> None:
         sa.Column("duration_minutes", sa.Integer(), nullable=False),
         sa.Column("rrule", sa.String(length=500), nullable=True),
         sa.Column("exdates", sa.JSON(), nullable=False),
+        sa.Column("rdates", sa.JSON(), nullable=False),
         sa.Column("moved", sa.JSON(), nullable=False),
         sa.Column("channel", sa.String(length=64), nullable=True),
         sa.Column("organizer_id", sa.Integer(), nullable=True),
