@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -271,8 +273,27 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool) -> None:
             click.echo("Reminders: sweeping every minute in this process.", err=True)
         if socket:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
+            from slack_sdk.errors import SlackApiError
 
-            SocketModeHandler(app, settings.slack_app_token).start()
+            handler = SocketModeHandler(app, settings.slack_app_token)
+            try:
+                handler.connect()  # apps.connections.open with the app token, then the socket
+            except SlackApiError as exc:
+                handler.close()
+                raise click.ClickException(
+                    f"Slack rejected SLACK_APP_TOKEN ({exc.response.get('error')}); create an "
+                    "app-level token with scope connections:write (xapp-…) and copy it again."
+                ) from None
+            if handler.client.is_connected():
+                click.echo("Connected to Slack over Socket Mode (Ctrl-C to stop).", err=True)
+            else:  # the client logged why; it tries again every 10 s
+                click.echo("Could not open the Socket Mode connection yet; retrying.", err=True)
+            signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop as on Ctrl-C
+            with contextlib.suppress(KeyboardInterrupt):
+                threading.Event().wait()
+            handler.close()  # no new envelopes; work already acked still finishes:
+            deps.background.shutdown(wait=True)
+            click.echo("Disconnected from Slack.", err=True)
             return
         click.echo(f"Listening on http://{host}:{port}/slack/events", err=True)
         uvicorn.run(build_asgi(app, engine), host=host, port=port, log_level="warning")

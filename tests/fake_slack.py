@@ -15,6 +15,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -130,6 +131,8 @@ class FakeSlack:
         self.latency: dict[str, float] = {}  # seconds to wait before answering a method
         # Hold the N-th chat.postMessage after accepting it (a crash window for tests).
         self.hold_post_number: int | None = None
+        # Socket Mode: what apps.connections.open answers (FakeSocketMode.issue_url).
+        self.socket_url: Callable[[], str] | None = None
         self.holding = threading.Event()
         self.release = threading.Event()
         self._ts = itertools.count(1)
@@ -231,6 +234,12 @@ class FakeSlack:
                 "team": {"id": "T2", "name": "Second Co"}, "enterprise": None,
                 "is_enterprise_install": False, "authed_user": {"id": "U7"},
             }  # fmt: skip
+        if method == "apps.connections.open":
+            if not str(a.get("_token", "")).startswith("xapp-"):
+                raise _SlackError("not_allowed_token_type")  # only an app-level token may
+            if self.socket_url is None:
+                raise _SlackError("socket_mode_not_enabled")
+            return {"ok": True, "url": self.socket_url()}
         if method == "auth.test":
             return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "pmo"}
         if method == "users.info":
