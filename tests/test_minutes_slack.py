@@ -276,3 +276,30 @@ def test_amending_closed_minutes_edits_the_posted_messages_and_is_audited(
 def _minutes_id(sessions) -> int | None:  # type: ignore[no-untyped-def]
     with sessions() as s:
         return s.scalar(select(Minutes.id))
+
+
+def test_cli_exports_minutes_as_markdown(
+    slack: SlackBot, sessions, db_url, monkeypatch, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    slack.command('minutes start APOLLO "Budget | review"', user="U2", channel=MEET)
+    slack.command("minutes decision Approve <b>Q1</b> budget", user="U2", channel=MEET)
+    slack.command("minutes action <@U3> due:2026-12-01 Draft the memo", user="U2", channel=MEET)
+    slack.command("minutes end", user="U2", channel=MEET)
+    mid = slack.wait_for(lambda: _minutes_id(sessions))
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    for var in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_CLIENT_ID"):
+        monkeypatch.delenv(var, raising=False)
+    out_file = tmp_path / "minutes.md"
+    res = CliRunner().invoke(main, ["minutes", "export", str(mid), "--format", "md",
+                                    "-o", str(out_file), "--workspace", "T1"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    md = out_file.read_text()
+    assert md.startswith("# Budget | review\n")
+    assert "1. Approve &lt;b&gt;Q1&lt;/b&gt; budget" in md  # no raw HTML in the Markdown
+    assert "| Draft the memo | @kiran | 2026-12-01 | open |" in md
+    missing = CliRunner().invoke(main, ["minutes", "export", "999", "--workspace", "T1"])
+    assert missing.exit_code == 1 and "no minutes #999" in missing.output
