@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -79,8 +80,32 @@ def spec_of(series: MeetingSeries) -> ical.SeriesSpec:
 
 
 def expand(series: MeetingSeries, start: datetime, end: datetime) -> list[ical.Occurrence]:
-    """The series' occurrences starting in [start, end), in UTC."""
-    return [o for o in ical.occurrences(spec_of(series), start, end) if start <= o.start < end]
+    """The series' occurrences starting in [start, end), in UTC.
+
+    Short windows (the scheduler's, every minute) are answered from a per-day cache keyed by
+    the series' content, so a sweep over hundreds of series does not expand each of them
+    again every minute; any change to a series changes its key.
+    """
+    spec = spec_of(series)
+    if end - start > timedelta(days=3):
+        found: list[ical.Occurrence] = ical.occurrences(spec, start, end)
+    else:
+        found, seen = [], set()
+        day = start.astimezone(UTC).date()
+        while day <= end.astimezone(UTC).date():
+            for o in _day(spec, day):
+                if o.original_start not in seen:
+                    seen.add(o.original_start)
+                    found.append(o)
+            day += timedelta(days=1)
+    return sorted((o for o in found if start <= o.start < end), key=lambda o: o.start)
+
+
+@lru_cache(maxsize=8192)
+def _day(spec: ical.SeriesSpec, day: date) -> tuple[ical.Occurrence, ...]:
+    """The occurrences overlapping one UTC day (cached)."""
+    lo = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+    return tuple(ical.occurrences(spec, lo, lo + timedelta(days=1)))
 
 
 def occurrence_row(
