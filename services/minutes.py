@@ -426,9 +426,12 @@ def set_live_ts(session: Session, minutes_id: int, ts: str) -> None:
         session.flush()
 
 
-def end(session: Session, actor: Actor, *, channel: str, now: datetime) -> MinutesView:
-    """Close the minutes open in `channel`: queue the final posts and each owner's DM."""
-    m = open_in(session, actor, channel)
+def end(
+    session: Session, actor: Actor, *, channel: str, now: datetime, minutes_id: int | None = None
+) -> MinutesView:
+    """Close the minutes open in `channel` (or `minutes_id`, from its own End button): queue
+    the final posts and each owner's DM."""
+    m = _target(session, actor, channel, minutes_id)
     _close(session, m, now, auto=False)
     _audit(session, actor, m, "end", now)
     return view(session, m.id)

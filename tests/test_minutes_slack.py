@@ -303,3 +303,18 @@ def test_cli_exports_minutes_as_markdown(
     assert "| Draft the memo | @kiran | 2026-12-01 | open |" in md
     missing = CliRunner().invoke(main, ["minutes", "export", "999", "--workspace", "T1"])
     assert missing.exit_code == 1 and "no minutes #999" in missing.output
+
+
+def test_end_button_ends_its_own_minutes_only(slack: SlackBot, sessions) -> None:  # type: ignore[no-untyped-def]
+    slack.command("minutes start APOLLO First", user="U2", channel=MEET)
+    (live,) = slack.wait_for(lambda: posts(slack, MEET))
+    slack.click(live["blocks"], ActionId.MINUTES_END, user="U2", channel=MEET)
+    slack.wait_for(lambda: posts(slack, HOME))  # posted
+    slack.command("minutes start APOLLO Second", user="U3", channel=MEET)
+    # A stale End button on the first minutes must not end the second ones.
+    slack.click(live["blocks"], ActionId.MINUTES_END, user="U2", channel=MEET)
+    told = slack.wait_for(lambda: [r for r in slack.fake.responses if "closed" in str(r)])
+    assert "Minutes #1 are closed" in str(told[-1])
+    with sessions() as s:
+        states = {m.title: m.state for m in s.scalars(select(Minutes))}
+    assert states == {"First": MinutesState.CLOSED, "Second": MinutesState.OPEN}

@@ -188,8 +188,10 @@ def _end_from_button(deps: Any) -> Callable[..., None]:
         try:
             _identify(deps, context, client)
             channel = str((body.get("channel") or {}).get("id") or "")
+            mid = int(body["actions"][0]["value"])
             with session_scope(deps.sessions) as s:
-                v = minutes.end(s, _actor(s, context), channel=channel, now=deps.clock())
+                v = minutes.end(s, _actor(s, context), channel=channel, now=deps.clock(),
+                                minutes_id=mid)  # fmt: skip
         except DomainError as err:
             _tell(body, client, respond, render.error_message(err.message, err.hint))
             return
