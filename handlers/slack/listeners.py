@@ -344,6 +344,28 @@ def _item_action(deps: SlackDeps, kind: str) -> Callable[..., None]:
     return handle_item_action
 
 
+ButtonWork = Callable[[dict[str, Any], BoltContext, WebClient, Respond], None]
+
+
+def button_listener(deps: SlackDeps, work: ButtonWork) -> Callable[..., None]:
+    """A button's lazy listener: who clicked is resolved first, and any domain or Slack
+    error reaches the person as advice, never as a traceback."""
+
+    def handle_button(
+        body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    ) -> None:
+        try:
+            identify(deps, context, client)
+            work(body, context, client, respond)
+        except DomainError as err:
+            _tell(body, client, respond, render.error_message(err.message, err.hint))
+        except SlackApiError as exc:
+            _tell(body, client, respond, render.error_message(advice_for(exc), None))
+
+    handle_button.__name__ = getattr(work, "__name__", "handle_button")
+    return handle_button
+
+
 def _tell(body: dict[str, Any], client: WebClient, respond: Respond, msg: render.Message) -> None:
     """Show an error to the person who clicked: in the message's thread-less ephemeral reply."""
     if body.get("response_url"):
@@ -798,20 +820,13 @@ def _open_status_modal(
 
 
 def _open_status_from_button(deps: SlackDeps) -> Callable[..., None]:
-    def handle_open_status(
-        body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
-    ) -> None:
+    def open_status(body: dict[str, Any], context: BoltContext, client: WebClient, _: Any) -> None:
         """The "Submit update" button on a nudge."""
-        try:
-            identify(deps, context, client)
-            key = str(body["actions"][0]["value"])
-            _open_status_modal(deps, client, context, body["trigger_id"], key)
-        except DomainError as err:
-            _tell(body, client, respond, render.error_message(err.message, err.hint))
-        except SlackApiError as exc:
-            _tell(body, client, respond, render.error_message(advice_for(exc), None))
+        _open_status_modal(
+            deps, client, context, body["trigger_id"], str(body["actions"][0]["value"])
+        )
 
-    return handle_open_status
+    return button_listener(deps, open_status)
 
 
 def _show_status_from_button(deps: SlackDeps) -> Callable[..., None]:
@@ -887,24 +902,16 @@ def _submit_status(deps: SlackDeps) -> Callable[..., None]:
 
 
 def _open_cadence_from_button(deps: SlackDeps) -> Callable[..., None]:
-    def handle_open_cadence(
-        body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
-    ) -> None:
+    def open_cadence(body: dict[str, Any], context: BoltContext, client: WebClient, _: Any) -> None:
         """The "Change…" button under a project's status-round settings."""
-        try:
-            identify(deps, context, client)
-            key = str(body["actions"][0]["value"])
-            with session_scope(deps.sessions) as s:
-                cad = status.cadence(s, _actor(s, context), key=key, now=deps.clock())
-            if not cad.can_edit:
-                raise DomainError(f"Only {key}'s PM or a PMO lead can change its status round.")
-            client.views_open(trigger_id=body["trigger_id"], view=modals.cadence_modal(cad))
-        except DomainError as err:
-            _tell(body, client, respond, render.error_message(err.message, err.hint))
-        except SlackApiError as exc:
-            _tell(body, client, respond, render.error_message(advice_for(exc), None))
+        key = str(body["actions"][0]["value"])
+        with session_scope(deps.sessions) as s:
+            cad = status.cadence(s, _actor(s, context), key=key, now=deps.clock())
+        if not cad.can_edit:
+            raise DomainError(f"Only {key}'s PM or a PMO lead can change its status round.")
+        client.views_open(trigger_id=body["trigger_id"], view=modals.cadence_modal(cad))
 
-    return handle_open_cadence
+    return button_listener(deps, open_cadence)
 
 
 def _hhmm(value: str | None) -> time:

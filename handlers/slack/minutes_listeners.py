@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -174,74 +174,55 @@ def _send_export(
 # --- buttons -----------------------------------------------------------------------------------
 
 
-def _tell(body: dict[str, Any], client: WebClient, respond: Respond, msg: render.Message) -> None:
-    from handlers.slack.listeners import _tell as tell
-
-    tell(body, client, respond, msg)
-
-
 def _end_from_button(deps: Any) -> Callable[..., None]:
-    def handle_end_minutes(
-        body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
-    ) -> None:
-        """The "End minutes" button on the live message."""
-        try:
-            _identify(deps, context, client)
-            channel = str((body.get("channel") or {}).get("id") or "")
-            mid = int(body["actions"][0]["value"])
-            with session_scope(deps.sessions) as s:
-                v = minutes.end(s, _actor(s, context), channel=channel, now=deps.clock(),
-                                minutes_id=mid)  # fmt: skip
-        except DomainError as err:
-            _tell(body, client, respond, render.error_message(err.message, err.hint))
-            return
+    def end_minutes(body: dict[str, Any], context: BoltContext, client: WebClient, _: Any) -> None:
+        """The "End minutes" button on the live message (it ends those minutes only)."""
+        channel = str((body.get("channel") or {}).get("id") or "")
+        mid = int(body["actions"][0]["value"])
+        with session_scope(deps.sessions) as s:
+            v = minutes.end(s, _actor(s, context), channel=channel, now=deps.clock(),
+                            minutes_id=mid)  # fmt: skip
         refresh_live(deps, client, v.id)
         deliver_now(deps, client, context["pmo_workspace_id"])
 
-    return handle_end_minutes
+    return _button(deps, end_minutes)
 
 
 def _start_from_agenda(deps: Any) -> Callable[..., None]:
-    def handle_start_minutes(
-        body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    def start_minutes(
+        body: dict[str, Any], context: BoltContext, client: WebClient, _: Any
     ) -> None:
         """The "Start minutes" button on a meeting's agenda."""
-        try:
-            _identify(deps, context, client)
-            channel = str((body.get("channel") or {}).get("id") or "")
-            occ = int(body["actions"][0]["value"])
-            with session_scope(deps.sessions) as s:
-                v = minutes.start(s, _actor(s, context), channel=channel, now=deps.clock(),
-                                  occurrence_id=occ)  # fmt: skip
-        except (DomainError, ValueError) as err:
-            msg = getattr(err, "message", "That meeting is no longer scheduled.")
-            _tell(body, client, respond, render.error_message(msg, getattr(err, "hint", None)))
-            return
+        channel = str((body.get("channel") or {}).get("id") or "")
+        occ = int(body["actions"][0]["value"])
+        with session_scope(deps.sessions) as s:
+            v = minutes.start(s, _actor(s, context), channel=channel, now=deps.clock(),
+                              occurrence_id=occ)  # fmt: skip
         _post_live(deps, client, v.id, channel, context["user_id"])
 
-    return handle_start_minutes
+    return _button(deps, start_minutes)
 
 
 def _open_minutes_modal(deps: Any) -> Callable[..., None]:
-    def handle_open_minutes_modal(
-        body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    def open_minutes_modal(
+        body: dict[str, Any], context: BoltContext, client: WebClient, _: Any
     ) -> None:
         """The "Add…" button: a modal to add attendees, notes, decisions and an action."""
-        try:
-            _identify(deps, context, client)
-            mid = int(body["actions"][0]["value"])
-            with session_scope(deps.sessions) as s:
-                v = minutes.get(s, _actor(s, context), minutes_id=mid)
-            if not v.open:
-                raise InvalidInput(f"Minutes #{v.id} are closed.",
-                                   f"Amend them: `/pmo minutes amend {v.id} note …`.")  # fmt: skip
-            client.views_open(trigger_id=body["trigger_id"], view=modals.minutes_modal(v))
-        except DomainError as err:
-            _tell(body, client, respond, render.error_message(err.message, err.hint))
-        except SlackApiError as exc:
-            _tell(body, client, respond, render.error_message(advice_for(exc), None))
+        mid = int(body["actions"][0]["value"])
+        with session_scope(deps.sessions) as s:
+            v = minutes.get(s, _actor(s, context), minutes_id=mid)
+        if not v.open:
+            raise InvalidInput(f"Minutes #{v.id} are closed.",
+                               f"Amend them: `/pmo minutes amend {v.id} note …`.")  # fmt: skip
+        client.views_open(trigger_id=body["trigger_id"], view=modals.minutes_modal(v))
 
-    return handle_open_minutes_modal
+    return _button(deps, open_minutes_modal)
+
+
+def _button(deps: Any, work: Callable[..., None]) -> Callable[..., None]:
+    from handlers.slack.listeners import button_listener
+
+    return button_listener(deps, work)
 
 
 # --- the "Add to minutes" shortcut -------------------------------------------------------------
