@@ -34,6 +34,15 @@ class Settings(BaseSettings):
     slack_client_id: str | None = Field(default=None)
     slack_client_secret: str | None = Field(default=None, repr=False)
     slack_api_url: str = Field(default="https://slack.com/api/")
+    slack_workers: int = Field(
+        default=2,
+        ge=0,
+        description="Worker processes that run Slack requests in HTTP mode (0: in the server).",
+    )
+    slack_worker_priority: str = Field(
+        default="idle",
+        description='CPU priority of those workers: "idle" (SCHED_IDLE) or a nice value 0-19.',
+    )
 
     @field_validator("default_timezone")
     @classmethod
@@ -42,6 +51,14 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}; use an IANA name") from exc
+        return value
+
+    @field_validator("slack_worker_priority")
+    @classmethod
+    def _priority(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value != "idle" and not (value.isdigit() and 0 <= int(value) <= 19):
+            raise ValueError('use "idle" or a nice value from 0 to 19')
         return value
 
     @field_validator("working_days")

@@ -115,6 +115,7 @@ class FakeSlack:
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
+        self.started: list[str] = []  # methods as they arrive, before any latency
         self.responses: list[dict[str, Any]] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.archived: set[str] = set()
@@ -169,6 +170,8 @@ class FakeSlack:
     def _answer(
         self, method: str, args: dict[str, Any]
     ) -> tuple[int, dict[str, str], dict[str, Any]]:
+        with self._lock:
+            self.started.append(method)
         if self.latency.get(method):
             time.sleep(self.latency[method])
         hold = False
