@@ -9,11 +9,15 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -207,3 +211,69 @@ def test_every_listener_the_front_acks_for_acks_empty(sessions) -> None:  # type
     assert handled == 3 + len(ActionId) - 1
     assert [c.method for c in fake.calls] == ["auth.test"]  # Bolt's, once; no work in an ack
     fake.stop()
+
+
+# -- `pmo-bot serve` itself -------------------------------------------------------------------
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_pmo_bot_serve_starts_its_workers_and_stops_them_on_sigterm(
+    db_url: str, sessions, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    fake = FakeSlack().start()
+    fake.add_user("U1", "alice")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": db_url, "SLACK_BOT_TOKEN": "xoxb-test",
+           "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url}  # fmt: skip
+    exe = Path(sys.executable).with_name("pmo-bot")
+    log = tmp_path / "serve.log"
+    with log.open("w") as err:
+        proc = subprocess.Popen([str(exe), "serve", "--host", "127.0.0.1", "--port", str(port),
+                                 "--no-scheduler", "--workers", "2"], env=env, cwd=tmp_path,
+                                stderr=err)  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}/slack/events"
+        body = urllib.parse.urlencode({
+            "team_id": "T1", "user_id": "U1", "channel_id": "C1", "command": "/pmo",
+            "text": "help", "response_url": fake.response_url("serve"), "trigger_id": "t1",
+        })  # fmt: skip
+
+        def acked() -> bool:
+            form = "application/x-www-form-urlencoded"
+            try:
+                return post(url, body, sign(SECRET, body), form) == (200, "")
+            except OSError:  # not listening yet
+                return False
+
+        wait_until(acked)
+        reply = wait_until(
+            lambda: next((r for r in fake.responses if r["url"] == "/response/serve"), None)
+        )
+        assert reply["text"] == "PMO Bot help"
+        workers = _children(proc.pid)
+        assert len(workers) >= 2  # two workers (and multiprocessing's resource tracker)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == -signal.SIGTERM  # as uvicorn ends, after the workers
+        wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in workers), timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        fake.stop()
+    stderr = log.read_text()
+    assert "run by 2 worker process(es)" in stderr
+    assert "Traceback" not in stderr, stderr
