@@ -205,7 +205,7 @@ def build_asgi(
     workers: SlackWorkers | None = None,
     signing_secret: str | None = None,
 ) -> Starlette:
-    """POST /slack/events (every Slack request kind) and GET /healthz.
+    """POST /slack/events (every Slack request kind), GET /healthz (and /healthz/workers).
 
     With `workers`, requests whose listeners ack empty at once (bot/slack_workers.py) are
     verified with `signing_secret`, queued and acked right here on the event loop, as fast as
@@ -252,6 +252,13 @@ def build_asgi(
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
     ]
+    if workers is not None:
+        pool = workers
+
+        async def worker_stats(_: Request) -> Response:
+            return JSONResponse(pool.stats())
+
+        routes.append(Route("/healthz/workers", worker_stats, methods=["GET"]))
     flow = app.oauth_flow
     if flow is not None:
 

@@ -317,10 +317,10 @@ class SlackWorkers:
         if self._loop is not None:
             self._loop.remove_writer(self._front.fileno())
 
-    @property
-    def backlog(self) -> int:
-        """Requests acked and waiting for room in the socket."""
-        return len(self._backlog)
+    def stats(self) -> dict[str, int]:
+        """Workers alive, requests queued and run here since start, backlog, restarts."""
+        return {"live": self.live, "queued": self.queued, "ran_here": self.ran_here,
+                "backlog": len(self._backlog), "restarts": self.restarts}  # fmt: skip
 
     # -- the workers ---------------------------------------------------------------------
     def start_threads(self, app: App, threads: int) -> SlackWorkers:
