@@ -98,23 +98,28 @@ class Fake:
         self.proc.wait()
 
 
-def start_ours(db_url: str, api_url: str, workers: int) -> tuple[subprocess.Popen[bytes], int]:
-    """`pmo-bot serve` itself, as an operator would run it, on a free port."""
+def start_ours(
+    db_url: str, api_url: str, workers: int
+) -> tuple[subprocess.Popen[bytes], int, Path]:
+    """`pmo-bot serve` itself, as an operator would run it, on a free port (its stderr goes to
+    serve.log in a temporary directory)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "DATABASE_URL": db_url, "SLACK_BOT_TOKEN": "xoxb-bench",
            "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": api_url, "LOG_LEVEL": "WARNING"}  # fmt: skip
     exe = Path(sys.executable).with_name("pmo-bot")
-    proc = subprocess.Popen(
-        [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), "--no-scheduler",
-         "--workers", str(workers)], env=env, cwd=tempfile.mkdtemp(),
-    )  # fmt: skip
+    where = Path(tempfile.mkdtemp())
+    with (where / "serve.log").open("w") as log:
+        proc = subprocess.Popen(
+            [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), "--no-scheduler",
+             "--workers", str(workers)], env=env, cwd=where, stderr=log,
+        )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                return proc, port
+                return proc, port, where / "serve.log"
         except OSError:
             time.sleep(0.1)
     proc.kill()
@@ -297,7 +302,7 @@ def main() -> int:
     q_ref = ctx.Queue()
     ref = ctx.Process(target=_serve_reference, args=(fake.api_url, q_ref), daemon=True)
     ref.start()
-    ours, port_ours = start_ours(db_url, fake.api_url, args.workers)
+    ours, port_ours, serve_log = start_ours(db_url, fake.api_url, args.workers)
     ports = {"ours": port_ours, "reference": q_ref.get(timeout=60)}
     results: dict[str, list[float]] = {"ours": [], "reference": []}
     errors = {"ours": 0, "reference": 0}
@@ -368,9 +373,17 @@ def main() -> int:
     print(f"request sent -> reply at the fake Slack (hand-off + worker + Web API): "
           f"p50 {pct(reply, 0.5):.1f} ms, p99 {pct(reply, 0.99):.1f} ms, "
           f"max {max(reply) * 1000:.1f} ms, over 3 s: {sum(1 for x in reply if x > 3.0)}")  # fmt: skip
+    if args.workers:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port_ours}/healthz/workers") as r:
+            print(f"pmo-bot serve's queue since start: {json.load(r)} (ran_here: acked while the "
+                  f"backlog was full, so run in the server process)")  # fmt: skip
     print(f"load average after: {os.getloadavg()[0]:.2f} (other work on the machine skews figures)")
     ours.terminate()
-    ours.wait(timeout=60)
+    ours.wait(timeout=120)
+    lines = serve_log.read_text().splitlines()
+    print(f"pmo-bot serve's log ({serve_log}): {sum(' WARNING ' in x for x in lines)} warnings, "
+          f"{sum(' ERROR ' in x for x in lines)} errors")  # fmt: skip
+
     ref.terminate()
     fake.stop()
     return 0
