@@ -285,8 +285,13 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
         pool = None
         processes = settings.slack_workers if workers is None else workers
         if processes:
-            from bot.slack_workers import SlackWorkers
+            from bot.slack_workers import SlackWorkers, supported
 
+            if not supported():
+                click.echo("Worker processes need Unix SOCK_SEQPACKET sockets (Linux); "
+                           "running Slack requests in this process.", err=True)  # fmt: skip
+                processes = 0
+        if processes:
             pool = SlackWorkers().start_processes(
                 settings, _defaults(settings), processes=processes
             )

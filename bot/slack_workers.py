@@ -241,6 +241,17 @@ def _worker_process(spec: WorkerSpec, sock: socket.socket) -> None:
     engine.dispose()
 
 
+def supported() -> bool:
+    """Whether this platform has Unix SOCK_SEQPACKET socket pairs (Linux does; macOS not)."""
+    try:
+        a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    except (AttributeError, OSError):
+        return False
+    a.close()
+    b.close()
+    return True
+
+
 class SlackWorkers:
     """The queue between the HTTP front and the workers, and the workers themselves.
 

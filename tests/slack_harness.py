@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.slack_app import build_asgi, build_slack_app
-from bot.slack_workers import SlackWorkers
+from bot.slack_workers import SlackWorkers, supported
 from handlers.slack.listeners import SlackDeps
 from tests.fake_slack import FakeSlack, post, sign
 
@@ -59,8 +59,10 @@ class SlackBot:
         )
         self.deps = SlackDeps(sessions, clock=self.clock)
         self.app = build_slack_app(settings, self.deps, engine=engine)
-        worker_app = build_slack_app(settings, self.deps, engine=engine, worker=True)
-        self.workers = SlackWorkers().start_threads(worker_app, threads=8)
+        self.workers: SlackWorkers | None = None
+        if supported():  # as pmo-bot serve: in-process elsewhere than Linux
+            worker_app = build_slack_app(settings, self.deps, engine=engine, worker=True)
+            self.workers = SlackWorkers().start_threads(worker_app, threads=8)
         asgi = build_asgi(self.app, engine, workers=self.workers, signing_secret=SECRET)
         config = uvicorn.Config(
             asgi, host="127.0.0.1", port=0, log_level="warning", lifespan="off", ws="none"
@@ -81,7 +83,8 @@ class SlackBot:
     def close(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
-        self.workers.stop()
+        if self.workers is not None:
+            self.workers.stop()
         self.deps.background.shutdown(wait=True)
         self.fake.stop()
 

@@ -28,7 +28,7 @@ from sqlalchemy import Engine, func, select
 from bot.config import Settings
 from bot.db import make_sessionmaker
 from bot.slack_app import build_asgi, build_slack_app
-from bot.slack_workers import SlackWorkers, decode, deferrable, encode
+from bot.slack_workers import SlackWorkers, decode, deferrable, encode, supported
 from handlers.slack.ids import ActionId, CallbackId
 from handlers.slack.listeners import SlackDeps
 from models import Person
@@ -36,6 +36,7 @@ from services.people import PersonDefaults
 from tests.fake_slack import FakeSlack, post, sign
 
 SECRET = "workers-secret"
+pytestmark = pytest.mark.skipif(not supported(), reason="needs Unix SOCK_SEQPACKET (Linux)")
 
 
 class Front:
