@@ -9,23 +9,24 @@ the front's interpreter lock, and the workers run at a lower CPU priority than t
 (SLACK_WORKER_PRIORITY, default SCHED_IDLE), so that on a busy machine acks win the CPU and
 the work waits, instead of the other way round.
 
-The queue is a `SOCK_SEQPACKET` Unix socket pair (measured against the alternatives in the
-README's ack benchmark section):
+The queue is a `SOCK_SEQPACKET` Unix socket pair (Linux; elsewhere `pmo-bot serve` runs the
+requests in-process). Chosen by measurement (bench/handoff.py, README "Performance"):
 
-- hand-off costs one non-blocking `send` on the event loop (a few µs) and wakes one idle worker
-  thread in well under a millisecond, so a `trigger_id` (valid 3 s) is still fresh;
+- hand-off costs the event loop one non-blocking `send`, about 1 µs per request (a SQLite
+  table 13-43 µs with stalls to 100 ms behind the workers' write lock, Redis 22 µs and a
+  service local mode must not need, a PostgreSQL table 366 µs); an idle worker thread wakes
+  at once (request -> reply p50 5 ms at 200 requests/s), so a `trigger_id` (3 s) is fresh;
 - every read is one whole request, so any number of worker threads and processes share it with
-  no lock: a worker that dies loses only the requests it was executing, never a half-read one
-  or a lock that would block the others, and a replacement picks up what is still queued;
-- nothing else to run: local mode keeps working with SQLite and no other service.
+  no lock: a worker that dies loses only the requests it was executing (and their deferred
+  follow-ups), never a half-read one or a lock that would block the others (as a reader
+  killed inside `multiprocessing.Queue.get` does), and its replacement takes what is queued.
 
 The trade-off: the queue is in memory. Requests acked but not yet run are lost if the serving
 process itself dies (the kernel buffer, then a bounded backlog on the front); Slack does not
 resend commands or clicks that were acked, so the person sees no reply and tries again.
-Nothing is ever half-done: each listener's service call is one transaction. A durable queue
-(a table, Redis) would cost a write per request on the ack path. When the backlog is full,
-when a message is too large for the socket, or when no worker is alive, the front falls back
-to running the request in-process, as before workers existed: slower acks, never lost work.
+Nothing is ever half-done: each listener's service call is one transaction. When the backlog
+is full, when a message is too large for the socket, or when no worker is alive, the front
+runs the request in-process, as before workers existed: slower acks, but the work is done.
 """
 
 from __future__ import annotations
