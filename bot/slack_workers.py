@@ -61,8 +61,9 @@ log = logging.getLogger(__name__)
 # in-process. The socket's send buffer is raised to hold it (capped by net.core.wmem_max).
 MAX_MESSAGE = 1 << 20
 SEND_BUFFER = 4 << 20
-# Requests acked but waiting for room in the socket; beyond this the front runs them itself.
-MAX_BACKLOG = 20_000
+# Bytes of requests acked and waiting for room in the socket (~90,000 slash commands); beyond
+# this the front runs requests itself. Bounds memory, not waiting time.
+MAX_BACKLOG = 64 << 20
 # A request that waited longer than this for a worker has a stale trigger_id (valid 3 s).
 STALE_SECONDS = 2.5
 DEFERRED_INTERACTIONS = {"block_actions", "message_action", "shortcut"}
@@ -261,6 +262,7 @@ class SlackWorkers:
     """
 
     def __init__(self, *, max_backlog: int = MAX_BACKLOG) -> None:
+        """`max_backlog`: bytes of acked requests held while the socket is full."""
         self._front, self._back = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._front.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
         self._back.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SEND_BUFFER)
@@ -271,6 +273,7 @@ class SlackWorkers:
         )
         self.max_backlog = max_backlog
         self._backlog: collections.deque[bytes] = collections.deque()
+        self._backlog_bytes = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._threads: list[threading.Thread] = []
         self._procs: dict[int, BaseProcess] = {}
@@ -292,15 +295,17 @@ class SlackWorkers:
         if len(message) > self.max_message:
             return self._refuse(f"a {len(message)}-byte request is too large for the queue")
         if self._backlog:
-            if len(self._backlog) >= self.max_backlog:
+            if self._backlog_bytes + len(message) > self.max_backlog:
                 return self._refuse(f"{len(self._backlog)} requests are waiting already")
             self._backlog.append(message)
+            self._backlog_bytes += len(message)
             self.queued += 1
             return True
         try:
             self._front.send(message)
         except BlockingIOError:
             self._backlog.append(message)
+            self._backlog_bytes += len(message)
             self._loop = asyncio.get_running_loop()
             self._loop.add_writer(self._front.fileno(), self._flush)
         except OSError as exc:
@@ -324,8 +329,9 @@ class SlackWorkers:
             except OSError as exc:  # the workers' end is gone; stop() reports the rest
                 log.error("worker queue failed (%s); %d requests not run", exc, len(self._backlog))
                 self._backlog.clear()
+                self._backlog_bytes = 0
                 break
-            self._backlog.popleft()
+            self._backlog_bytes -= len(self._backlog.popleft())
         if self._loop is not None:
             self._loop.remove_writer(self._front.fileno())
 

@@ -6,6 +6,7 @@ worker processes started by SlackWorkers.start_processes, against the fake Slack
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -140,6 +141,50 @@ def test_with_no_worker_alive_the_front_runs_requests_itself(front: Front, sessi
     assert front.workers.ran_here == 1
     with sessions() as s:
         assert s.scalar(select(func.count(Person.id))) == 1
+
+
+class _Recorder:
+    """A stand-in Bolt app for the worker loop: records the text of each command."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def dispatch(self, req: Any) -> Any:
+        from slack_bolt import BoltResponse
+
+        self.texts.append(req.body["text"])
+        return BoltResponse(status=200, body="")
+
+
+def test_a_full_socket_spills_into_a_bounded_backlog_handed_over_in_order() -> None:
+    def command(n: int) -> bytes:
+        raw = urllib.parse.urlencode({"command": "/pmo", "text": f"{n:06d}" + "x" * 900})
+        return encode(raw.encode(), {"content-type": "application/x-www-form-urlencoded"}, "")
+
+    app = _Recorder()
+    size = len(command(0))  # give or take a few bytes of timestamp
+    workers = SlackWorkers(max_backlog=10 * size + size // 2)
+    workers.live = 1  # as if started; the worker thread starts once the socket is full
+
+    async def scenario() -> tuple[int, int]:
+        n = 0
+        while workers.stats()["backlog"] == 0:  # until the kernel buffer is full
+            assert workers.submit(command(n))
+            n += 1
+        while workers.submit(command(n)):
+            n += 1
+        refused = n  # the backlog is full: the front must run this one itself
+        assert workers.stats()["backlog"] == 10 and workers.ran_here == 1
+        workers.start_threads(app, 1)  # type: ignore[arg-type]
+        while workers.stats()["backlog"]:  # the event loop hands the backlog over
+            await asyncio.sleep(0.01)
+        assert workers.submit(command(n + 1))
+        return refused, n + 1
+
+    refused, last = asyncio.run(scenario())
+    workers.stop()
+    expected = [f"{i:06d}" for i in range(last + 1) if i != refused]
+    assert [t[:6] for t in app.texts] == expected
 
 
 # -- which requests the front may ack for the listeners --------------------------------------
