@@ -329,20 +329,20 @@ def main() -> int:
           f"load average before {os.getloadavg()[0]:.2f}")  # fmt: skip
     for name in ("ours", "reference"):  # warm-up
         phase(name, f"warm-{name}", 1.0)
-    rounds: list[dict[str, tuple[float, float, float]]] = []
+    rounds: list[dict[str, tuple[float, float, float, float]]] = []
     for n in (1, 2):
-        this: dict[str, tuple[float, float, float]] = {}
+        this: dict[str, tuple[float, float, float, float]] = {}
         for name in ("ours", "reference"):
             lat, err = phase(name, f"{name}-{n}", args.seconds)
             results[name] += lat
             errors[name] += err
             elapsed[name] += args.seconds
-            this[name] = (len(lat) / args.seconds, pct(lat, 0.5), pct(lat, 0.99))
+            this[name] = (len(lat) / args.seconds, pct(lat, 0.5), pct(lat, 0.99), max(lat) * 1000)
         rounds.append(this)
-    print(f"{'round':<6} {'server':<10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    print(f"{'round':<6} {'server':<10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     for n, this in enumerate(rounds, 1):
-        for name, (rps, p50, p99) in this.items():
-            print(f"{n:<6} {name:<10} {rps:>8.0f} {p50:>8.1f} {p99:>8.1f}")
+        for name, (rps, p50, p99, top) in this.items():
+            print(f"{n:<6} {name:<10} {rps:>8.0f} {p50:>8.1f} {p99:>8.1f} {top:>8.1f}")
     print(f"{'both':<6} {'server':<10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     stats = {}
     for name in ("ours", "reference"):
@@ -375,8 +375,8 @@ def main() -> int:
           f"max {max(reply) * 1000:.1f} ms, over 3 s: {sum(1 for x in reply if x > 3.0)}")  # fmt: skip
     if args.workers:
         with urllib.request.urlopen(f"http://127.0.0.1:{port_ours}/healthz/workers") as r:
-            print(f"pmo-bot serve's queue since start: {json.load(r)} (ran_here: acked while the "
-                  f"backlog was full, so run in the server process)")  # fmt: skip
+            print(f"pmo-bot serve's queue since start: {json.load(r)} (ran_here: run in the server "
+                  f"process because the backlog was full)")  # fmt: skip
     print(f"load average after: {os.getloadavg()[0]:.2f} (other work on the machine skews figures)")
     ours.terminate()
     ours.wait(timeout=120)
