@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -300,6 +301,9 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
             )
         click.echo(f"Listening on http://{host}:{port}/slack/events", err=True)
         asgi = build_asgi(app, engine, workers=pool, signing_secret=settings.slack_signing_secret)
+        # Everything built so far lives as long as the server: keep it out of the collector's
+        # full passes (130,000 objects, 26-35 ms each, an ack stall every so often).
+        gc.freeze()
         if pool is None:
             uvicorn.run(asgi, host=host, port=port, log_level="warning", access_log=False)
             return

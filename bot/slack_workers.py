@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import gc
 import json
 import logging
 import multiprocessing
@@ -231,6 +232,7 @@ def _worker_process(spec: WorkerSpec, sock: socket.socket) -> None:
     engine = make_engine(spec.settings.database_url)
     deps = SlackDeps(make_sessionmaker(engine), defaults=spec.defaults)
     app = build_slack_app(spec.settings, deps, engine=engine, worker=True)
+    gc.freeze()  # long-lived: out of the collector's full passes, as in the front
     threads = [
         threading.Thread(target=serve_requests, args=(app, sock), name=f"pmo-worker-{i}")
         for i in range(spec.threads)
