@@ -38,6 +38,15 @@ class Settings(BaseSettings):
         default="http://localhost:3000",
         description="The address people reach `pmo-bot serve` at (calendar-feed links).",
     )
+    slack_workers: int = Field(
+        default=2,
+        ge=0,
+        description="Worker processes that run Slack requests in HTTP mode (0: in the server).",
+    )
+    slack_worker_priority: str = Field(
+        default="idle",
+        description='CPU priority of those workers: "idle" (SCHED_IDLE) or a nice value 0-19.',
+    )
 
     @field_validator("default_timezone")
     @classmethod
@@ -46,6 +55,14 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}; use an IANA name") from exc
+        return value
+
+    @field_validator("slack_worker_priority")
+    @classmethod
+    def _priority(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value != "idle" and not (value.isdigit() and 0 <= int(value) <= 19):
+            raise ValueError('use "idle" or a nice value from 0 to 19')
         return value
 
     @field_validator("working_days")

@@ -18,6 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine, text
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -25,6 +26,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.config import Settings
+from bot.slack_workers import InlineExecutor, SlackWorkers, deferrable, encode
 from handlers.slack import oauth_tables
 from handlers.slack.listeners import SlackDeps, register
 
@@ -140,9 +142,19 @@ def oauth_settings(settings: Settings, engine: Engine) -> OAuthSettings:
 
 
 def build_slack_app(
-    settings: Settings, deps: SlackDeps, *, socket: bool = False, engine: Engine | None = None
+    settings: Settings,
+    deps: SlackDeps,
+    *,
+    socket: bool = False,
+    engine: Engine | None = None,
+    worker: bool = False,
 ) -> App:
-    """The Bolt app with every PMO Bot listener; acks are sent when the listener returns."""
+    """The Bolt app with every PMO Bot listener; acks are sent when the listener returns.
+
+    `worker=True` builds it for a request worker (bot/slack_workers.py): the front has
+    verified the signature already (and the request may have waited in the queue longer than
+    the 5-minute signature window), and each lazy listener runs inside `dispatch`.
+    """
     mode = slack_mode(settings, socket=socket)
     extra: dict[str, Any] = {}
     if mode.oauth:
@@ -154,11 +166,11 @@ def build_slack_app(
         client=make_web_client(settings),
         signing_secret=settings.slack_signing_secret or "socket-mode-unused",
         process_before_response=not socket,
-        request_verification_enabled=not socket,
+        request_verification_enabled=not (socket or worker),
         token_verification_enabled=False,
         ignoring_self_events_enabled=True,
         logger=logging.getLogger("pmo_bot.bolt"),
-        listener_executor=deps.background,
+        listener_executor=InlineExecutor() if worker else deps.background,
     )
 
     @app.error
@@ -211,13 +223,39 @@ def calendar_route(engine: Engine) -> Route:
     return Route("/ics/{token}.ics", calendar_feed, methods=["GET"])
 
 
-def build_asgi(app: App, engine: Engine) -> Starlette:
-    """POST /slack/events (every Slack request kind) and GET /healthz."""
+ACK_HEADERS = {"content-type": "text/plain;charset=utf-8"}
+INVALID_REQUEST = b'{"error": "invalid request"}'
+
+
+def build_asgi(
+    app: App,
+    engine: Engine,
+    *,
+    workers: SlackWorkers | None = None,
+    signing_secret: str | None = None,
+) -> Starlette:
+    """POST /slack/events (every Slack request kind), GET /healthz (and /healthz/workers).
+
+    With `workers`, requests whose listeners ack empty at once (bot/slack_workers.py) are
+    verified with `signing_secret`, queued and acked right here on the event loop, as fast as
+    a Bolt app that does nothing but ack; the rest go through `app` in a thread, as always.
+    """
+    if workers is not None and not signing_secret:
+        raise SlackConfigError("Handing requests to workers needs SLACK_SIGNING_SECRET.")
+    verifier = SignatureVerifier(signing_secret or "")
 
     async def slack_events(request: Request) -> Response:
-        body = (await request.body()).decode("utf-8")
+        raw = await request.body()
+        if workers is not None and deferrable(raw):
+            headers = request.headers
+            if not verifier.is_valid(
+                raw, headers.get("x-slack-request-timestamp"), headers.get("x-slack-signature")
+            ):
+                return Response(INVALID_REQUEST, 401, media_type="application/json")
+            if workers.submit(encode(raw, headers, request.scope["query_string"].decode())):
+                return Response(b"", 200, headers=ACK_HEADERS)
         bolt_req = BoltRequest(
-            body=body,
+            body=raw.decode("utf-8"),
             query=dict(request.query_params),
             headers={k: v for k, v in request.headers.items()},
         )
@@ -244,6 +282,13 @@ def build_asgi(app: App, engine: Engine) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         calendar_route(engine),
     ]
+    if workers is not None:
+        pool = workers
+
+        async def worker_stats(_: Request) -> Response:
+            return JSONResponse(pool.stats())
+
+        routes.append(Route("/healthz/workers", worker_stats, methods=["GET"]))
     flow = app.oauth_flow
     if flow is not None:
 

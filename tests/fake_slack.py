@@ -122,6 +122,7 @@ class FakeSlack:
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
+        self.started: list[str] = []  # methods as they arrive, before any latency
         self.responses: list[dict[str, Any]] = []
         self.files: dict[str, bytes] = {}  # what url_private_download serves (bot token only)
         self.users: dict[str, dict[str, Any]] = {}
@@ -192,6 +193,8 @@ class FakeSlack:
     def _answer(
         self, method: str, args: dict[str, Any]
     ) -> tuple[int, dict[str, str], dict[str, Any]]:
+        with self._lock:
+            self.started.append(method)
         if self.latency.get(method):
             time.sleep(self.latency[method])
         hold = False

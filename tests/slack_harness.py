@@ -1,4 +1,10 @@
-"""Run the real Slack HTTP endpoint (uvicorn, port 0) against the fake Slack Web API."""
+"""Run the real Slack HTTP endpoint (uvicorn, port 0) against the fake Slack Web API.
+
+As under `pmo-bot serve`, the front acks commands, clicks, shortcuts and events and hands
+them over the worker queue; here the workers are threads of the test process running the
+same worker loop, so tests share the bot's clock. tests/test_slack_workers.py runs real
+worker processes.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.slack_app import build_asgi, build_slack_app
+from bot.slack_workers import SlackWorkers, supported
 from handlers.slack.listeners import SlackDeps
 from tests.fake_slack import FakeSlack, post, sign
 
@@ -52,10 +59,14 @@ class SlackBot:
         )
         self.deps = SlackDeps(sessions, clock=self.clock)
         self.app = build_slack_app(settings, self.deps, engine=engine)
+        self.workers: SlackWorkers | None = None
+        if supported():  # as pmo-bot serve: in-process elsewhere than Linux
+            worker_app = build_slack_app(settings, self.deps, engine=engine, worker=True)
+            self.workers = SlackWorkers().start_threads(worker_app, threads=8)
+        asgi = build_asgi(self.app, engine, workers=self.workers, signing_secret=SECRET)
         config = uvicorn.Config(
-            build_asgi(self.app, engine), host="127.0.0.1", port=0, log_level="warning",
-            lifespan="off", ws="none",
-        )  # fmt: skip
+            asgi, host="127.0.0.1", port=0, log_level="warning", lifespan="off", ws="none"
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
@@ -72,6 +83,8 @@ class SlackBot:
     def close(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+        if self.workers is not None:
+            self.workers.stop()
         self.deps.background.shutdown(wait=True)
         self.fake.stop()
 
