@@ -318,3 +318,23 @@ def test_end_button_ends_its_own_minutes_only(slack: SlackBot, sessions) -> None
     with sessions() as s:
         states = {m.title: m.state for m in s.scalars(select(Minutes))}
     assert states == {"First": MinutesState.CLOSED, "Second": MinutesState.OPEN}
+
+
+def test_minutes_show_list_and_help_through_slack(slack: SlackBot) -> None:
+    nothing = slack.command("minutes", user="U2", channel=MEET)
+    assert "No minutes are being taken in this channel" in nothing["text"]
+    slack.command('minutes start APOLLO "Design <@U4> review"', user="U2", channel=MEET)
+    slack.command("minutes note Use the blue theme", user="U2", channel=MEET)
+    shown = slack.command("minutes show", user="U3", channel=MEET)
+    assert "Use the blue theme" in text_of(shown) and "<@U4>" not in text_of(shown)
+    validate_blocks(shown["blocks"], limit=50)
+    slack.command("minutes end", user="U2", channel=MEET)
+    listed = slack.command("minutes list APOLLO", user="U3")
+    assert "#1" in text_of(listed) and "Design" in text_of(listed)
+    by_id = slack.command("minutes show 1", user="U3")
+    assert "Use the blue theme" in text_of(by_id) and "Regrets" in text_of(by_id)
+    assert "There are no minutes #7" in slack.command("minutes show 7", user="U3")["text"]
+    helped = slack.command("help minutes", user="U3")
+    assert "minutes action @owner" in text_of(helped) and "minutes amend" in text_of(helped)
+    bad = slack.command("minutes sumary", user="U3")
+    assert "has no `sumary`" in bad["text"] or "has no" in text_of(bad)
