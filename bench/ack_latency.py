@@ -172,8 +172,9 @@ def _run(asgi, q) -> None:  # type: ignore[no-untyped-def]
 def seed(db_url: str) -> None:
     from bot.db import make_engine, make_sessionmaker, session_scope, upgrade
     from models import Platform
-    from services import action_items, people
-    from services.access import actor_for
+    from services.core import people
+    from services.core.access import actor_for
+    from services.work import action_items
 
     engine = make_engine(db_url)
     upgrade(engine)

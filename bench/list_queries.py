@@ -42,8 +42,8 @@ from models import (
     WorkspaceRole,
     WorkspaceRoleName,
 )
-from services.access import actor_for
 from services.commands.execute import run_text
+from services.core.access import actor_for
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

@@ -39,8 +39,9 @@ from models import (
     SourceKind,
     Workspace,
 )
-from services import feeds, meetings
-from services.access import actor_for
+from services.core.access import actor_for
+from services.meetings import feeds
+from services.meetings import series as meetings
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 ZONES = ["UTC", "America/New_York", "Europe/London", "Asia/Kolkata", "Australia/Sydney",

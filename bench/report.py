@@ -1,7 +1,7 @@
 """Benchmark: the weekly portfolio report over 1,000 projects x 50 past cycles of updates and
 20,000 action items.
 
-Prints, in the same run: the time to build the report data (services.reports.build), the time
+Prints, in the same run: the time to build the report data (services.status.report.build), the time
 to render it (Slack parent + thread replies, Markdown, CSV), and the time of one hand-written
 SQL aggregate that returns the same per-project data (this week's update, the RAG of each of
 the last 9 weeks, rounds due and answered on time, the PM, overdue action items and
@@ -46,7 +46,7 @@ from models import (
     StatusUpdate,
     Workspace,
 )
-from services import reports
+from services.status import report as reports
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 NOW = datetime(2026, 11, 27, 21, 0, tzinfo=UTC)

@@ -26,7 +26,7 @@ from handlers.console.channel import (
     system_now,
 )
 from models import Platform, Workspace
-from services.people import PersonDefaults
+from services.core.people import PersonDefaults
 
 log = logging.getLogger("pmo_bot")
 
@@ -404,7 +404,7 @@ def outbox_list(failed: bool, limit: int) -> None:
 @click.argument("notification_id", type=int)
 def outbox_retry(notification_id: int) -> None:
     """Put a failed notification back in the queue."""
-    from services import delivery
+    from services.outbox import delivery
 
     settings = _settings()
     with _engine(settings) as engine, db.session_scope(db.make_sessionmaker(engine)) as s:
@@ -443,8 +443,8 @@ def holidays_import(path: str, workspace: str | None) -> None:
     """Import holidays from an .ics file (recurring ones expanded two years ahead)."""
     from pathlib import Path
 
-    from services import holidays as holiday_service
-    from services.errors import DomainError
+    from services.core import holidays as holiday_service
+    from services.core.errors import DomainError
 
     settings = _settings()
     data = Path(path).read_bytes()
@@ -498,9 +498,9 @@ def report_cmd(week: str | None, fmt: str, output: str | None, workspace: str | 
     from sqlalchemy import select as sa_select
 
     from models import Workspace
-    from services import reports
-    from services.dates import local_today
-    from services.errors import DomainError
+    from services.core.dates import local_today
+    from services.core.errors import DomainError
+    from services.status import report as reports
 
     if fmt == "xlsx" and output is None:
         raise click.ClickException("xlsx is a binary file: give --output FILE.xlsx.")
@@ -546,7 +546,7 @@ def minutes_group() -> None:
 def minutes_export(minutes_id: int, fmt: str, output: str | None, workspace: str | None) -> None:
     """Export one session's minutes (title, when, who, notes, decisions, action items)."""
     from models import Minutes
-    from services import minutes
+    from services.meetings import minutes
 
     settings = _settings()
     with _engine(settings) as engine, db.session_scope(db.make_sessionmaker(engine)) as s:
@@ -583,9 +583,9 @@ def meetings_import(
     from sqlalchemy import select as sa_select
 
     from models import Person
-    from services import meetings
-    from services.access import actor_for
-    from services.errors import DomainError
+    from services.core.access import actor_for
+    from services.core.errors import DomainError
+    from services.meetings import series as meetings
 
     settings = _settings()
     data = Path(path).read_bytes()

@@ -23,9 +23,11 @@ from models import (
     Workspace,
     WorkspaceRole,
 )
-from services import action_items, deliverables, people, projects
-from services.access import actor_for
-from services.dates import local_today
+from services.core import people
+from services.core.access import actor_for
+from services.core.dates import local_today
+from services.projects import register as projects
+from services.work import action_items, deliverables
 
 DEMO_LEAD = "pat"
 PEOPLE = [

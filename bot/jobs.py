@@ -10,8 +10,13 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
-from services import delivery, digests, inbound, meetings, minutes, reminders, rounds
-from services.notify import DeliveryError, Notifier
+from services.digests import build as digests
+from services.meetings import minutes
+from services.meetings import series as meetings
+from services.outbox import delivery, inbound
+from services.outbox.port import DeliveryError, Notifier
+from services.status import rounds
+from services.work import reminders
 
 log = logging.getLogger(__name__)
 ANALYZE_AFTER = 2000

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import jobs
 from bot.config import Settings
-from services.notify import Notifier
+from services.outbox.port import Notifier
 
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 60

@@ -200,7 +200,7 @@ def calendar_route(engine: Engine) -> Route:
     from datetime import UTC, datetime
 
     from bot.db import make_sessionmaker
-    from services import feeds
+    from services.meetings import feeds
 
     sessions = make_sessionmaker(engine)
 

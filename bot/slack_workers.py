@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from slack_bolt import App, BoltRequest
 
     from bot.config import Settings
-    from services.people import PersonDefaults
+    from services.core.people import PersonDefaults
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import make_engine, make_sessionmaker, upgrade
 from models import Base, Person, Platform
-from services import people
-from services.access import Actor, actor_for
+from services.core import people
+from services.core.access import Actor, actor_for
 
 PG_URL = os.environ.get(
     "PMO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

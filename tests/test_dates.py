@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.dates import parse_date
-from services.errors import InvalidInput
+from services.core.dates import parse_date
+from services.core.errors import InvalidInput
 
 MON_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # Monday 23 November 2026
 

@@ -14,7 +14,8 @@ from bot import jobs
 from bot.db import session_scope
 from handlers.slack.notifier import SlackNotifier
 from models import Notification, NotificationState, Platform
-from services import action_items, delivery
+from services.outbox import delivery
+from services.work import action_items
 from tests.conftest import NOW, World
 from tests.fake_slack import FakeSlack
 
@@ -136,7 +137,7 @@ def test_a_row_left_sending_by_a_crashed_worker_is_taken_again_after_its_lease(
 
 def test_when_an_owner_cannot_be_reached_the_pm_is_told_once(sessions, fake: FakeSlack) -> None:  # type: ignore[no-untyped-def]
     from models import ProjectRole
-    from services import projects
+    from services.projects import register as projects
 
     with session_scope(sessions) as s:
         w = World(s, platform=Platform.SLACK, ext="T1", digests=False)
@@ -166,7 +167,8 @@ def test_when_an_owner_cannot_be_reached_the_pm_is_told_once(sessions, fake: Fak
 
 
 def test_deliverable_reminders_have_no_item_buttons(sessions, fake: FakeSlack) -> None:  # type: ignore[no-untyped-def]
-    from services import deliverables, projects
+    from services.projects import register as projects
+    from services.work import deliverables
 
     with session_scope(sessions) as s:
         w = World(s, platform=Platform.SLACK, ext="T1", digests=False)

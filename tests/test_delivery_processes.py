@@ -30,8 +30,8 @@ from models import (
     SourceKind,
     Workspace,
 )  # fmt: skip
-from services import delivery
-from services.delivery import LEASE
+from services.outbox import delivery
+from services.outbox.delivery import LEASE
 from tests.conftest import World, new_database_url
 from tests.fake_slack import FakeSlack
 

@@ -23,9 +23,11 @@ from models import (
     Platform,
     ProjectRole,
 )
-from services import action_items, deliverables, digests, projects
 from services.commands.execute import run_text
-from services.errors import InvalidInput, PermissionDenied
+from services.core.errors import InvalidInput, PermissionDenied
+from services.digests import build as digests
+from services.projects import register as projects
+from services.work import action_items, deliverables
 from tests.conftest import NOW, World
 from tests.fake_slack import FakeSlack
 from tests.test_query_counts import count_statements
@@ -226,7 +228,7 @@ def test_weekly_pmo_digest_counts_per_project_and_keeps_private_ones_out_of_the_
     # The next week with a channel set: counted again, private projects left out of it.
     with session_scope(sessions) as s:
         from models import Person
-        from services.access import actor_for
+        from services.core.access import actor_for
 
         lead = s.scalar(select(Person).where(Person.external_id == "U0LEAD"))
         assert lead is not None
@@ -304,7 +306,7 @@ def test_materializing_digests_takes_a_bounded_number_of_statements(
 
 def test_the_digest_renders_in_the_persons_zone_and_within_block_kit_limits() -> None:
     from handlers.slack.render import reminder_message
-    from services.notify import Bundle, Digest, DigestLine, DigestSection
+    from services.outbox.port import Bundle, Digest, DigestLine, DigestSection
     from tests.fake_slack import validate_blocks
 
     today = datetime(2026, 11, 23, 9, tzinfo=ZoneInfo("Asia/Kolkata")).date()

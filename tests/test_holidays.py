@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Holiday
-from services import action_items, holidays
-from services.errors import InvalidInput
+from services.core import holidays
+from services.core.errors import InvalidInput
+from services.work import action_items
 from tests.conftest import NOW, World
 from tests.test_reminders import at, sweep
 

@@ -13,8 +13,8 @@ import pytest
 import recurring_ical_events
 from icalendar import Calendar
 
-from services import ical
-from services.errors import InvalidInput
+from services.core.errors import InvalidInput
+from services.core.ical import calendar as ical
 
 NY = ZoneInfo("America/New_York")
 KOLKATA = ZoneInfo("Asia/Kolkata")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from services.inbound import first_sight, forget_older_than
+from services.outbox.inbound import first_sight, forget_older_than
 from tests.conftest import NOW
 
 

@@ -199,7 +199,7 @@ END:VCALENDAR\r
 def test_cli_imports_a_google_export_and_bad_files_import_nothing(
     slack: SlackBot, sessions, db_url, monkeypatch, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
-    from services import meetings
+    from services.meetings import series as meetings
 
     monkeypatch.setenv("DATABASE_URL", db_url)
     for var in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_CLIENT_ID"):

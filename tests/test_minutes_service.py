@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import insert, select
 
 from models import ActionItem, ActionStatus, EntryKind, Minutes, MinutesEntry, SourceKind
-from services import feeds, minutes, projects
-from services.access import actor_for
-from services.errors import Conflict
+from services.core.access import actor_for
+from services.core.errors import Conflict
+from services.meetings import feeds, minutes
+from services.projects import register as projects
 from tests.conftest import NOW, World
 from tests.test_query_counts import count_statements
 

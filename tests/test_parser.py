@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from services.commands import ast
 from services.commands.parser import parse, tokenize
-from services.errors import InvalidInput
-from services.people import Mention
+from services.core.errors import InvalidInput
+from services.core.people import Mention
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,8 @@ from models import (
     ProjectRole,
     SourceKind,
 )
-from services import action_items, deliverables, projects
+from services.projects import register as projects
+from services.work import action_items, deliverables
 from tests.conftest import NOW, World
 
 

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from models import LeavePeriod, Notification, Person, ProjectRole
-from services import action_items, projects, reminders
+from services.projects import register as projects
+from services.work import action_items, reminders
 from tests.conftest import NOW, World
 
 
@@ -132,7 +133,7 @@ def test_escalations_wait_for_the_recipients_own_morning(setup) -> None:  # type
 
 
 def test_deliverables_are_reminded_and_escalated_like_items(world: World) -> None:
-    from services import deliverables
+    from services.work import deliverables
 
     world.person("nyc", tz="America/New_York")
     world.person("pm", tz="Europe/London")
@@ -154,7 +155,7 @@ def test_deliverables_are_reminded_and_escalated_like_items(world: World) -> Non
 
 def test_each_workspace_sets_its_own_escalation_policy(setup) -> None:  # type: ignore[no-untyped-def]
     from services.commands.execute import run_text
-    from services.errors import InvalidInput, PermissionDenied
+    from services.core.errors import InvalidInput, PermissionDenied
 
     world, _ = setup
     with pytest.raises(PermissionDenied):

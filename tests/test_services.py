@@ -17,7 +17,6 @@ from models import (
     ProjectRole,
     WorkspaceRoleName,
 )
-from services import action_items, projects
 from services.commands.execute import run_text
 from services.commands.results import (
     ActionListResult,
@@ -26,7 +25,9 @@ from services.commands.results import (
     ProjectListResult,
     ProjectResult,
 )
-from services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from services.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from services.projects import register as projects
+from services.work import action_items
 from tests.conftest import NOW, World
 
 
@@ -349,7 +350,7 @@ def test_failed_command_writes_nothing(sessions) -> None:  # type: ignore[no-unt
 
 
 def test_teams_style_mentions_resolve_by_display_name(world: World) -> None:
-    from services.people import Mention, resolve_mention
+    from services.core.people import Mention, resolve_mention
 
     maria = world.person("maria")  # display name "Maria"
     found = resolve_mention(

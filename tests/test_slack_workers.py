@@ -33,7 +33,7 @@ from bot.slack_workers import SlackWorkers, decode, deferrable, encode, supporte
 from handlers.slack.ids import ActionId, CallbackId
 from handlers.slack.listeners import SlackDeps
 from models import Person
-from services.people import PersonDefaults
+from services.core.people import PersonDefaults
 from tests.fake_slack import FakeSlack, post, sign
 
 SECRET = "workers-secret"

@@ -24,9 +24,13 @@ from models import (
     StatusCycle,
     StatusUpdate,
 )
-from services import deliverables, projects, reports, rounds, status
 from services.commands.execute import run_text
-from services.errors import InvalidInput, NotFound, PermissionDenied
+from services.core.errors import InvalidInput, NotFound, PermissionDenied
+from services.projects import register as projects
+from services.status import report as reports
+from services.status import rounds
+from services.status import update as status
+from services.work import deliverables
 from tests.conftest import NOW, World
 from tests.test_query_counts import count_statements
 
@@ -303,7 +307,7 @@ def test_a_long_portfolio_report_splits_cleanly_within_block_kit_limits(
     world: World,
 ) -> None:
     from handlers.slack.reports import report_parent, report_replies, stats_message
-    from services.charts import rag_heatmap
+    from services.status.charts import rag_heatmap
     from tests.fake_slack import validate_blocks
 
     seed_history(world, 400, 9)

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db import session_scope
 from handlers.console.render import render, render_error
 from models import Person, Platform
-from services import people
-from services.access import actor_for
 from services.commands.execute import run_text
 from services.commands.results import StatusResult
-from services.errors import DomainError, InvalidInput
+from services.core import people
+from services.core.access import actor_for
+from services.core.errors import DomainError, InvalidInput
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ def guided_status(
     channel: ConsoleChannel, handle: str, key: str, ask: Callable[[str, str], str]
 ) -> Reply:
     """Ask for each part of the update (Enter keeps last week's answer), then submit it."""
-    from services import status
+    from services.status import update as status
 
     now = channel.clock()
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from handlers.console.render import digest_text, when
-from services.notify import Bundle
+from services.outbox.port import Bundle
 
 LABEL = {
     "heads_up": "due on the next working day",
@@ -24,11 +24,11 @@ def bundle_text(bundle: Bundle) -> str:
     n = len(bundle.reminders)
     to = bundle.recipient_external_id
     if bundle.report is not None:
-        from services.reports import to_markdown
+        from services.status.report import to_markdown
 
         return f"To {to if bundle.to_channel else '@' + to}:\n" + to_markdown(bundle.report)
     if bundle.minutes is not None:
-        from services.minutes import to_markdown as minutes_markdown
+        from services.meetings.minutes import to_markdown as minutes_markdown
 
         return f"To {to}:\n" + minutes_markdown(bundle.minutes)
     to = to if bundle.to_channel else f"@{to}"

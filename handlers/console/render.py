@@ -22,13 +22,13 @@ from services.commands.results import (
     SettingsResult,
     StatusResult,
 )
-from services.dates import day_label, relative_phrase
-from services.errors import DomainError
-from services.notify import Digest
-from services.reports import to_markdown
-from services.settings import WEEKDAYS
-from services.status import update_digest
-from services.views import ActionItemView, DeliverableView, PersonRef, ProjectView
+from services.core.dates import day_label, relative_phrase
+from services.core.errors import DomainError
+from services.core.views import ActionItemView, DeliverableView, PersonRef, ProjectView
+from services.outbox.port import Digest
+from services.status.report import to_markdown
+from services.status.update import update_digest
+from services.workspace.settings import WEEKDAYS
 
 STATE_LABEL = {"active": "active", "on_hold": "on hold", "closed": "closed"}
 
@@ -302,7 +302,7 @@ def _more(result: Result) -> str:
         MinutesListResult,
         MinutesResult,
     )
-    from services.minutes import to_markdown as minutes_markdown
+    from services.meetings.minutes import to_markdown as minutes_markdown
 
     match result:
         case MinutesResult(v, "shown" | "ended" | "amended" as event, _, _):

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Person, Platform
-from services import people
-from services.errors import NotFound
-from services.people import Mention, PersonDefaults
+from services.core import people
+from services.core.errors import NotFound
+from services.core.people import Mention, PersonDefaults
 
 log = logging.getLogger(__name__)
 PROFILE_TTL = timedelta(days=1)

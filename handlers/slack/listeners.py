@@ -27,8 +27,6 @@ from handlers.slack import identity, modals, render
 from handlers.slack.errors import advice_for
 from handlers.slack.ids import SNOOZE_CHOICES, ActionId, BlockId, CallbackId
 from models import Person, SourceKind
-from services import action_items, deliverables, home, inbound, projects, status
-from services.access import Actor, actor_for
 from services.commands.execute import run_text
 from services.commands.results import (
     ActionResult,
@@ -37,10 +35,16 @@ from services.commands.results import (
     ProjectResult,
     StatusResult,
 )
-from services.dates import local_today
-from services.errors import DomainError, InvalidInput, NotFound
-from services.people import PersonDefaults
-from services.views import ActionItemView
+from services.core.access import Actor, actor_for
+from services.core.dates import local_today
+from services.core.errors import DomainError, InvalidInput, NotFound
+from services.core.people import PersonDefaults
+from services.core.views import ActionItemView
+from services.outbox import inbound
+from services.projects import register as projects
+from services.status import update as status
+from services.work import action_items, deliverables
+from services.workspace import home
 
 log = logging.getLogger(__name__)
 IDENTITY_TTL_SECONDS = 600

@@ -21,7 +21,6 @@ from handlers.slack import modals, render
 from handlers.slack.errors import advice_for
 from handlers.slack.ids import ActionId, CallbackId
 from models import EntryKind, Person
-from services import minutes
 from services.commands.results import (
     IcsResult,
     MeetingImportForm,
@@ -29,8 +28,9 @@ from services.commands.results import (
     MinutesResult,
     Result,
 )
-from services.dates import local_today
-from services.errors import DomainError, InvalidInput
+from services.core.dates import local_today
+from services.core.errors import DomainError, InvalidInput
+from services.meetings import minutes
 
 log = logging.getLogger(__name__)
 _live_locks: dict[int, threading.Lock] = {}
@@ -417,7 +417,7 @@ def _submit_meeting_import(deps: Any) -> Callable[..., None]:
         ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
         """Import the uploaded .ics: every series or none, problems shown on the file field."""
-        from services import meetings
+        from services.meetings import series as meetings
 
         _identify(deps, context, client)
         values = modals.field_values(view)

@@ -9,9 +9,9 @@ from typing import Any
 
 from handlers.slack.ids import BlockId, CallbackId
 from handlers.slack.render import clip, plain
-from services.minutes import MinutesView
-from services.status import CadenceView
-from services.views import ProjectView
+from services.core.views import ProjectView
+from services.meetings.minutes import MinutesView
+from services.status.update import CadenceView
 
 CHANNEL_ID_RE = re.compile(r"^[CG][A-Z0-9]{2,}$")
 

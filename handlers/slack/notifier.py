@@ -14,9 +14,9 @@ from slack_sdk.errors import SlackApiError
 from handlers.slack import minutes as minutes_render
 from handlers.slack import render, reports
 from handlers.slack.errors import ADVICE, slack_error_code
-from services import charts
-from services.notify import Bundle, DeliveryError
-from services.reports import Report
+from services.outbox.port import Bundle, DeliveryError
+from services.status import charts
+from services.status.report import Report
 
 PERMANENT = {
     "user_not_found", "account_inactive", "is_archived", "channel_not_found", "not_in_channel",

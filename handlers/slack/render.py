@@ -33,11 +33,11 @@ from services.commands.results import (
     SettingsResult,
     StatusResult,
 )
-from services.dates import day_label, relative_phrase
-from services.home import HomeData
-from services.notify import Bundle, Digest, DigestLine
-from services.settings import CHANNEL_ID, WEEKDAYS
-from services.views import ActionItemView, DeliverableView, PersonRef, ProjectView
+from services.core.dates import day_label, relative_phrase
+from services.core.views import ActionItemView, DeliverableView, PersonRef, ProjectView
+from services.outbox.port import Bundle, Digest, DigestLine
+from services.workspace.home import HomeData
+from services.workspace.settings import CHANNEL_ID, WEEKDAYS
 
 Block = dict[str, Any]
 MESSAGE_BLOCKS = 50

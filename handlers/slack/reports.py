@@ -25,8 +25,8 @@ from handlers.slack.render import (
     section,
 )
 from models.enums import Rag
-from services.reports import RAG_DOT, Report, project_post, severity
-from services.status import CadenceView, UpdateView, update_digest
+from services.status.report import RAG_DOT, Report, project_post, severity
+from services.status.update import CadenceView, UpdateView, update_digest
 
 
 def _sections(title: str, lines: list[str]) -> list[Block]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.people import Mention
+from services.core.people import Mention
 
 
 @dataclass(frozen=True)

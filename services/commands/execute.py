@@ -9,21 +9,6 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from models import Person
-from services import (
-    action_items,
-    deliverables,
-    digests,
-    feeds,
-    leave,
-    meetings,
-    minutes,
-    people,
-    projects,
-    reports,
-    settings,
-    status,
-)
-from services.access import Actor
 from services.commands import ast
 from services.commands.help import DATES_HELP, entries_for
 from services.commands.parser import parse
@@ -52,9 +37,19 @@ from services.commands.results import (
     SettingsResult,
     StatusResult,
 )
-from services.dates import local_today, parse_date, parse_time
-from services.errors import InvalidInput
-from services.people import Mention
+from services.core import people
+from services.core.access import Actor
+from services.core.dates import local_today, parse_date, parse_time
+from services.core.errors import InvalidInput
+from services.core.people import Mention
+from services.digests import build as digests
+from services.meetings import feeds, minutes
+from services.meetings import series as meetings
+from services.projects import register as projects
+from services.status import report as reports
+from services.status import update as status
+from services.work import action_items, deliverables
+from services.workspace import leave, settings
 
 MentionResolver = Callable[[Session, int, Mention], Person]
 

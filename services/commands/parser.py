@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from services.commands import ast
 from services.commands.help import TOPICS, usage
-from services.errors import InvalidInput
-from services.people import Mention
+from services.core.errors import InvalidInput
+from services.core.people import Mention
 
 MAX_COMMAND_LENGTH = 4000
 KEY_TOKEN = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")

@@ -7,14 +7,14 @@ from datetime import date
 
 from models.enums import WorkspaceRoleName
 from services.commands.help import HelpEntry
-from services.digests import MyDigest
-from services.feeds import FeedLink
-from services.meetings import SeriesView
-from services.minutes import MinutesView
-from services.reports import Report
-from services.settings import WorkspaceSettings
-from services.status import CadenceView, UpdateView
-from services.views import ActionItemView, DeliverableView, Page, PersonRef, ProjectView
+from services.core.views import ActionItemView, DeliverableView, Page, PersonRef, ProjectView
+from services.digests.build import MyDigest
+from services.meetings.feeds import FeedLink
+from services.meetings.minutes import MinutesView
+from services.meetings.series import SeriesView
+from services.status.report import Report
+from services.status.update import CadenceView, UpdateView
+from services.workspace.settings import WorkspaceSettings
 
 
 @dataclass(frozen=True)

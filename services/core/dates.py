@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
-from services.errors import InvalidInput
+from services.core.errors import InvalidInput
 
 DATE_EXAMPLES = "2026-12-04, friday, next tue, tomorrow, in 3 days, end of month, 4 Dec"
 

@@ -37,9 +37,9 @@ from models import (
     WorkspaceRole,
     WorkspaceRoleName,
 )
-from services import holidays
-from services.settings import ReminderPolicy
-from services.worktime import WorkWeek
+from services.core import holidays
+from services.core.worktime import WorkWeek
+from services.workspace.settings import ReminderPolicy
 
 KEY = ["workspace_id", "rule", "subject_type", "subject_id", "occurrence", "recipient_id"]
 

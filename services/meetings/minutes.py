@@ -34,12 +34,12 @@ from models import (
     SourceKind,
     Workspace,
 )
-from services import audit
-from services.access import Actor, get_project, project_role
-from services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from services.people import person_ref
-from services.reminders import insert_notifications, outbox_row
-from services.views import ActionItemView, PersonRef
+from services.core import audit
+from services.core.access import Actor, get_project, project_role
+from services.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from services.core.people import person_ref
+from services.core.views import ActionItemView, PersonRef
+from services.work.reminders import insert_notifications, outbox_row
 
 AUTO_CLOSE_AFTER = timedelta(hours=12)
 TEXT_LIMIT = 3000
@@ -128,7 +128,7 @@ def view(session: Session, minutes_id: int) -> MinutesView:
         bucket = notes if e.kind == EntryKind.NOTE else decisions
         bucket.append(EntryView(e.id, len(bucket) + 1, e.kind, e.text, person_ref(p),
                                 e.created_at))  # fmt: skip
-    from services.action_items import views_for_minutes
+    from services.work.action_items import views_for_minutes
 
     return MinutesView(
         id=m.id, title=m.title, channel=m.channel,
@@ -213,7 +213,7 @@ def _current_occurrence(
     session: Session, workspace_id: int, channel: str, project_id: int | None, now: datetime
 ) -> tuple[MeetingSeries, MeetingOccurrence] | None:
     """The occurrence of a series of this channel or project happening now, if any."""
-    from services import meetings
+    from services.meetings import series as meetings
 
     q = select(MeetingSeries).where(
         MeetingSeries.workspace_id == workspace_id, MeetingSeries.active.is_(True)
@@ -367,8 +367,8 @@ def _create_action(
     session: Session, actor: Actor, m: Minutes, owner: Person, text: str, due_on: date | None,
     source_ref: str | None, now: datetime,
 ) -> tuple[MinutesView, ActionItemView]:  # fmt: skip
-    from services.action_items import _audit as audit_item
-    from services.action_items import _clean_title, get
+    from services.work.action_items import _audit as audit_item
+    from services.work.action_items import _clean_title, get
 
     title = _clean_title(text)
     if owner.workspace_id != actor.workspace_id or not owner.active:
@@ -467,8 +467,8 @@ def _close(session: Session, m: Minutes, now: datetime, *, auto: bool) -> None:
 
 
 def _autoclose_notice(v: MinutesView, now: datetime) -> dict[str, object]:
-    from services.dates import local_today
-    from services.notify import Digest, DigestLine, DigestSection
+    from services.core.dates import local_today
+    from services.outbox.port import Digest, DigestLine, DigestSection
 
     hours = int(AUTO_CLOSE_AFTER.total_seconds() // 3600)
     line = DigestLine("text", v.id, f"“{v.title}” (#{v.id}) were open for {hours} hours, so I "
@@ -593,7 +593,7 @@ def record_posts(session: Session, minutes_id: int, channel: str, ts: list[str])
 
 def to_markdown(v: MinutesView) -> str:
     """The minutes as a Markdown document (title, when, who, notes, decisions, actions)."""
-    from services.dates import zone
+    from services.core.dates import zone
 
     tz = zone(v.timezone)
     start = v.started_at.astimezone(tz)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from models.enums import Rag
-from services.reports import Report, severity
+from services.status.report import Report, severity
 
 MAX_ROWS = 60
 COLORS = {None: "#d9d9d9", Rag.GREEN: "#2e7d32", Rag.AMBER: "#f9a825", Rag.RED: "#c62828"}

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Deliverable, DeliverableStatus, Person, Project, ProjectState
-from services import audit
-from services.access import (
+from services.core import audit
+from services.core.access import (
     Actor,
     get_project,
     member_project_ids,
@@ -17,9 +17,9 @@ from services.access import (
     require_manager,
     visible_projects,
 )
-from services.errors import Conflict, InvalidInput, NotFound
-from services.people import person_ref
-from services.views import DeliverableView
+from services.core.errors import Conflict, InvalidInput, NotFound
+from services.core.people import person_ref
+from services.core.views import DeliverableView
 
 FIELDS = ("title", "owner_id", "baseline_on", "forecast_on", "status")
 OPEN_STATES = (DeliverableStatus.PLANNED, DeliverableStatus.IN_PROGRESS)

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from models import Holiday
-from services.errors import InvalidInput
+from services.core.errors import InvalidInput
 
 MAX_BYTES = 2_000_000
 

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
 from models import Membership, Person, Project, ProjectRole, WorkspaceRole, WorkspaceRoleName
-from services.errors import NotFound, PermissionDenied
+from services.core.errors import NotFound, PermissionDenied
 
 
 @dataclass(frozen=True)

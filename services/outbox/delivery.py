@@ -33,8 +33,8 @@ from models import (
     StatusUpdate,
     Workspace,
 )
-from services.dates import local_today
-from services.notify import Bundle, DeliveryError, Digest, Reminder
+from services.core.dates import local_today
+from services.outbox.port import Bundle, DeliveryError, Digest, Reminder
 
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 6
@@ -227,7 +227,7 @@ def _bundles(
         )
         out.append((bundle, [n.id for n, _, _ in group]))
     for n, to, ws in reports:  # each report is its own message (with a thread)
-        from services.reports import build
+        from services.status.report import build
 
         tz = to.timezone if to else ws.timezone
         period = n.payload["report"]["period"]
@@ -239,7 +239,7 @@ def _bundles(
                         progress=dict(n.payload.get("progress") or {}))  # fmt: skip
         out.append((bundle, [n.id]))
     for n, ws in minutes_posts:  # the minutes as they stand now (amendments included)
-        from services.minutes import view as minutes_view
+        from services.meetings.minutes import view as minutes_view
 
         mv = minutes_view(session, int(n.payload["minutes"]))
         bundle = Bundle(ws.platform.value, ws.external_id, n.channel or "", ws.timezone,
@@ -275,7 +275,7 @@ def mark_sent(session: Session, ids: list[int], *, now: datetime) -> None:
 def after_sent(session: Session, bundle: Bundle, result: dict[str, Any] | None) -> None:
     """Keep where final minutes landed, so that amendments can edit them in place."""
     if bundle.minutes is not None and result and result.get("ts"):
-        from services.minutes import record_posts
+        from services.meetings.minutes import record_posts
 
         record_posts(session, bundle.minutes.id, str(result["channel"]),
                      [str(t) for t in result["ts"]])  # fmt: skip
@@ -305,7 +305,7 @@ def mark_failed(
 def _tell_the_pm(session: Session, n: Notification, reason: str, now: datetime) -> None:
     """Queue one notice to the PM(s) that a reminder's owner, or a project's channel, can't be
     reached (once per person and destination). Other digests only show in `outbox list`."""
-    from services.reminders import insert_notifications, outbox_row
+    from services.work.reminders import insert_notifications, outbox_row
 
     if n.subject_type == "project":
         project_id: int | None = n.subject_id

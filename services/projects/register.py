@@ -20,8 +20,8 @@ from models import (
     ProjectRole,
     ProjectState,
 )
-from services import audit
-from services.access import (
+from services.core import audit
+from services.core.access import (
     Actor,
     can_manage,
     get_project,
@@ -30,10 +30,10 @@ from services.access import (
     require_manager,
     visible_projects,
 )
-from services.dates import local_today
-from services.errors import Conflict, InvalidInput
-from services.people import person_ref
-from services.views import MemberView, PersonRef, ProjectView
+from services.core.dates import local_today
+from services.core.errors import Conflict, InvalidInput
+from services.core.people import person_ref
+from services.core.views import MemberView, PersonRef, ProjectView
 
 KEY_RE = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
 PROJECT_FIELDS = (
@@ -168,7 +168,7 @@ def update(
     elif attr == "description":
         value = str(value)[:4000]
     elif attr == "home_channel":
-        from services.settings import parse_channel
+        from services.workspace.settings import parse_channel
 
         value = parse_channel(str(value))
     else:

@@ -23,8 +23,8 @@ from models import (
     Project,
     Workspace,
 )
-from services import ical
-from services.access import Actor, actor_for, get_project, visible_projects
+from services.core.access import Actor, actor_for, get_project, visible_projects
+from services.core.ical import calendar as ical
 
 log = logging.getLogger(__name__)
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
@@ -168,8 +168,8 @@ def render(session: Session, token: str, *, now: datetime) -> bytes | None:
             sequence=_sequence(d.updated_at, d.created_at),
             last_modified=d.updated_at or d.created_at, done=done,
         ))  # fmt: skip
-    from services.errors import InvalidInput
-    from services.meetings import spec_of
+    from services.core.errors import InvalidInput
+    from services.meetings.series import spec_of
 
     series = []
     for ms in session.scalars(

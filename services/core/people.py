@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Person, Platform, Workspace, WorkspaceRole, WorkspaceRoleName
-from services import audit
-from services.access import Actor
-from services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from services.views import PersonRef
+from services.core import audit
+from services.core.access import Actor
+from services.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from services.core.views import PersonRef
 
 
 @dataclass(frozen=True)

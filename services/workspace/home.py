@@ -9,10 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import StatusCycle, StatusUpdate
-from services import action_items, deliverables, projects
-from services.access import Actor
-from services.dates import local_today
-from services.views import ActionItemView, DeliverableView, Page, ProjectView
+from services.core.access import Actor
+from services.core.dates import local_today
+from services.core.views import ActionItemView, DeliverableView, Page, ProjectView
+from services.projects import register as projects
+from services.work import action_items, deliverables
 
 
 @dataclass(frozen=True)

@@ -36,14 +36,14 @@ from models import (
     WorkspaceRoleName,
 )
 from models.status import DEFAULT_RRULE
-from services import holidays
-from services.dates import zone
-from services.digests import iso_week
-from services.notify import Digest, DigestLine, DigestSection
-from services.reminders import insert_notifications, outbox_row
-from services.settings import rounds_enabled
-from services.status import _pms, occurrences
-from services.worktime import WorkWeek
+from services.core import holidays
+from services.core.dates import zone
+from services.core.worktime import WorkWeek
+from services.digests.build import iso_week
+from services.outbox.port import Digest, DigestLine, DigestSection
+from services.status.update import _pms, occurrences
+from services.work.reminders import insert_notifications, outbox_row
+from services.workspace.settings import rounds_enabled
 
 GRACE = timedelta(hours=1)
 CHASE_BEFORE = timedelta(hours=2)
@@ -238,7 +238,7 @@ def _period_ends(session: Session, now: datetime) -> list[dict[str, Any]]:
     done = [k for k in done if k not in reported]
     if not done:
         return []
-    from services.reports import build, project_post
+    from services.status.report import build, project_post
 
     rows: list[dict[str, Any]] = []
     wss = {w.id: w for w in session.scalars(select(Workspace).where(Workspace.id.in_(

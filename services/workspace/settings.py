@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.orm import Session
 
 from models import Workspace
-from services import audit
-from services.access import Actor
-from services.dates import parse_time
-from services.errors import InvalidInput, NotFound, PermissionDenied
+from services.core import audit
+from services.core.access import Actor
+from services.core.dates import parse_time
+from services.core.errors import InvalidInput, NotFound, PermissionDenied
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SLACK_CHANNEL = re.compile(r"^<#([CG][A-Z0-9]{2,20})(?:\|[^>]*)?>$")

@@ -41,12 +41,12 @@ from models import (
     WorkspaceRole,
     WorkspaceRoleName,
 )
-from services import audit, holidays
-from services.access import Actor
-from services.errors import InvalidInput
-from services.notify import Digest, DigestLine, DigestSection
-from services.settings import DigestSchedule
-from services.worktime import WorkWeek, zone
+from services.core import audit, holidays
+from services.core.access import Actor
+from services.core.errors import InvalidInput
+from services.core.worktime import WorkWeek, zone
+from services.outbox.port import Digest, DigestLine, DigestSection
+from services.workspace.settings import DigestSchedule
 
 PERSONAL, PROJECT, PMO = "digest_personal", "digest_project", "digest_pmo"
 MAX_LINES = 25  # per section in a stored digest; the rest is counted ("… and N more")
@@ -86,7 +86,7 @@ def _row(
     channel: str | None = None,
 ) -> dict[str, Any]:
     """A digest's outbox row; an empty digest is recorded as skipped, never sent."""
-    from services.reminders import outbox_row
+    from services.work.reminders import outbox_row
 
     return outbox_row(
         ws_id, rule, subject, occurrence, now=now, at=now, recipient_id=recipient_id,
@@ -508,7 +508,7 @@ def _pmo_rows(
 
 def materialize(session: Session, *, now: datetime) -> int:
     """Put every digest due by `now` in the outbox (empty ones as skipped). Returns new rows."""
-    from services.reminders import insert_notifications
+    from services.work.reminders import insert_notifications
 
     rows = _personal_rows(session, now) + _weekly_rows(session, now)
     return insert_notifications(session, rows)

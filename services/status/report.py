@@ -35,11 +35,11 @@ from models import (
     StatusCycle,
     StatusUpdate,
 )
-from services.access import Actor, visible_projects
-from services.errors import InvalidInput
-from services.notify import Digest
-from services.status import UpdateFields, update_digest_parts
-from services.views import PersonRef
+from services.core.access import Actor, visible_projects
+from services.core.errors import InvalidInput
+from services.core.views import PersonRef
+from services.outbox.port import Digest
+from services.status.update import UpdateFields, update_digest_parts
 
 HISTORY = 8
 RAG_ORDER = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}

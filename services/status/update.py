@@ -33,13 +33,13 @@ from models import (
     WorkspaceRoleName,
 )
 from models.status import DEFAULT_RRULE
-from services import audit
-from services.access import Actor, get_project, project_role
-from services.dates import parse_time, zone
-from services.digests import iso_week
-from services.errors import InvalidInput, PermissionDenied
-from services.people import person_ref
-from services.views import PersonRef
+from services.core import audit
+from services.core.access import Actor, get_project, project_role
+from services.core.dates import parse_time, zone
+from services.core.errors import InvalidInput, PermissionDenied
+from services.core.people import person_ref
+from services.core.views import PersonRef
+from services.digests.build import iso_week
 
 RAG_WORDS = {
     "green": Rag.GREEN, "g": Rag.GREEN, "on-track": Rag.GREEN, "ok": Rag.GREEN,
@@ -235,7 +235,7 @@ def set_cadence(
     reporters: list[Person] | None = None, now: datetime,
 ) -> CadenceView:  # fmt: skip
     """Change one part of a project's cadence (its PM or a PMO lead)."""
-    from services.settings import parse_channel, parse_weekday
+    from services.workspace.settings import parse_channel, parse_weekday
 
     project = _editable_project(session, actor, key)
     row = _cadence_row(session, project)
@@ -289,7 +289,7 @@ def configure_cadence(
     session: Session, actor: Actor, *, key: str, form: CadenceForm, now: datetime
 ) -> CadenceView:
     """Replace a project's whole cadence at once (the settings modal); one audit entry."""
-    from services.settings import parse_channel
+    from services.workspace.settings import parse_channel
 
     project = _editable_project(session, actor, key)
     row = _cadence_row(session, project)
@@ -517,8 +517,8 @@ def submit(
 
 def _escalate(session: Session, view: UpdateView, cycle: StatusCycle, now: datetime) -> None:
     """Red, or a blocker marked for escalation: the PMO leads hear at once, once per cycle."""
-    from services.notify import Digest, DigestLine, DigestSection
-    from services.reminders import insert_notifications, outbox_row
+    from services.outbox.port import Digest, DigestLine, DigestSection
+    from services.work.reminders import insert_notifications, outbox_row
 
     kinds = []
     if view.fields.overall == Rag.RED:
@@ -575,7 +575,7 @@ def update_digest_parts(
     key: str, period: str, f: UpdateFields, version: int, author: str, today: date
 ) -> Any:
     """An update as a message: RAG, dimensions and % on one line, then each text part."""
-    from services.notify import Digest, DigestLine, DigestSection
+    from services.outbox.port import Digest, DigestLine, DigestSection
 
     dims = " · ".join(
         f"{name} {getattr(f, name).value}" for name in ("schedule", "scope", "budget", "resources")

@@ -27,12 +27,13 @@ from models import (
     ProjectRole,
     Workspace,
 )
-from services import audit, ical
-from services.access import Actor, get_project, project_role
-from services.dates import local_today, zone
-from services.errors import InvalidInput, NotFound, PermissionDenied
-from services.notify import Digest, DigestLine, DigestSection
-from services.reminders import insert_notifications, outbox_row
+from services.core import audit
+from services.core.access import Actor, get_project, project_role
+from services.core.dates import local_today, zone
+from services.core.errors import InvalidInput, NotFound, PermissionDenied
+from services.core.ical import calendar as ical
+from services.outbox.port import Digest, DigestLine, DigestSection
+from services.work.reminders import insert_notifications, outbox_row
 
 DEFAULT_MINUTES = 30
 NUDGE_AFTER = timedelta(minutes=15)  # after an occurrence ends with no minutes
@@ -233,7 +234,7 @@ def list_series(
     session: Session, actor: Actor, *, now: datetime, key: str | None = None
 ) -> list[SeriesView]:
     """The active meeting series the actor can see (of one project if `key`)."""
-    from services.access import visible_projects
+    from services.core.access import visible_projects
 
     q = (
         select(MeetingSeries, Project.key)

@@ -7,8 +7,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from services.minutes import MinutesView
-    from services.reports import Report
+    from services.meetings.minutes import MinutesView
+    from services.status.report import Report
 
 
 @dataclass(frozen=True)

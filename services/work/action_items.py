@@ -8,12 +8,18 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from models import ActionItem, ActionStatus, Person, Project, ProjectRole, ProjectState, SourceKind
-from services import audit
-from services.access import Actor, get_project, member_project_ids, project_role, visible_projects
-from services.dates import local_today
-from services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from services.people import person_ref
-from services.views import ActionItemView, Page
+from services.core import audit
+from services.core.access import (
+    Actor,
+    get_project,
+    member_project_ids,
+    project_role,
+    visible_projects,
+)
+from services.core.dates import local_today
+from services.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from services.core.people import person_ref
+from services.core.views import ActionItemView, Page
 
 ITEM_FIELDS = ("title", "owner_id", "due_on", "status", "snoozed_until", "project_id", "notes")
 TITLE_LIMIT = 300

@@ -34,8 +34,8 @@ from dateutil.rrule import rrulestr
 from icalendar import TRANSP, Calendar, Component, Event, Timezone, vBroken, vRecur
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
-from services.dates import parse_time, zone
-from services.errors import InvalidInput
+from services.core.dates import parse_time, zone
+from services.core.errors import InvalidInput
 
 PRODID = "-//PMO Bot//EN"
 MAX_BYTES = 2_000_000

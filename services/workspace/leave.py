@@ -8,10 +8,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from models import LeavePeriod
-from services import audit
-from services.access import Actor
-from services.dates import local_today
-from services.errors import InvalidInput, NotFound
+from services.core import audit
+from services.core.access import Actor
+from services.core.dates import local_today
+from services.core.errors import InvalidInput, NotFound
 
 MAX_DAYS = 366
 
