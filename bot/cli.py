@@ -102,9 +102,11 @@ def _repl(channel: ConsoleChannel, handle: str) -> None:
         if reply.form:
             click.echo(f"Status update for {reply.form} (Enter keeps the value in brackets):")
             reply = guided_status(
-                channel, handle, reply.form,
+                channel,
+                handle,
+                reply.form,
                 lambda label, default: click.prompt(label, default=default, show_default=True),
-            )  # fmt: skip
+            )
         click.echo(reply.text)
 
 
@@ -138,9 +140,13 @@ def start() -> None:
     if settings.has_slack:
         ctx = click.get_current_context()
         ctx.invoke(
-            serve, port=3000, host="0.0.0.0", socket=bool(settings.slack_app_token),
-            no_scheduler=False, workers=None,
-        )  # fmt: skip
+            serve,
+            port=3000,
+            host="0.0.0.0",
+            socket=bool(settings.slack_app_token),
+            no_scheduler=False,
+            workers=None,
+        )
         return
     with _engine(settings) as engine:
         sessions = db.make_sessionmaker(engine)
@@ -241,9 +247,11 @@ def downgrade(revision: str) -> None:
     "--no-scheduler", is_flag=True, help="Don't run reminders here (run `pmo-bot scheduler`)."
 )
 @click.option(
-    "--workers", type=click.IntRange(min=0), default=None,
+    "--workers",
+    type=click.IntRange(min=0),
+    default=None,
     help="Worker processes for Slack requests (HTTP mode; default SLACK_WORKERS, 2).",
-)  # fmt: skip
+)
 def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int | None) -> None:
     """Serve Slack: HTTP at /slack/events (+ /healthz), or Socket Mode."""
     import uvicorn
@@ -264,8 +272,11 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
     except SlackConfigError as exc:
         raise click.ClickException(str(exc)) from None
     with _engine(settings) as engine:
-        deps = SlackDeps(db.make_sessionmaker(engine), defaults=_defaults(settings),
-                         public_url=settings.public_url)  # fmt: skip
+        deps = SlackDeps(
+            db.make_sessionmaker(engine),
+            defaults=_defaults(settings),
+            public_url=settings.public_url,
+        )
         app = build_slack_app(settings, deps, socket=socket, engine=engine)
         url = engine.url.render_as_string(hide_password=True)
         where = "any workspace that installs it"
@@ -310,8 +321,11 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
             from bot.slack_workers import SlackWorkers, supported
 
             if not supported():
-                click.echo("Worker processes need Unix SOCK_SEQPACKET sockets (Linux); "
-                           "running Slack requests in this process.", err=True)  # fmt: skip
+                click.echo(
+                    "Worker processes need Unix SOCK_SEQPACKET sockets (Linux); "
+                    "running Slack requests in this process.",
+                    err=True,
+                )
                 processes = 0
         if processes:
             pool = SlackWorkers().start_processes(
@@ -488,10 +502,16 @@ def holidays_list(workspace: str | None) -> None:
 
 @main.command(name="report")
 @click.option("--week", default=None, help="ISO week, e.g. 2026-W47 (default: this week).")
-@click.option("--format", "fmt", type=click.Choice(["md", "csv", "xlsx"]), default="md",
-              show_default=True)  # fmt: skip
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
-              help="Write to this file (needed for xlsx); default: print.")  # fmt: skip
+@click.option(
+    "--format", "fmt", type=click.Choice(["md", "csv", "xlsx"]), default="md", show_default=True
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write to this file (needed for xlsx); default: print.",
+)
 @click.option("--workspace", default=None, help="Workspace external id (default: the only one).")
 def report_cmd(week: str | None, fmt: str, output: str | None, workspace: str | None) -> None:
     """Export the portfolio report of any week, including past ones."""
@@ -521,9 +541,10 @@ def report_cmd(week: str | None, fmt: str, output: str | None, workspace: str | 
             raise click.ClickException(f"{err.message} {err.hint or ''}".strip()) from None
         report = reports.build(s, ws.id, period, today=today)
         data: bytes = (
-            reports.to_xlsx(report) if fmt == "xlsx"
+            reports.to_xlsx(report)
+            if fmt == "xlsx"
             else (reports.to_csv(report) if fmt == "csv" else reports.to_markdown(report)).encode()
-        )  # fmt: skip
+        )
     if output:
         with open(output, "wb") as f:
             f.write(data)
@@ -540,8 +561,13 @@ def minutes_group() -> None:
 @minutes_group.command(name="export")
 @click.argument("minutes_id", type=int)
 @click.option("--format", "fmt", type=click.Choice(["md"]), default="md", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
-              help="Write to this file; default: print.")  # fmt: skip
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write to this file; default: print.",
+)
 @click.option("--workspace", default=None, help="Workspace external id (default: the only one).")
 def minutes_export(minutes_id: int, fmt: str, output: str | None, workspace: str | None) -> None:
     """Export one session's minutes (title, when, who, notes, decisions, action items)."""
@@ -593,12 +619,16 @@ def meetings_import(
         try:
             with db.session_scope(db.make_sessionmaker(engine)) as s:
                 ws = _pick_workspace(s, workspace)
-                who = s.scalar(sa_select(Person).where(
-                    Person.workspace_id == ws.id, Person.handle == handle.lstrip("@")))  # fmt: skip
+                who = s.scalar(
+                    sa_select(Person).where(
+                        Person.workspace_id == ws.id, Person.handle == handle.lstrip("@")
+                    )
+                )
                 if who is None:
                     raise click.ClickException(f"Nobody called @{handle.lstrip('@')} here.")
-                views = meetings.import_ics(s, actor_for(s, who), key=key, data=data,
-                                            now=system_now(), channel=channel)  # fmt: skip
+                views = meetings.import_ics(
+                    s, actor_for(s, who), key=key, data=data, now=system_now(), channel=channel
+                )
         except DomainError as err:
             raise click.ClickException(f"{err.message} {err.hint or ''}".strip()) from None
     for v in views:

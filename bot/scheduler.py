@@ -36,17 +36,22 @@ def build_notifier(settings: Settings, engine: Engine) -> Notifier:
     if settings.slack_bot_token:
         return SlackNotifier(lambda team: shared)
     store = SQLAlchemyInstallationStore(
-        client_id=str(settings.slack_client_id), engine=engine,
+        client_id=str(settings.slack_client_id),
+        engine=engine,
         bots_table_name=oauth_tables.BOTS_TABLE,
         installations_table_name=oauth_tables.INSTALLATIONS_TABLE,
-    )  # fmt: skip
+    )
 
     def client_for(team_id: str) -> WebClient:
         bot = store.find_bot(enterprise_id=None, team_id=team_id)
         if bot is None:
             raise LookupError(team_id)
-        return WebClient(token=bot.bot_token, base_url=shared.base_url,
-                         retry_handlers=shared.retry_handlers, timeout=shared.timeout)  # fmt: skip
+        return WebClient(
+            token=bot.bot_token,
+            base_url=shared.base_url,
+            retry_handlers=shared.retry_handlers,
+            timeout=shared.timeout,
+        )
 
     return SlackNotifier(client_for)
 

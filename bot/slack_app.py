@@ -213,12 +213,19 @@ def calendar_route(engine: Engine) -> Route:
 
         body = await anyio.to_thread.run_sync(build)
         if body is None:
-            return Response("Not found: this calendar link was revoked or never existed.\n",
-                            status_code=404, media_type="text/plain")  # fmt: skip
-        return Response(body, media_type="text/calendar; charset=utf-8", headers={
-            "Cache-Control": "private, max-age=300",
-            "Content-Disposition": 'inline; filename="pmo-bot.ics"',
-        })  # fmt: skip
+            return Response(
+                "Not found: this calendar link was revoked or never existed.\n",
+                status_code=404,
+                media_type="text/plain",
+            )
+        return Response(
+            body,
+            media_type="text/calendar; charset=utf-8",
+            headers={
+                "Cache-Control": "private, max-age=300",
+                "Content-Disposition": 'inline; filename="pmo-bot.ics"',
+            },
+        )
 
     return Route("/ics/{token}.ics", calendar_feed, methods=["GET"])
 

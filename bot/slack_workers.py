@@ -114,8 +114,12 @@ def decode(message: bytes) -> BoltRequest:
 
     head, _, raw = message.partition(b"\n")
     meta = json.loads(head)
-    return BoltRequest(body=raw.decode("utf-8"), query=meta["q"], headers=meta["h"],
-                       context={"pmo_received_at": meta["t"]})  # fmt: skip
+    return BoltRequest(
+        body=raw.decode("utf-8"),
+        query=meta["q"],
+        headers=meta["h"],
+        context={"pmo_received_at": meta["t"]},
+    )
 
 
 class InlineExecutor(Executor):
@@ -174,14 +178,21 @@ def serve_requests(app: App, sock: socket.socket) -> None:
             req = decode(bytes(view[:n]))
             waited = time.time() - req.context["pmo_received_at"]
             if waited > STALE_SECONDS and _stale.due():
-                log.warning("Slack requests wait %.1f s for a worker (over 3 s a trigger_id "
-                            "has expired): the machine is busier than the workers can follow; "
-                            "%d such request(s) so far", waited, _stale.count)  # fmt: skip
+                log.warning(
+                    "Slack requests wait %.1f s for a worker (over 3 s a trigger_id "
+                    "has expired): the machine is busier than the workers can follow; "
+                    "%d such request(s) so far",
+                    waited,
+                    _stale.count,
+                )
             resp = app.dispatch(req)
             if resp.status not in (200, 404) or resp.body:  # Bolt logs unhandled ones itself
-                log.warning("a deferred %s request was answered %s %.200s; the front had "
-                            "acked it empty", req.body.get("type") or "command", resp.status,
-                            resp.body)  # fmt: skip
+                log.warning(
+                    "a deferred %s request was answered %s %.200s; the front had acked it empty",
+                    req.body.get("type") or "command",
+                    resp.status,
+                    resp.body,
+                )
         except Exception:
             log.exception("a deferred Slack request failed")
 
@@ -320,8 +331,9 @@ class SlackWorkers:
     def _refuse(self, why: str) -> bool:
         self.ran_here += 1
         if self._refusals.due():
-            log.warning("running Slack requests in the server process: %s (%d so far)",
-                        why, self.ran_here)  # fmt: skip
+            log.warning(
+                "running Slack requests in the server process: %s (%d so far)", why, self.ran_here
+            )
         return False
 
     def _flush(self) -> None:
@@ -341,8 +353,13 @@ class SlackWorkers:
 
     def stats(self) -> dict[str, int]:
         """Workers alive, requests queued and run here since start, backlog, restarts."""
-        return {"live": self.live, "queued": self.queued, "ran_here": self.ran_here,
-                "backlog": len(self._backlog), "restarts": self.restarts}  # fmt: skip
+        return {
+            "live": self.live,
+            "queued": self.queued,
+            "ran_here": self.ran_here,
+            "backlog": len(self._backlog),
+            "restarts": self.restarts,
+        }
 
     # -- the workers ---------------------------------------------------------------------
     def start_threads(self, app: App, threads: int) -> SlackWorkers:
@@ -403,9 +420,13 @@ class SlackWorkers:
                     continue
                 proc.join()
                 self.live = sum(p.is_alive() for p in self._procs.values())
-                log.error("Slack worker %s (pid %s) died with exit code %s; restarting it. "
-                          "The requests it was running are lost.", index, proc.pid,
-                          proc.exitcode)  # fmt: skip
+                log.error(
+                    "Slack worker %s (pid %s) died with exit code %s; restarting it. "
+                    "The requests it was running are lost.",
+                    index,
+                    proc.pid,
+                    proc.exitcode,
+                )
                 # A worker that keeps dying at start (bad configuration) is retried slower.
                 quick = time.monotonic() - self._started[index] < 10
                 quick_deaths = quick_deaths + 1 if quick else 0

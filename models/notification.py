@@ -16,13 +16,21 @@ class Notification(Base):
     __tablename__ = "notification"
     __table_args__ = (
         # The idempotency key: one row per rule, subject, occurrence and recipient.
-        UniqueConstraint("workspace_id", "rule", "subject_type", "subject_id", "occurrence",
-                         "recipient_id"),
+        UniqueConstraint(
+            "workspace_id", "rule", "subject_type", "subject_id", "occurrence", "recipient_id"
+        ),
         # Channel posts (digests) have no recipient person; their key ends with the channel.
-        UniqueConstraint("workspace_id", "rule", "subject_type", "subject_id", "occurrence",
-                         "channel", name="uq_notification_channel_key"),
+        UniqueConstraint(
+            "workspace_id",
+            "rule",
+            "subject_type",
+            "subject_id",
+            "occurrence",
+            "channel",
+            name="uq_notification_channel_key",
+        ),
         Index("ix_notification_due", "state", "next_attempt_at"),
-    )  # fmt: skip
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))

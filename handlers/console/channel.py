@@ -85,8 +85,9 @@ class ConsoleChannel:
         try:
             with session_scope(self.sessions) as session:
                 person = self._person(session, handle, now)
-                result = run_text(session, actor_for(session, person), text, now=now,
-                                  channel="console")  # fmt: skip
+                result = run_text(
+                    session, actor_for(session, person), text, now=now, channel="console"
+                )
                 out = render(result)
                 if isinstance(result, StatusResult) and result.event == "form":
                     return Reply(True, out, form=result.key)

@@ -60,9 +60,11 @@ def digest_text(d: Digest, skip: frozenset[tuple[str, int]] = frozenset()) -> st
             if ln.kind == "text":
                 out.append("    " + ln.title.replace("\n", "\n    "))
             elif ln.kind == "project":
-                out.append(f"    {key}{ln.title}: {ln.overdue_items} overdue items, "
-                           f"{ln.overdue_deliverables} overdue deliverables, "
-                           f"{ln.escalations} escalations open")  # fmt: skip
+                out.append(
+                    f"    {key}{ln.title}: {ln.overdue_items} overdue items, "
+                    f"{ln.overdue_deliverables} overdue deliverables, "
+                    f"{ln.escalations} escalations open"
+                )
             else:
                 what = "deliverable " if ln.kind == "deliverable" else ""
                 owner = f" · @{ln.owner_handle}" if d.kind != "personal" and ln.owner_handle else ""
@@ -238,9 +240,11 @@ def render(result: Result) -> str:
                 ]
             )
         case DigestResult(mine, event):
-            lead = {"on": "Your daily digest is on.\n",
-                    "off": "Your daily digest is off. `digest on` brings it back.\n",
-                    "moved": "Your daily digest moved.\n"}.get(event, "")  # fmt: skip
+            lead = {
+                "on": "Your daily digest is on.\n",
+                "off": "Your daily digest is off. `digest on` brings it back.\n",
+                "moved": "Your daily digest moved.\n",
+            }.get(event, "")
             state = (
                 f"Your daily digest comes at {mine.at:%H:%M} ({mine.timezone}) on your working "
                 "days, when there is something to report."
@@ -256,35 +260,49 @@ def render(result: Result) -> str:
         case StatusResult(view, event, note, versions, key):
             if view is None:
                 if event == "form":
-                    return (f"Type `status {key}` in the interactive console (`pmo-bot console`) "
-                            f"for the guided form, or use the one-line form: "
-                            f'status {key} green "summary"')  # fmt: skip
+                    return (
+                        f"Type `status {key}` in the interactive console (`pmo-bot console`) "
+                        f"for the guided form, or use the one-line form: "
+                        f'status {key} green "summary"'
+                    )
                 return f"{key} has no status update yet."
-            lead = {"submitted": "Status recorded.", "edited": f"Status updated (v{view.version}).",
-                    "shown": f"Latest status ({versions} version{'s' if versions != 1 else ''})."}[
-                event]  # fmt: skip
+            lead = {
+                "submitted": "Status recorded.",
+                "edited": f"Status updated (v{view.version}).",
+                "shown": f"Latest status ({versions} version{'s' if versions != 1 else ''}).",
+            }[event]
             return "\n".join(
                 [lead, digest_text(update_digest(view, view.submitted_at.date()))]
                 + ([note] if note else [])
-                + (["The PMO leads have been told (red)."]
-                   if view.fields.overall.value == "red" and event != "shown" else [])
-            )  # fmt: skip
+                + (
+                    ["The PMO leads have been told (red)."]
+                    if view.fields.overall.value == "red" and event != "shown"
+                    else []
+                )
+            )
         case CadenceResult(c, changed):
             names = ", ".join("@" + p.handle for p in c.reporters) or "nobody (no PM)"
-            return "\n".join([
-                ("Status round updated.\n" if changed else "")
-                + f"Status round of {c.project_key} ({'on' if c.active else 'off'}):",
-                f"  when       {c.rrule} in {c.timezone}",
-                f"  next       {c.next_open:%a %d %b %H:%M} UTC" if c.next_open else "  next never",
-                f"  due        {c.deadline_days} day(s) later at {c.deadline_time:%H:%M}",
-                f"  reporters  {names}",
-                f"  report to  {c.report_channel or 'the workspace PMO channel'}",
-            ])  # fmt: skip
+            return "\n".join(
+                [
+                    ("Status round updated.\n" if changed else "")
+                    + f"Status round of {c.project_key} ({'on' if c.active else 'off'}):",
+                    f"  when       {c.rrule} in {c.timezone}",
+                    f"  next       {c.next_open:%a %d %b %H:%M} UTC"
+                    if c.next_open
+                    else "  next never",
+                    f"  due        {c.deadline_days} day(s) later at {c.deadline_time:%H:%M}",
+                    f"  reporters  {names}",
+                    f"  report to  {c.report_channel or 'the workspace PMO channel'}",
+                ]
+            )
         case ReportResult(report, stats_only):
             if stats_only:
                 lines = [f"On-time status updates, last {len(report.periods)} cycles:"]
-                lines += [f"  {ln.key:<10} {ln.on_time_rate:.0%}" for ln in report.projects
-                          if ln.on_time_rate is not None]  # fmt: skip
+                lines += [
+                    f"  {ln.key:<10} {ln.on_time_rate:.0%}"
+                    for ln in report.projects
+                    if ln.on_time_rate is not None
+                ]
                 lines += [f"  @{p.handle:<12} {rate:.0%} of {n}" for p, rate, n in report.pm_rates]
                 return "\n".join(lines)
             return to_markdown(report).rstrip()
@@ -318,20 +336,32 @@ def _more(result: Result) -> str:
                 "attendance": f"{len(v.attendees)} present, {len(v.absent)} regrets.",
             }.get(event, "Done.")
         case MinutesListResult(items, _):
-            return "\n".join(f"#{v.id} {v.title} · {v.project_key or '-'} · "
-                             f"{v.started_at:%Y-%m-%d %H:%M} UTC{' · open' if v.open else ''}"
-                             for v in items) or "No minutes yet."  # fmt: skip
+            return (
+                "\n".join(
+                    f"#{v.id} {v.title} · {v.project_key or '-'} · "
+                    f"{v.started_at:%Y-%m-%d %H:%M} UTC{' · open' if v.open else ''}"
+                    for v in items
+                )
+                or "No minutes yet."
+            )
         case MinutesExportResult(_, markdown):
             return markdown.rstrip()
         case MeetingResult(sv, event):
             nxt = f"next {sv.next_start:%a %d %b %H:%M} UTC" if sv.next_start else "no more"
             return f"Meeting #{sv.id} {sv.title} {event}: {sv.rrule or 'once'}, {nxt}."
         case MeetingImportForm(key):
-            return (f"Import the .ics file from the command line: "
-                    f"pmo-bot meetings import FILE.ics --project {key} --as you")  # fmt: skip
+            return (
+                f"Import the .ics file from the command line: "
+                f"pmo-bot meetings import FILE.ics --project {key} --as you"
+            )
         case MeetingListResult(series, _):
-            return "\n".join(f"#{sv.id} {sv.title} · {sv.project_key} · {sv.rrule or 'once'}"
-                             for sv in series) or "No meeting series."  # fmt: skip
+            return (
+                "\n".join(
+                    f"#{sv.id} {sv.title} · {sv.project_key} · {sv.rrule or 'once'}"
+                    for sv in series
+                )
+                or "No meeting series."
+            )
         case IcsResult(None, _, revoked):
             return f"Revoked {revoked} calendar link(s)."
         case IcsResult(link, _, _):

@@ -97,9 +97,12 @@ def dedupe_events(deps: SlackDeps) -> Callable[..., Any]:
             team = str(body.get("team_id") or body.get("enterprise_id") or "")
             with session_scope(deps.sessions) as s:
                 first = inbound.first_sight(
-                    s, platform="slack", team_id=team, event_id=str(body["event_id"]),
+                    s,
+                    platform="slack",
+                    team_id=team,
+                    event_id=str(body["event_id"]),
                     now=deps.clock(),
-                )  # fmt: skip
+                )
             if not first:
                 log.info("dropping repeated event %s", body["event_id"])
                 return BoltResponse(status=200, body="")
@@ -244,8 +247,9 @@ def _pmo_command(deps: SlackDeps) -> Callable[..., None]:
             with session_scope(deps.sessions) as s:
                 actor = _actor(s, context)
                 resolver = identity.mention_resolver(client, deps.defaults, now)
-                result = run_text(s, actor, text, now=now, resolve=resolver,
-                                  channel=command.get("channel_id"))  # fmt: skip
+                result = run_text(
+                    s, actor, text, now=now, resolve=resolver, channel=command.get("channel_id")
+                )
         except DomainError as err:
             reply(render.error_message(err.message, err.hint))
             return
@@ -263,8 +267,9 @@ def _pmo_command(deps: SlackDeps) -> Callable[..., None]:
         if opens_modal:
             try:
                 if isinstance(result, CadenceResult):
-                    client.views_open(trigger_id=command["trigger_id"],
-                                      view=modals.cadence_modal(result.cadence))  # fmt: skip
+                    client.views_open(
+                        trigger_id=command["trigger_id"], view=modals.cadence_modal(result.cadence)
+                    )
                 elif isinstance(result, StatusResult):
                     _open_status_modal(deps, client, context, command["trigger_id"], result.key)
             except DomainError as err:
@@ -279,8 +284,9 @@ def _pmo_command(deps: SlackDeps) -> Callable[..., None]:
         msg = render.result_message(result)
         reply(msg, public=msg.public)
         if isinstance(result, ActionResult) and result.event != "shown":
-            _after_item_change(deps, client, context["pmo_workspace_id"], result.item,
-                               context["pmo_person_id"])  # fmt: skip
+            _after_item_change(
+                deps, client, context["pmo_workspace_id"], result.item, context["pmo_person_id"]
+            )
 
     return handle_pmo_command
 
@@ -323,9 +329,14 @@ def _item_action(deps: SlackDeps, kind: str) -> Callable[..., None]:
                     note = f"💤 Snoozed until {until:%a} {until.day} {until:%b} by <@{user_id}>"
                 else:
                     owner = identity.ensure_person(
-                        s, client, workspace_id=actor.workspace_id, user_id=arg, now=now,
-                        defaults=deps.defaults, strict=True,
-                    )  # fmt: skip
+                        s,
+                        client,
+                        workspace_id=actor.workspace_id,
+                        user_id=arg,
+                        now=now,
+                        defaults=deps.defaults,
+                        strict=True,
+                    )
                     item = action_items.assign(s, actor, item_id=item_id, owner=owner, now=now)
                     note = f"➡️ Reassigned to <@{arg}> by <@{user_id}>"
                 today = local_today(now, actor.timezone)
@@ -342,8 +353,14 @@ def _item_action(deps: SlackDeps, kind: str) -> Callable[..., None]:
                 (body.get("message") or {}).get("blocks") or [], item, today, note
             )
             respond(replace_original=True, text=render.item_fallback(item, note), blocks=blocks)
-        deps.defer(_after_item_change, deps, client, context["pmo_workspace_id"], item,
-                   context["pmo_person_id"])  # fmt: skip
+        deps.defer(
+            _after_item_change,
+            deps,
+            client,
+            context["pmo_workspace_id"],
+            item,
+            context["pmo_person_id"],
+        )
 
     return handle_item_action
 
@@ -466,14 +483,21 @@ def _create_item_shortcut(deps: SlackDeps) -> Callable[..., None]:
         first_line = text.strip().splitlines()[0] if text.strip() else ""
         try:
             _open_item_modal(
-                deps, client, context, shortcut["trigger_id"], channel,
-                title=first_line[:300], notes=text[:3000], source_ref=permalink,
-            )  # fmt: skip
+                deps,
+                client,
+                context,
+                shortcut["trigger_id"],
+                channel,
+                title=first_line[:300],
+                notes=text[:3000],
+                source_ref=permalink,
+            )
         except SlackApiError as exc:
             client.chat_postEphemeral(
-                channel=str(channel), user=str(context.user_id),
+                channel=str(channel),
+                user=str(context.user_id),
                 text=render.error_message(advice_for(exc), None).text,
-            )  # fmt: skip
+            )
 
     return handle_create_item_shortcut
 
@@ -513,11 +537,17 @@ def _submit_new_item(deps: SlackDeps) -> Callable[..., None]:
                 )
                 try:
                     item = action_items.add(
-                        s, actor, title=title, owner=owner, project_key=values.get(BlockId.PROJECT),
-                        due_on=due, now=now, notes=values.get(BlockId.NOTES) or "",
+                        s,
+                        actor,
+                        title=title,
+                        owner=owner,
+                        project_key=values.get(BlockId.PROJECT),
+                        due_on=due,
+                        now=now,
+                        notes=values.get(BlockId.NOTES) or "",
                         source_kind=SourceKind.MESSAGE if source else SourceKind.COMMAND,
                         source_ref=source,
-                    )  # fmt: skip
+                    )
                 except InvalidInput as err:
                     field_id = BlockId.OWNER if "member" in err.message else BlockId.TITLE
                     raise _FieldError(field_id, err.message) from None
@@ -552,9 +582,14 @@ def _picked_person(
         raise _FieldError(block_id, "Pick a person.")
     try:
         return identity.ensure_person(
-            session, client, workspace_id=actor.workspace_id, user_id=user_id, now=now,
-            defaults=deps.defaults, strict=True,
-        )  # fmt: skip
+            session,
+            client,
+            workspace_id=actor.workspace_id,
+            user_id=user_id,
+            now=now,
+            defaults=deps.defaults,
+            strict=True,
+        )
     except DomainError as err:
         raise _FieldError(block_id, err.message) from None
 
@@ -576,11 +611,15 @@ def _submit_new_project(deps: SlackDeps) -> Callable[..., None]:
                     pm = _picked_person(deps, s, client, actor, values[BlockId.PM], now, BlockId.PM)
                 try:
                     created = projects.create(
-                        s, actor, key=values.get(BlockId.KEY) or "",
-                        name=values.get(BlockId.NAME) or "", pm=pm,
-                        private="private" in (values.get(BlockId.PRIVATE) or []), now=now,
+                        s,
+                        actor,
+                        key=values.get(BlockId.KEY) or "",
+                        name=values.get(BlockId.NAME) or "",
+                        pm=pm,
+                        private="private" in (values.get(BlockId.PRIVATE) or []),
+                        now=now,
                         home_channel=meta.get("channel"),
-                    )  # fmt: skip
+                    )
                 except DomainError as err:
                     target: str = BlockId.NAME if "name" in err.message.lower() else BlockId.KEY
                     raise _FieldError(target, f"{err.message} {err.hint or ''}".strip()) from None
@@ -639,10 +678,14 @@ def _open_edit_item(deps: SlackDeps) -> Callable[..., None]:
             with session_scope(deps.sessions) as s:
                 item = action_items.get(s, _actor(s, context), item_id=item_id)
             view = modals.new_item_modal(
-                projects=[], item_id=item.id, title=item.title, owner_id=item.owner.external_id,
-                due=item.due_on, notes=item.notes,
+                projects=[],
+                item_id=item.id,
+                title=item.title,
+                owner_id=item.owner.external_id,
+                due=item.due_on,
+                notes=item.notes,
                 metadata={"channel": (body.get("channel") or {}).get("id")},
-            )  # fmt: skip
+            )
             client.views_open(trigger_id=body["trigger_id"], view=view)
         except DomainError as err:
             _tell(body, client, respond, render.error_message(err.message, err.hint))
@@ -672,10 +715,15 @@ def _submit_edit_item(deps: SlackDeps) -> Callable[..., None]:
                 )
                 try:
                     item = action_items.edit(
-                        s, actor, item_id=int(meta["item_id"]),
-                        title=values.get(BlockId.TITLE) or "", due_on=due,
-                        notes=values.get(BlockId.NOTES) or "", owner=owner, now=now,
-                    )  # fmt: skip
+                        s,
+                        actor,
+                        item_id=int(meta["item_id"]),
+                        title=values.get(BlockId.TITLE) or "",
+                        due_on=due,
+                        notes=values.get(BlockId.NOTES) or "",
+                        owner=owner,
+                        now=now,
+                    )
                 except InvalidInput as err:
                     target = BlockId.OWNER if "member" in err.message else BlockId.TITLE
                     raise _FieldError(target, err.message) from None
@@ -685,8 +733,14 @@ def _submit_edit_item(deps: SlackDeps) -> Callable[..., None]:
             ack(response_action="errors", errors={fe.block_id: fe.message[:150]})
             return
         ack()
-        deps.defer(_after_item_change, deps, client, context["pmo_workspace_id"], item,
-                   context["pmo_person_id"])  # fmt: skip
+        deps.defer(
+            _after_item_change,
+            deps,
+            client,
+            context["pmo_workspace_id"],
+            item,
+            context["pmo_person_id"],
+        )
 
     return handle_edit_item_submission
 
@@ -713,10 +767,14 @@ def _submit_new_deliverable(deps: SlackDeps) -> Callable[..., None]:
                     )
                 try:
                     created = deliverables.add(
-                        s, actor, key=values.get(BlockId.PROJECT) or "",
-                        title=values.get(BlockId.TITLE) or "", owner=owner,
-                        due_on=date.fromisoformat(values[BlockId.DUE]), now=now,
-                    )  # fmt: skip
+                        s,
+                        actor,
+                        key=values.get(BlockId.PROJECT) or "",
+                        title=values.get(BlockId.TITLE) or "",
+                        owner=owner,
+                        due_on=date.fromisoformat(values[BlockId.DUE]),
+                        now=now,
+                    )
                 except InvalidInput as err:
                     raise _FieldError(BlockId.TITLE, err.message) from None
                 except DomainError as err:
@@ -818,8 +876,9 @@ def _open_status_modal(
     if prefill:
         for k, v in prefill.items():
             prefill[k] = getattr(v, "value", v)
-    view = modals.status_modal(key=key, name=name, period_note="this week's update",
-                               prefill=prefill)  # fmt: skip
+    view = modals.status_modal(
+        key=key, name=name, period_note="this week's update", prefill=prefill
+    )
     client.views_open(trigger_id=trigger_id, view=view)
 
 
@@ -850,9 +909,13 @@ def _show_status_from_button(deps: SlackDeps) -> Callable[..., None]:
 
 
 STATUS_FIELD_BLOCKS = {
-    "summary": "st_summary", "highlights": "st_highlights", "blockers": "st_blockers",
-    "asks": "st_asks", "next_steps": "st_next_steps", "percent": "st_percent",
-}  # fmt: skip
+    "summary": "st_summary",
+    "highlights": "st_highlights",
+    "blockers": "st_blockers",
+    "asks": "st_asks",
+    "next_steps": "st_next_steps",
+    "percent": "st_percent",
+}
 
 
 def _submit_status(deps: SlackDeps) -> Callable[..., None]:
@@ -871,29 +934,38 @@ def _submit_status(deps: SlackDeps) -> Callable[..., None]:
         if not values.get("st_overall"):
             ack(response_action="errors", errors={"st_overall": "Pick the overall status."})
             return
-        rag = {d: status.parse_rag(values[f"st_{d}"]) if values.get(f"st_{d}") else None
-               for d in ("schedule", "scope", "budget", "resources")}  # fmt: skip
+        rag = {
+            d: status.parse_rag(values[f"st_{d}"]) if values.get(f"st_{d}") else None
+            for d in ("schedule", "scope", "budget", "resources")
+        }
         fields_ = status.UpdateFields(
-            overall=status.parse_rag(values["st_overall"]), **rag,
+            overall=status.parse_rag(values["st_overall"]),
+            **rag,
             percent_complete=int(pct_text) if pct_text else None,
-            summary=values.get("st_summary") or "", highlights=values.get("st_highlights") or "",
+            summary=values.get("st_summary") or "",
+            highlights=values.get("st_highlights") or "",
             blockers=values.get("st_blockers") or "",
-            escalate=bool(values.get("st_escalate")), asks=values.get("st_asks") or "",
+            escalate=bool(values.get("st_escalate")),
+            asks=values.get("st_asks") or "",
             next_steps=values.get("st_next_steps") or "",
-        )  # fmt: skip
+        )
         try:
             with session_scope(deps.sessions) as s:
                 upd, note = status.submit(s, _actor(s, context), key=key, fields_=fields_, now=now)
         except InvalidInput as err:
-            target = next((b for word, b in STATUS_FIELD_BLOCKS.items()
-                           if word in err.message.lower()), "st_overall")  # fmt: skip
+            target = next(
+                (b for word, b in STATUS_FIELD_BLOCKS.items() if word in err.message.lower()),
+                "st_overall",
+            )
             if "escalate" in err.message.lower():
                 target = "st_blockers"
             ack(response_action="errors", errors={target: err.message[:150]})
             return
         except DomainError as err:
-            ack(response_action="errors",
-                errors={"st_overall": f"{err.message} {err.hint or ''}"[:150]})  # fmt: skip
+            ack(
+                response_action="errors",
+                errors={"st_overall": f"{err.message} {err.hint or ''}"[:150]},
+            )
             return
         ack()
         result = StatusResult(upd, "submitted" if upd.version == 1 else "edited", note)
@@ -959,12 +1031,21 @@ def _submit_cadence(deps: SlackDeps) -> Callable[..., None]:
             return
         except DomainError as err:
             words = err.message.lower()
-            target = ("cd_rrule" if rrule and ("rule" in words or "never" in words or "often"
-                      in words) else "cd_deadline_days" if "deadline" in words
-                      else "cd_reporters" if "reporter" in words
-                      else "cd_channel" if "channel" in words else "cd_days")  # fmt: skip
-            ack(response_action="errors",
-                errors={target: f"{err.message} {err.hint or ''}".strip()[:150]})  # fmt: skip
+            target = (
+                "cd_rrule"
+                if rrule and ("rule" in words or "never" in words or "often" in words)
+                else "cd_deadline_days"
+                if "deadline" in words
+                else "cd_reporters"
+                if "reporter" in words
+                else "cd_channel"
+                if "channel" in words
+                else "cd_days"
+            )
+            ack(
+                response_action="errors",
+                errors={target: f"{err.message} {err.hint or ''}".strip()[:150]},
+            )
             return
         ack()
         msg = render.result_message(CadenceResult(cad, changed=True))

@@ -58,9 +58,10 @@ def live_message(v: MinutesView, today: date) -> Message:
     project = f" · `{escape(v.project_key)}`" if v.project_key else ""
     blocks: list[Block] = [
         header(f"📝 Minutes: {v.title}"),
-        context(f"{_when(v)}{project} · taken by {escape('@' + v.started_by.handle)} · "
-                f"minutes #{v.id}"),
-    ]  # fmt: skip
+        context(
+            f"{_when(v)}{project} · taken by {escape('@' + v.started_by.handle)} · minutes #{v.id}"
+        ),
+    ]
     parts = [f"*Attendees:* {_people(v.attendees)}"]
     if v.absent:
         parts.append(f"*Regrets:* {_people(v.absent)}")
@@ -73,21 +74,33 @@ def live_message(v: MinutesView, today: date) -> Message:
         if not total:
             continue
         more = f"\n_… {total - len(lines)} earlier not shown._" if total > len(lines) else ""
-        blocks.append(section(clip(f"*{title}* ({total}){more}\n" + "\n".join(lines),
-                                   SECTION_TEXT)))  # fmt: skip
+        blocks.append(
+            section(clip(f"*{title}* ({total}){more}\n" + "\n".join(lines), SECTION_TEXT))
+        )
     if v.open:
-        blocks.append(context("Add with `/pmo minutes note|decision|action @owner due:fri …`, "
-                              "`/pmo minutes attendee @a`, the *Add to minutes* message "
-                              "shortcut, or the button. End with `/pmo minutes end`."))  # fmt: skip
-        blocks.append({"type": "actions", "block_id": f"minutes:{v.id}", "elements": [
-            button("Add…", ActionId.MINUTES_ADD, str(v.id)),
-            button("End minutes", ActionId.MINUTES_END, str(v.id), style="danger"),
-        ]})  # fmt: skip
+        blocks.append(
+            context(
+                "Add with `/pmo minutes note|decision|action @owner due:fri …`, "
+                "`/pmo minutes attendee @a`, the *Add to minutes* message "
+                "shortcut, or the button. End with `/pmo minutes end`."
+            )
+        )
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"minutes:{v.id}",
+                "elements": [
+                    button("Add…", ActionId.MINUTES_ADD, str(v.id)),
+                    button("End minutes", ActionId.MINUTES_END, str(v.id), style="danger"),
+                ],
+            }
+        )
     else:
         where = ", ".join(f"<#{c}>" for c in v.post_channels()) or "this channel"
         closed = "closed automatically after 12 hours" if v.auto_closed else "ended"
-        blocks.append(context(f"Minutes {closed}; posted to {where}. "
-                              f"Export: `/pmo minutes export {v.id}`."))  # fmt: skip
+        blocks.append(
+            context(f"Minutes {closed}; posted to {where}. Export: `/pmo minutes export {v.id}`.")
+        )
     counts = f"{len(v.notes)} notes, {len(v.decisions)} decisions, {len(v.actions)} actions"
     return Message(_fallback("Minutes: ", v.title, f" ({counts})"), blocks, public=True)
 
@@ -110,21 +123,30 @@ def _chunks(title: str, lines: list[str]) -> list[Block]:
 def final_messages(v: MinutesView, today: date) -> list[Message]:
     """The complete minutes, split across messages (the first is the parent, the rest go in
     its thread) so that every one stays within Slack's block and size limits."""
-    project = (f"*Project:* `{escape(v.project_key)}` {escape(v.project_name or '')}\n"
-               if v.project_key else "")  # fmt: skip
+    project = (
+        f"*Project:* `{escape(v.project_key)}` {escape(v.project_name or '')}\n"
+        if v.project_key
+        else ""
+    )
     lead: list[Block] = [
         header(f"📝 Minutes: {v.title}"),
-        section(f"*When:* {_when(v)}\n{project}*Attendees:* {_people(v.attendees)}\n"
-                f"*Regrets:* {_people(v.absent)}"),
-    ]  # fmt: skip
+        section(
+            f"*When:* {_when(v)}\n{project}*Attendees:* {_people(v.attendees)}\n"
+            f"*Regrets:* {_people(v.absent)}"
+        ),
+    ]
     notes_on = []
     if v.auto_closed:
         notes_on.append("closed automatically after 12 hours open")
     if v.amended_at:
         notes_on.append(f"amended {v.amended_at.astimezone(zone(v.timezone)):%d %b %H:%M}")
-    lead.append(context(f"Minutes #{v.id} by {escape('@' + v.started_by.handle)}"
-                        + (f" · {', '.join(notes_on)}" if notes_on else "")
-                        + f" · `/pmo minutes export {v.id}`"))  # fmt: skip
+    lead.append(
+        context(
+            f"Minutes #{v.id} by {escape('@' + v.started_by.handle)}"
+            + (f" · {', '.join(notes_on)}" if notes_on else "")
+            + f" · `/pmo minutes export {v.id}`"
+        )
+    )
     body = (
         _chunks("Decisions", [_entry(e) for e in v.decisions])
         + _chunks("Action items", [_action(a, today) for a in v.actions])
@@ -157,9 +179,11 @@ def _size(b: Block) -> int:
 
 def superseded() -> Message:
     """What an extra part of the minutes says once an amendment made them shorter."""
-    return Message("(This part of the minutes was merged above after an amendment.)",
-                   [context("_(This part of the minutes was merged above after an "
-                            "amendment.)_")], public=True)  # fmt: skip
+    return Message(
+        "(This part of the minutes was merged above after an amendment.)",
+        [context("_(This part of the minutes was merged above after an amendment.)_")],
+        public=True,
+    )
 
 
 def result_message(result: Any, today: date, base_url: str = "") -> Message:
@@ -180,21 +204,23 @@ def result_message(result: Any, today: date, base_url: str = "") -> Message:
         case MinutesResult(v, event, item):
             text = {
                 "started": f"📝 Minutes #{v.id} started here: “{escape(v.title)}”. Add with "
-                           "`/pmo minutes note …`, `decision …`, `action @owner …`; end with "
-                           "`/pmo minutes end`.",
+                "`/pmo minutes note …`, `decision …`, `action @owner …`; end with "
+                "`/pmo minutes end`.",
                 "note": f"Added note {len(v.notes)} to minutes #{v.id}.",
                 "decision": f"Added decision {len(v.decisions)} to minutes #{v.id}.",
                 "attendance": f"Attendance updated: {len(v.attendees)} present, "
-                              f"{len(v.absent)} regrets.",
+                f"{len(v.absent)} regrets.",
                 "ended": f"Minutes #{v.id} ended. Posting them to "
-                         f"{', '.join(f'<#{c}>' for c in v.post_channels()) or 'this channel'}"
-                         f"; {len({a.owner.id for a in v.actions})} owner(s) get a DM.",
+                f"{', '.join(f'<#{c}>' for c in v.post_channels()) or 'this channel'}"
+                f"; {len({a.owner.id for a in v.actions})} owner(s) get a DM.",
                 "amended": f"Minutes #{v.id} amended; the posted minutes are being updated.",
-            }.get(event, "Done.")  # fmt: skip
+            }.get(event, "Done.")
             if event == "action" and item is not None:
-                text = (f"Action item *#{item.id}* {escape(item.title)} for {who(item.owner)} "
-                        f"({day(item.due_on, today)}) minuted; it is tracked now and its owner "
-                        "is told when the minutes end.")  # fmt: skip
+                text = (
+                    f"Action item *#{item.id}* {escape(item.title)} for {who(item.owner)} "
+                    f"({day(item.due_on, today)}) minuted; it is tracked now and its owner "
+                    "is told when the minutes end."
+                )
             return Message(_fallback(text.split(":")[0]), [section(text)])
         case MinutesListResult(items, key):
             lines = [
@@ -211,40 +237,57 @@ def result_message(result: Any, today: date, base_url: str = "") -> Message:
             text = f"Minutes #{v.id} exported as Markdown."
             return Message(text, [section(text)])
         case MeetingResult(sv, event):
-            nxt = (f"next: {sv.next_start.astimezone(zone(sv.timezone)):%a %d %b %H:%M} "
-                   f"({sv.timezone})" if sv.next_start else "no more occurrences")  # fmt: skip
+            nxt = (
+                f"next: {sv.next_start.astimezone(zone(sv.timezone)):%a %d %b %H:%M} "
+                f"({sv.timezone})"
+                if sv.next_start
+                else "no more occurrences"
+            )
             where = f" in <#{sv.channel}>" if sv.channel else " (no channel: set the project's)"
             verb = "scheduled" if event == "created" else "cancelled"
-            text = (f"📅 Meeting #{sv.id} “{escape(sv.title)}” {verb}{where}: "
-                    f"`{escape(sv.rrule or 'once')}`, {nxt}. The agenda (open action items) "
-                    "arrives 15 minutes before each one.")  # fmt: skip
+            text = (
+                f"📅 Meeting #{sv.id} “{escape(sv.title)}” {verb}{where}: "
+                f"`{escape(sv.rrule or 'once')}`, {nxt}. The agenda (open action items) "
+                "arrives 15 minutes before each one."
+            )
             return Message(_fallback(f"Meeting #{sv.id} {verb}"), [section(text)], public=False)
         case MeetingListResult(series, key):
             lines = [
                 f"• *#{sv.id}* {escape(sv.title)}"
                 + (f" · `{escape(sv.project_key)}`" if sv.project_key else "")
                 + f" · `{escape(sv.rrule or 'once')}` · "
-                + (f"next {sv.next_start.astimezone(zone(sv.timezone)):%a %d %b %H:%M}"
-                   if sv.next_start else "no more")
+                + (
+                    f"next {sv.next_start.astimezone(zone(sv.timezone)):%a %d %b %H:%M}"
+                    if sv.next_start
+                    else "no more"
+                )
                 for sv in series
-            ]  # fmt: skip
+            ]
             head = f"Meeting series{f' of {key}' if key else ''}"
             body = "\n".join(lines) or (
-                'None yet: `/pmo meeting new KEY "Title" weekly on tue 10:00`.')  # fmt: skip
+                'None yet: `/pmo meeting new KEY "Title" weekly on tue 10:00`.'
+            )
             return Message(head, [section(clip(f"*{head}*\n{body}", SECTION_TEXT))])
         case IcsResult(None, key, revoked):
-            text = (f"Revoked {revoked} calendar link{'s' if revoked != 1 else ''}"
-                    f"{f' of {key}' if key else ''}; it stops working at once. "
-                    f"`/pmo ics{f' {key}' if key else ''}` makes a new one.")  # fmt: skip
+            text = (
+                f"Revoked {revoked} calendar link{'s' if revoked != 1 else ''}"
+                f"{f' of {key}' if key else ''}; it stops working at once. "
+                f"`/pmo ics{f' {key}' if key else ''}` makes a new one."
+            )
             return Message(text, [section(text)])
         case IcsResult(link, key, _):
             assert link is not None
             url = f"{base_url.rstrip('/')}{link.path}"
-            what = f"{key}'s deliverables, action items and meetings" if key else (
-                "your action items, deliverables and meetings")  # fmt: skip
-            text = (f"🗓️ Your private calendar link for {what}:\n{url}\nSubscribe to it in "
-                    "Google Calendar (Other calendars → From URL) or Outlook (Add calendar → "
-                    "Subscribe from web). Keep it private; `/pmo ics revoke"
-                    f"{f' {key}' if key else ''}` turns it off.")  # fmt: skip
+            what = (
+                f"{key}'s deliverables, action items and meetings"
+                if key
+                else ("your action items, deliverables and meetings")
+            )
+            text = (
+                f"🗓️ Your private calendar link for {what}:\n{url}\nSubscribe to it in "
+                "Google Calendar (Other calendars → From URL) or Outlook (Add calendar → "
+                "Subscribe from web). Keep it private; `/pmo ics revoke"
+                f"{f' {key}' if key else ''}` turns it off."
+            )
             return Message("Your calendar link", [section(text)])
     return Message("Done.", [section("Done.")])

@@ -78,9 +78,13 @@ def _identify(deps: Any, context: BoltContext, client: WebClient) -> None:
 
 
 def after_command(
-    deps: Any, client: WebClient, context: BoltContext, command: dict[str, Any], result: Result,
+    deps: Any,
+    client: WebClient,
+    context: BoltContext,
+    command: dict[str, Any],
+    result: Result,
     reply: Callable[[render.Message], None],
-) -> bool:  # fmt: skip
+) -> bool:
     """Follow-ups of minutes/ics commands; True when the reply has been handled here."""
     channel = str(command.get("channel_id") or "")
     if isinstance(result, MinutesResult) and result.event != "shown":
@@ -116,8 +120,9 @@ def _post_live(deps: Any, client: WebClient, minutes_id: int, channel: str, user
     try:
         resp = client.chat_postMessage(channel=channel, text=msg.text, blocks=msg.blocks)
     except SlackApiError as exc:
-        note = render.error_message("The minutes are open, but I couldn't post them in this "
-                                    "channel.", advice_for(exc))  # fmt: skip
+        note = render.error_message(
+            "The minutes are open, but I couldn't post them in this channel.", advice_for(exc)
+        )
         client.chat_postEphemeral(channel=channel, user=user, text=note.text, blocks=note.blocks)
         return
     with session_scope(deps.sessions) as s:
@@ -145,21 +150,26 @@ def deliver_now(deps: Any, client: WebClient, workspace_id: int) -> None:
     from handlers.slack.notifier import SlackNotifier
 
     notifier = SlackNotifier(lambda team: client, pace=getattr(deps, "notify_pace", 1.0))
-    jobs.deliver_due(deps.sessions, notifier, now=deps.clock(), clock=deps.clock,
-                     workspace_id=workspace_id)  # fmt: skip
+    jobs.deliver_due(
+        deps.sessions, notifier, now=deps.clock(), clock=deps.clock, workspace_id=workspace_id
+    )
 
 
 def _send_export(
-    client: WebClient, user: str, result: MinutesExportResult,
+    client: WebClient,
+    user: str,
+    result: MinutesExportResult,
     reply: Callable[[render.Message], None],
-) -> None:  # fmt: skip
+) -> None:
     try:
         dm = client.conversations_open(users=user)["channel"]["id"]
         client.files_upload_v2(
-            channel=dm, content=result.markdown.encode(), filename=result.filename,
+            channel=dm,
+            content=result.markdown.encode(),
+            filename=result.filename,
             title=f"Minutes #{result.minutes.id}: {result.minutes.title}"[:250],
             initial_comment=f"Minutes #{result.minutes.id} as Markdown.",
-        )  # fmt: skip
+        )
     except SlackApiError as exc:
         reply(render.error_message("I couldn't send you the file.", advice_for(exc)))
         return
@@ -180,8 +190,9 @@ def _end_from_button(deps: Any) -> Callable[..., None]:
         channel = str((body.get("channel") or {}).get("id") or "")
         mid = int(body["actions"][0]["value"])
         with session_scope(deps.sessions) as s:
-            v = minutes.end(s, _actor(s, context), channel=channel, now=deps.clock(),
-                            minutes_id=mid)  # fmt: skip
+            v = minutes.end(
+                s, _actor(s, context), channel=channel, now=deps.clock(), minutes_id=mid
+            )
         refresh_live(deps, client, v.id)
         deliver_now(deps, client, context["pmo_workspace_id"])
 
@@ -196,8 +207,9 @@ def _start_from_agenda(deps: Any) -> Callable[..., None]:
         channel = str((body.get("channel") or {}).get("id") or "")
         occ = int(body["actions"][0]["value"])
         with session_scope(deps.sessions) as s:
-            v = minutes.start(s, _actor(s, context), channel=channel, now=deps.clock(),
-                              occurrence_id=occ)  # fmt: skip
+            v = minutes.start(
+                s, _actor(s, context), channel=channel, now=deps.clock(), occurrence_id=occ
+            )
         _post_live(deps, client, v.id, channel, context["user_id"])
 
     return _button(deps, start_minutes)
@@ -212,8 +224,9 @@ def _open_minutes_modal(deps: Any) -> Callable[..., None]:
         with session_scope(deps.sessions) as s:
             v = minutes.get(s, _actor(s, context), minutes_id=mid)
         if not v.open:
-            raise InvalidInput(f"Minutes #{v.id} are closed.",
-                               f"Amend them: `/pmo minutes amend {v.id} note …`.")  # fmt: skip
+            raise InvalidInput(
+                f"Minutes #{v.id} are closed.", f"Amend them: `/pmo minutes amend {v.id} note …`."
+            )
         client.views_open(trigger_id=body["trigger_id"], view=modals.minutes_modal(v))
 
     return _button(deps, open_minutes_modal)
@@ -242,8 +255,9 @@ def _add_shortcut(deps: Any) -> Callable[..., None]:
                 mid, title = m.id, m.title
         except DomainError as err:
             msg = render.error_message(err.message, err.hint)
-            client.chat_postEphemeral(channel=channel, user=str(context.user_id), text=msg.text,
-                                      blocks=msg.blocks)  # fmt: skip
+            client.chat_postEphemeral(
+                channel=channel, user=str(context.user_id), text=msg.text, blocks=msg.blocks
+            )
             return
         permalink = None
         try:
@@ -253,9 +267,12 @@ def _add_shortcut(deps: Any) -> Callable[..., None]:
         except (SlackApiError, KeyError) as exc:
             log.warning("chat.getPermalink failed: %s", exc)
         view = modals.add_to_minutes_modal(
-            minutes_id=mid, title=title, text=(message.get("text") or "")[:3000],
-            author=message.get("user"), source_ref=permalink,
-        )  # fmt: skip
+            minutes_id=mid,
+            title=title,
+            text=(message.get("text") or "")[:3000],
+            author=message.get("user"),
+            source_ref=permalink,
+        )
         try:
             client.views_open(trigger_id=shortcut["trigger_id"], view=view)
         except SlackApiError as exc:
@@ -268,8 +285,9 @@ def _add_shortcut(deps: Any) -> Callable[..., None]:
     return handle_add_to_minutes
 
 
-def _person(deps: Any, s: Any, client: WebClient, context: BoltContext, user_id: str,
-            block_id: str) -> Person:  # fmt: skip
+def _person(
+    deps: Any, s: Any, client: WebClient, context: BoltContext, user_id: str, block_id: str
+) -> Person:
     from handlers.slack.listeners import _picked_person
 
     return _picked_person(deps, s, client, _actor(s, context), user_id, deps.clock(), block_id)
@@ -300,20 +318,37 @@ def _submit_add_to_minutes(deps: Any) -> Callable[..., None]:
                 if kind == "action":
                     owner = _person(deps, s, client, context, values["am_owner"], "am_owner")
                     due = date.fromisoformat(values["am_due"]) if values.get("am_due") else None
-                    v, _ = minutes.add_action(s, actor, channel="", owner=owner, text=text,
-                                              due_on=due, now=now, minutes_id=int(meta["minutes"]),
-                                              source_ref=meta.get("source_ref"))  # fmt: skip
+                    v, _ = minutes.add_action(
+                        s,
+                        actor,
+                        channel="",
+                        owner=owner,
+                        text=text,
+                        due_on=due,
+                        now=now,
+                        minutes_id=int(meta["minutes"]),
+                        source_ref=meta.get("source_ref"),
+                    )
                 else:
-                    v = minutes.add_entry(s, actor, channel="", kind=EntryKind(kind), text=text,
-                                          now=now, minutes_id=int(meta["minutes"]),
-                                          source_ref=meta.get("source_ref"))  # fmt: skip
+                    v = minutes.add_entry(
+                        s,
+                        actor,
+                        channel="",
+                        kind=EntryKind(kind),
+                        text=text,
+                        now=now,
+                        minutes_id=int(meta["minutes"]),
+                        source_ref=meta.get("source_ref"),
+                    )
         except _FieldError as err:
             ack(response_action="errors", errors={err.block_id: err.message[:150]})
             return
         except DomainError as err:
             target = "am_owner" if "@" in err.message else "am_text"
-            ack(response_action="errors",
-                errors={target: f"{err.message} {err.hint or ''}".strip()[:150]})  # fmt: skip
+            ack(
+                response_action="errors",
+                errors={target: f"{err.message} {err.hint or ''}".strip()[:150]},
+            )
             return
         ack()
         deps.defer(refresh_live, deps, client, v.id)
@@ -332,8 +367,9 @@ def _submit_minutes_modal(deps: Any) -> Callable[..., None]:
         values = modals.field_values(view)
         mid = int(json.loads(view.get("private_metadata") or "{}").get("minutes", 0))
         notes = [ln.strip() for ln in (values.get("mm_notes") or "").splitlines() if ln.strip()]
-        decisions = [ln.strip() for ln in (values.get("mm_decisions") or "").splitlines()
-                     if ln.strip()]  # fmt: skip
+        decisions = [
+            ln.strip() for ln in (values.get("mm_decisions") or "").splitlines() if ln.strip()
+        ]
         action = (values.get("mm_action") or "").strip()
         for block, lines in (("mm_notes", notes), ("mm_decisions", decisions)):
             if len(lines) > NOTE_LINES:
@@ -347,8 +383,9 @@ def _submit_minutes_modal(deps: Any) -> Callable[..., None]:
             with session_scope(deps.sessions) as s:
                 actor = _actor(s, context)
                 for block, present in (("mm_attendees", True), ("mm_absent", False)):
-                    people = [_person(deps, s, client, context, u, block)
-                              for u in values.get(block) or []]  # fmt: skip
+                    people = [
+                        _person(deps, s, client, context, u, block) for u in values.get(block) or []
+                    ]
                     if people:
                         minutes.set_attendance(
                             s,
@@ -365,24 +402,35 @@ def _submit_minutes_modal(deps: Any) -> Callable[..., None]:
                 ):
                     for line in lines:
                         try:
-                            minutes.add_entry(s, actor, channel="", kind=kind, text=line, now=now,
-                                              minutes_id=mid)  # fmt: skip
+                            minutes.add_entry(
+                                s, actor, channel="", kind=kind, text=line, now=now, minutes_id=mid
+                            )
                         except InvalidInput as err:
                             raise _FieldError(block, err.message) from None
                 if action:
                     owner = _person(deps, s, client, context, values["mm_owner"], "mm_owner")
                     due = date.fromisoformat(values["mm_due"]) if values.get("mm_due") else None
                     try:
-                        minutes.add_action(s, actor, channel="", owner=owner, text=action,
-                                           due_on=due, now=now, minutes_id=mid)  # fmt: skip
+                        minutes.add_action(
+                            s,
+                            actor,
+                            channel="",
+                            owner=owner,
+                            text=action,
+                            due_on=due,
+                            now=now,
+                            minutes_id=mid,
+                        )
                     except InvalidInput as err:
                         raise _FieldError("mm_action", err.message) from None
         except _FieldError as err:
             ack(response_action="errors", errors={err.block_id: err.message[:150]})
             return
         except DomainError as err:
-            ack(response_action="errors",
-                errors={"mm_notes": f"{err.message} {err.hint or ''}".strip()[:150]})  # fmt: skip
+            ack(
+                response_action="errors",
+                errors={"mm_notes": f"{err.message} {err.hint or ''}".strip()[:150]},
+            )
             return
         ack()
         deps.defer(refresh_live, deps, client, mid)
@@ -431,25 +479,32 @@ def _submit_meeting_import(deps: Any) -> Callable[..., None]:
             data = _download(client, url)
             with session_scope(deps.sessions) as s:
                 views = meetings.import_ics(
-                    s, _actor(s, context), key=key, data=data, now=deps.clock(),
+                    s,
+                    _actor(s, context),
+                    key=key,
+                    data=data,
+                    now=deps.clock(),
                     channel=values.get("mi_channel"),
-                )  # fmt: skip
+                )
         except DomainError as err:
-            ack(response_action="errors",
-                errors={"mi_file": f"{err.message} {err.hint or ''}".strip()[:150]})  # fmt: skip
+            ack(
+                response_action="errors",
+                errors={"mi_file": f"{err.message} {err.hint or ''}".strip()[:150]},
+            )
             return
         except OSError as exc:
             log.warning("ics download failed: %s", exc)
-            ack(response_action="errors", errors={"mi_file": "I couldn't read that file from "
-                                                  "Slack; upload it again."})  # fmt: skip
+            ack(
+                response_action="errors",
+                errors={"mi_file": "I couldn't read that file from Slack; upload it again."},
+            )
             return
         ack()
         from services.commands.results import MeetingListResult
 
         listing = render.result_message(MeetingListResult(views, key)).blocks
         lead = render.section(f"📅 Imported {len(views)} meeting series into `{key}`.")
-        done = render.Message(f"Imported {len(views)} meeting series into {key}.",
-                              [lead, *listing])  # fmt: skip
+        done = render.Message(f"Imported {len(views)} meeting series into {key}.", [lead, *listing])
         from handlers.slack.listeners import _post
 
         deps.defer(_post, client, context["user_id"], done, None)

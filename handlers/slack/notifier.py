@@ -19,10 +19,21 @@ from services.status import charts
 from services.status.report import Report
 
 PERMANENT = {
-    "user_not_found", "account_inactive", "is_archived", "channel_not_found", "not_in_channel",
-    "invalid_auth", "not_authed", "token_revoked", "missing_scope", "invalid_blocks",
-    "msg_too_long", "restricted_action", "cannot_dm_bot", "user_disabled",
-}  # fmt: skip
+    "user_not_found",
+    "account_inactive",
+    "is_archived",
+    "channel_not_found",
+    "not_in_channel",
+    "invalid_auth",
+    "not_authed",
+    "token_revoked",
+    "missing_scope",
+    "invalid_blocks",
+    "msg_too_long",
+    "restricted_action",
+    "cannot_dm_bot",
+    "user_disabled",
+}
 PACE_SECONDS = 1.0  # Slack: about one message per second per channel
 
 
@@ -86,23 +97,26 @@ class SlackNotifier:
         if "ts" not in progress:
             parent = reports.report_parent(report)
             self._wait_turn(channel)
-            resp = client.chat_postMessage(channel=channel, text=parent.text,
-                                           blocks=parent.blocks)  # fmt: skip
+            resp = client.chat_postMessage(channel=channel, text=parent.text, blocks=parent.blocks)
             progress.update(channel=resp["channel"], ts=resp["ts"], replies=0)
         where, ts = str(progress["channel"]), str(progress["ts"])
         for n, reply in enumerate(reports.report_replies(report)):
             if n < int(progress.get("replies", 0)):
                 continue
             self._wait_turn(where)
-            client.chat_postMessage(channel=where, thread_ts=ts, text=reply.text,
-                                    blocks=reply.blocks)  # fmt: skip
+            client.chat_postMessage(
+                channel=where, thread_ts=ts, text=reply.text, blocks=reply.blocks
+            )
             progress["replies"] = n + 1
         png = charts.rag_heatmap(report)
         self._wait_turn(where)
         client.files_upload_v2(
-            channel=where, thread_ts=ts, content=png, filename=f"rag-{report.period}.png",
+            channel=where,
+            thread_ts=ts,
+            content=png,
+            filename=f"rag-{report.period}.png",
             title=f"RAG by project, last {len(report.periods)} cycles",
-        )  # fmt: skip
+        )
 
     def _post_minutes(
         self, client: WebClient, channel: str, bundle: Bundle, progress: dict[str, Any]
@@ -128,8 +142,9 @@ class SlackNotifier:
             if editing and i < len(ts):
                 client.chat_update(channel=where, ts=ts[i], text=msg.text, blocks=msg.blocks)
             else:
-                resp = client.chat_postMessage(channel=where, text=msg.text, blocks=msg.blocks,
-                                               thread_ts=ts[0] if ts else None)  # fmt: skip
+                resp = client.chat_postMessage(
+                    channel=where, text=msg.text, blocks=msg.blocks, thread_ts=ts[0] if ts else None
+                )
                 where = str(resp["channel"])
                 ts.append(str(resp["ts"]))
             progress.update(channel=where, ts=ts, done=i + 1)
@@ -140,6 +155,7 @@ class SlackNotifier:
         if v.live_ts and channel == v.channel and not bundle.amend:
             closed = minutes_render.live_message(v, bundle.today)  # no buttons any more
             with contextlib.suppress(SlackApiError):  # a convenience; the minutes are posted
-                client.chat_update(channel=channel, ts=v.live_ts, text=closed.text,
-                                   blocks=closed.blocks)  # fmt: skip
+                client.chat_update(
+                    channel=channel, ts=v.live_ts, text=closed.text, blocks=closed.blocks
+                )
         return {"channel": where, "ts": ts}

@@ -293,8 +293,15 @@ def result_message(result: Result, base_url: str = "") -> Message:
         MinutesResult,
     )
 
-    if isinstance(result, MinutesResult | MinutesListResult | MinutesExportResult
-                  | MeetingResult | MeetingListResult | IcsResult):  # fmt: skip
+    if isinstance(
+        result,
+        MinutesResult
+        | MinutesListResult
+        | MinutesExportResult
+        | MeetingResult
+        | MeetingListResult
+        | IcsResult,
+    ):
         from handlers.slack import minutes
 
         today = date.min
@@ -563,17 +570,33 @@ def digest_blocks(d: Digest, skip: set[tuple[str, int]]) -> list[Block]:
     if d.channel and CHANNEL_ID.match(d.channel):
         blocks.append(context(f"Project channel: <#{d.channel}>"))
     if d.kind == "status_nudge" and d.project_key:
-        blocks.append({"type": "actions", "block_id": f"status:{d.project_key}"[:255],
-                       "elements": [button("Submit update", ActionId.STATUS_OPEN, d.project_key,
-                                           style="primary")]})  # fmt: skip
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"status:{d.project_key}"[:255],
+                "elements": [
+                    button("Submit update", ActionId.STATUS_OPEN, d.project_key, style="primary")
+                ],
+            }
+        )
     if d.kind == "meeting_agenda" and d.ref:
-        blocks.append({"type": "actions", "block_id": f"agenda:{d.ref}"[:255],
-                       "elements": [button("Start minutes", ActionId.MINUTES_START, d.ref,
-                                           style="primary")]})  # fmt: skip
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"agenda:{d.ref}"[:255],
+                "elements": [
+                    button("Start minutes", ActionId.MINUTES_START, d.ref, style="primary")
+                ],
+            }
+        )
     if d.kind == "status_escalation" and d.project_key:
-        blocks.append({"type": "actions", "block_id": f"status:{d.project_key}"[:255],
-                       "elements": [button("Show the update", ActionId.STATUS_SHOW,
-                                           d.project_key)]})  # fmt: skip
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"status:{d.project_key}"[:255],
+                "elements": [button("Show the update", ActionId.STATUS_SHOW, d.project_key)],
+            }
+        )
     return blocks
 
 

@@ -25,7 +25,7 @@ from handlers.slack.render import (
     section,
 )
 from models.enums import Rag
-from services.status.report import RAG_DOT, Report, project_post, severity
+from services.status.report import RAG_DOT, ProjectLine, Report, project_post, severity
 from services.status.update import CadenceView, UpdateView, update_digest
 
 
@@ -60,11 +60,16 @@ def report_parent(report: Report) -> Message:
     ordered = sorted(r.projects, key=severity)
     changed = [ln for ln in ordered if ln.changed]
     if changed:
-        groups.append(_sections("RAG changes since the last cycle", [
-            f"• `{escape(ln.key)}` {RAG_DOT[ln.previous]} → "
-            f"{RAG_DOT[ln.update.overall if ln.update else None]} {escape(clip(ln.name, 80))}"
-            for ln in changed
-        ]))  # fmt: skip
+        groups.append(
+            _sections(
+                "RAG changes since the last cycle",
+                [
+                    f"• `{escape(ln.key)}` {RAG_DOT[ln.previous]} → "
+                    f"{_dot(ln)} {escape(clip(ln.name, 80))}"
+                    for ln in changed
+                ],
+            )
+        )
     hot = [ln for ln in ordered if ln.update and ln.update.overall in (Rag.RED, Rag.AMBER)]
     if hot:
         lines = []
@@ -83,31 +88,48 @@ def report_parent(report: Report) -> Message:
         groups.append(_sections("Red and amber", lines))
     slipping = [ln for ln in ordered if ln.slipping]
     if slipping:
-        groups.append(_sections("⚠️ Green but slipping", [
-            f"• `{escape(ln.key)}` reports {RAG_DOT[ln.update.overall if ln.update else None]} "
-            f"with {ln.overdue_deliverables} overdue deliverable"
-            f"{'s' if ln.overdue_deliverables != 1 else ''}"
-            for ln in slipping
-        ]))  # fmt: skip
+        groups.append(
+            _sections(
+                "⚠️ Green but slipping",
+                [
+                    f"• `{escape(ln.key)}` reports {_dot(ln)} "
+                    f"with {ln.overdue_deliverables} overdue deliverable"
+                    f"{'s' if ln.overdue_deliverables != 1 else ''}"
+                    for ln in slipping
+                ],
+            )
+        )
     if r.missing:
-        groups.append(_sections("Missing updates", [
-            f"• `{escape(ln.key)}` {escape(clip(ln.name, 80))} — "
-            f"{escape('@' + ln.pm.handle) if ln.pm else 'no PM'}"
-            for ln in r.missing
-        ]))  # fmt: skip
+        groups.append(
+            _sections(
+                "Missing updates",
+                [
+                    f"• `{escape(ln.key)}` {escape(clip(ln.name, 80))} — "
+                    f"{escape('@' + ln.pm.handle) if ln.pm else 'no PM'}"
+                    for ln in r.missing
+                ],
+            )
+        )
     overdue = sorted(
         (ln for ln in r.projects if ln.overdue_items or ln.overdue_deliverables),
         key=lambda ln: (-(ln.overdue_items + ln.overdue_deliverables), ln.key),
     )
     if overdue:
-        groups.append(_sections("Overdue work", [
-            f"• `{escape(ln.key)}` {ln.overdue_items} action item"
-            f"{'s' if ln.overdue_items != 1 else ''} · {ln.overdue_deliverables} deliverable"
-            f"{'s' if ln.overdue_deliverables != 1 else ''}"
-            for ln in overdue
-        ]))  # fmt: skip
-    low = ", ".join(f"{escape('@' + p.handle)} {rate:.0%}" for p, rate, _ in r.pm_rates[:3]
-                    if rate < 1)  # fmt: skip
+        groups.append(
+            _sections(
+                "Overdue work",
+                [
+                    f"• `{escape(ln.key)}` {ln.overdue_items} action item"
+                    f"{'s' if ln.overdue_items != 1 else ''} · "
+                    f"{ln.overdue_deliverables} deliverable"
+                    f"{'s' if ln.overdue_deliverables != 1 else ''}"
+                    for ln in overdue
+                ],
+            )
+        )
+    low = ", ".join(
+        f"{escape('@' + p.handle)} {rate:.0%}" for p, rate, _ in r.pm_rates[:3] if rate < 1
+    )
     footer = context(
         f"On time over the last {len(r.periods)} cycles: {_pct(r.on_time_rate)}"
         + (f" · lowest: {low}" if low else "")
@@ -123,8 +145,12 @@ def report_parent(report: Report) -> Message:
             else:
                 cut += 1
     if cut:
-        blocks.append(context(f"… {cut} more part{'s' if cut != 1 else ''}: see the thread, "
-                              f"or `pmo-bot report --week {r.period} --format md`."))  # fmt: skip
+        blocks.append(
+            context(
+                f"… {cut} more part{'s' if cut != 1 else ''}: see the thread, "
+                f"or `pmo-bot report --week {r.period} --format md`."
+            )
+        )
     blocks.append(footer)
     text = (
         f"Portfolio status {r.period}: {r.count(Rag.GREEN)} green, {r.count(Rag.AMBER)} amber, "
@@ -140,16 +166,24 @@ def report_replies(report: Report) -> list[Message]:
         if ln.update is None:
             continue
         post = project_post(ln, report.period, report.today)
-        out.append(Message(_fallback(f"{ln.key} {report.period}: ", ln.update.summary[:200]),
-                           digest_blocks(post, set())[:MESSAGE_BLOCKS]))  # fmt: skip
+        out.append(
+            Message(
+                _fallback(f"{ln.key} {report.period}: ", ln.update.summary[:200]),
+                digest_blocks(post, set())[:MESSAGE_BLOCKS],
+            )
+        )
     return out
 
 
-def status_message(view: UpdateView | None, event: str, note: str, versions: int, key: str,
-                   today: date) -> Message:  # fmt: skip
+def status_message(
+    view: UpdateView | None, event: str, note: str, versions: int, key: str, today: date
+) -> Message:
     if view is None:
-        text = (f"{escape(key)} has no status update yet. Write one with `/pmo status {key}`."
-                if event == "shown" else "Opening the form…")  # fmt: skip
+        text = (
+            f"{escape(key)} has no status update yet. Write one with `/pmo status {key}`."
+            if event == "shown"
+            else "Opening the form…"
+        )
         return Message(_fallback(text), [section(text)])
     digest = update_digest(view, today)
     lead = {
@@ -163,8 +197,11 @@ def status_message(view: UpdateView | None, event: str, note: str, versions: int
     if note:
         extra.append(context(escape(note)))
     if event != "shown" and view.cycle_open:
-        extra.append(context("You can edit it until the round closes: `/pmo status "
-                             f"{escape(view.project_key)}`."))  # fmt: skip
+        extra.append(
+            context(
+                f"You can edit it until the round closes: `/pmo status {escape(view.project_key)}`."
+            )
+        )
     if view.fields.overall == Rag.RED and event != "shown":
         extra.append(context("🚨 Red: the PMO leads have been told."))
     return Message(_fallback(lead), [section(lead), *digest_blocks(digest, set()), *extra])
@@ -172,8 +209,11 @@ def status_message(view: UpdateView | None, event: str, note: str, versions: int
 
 def cadence_message(c: CadenceView, changed: bool) -> Message:
     who = ", ".join(escape("@" + p.handle) for p in c.reporters) or "nobody (no PM)"
-    where = f"<#{c.report_channel}>" if c.report_channel and not c.report_channel.startswith(
-        "#") else escape(c.report_channel or "the workspace PMO channel")  # fmt: skip
+    where = (
+        f"<#{c.report_channel}>"
+        if c.report_channel and not c.report_channel.startswith("#")
+        else escape(c.report_channel or "the workspace PMO channel")
+    )
     nxt = f"{c.next_open:%a %d %b %H:%M} UTC" if c.next_open else "never"
     text = (
         ("⚙️ Status round updated.\n" if changed else "")
@@ -184,8 +224,12 @@ def cadence_message(c: CadenceView, changed: bool) -> Message:
     )
     blocks = [section(text)]
     if c.can_edit:
-        blocks.append({"type": "actions", "elements": [button(
-            "Change…", ActionId.CADENCE_OPEN, c.project_key)]})  # fmt: skip
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [button("Change…", ActionId.CADENCE_OPEN, c.project_key)],
+            }
+        )
     return Message(_fallback(text), blocks)
 
 
@@ -203,3 +247,8 @@ def stats_message(report: Report) -> Message:
     blocks = blocks[: MESSAGE_BLOCKS - 1]
     blocks.append(context(f"Overall: {_pct(report.on_time_rate)}."))
     return Message(_fallback(f"On-time status updates: {_pct(report.on_time_rate)}"), blocks)
+
+
+def _dot(ln: ProjectLine) -> str:
+    """The RAG dot of a project's latest update (a grey one when there is none)."""
+    return RAG_DOT[ln.update.overall if ln.update else None]

@@ -242,8 +242,9 @@ def execute(
         case ast.StatusQuick(key, rag_word, summary):
             prev = status.prefill(session, actor, key=key)[1]
             base = prev or status.UpdateFields(status.parse_rag(rag_word))
-            fields_ = dataclasses.replace(base, overall=status.parse_rag(rag_word),
-                                          summary=summary or base.summary)  # fmt: skip
+            fields_ = dataclasses.replace(
+                base, overall=status.parse_rag(rag_word), summary=summary or base.summary
+            )
             upd, note = status.submit(session, actor, key=key, fields_=fields_, now=now)
             return StatusResult(upd, "submitted" if upd.version == 1 else "edited", note)
         case ast.StatusShow(key):
@@ -253,8 +254,15 @@ def execute(
             return CadenceResult(status.cadence(session, actor, key=key, now=now), changed=False)
         case ast.StatusSettings(key, setting, value, mentions):
             named = [person(m) for m in mentions]
-            cad = status.set_cadence(session, actor, key=key, setting=setting or "",
-                                     value=value, reporters=named, now=now)  # fmt: skip
+            cad = status.set_cadence(
+                session,
+                actor,
+                key=key,
+                setting=setting or "",
+                value=value,
+                reporters=named,
+                now=now,
+            )
             return CadenceResult(cad, changed=True)
         case ast.ReportShow(week):
             period = reports.parse_week(week, today)
@@ -263,29 +271,32 @@ def execute(
             period = reports.parse_week(None, today)
             return ReportResult(reports.for_actor(session, actor, period, today=today), True)
         case ast.MinutesStart(key, title):
-            v = minutes.start(session, actor, channel=channel or "", now=now, key=key,
-                              title=title)  # fmt: skip
+            v = minutes.start(session, actor, channel=channel or "", now=now, key=key, title=title)
             return MinutesResult(v, "started", today=today)
         case ast.MinutesAdd(kind, text):
             from models import EntryKind
 
-            v = minutes.add_entry(session, actor, channel=channel or "", kind=EntryKind(kind),
-                                  text=text, now=now)  # fmt: skip
+            v = minutes.add_entry(
+                session, actor, channel=channel or "", kind=EntryKind(kind), text=text, now=now
+            )
             return MinutesResult(v, kind, today=today)
         case ast.MinutesAction(mention, due_text, text):
             owner = person(mention) if mention else _me(session, actor)
             due = day(due_text) if due_text else None
-            v, item = minutes.add_action(session, actor, channel=channel or "", owner=owner,
-                                         text=text, due_on=due, now=now)  # fmt: skip
+            v, item = minutes.add_action(
+                session, actor, channel=channel or "", owner=owner, text=text, due_on=due, now=now
+            )
             return MinutesResult(v, "action", item, today)
         case ast.MinutesAttend(mentions, present):
             named = [person(m) for m in mentions]
-            v = minutes.set_attendance(session, actor, channel=channel or "", people=named,
-                                       present=present, now=now)  # fmt: skip
+            v = minutes.set_attendance(
+                session, actor, channel=channel or "", people=named, present=present, now=now
+            )
             return MinutesResult(v, "attendance", today=today)
         case ast.MinutesEnd():
-            return MinutesResult(minutes.end(session, actor, channel=channel or "", now=now),
-                                 "ended", today=today)  # fmt: skip
+            return MinutesResult(
+                minutes.end(session, actor, channel=channel or "", now=now), "ended", today=today
+            )
         case ast.MinutesShow(None):
             m = minutes.open_in(session, actor, channel or "")
             return MinutesResult(minutes.view(session, m.id), "shown", today=today)
@@ -300,20 +311,30 @@ def execute(
         case ast.MinutesAmend(mid, op, text, kind_text, n):
             from models import EntryKind
 
-            v = minutes.amend(session, actor, minutes_id=mid, op=op, text=text, now=now,
-                              kind=EntryKind(kind_text) if kind_text else None, n=n)  # fmt: skip
+            v = minutes.amend(
+                session,
+                actor,
+                minutes_id=mid,
+                op=op,
+                text=text,
+                now=now,
+                kind=EntryKind(kind_text) if kind_text else None,
+                n=n,
+            )
             return MinutesResult(v, "amended", today=today)
         case ast.MeetingNew(key, title, recurrence):
-            sv = meetings.create(session, actor, key=key, title=title, recurrence=recurrence,
-                                 now=now)  # fmt: skip
+            sv = meetings.create(
+                session, actor, key=key, title=title, recurrence=recurrence, now=now
+            )
             return MeetingResult(sv, "created")
         case ast.MeetingImport(key):
             return MeetingImportForm(meetings.editable(session, actor, key).key)
         case ast.MeetingList(key):
             return MeetingListResult(meetings.list_series(session, actor, now=now, key=key), key)
         case ast.MeetingCancel(sid):
-            return MeetingResult(meetings.cancel(session, actor, series_id=sid, now=now),
-                                 "cancelled")  # fmt: skip
+            return MeetingResult(
+                meetings.cancel(session, actor, series_id=sid, now=now), "cancelled"
+            )
         case ast.IcsLink(key, True):
             return IcsResult(None, key, feeds.revoke(session, actor, now=now, key=key))
         case ast.IcsLink(key, False):

@@ -66,14 +66,34 @@ GROUPS = {
     "ical": "ics",
 }
 MINUTES_VERBS = {
-    "start": "start", "begin": "start", "open": "start", "note": "note", "n": "note",
-    "decision": "decision", "decide": "decision", "decided": "decision",
-    "action": "action", "todo": "action", "ai": "action", "attendee": "attendee",
-    "attendees": "attendee", "present": "attendee", "attending": "attendee",
-    "absent": "absent", "regrets": "absent", "apologies": "absent", "end": "end",
-    "stop": "end", "close": "end", "finish": "end", "show": "show", "list": "list",
-    "export": "export", "amend": "amend", "edit": "amend",
-}  # fmt: skip
+    "start": "start",
+    "begin": "start",
+    "open": "start",
+    "note": "note",
+    "n": "note",
+    "decision": "decision",
+    "decide": "decision",
+    "decided": "decision",
+    "action": "action",
+    "todo": "action",
+    "ai": "action",
+    "attendee": "attendee",
+    "attendees": "attendee",
+    "present": "attendee",
+    "attending": "attendee",
+    "absent": "absent",
+    "regrets": "absent",
+    "apologies": "absent",
+    "end": "end",
+    "stop": "end",
+    "close": "end",
+    "finish": "end",
+    "show": "show",
+    "list": "list",
+    "export": "export",
+    "amend": "amend",
+    "edit": "amend",
+}
 FREE_TEXT = re.compile(
     r"^\s*(?:minutes|minute|mins)\s+(note|n|decision|decide|decided)\b\s*(.*)$",
     re.IGNORECASE | re.DOTALL,
@@ -81,27 +101,72 @@ FREE_TEXT = re.compile(
 SHORTCUTS = {"mine": ("action", ["list", "mine"]), "overdue": ("action", ["list", "overdue"])}
 VERBS = {
     "project": {
-        "new": "new", "add-project": "new", "create": "new", "list": "list", "ls": "list",
-        "show": "show", "info": "show", "view": "show", "add": "add", "member": "add",
-        "remove": "remove", "rm": "remove", "kick": "remove", "close": "close",
-        "archive": "close", "set": "set", "edit": "set", "update": "set",
+        "new": "new",
+        "add-project": "new",
+        "create": "new",
+        "list": "list",
+        "ls": "list",
+        "show": "show",
+        "info": "show",
+        "view": "show",
+        "add": "add",
+        "member": "add",
+        "remove": "remove",
+        "rm": "remove",
+        "kick": "remove",
+        "close": "close",
+        "archive": "close",
+        "set": "set",
+        "edit": "set",
+        "update": "set",
     },
     "action": {
-        "add": "add", "new": "add", "create": "add", "list": "list", "ls": "list",
-        "show": "show", "info": "show", "done": "done", "complete": "done",
-        "finish": "done", "close": "done", "snooze": "snooze", "later": "snooze",
-        "assign": "assign", "reassign": "assign", "give": "assign", "due": "due",
-        "reschedule": "due", "move": "due", "reopen": "reopen", "undo": "reopen",
-        "cancel": "cancel", "drop": "cancel",
+        "add": "add",
+        "new": "add",
+        "create": "add",
+        "list": "list",
+        "ls": "list",
+        "show": "show",
+        "info": "show",
+        "done": "done",
+        "complete": "done",
+        "finish": "done",
+        "close": "done",
+        "snooze": "snooze",
+        "later": "snooze",
+        "assign": "assign",
+        "reassign": "assign",
+        "give": "assign",
+        "due": "due",
+        "reschedule": "due",
+        "move": "due",
+        "reopen": "reopen",
+        "undo": "reopen",
+        "cancel": "cancel",
+        "drop": "cancel",
     },
     "deliverable": {
-        "add": "add", "new": "add", "create": "add", "list": "list", "ls": "list",
-        "forecast": "forecast", "reforecast": "forecast", "move": "forecast",
-        "done": "done", "complete": "done", "deliver": "done",
+        "add": "add",
+        "new": "add",
+        "create": "add",
+        "list": "list",
+        "ls": "list",
+        "forecast": "forecast",
+        "reforecast": "forecast",
+        "move": "forecast",
+        "done": "done",
+        "complete": "done",
+        "deliver": "done",
     },
-    "admin": {"grant": "grant", "give": "grant", "revoke": "revoke", "remove": "revoke",
-              "roles": "roles", "list": "roles"},
-}  # fmt: skip
+    "admin": {
+        "grant": "grant",
+        "give": "grant",
+        "revoke": "revoke",
+        "remove": "revoke",
+        "roles": "roles",
+        "list": "roles",
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -331,8 +396,13 @@ def _parse_settings(args: list[Token]) -> ast.Command:
         return ast.SettingsShow()
     words = [t.text for t in args]
     head = words[0].lower()
-    section = {"reminders": "reminders", "reminder": "reminders", "digests": "digests",
-               "digest": "digests", "status": "status"}.get(head)  # fmt: skip
+    section = {
+        "reminders": "reminders",
+        "reminder": "reminders",
+        "digests": "digests",
+        "digest": "digests",
+        "status": "status",
+    }.get(head)
     if section and len(words) == 3:
         return ast.SettingsSet(section, words[1], words[2])
     if head in ("pmo_channel", "pmo-channel", "channel") and len(words) == 2:
@@ -459,8 +529,9 @@ def _parse_minutes(args: list[Token]) -> ast.Command:
         if len(rest) < 4 or rest[2].text.lower() not in ("note", "decision"):
             raise _fail("minutes", "amend", f"e.g. `minutes amend {mid} {op} note 2 …`.")
         n = _id(rest[3], "minutes", "amend", "entry")
-        return ast.MinutesAmend(mid, op, " ".join(t.text for t in rest[4:]),
-                                rest[2].text.lower(), n)  # fmt: skip
+        return ast.MinutesAmend(
+            mid, op, " ".join(t.text for t in rest[4:]), rest[2].text.lower(), n
+        )
     raise _fail("minutes", "amend", f"I can't amend with `{rest[1].text[:20]}`.")
 
 
@@ -473,16 +544,22 @@ def _parse_meeting(args: list[Token]) -> ast.Command:
     if word in ("import", "upload"):
         return ast.MeetingImport(_key(args[1] if len(args) > 1 else None, "meeting", "import"))
     if word in ("cancel", "stop", "delete"):
-        return ast.MeetingCancel(_id(args[1] if len(args) > 1 else None, "meeting", "cancel",
-                                     "meeting"))  # fmt: skip
+        return ast.MeetingCancel(
+            _id(args[1] if len(args) > 1 else None, "meeting", "cancel", "meeting")
+        )
     if word in ("new", "add", "create"):
         key = _key(args[1] if len(args) > 1 else None, "meeting", "new")
         if len(args) < 4 or not args[2].quoted:
-            raise _fail("meeting", "new", 'Give a quoted title and when, e.g. '
-                        '`meeting new APOLLO "Weekly sync" weekly on tue 10:00`.')  # fmt: skip
+            raise _fail(
+                "meeting",
+                "new",
+                "Give a quoted title and when, e.g. "
+                '`meeting new APOLLO "Weekly sync" weekly on tue 10:00`.',
+            )
         return ast.MeetingNew(key, args[2].text, " ".join(t.text for t in args[3:]))
-    raise InvalidInput(f"`meeting` has no `{args[0].text[:40]}`.",
-                       "Type `help meeting` for the meeting commands.")  # fmt: skip
+    raise InvalidInput(
+        f"`meeting` has no `{args[0].text[:40]}`.", "Type `help meeting` for the meeting commands."
+    )
 
 
 def _parse_ics(args: list[Token]) -> ast.Command:

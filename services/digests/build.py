@@ -89,11 +89,18 @@ def _row(
     from services.work.reminders import outbox_row
 
     return outbox_row(
-        ws_id, rule, subject, occurrence, now=now, at=now, recipient_id=recipient_id,
-        channel=channel, payload={"digest": digest.to_payload()} if digest else {},
+        ws_id,
+        rule,
+        subject,
+        occurrence,
+        now=now,
+        at=now,
+        recipient_id=recipient_id,
+        channel=channel,
+        payload={"digest": digest.to_payload()} if digest else {},
         state=NotificationState.PENDING if digest else NotificationState.SKIPPED,
         last_error=None if digest else "nothing to report",
-    )  # fmt: skip
+    )
 
 
 # --- personal ---------------------------------------------------------------------------------
@@ -112,22 +119,40 @@ class _Due:
     owner_external_id: str = ""
 
     def line(self) -> DigestLine:
-        return DigestLine(self.kind, self.id, self.title, self.due, self.key,
-                          self.owner_handle, self.owner_external_id)  # fmt: skip
+        return DigestLine(
+            self.kind,
+            self.id,
+            self.title,
+            self.due,
+            self.key,
+            self.owner_handle,
+            self.owner_external_id,
+        )
 
 
 def _open_work(
-    session: Session, *, owners: set[int] | None = None, projects: set[int] | None = None,
+    session: Session,
+    *,
+    owners: set[int] | None = None,
+    projects: set[int] | None = None,
     until: date,
-) -> list[_Due]:  # fmt: skip
+) -> list[_Due]:
     """Open action items and deliverables due by `until`, of these owners or projects."""
     out: list[_Due] = []
     by_owner = owners is not None
     for chunk in _chunks((owners if by_owner else projects) or set()):
         col_i = ActionItem.owner_id if by_owner else ActionItem.project_id
         for i_id, title, due, owner_id, snoozed, key, handle, ext in session.execute(
-            select(ActionItem.id, ActionItem.title, ActionItem.due_on, ActionItem.owner_id,
-                   ActionItem.snoozed_until, Project.key, Person.handle, Person.external_id)
+            select(
+                ActionItem.id,
+                ActionItem.title,
+                ActionItem.due_on,
+                ActionItem.owner_id,
+                ActionItem.snoozed_until,
+                Project.key,
+                Person.handle,
+                Person.external_id,
+            )
             .outerjoin(Project, Project.id == ActionItem.project_id)
             .join(Person, Person.id == ActionItem.owner_id)
             .where(
@@ -136,14 +161,22 @@ def _open_work(
                 ActionItem.due_on.is_not(None),
                 ActionItem.due_on <= until,
             )
-        ):  # fmt: skip
+        ):
             if due is not None:
-                out.append(_Due("action_item", i_id, title, due, key, owner_id, snoozed, handle,
-                                ext))  # fmt: skip
+                out.append(
+                    _Due("action_item", i_id, title, due, key, owner_id, snoozed, handle, ext)
+                )
         col_d = Deliverable.owner_id if by_owner else Deliverable.project_id
         for d_id, title, forecast, d_owner, key, handle, ext in session.execute(
-            select(Deliverable.id, Deliverable.title, Deliverable.forecast_on,
-                   Deliverable.owner_id, Project.key, Person.handle, Person.external_id)
+            select(
+                Deliverable.id,
+                Deliverable.title,
+                Deliverable.forecast_on,
+                Deliverable.owner_id,
+                Project.key,
+                Person.handle,
+                Person.external_id,
+            )
             .join(Project, Project.id == Deliverable.project_id)
             .outerjoin(Person, Person.id == Deliverable.owner_id)
             .where(
@@ -151,9 +184,20 @@ def _open_work(
                 Deliverable.status.in_(OPEN_DELIVERABLE),
                 Deliverable.forecast_on <= until,
             )
-        ):  # fmt: skip
-            out.append(_Due("deliverable", d_id, title, forecast, key, d_owner, None,
-                            handle or "", ext or ""))  # fmt: skip
+        ):
+            out.append(
+                _Due(
+                    "deliverable",
+                    d_id,
+                    title,
+                    forecast,
+                    key,
+                    d_owner,
+                    None,
+                    handle or "",
+                    ext or "",
+                )
+            )
     return out
 
 
@@ -225,11 +269,16 @@ def _personal_rows(session: Session, now: datetime) -> list[dict[str, Any]]:
     candidates = [
         (p, d)
         for p, d in candidates
-        if WorkWeek(p.timezone, p.working_days, p.work_start, p.work_end,
-                    tuple(leave.get(p.id, ())), off.get(p.workspace_id, frozenset()))
-        .is_working_day(d)
+        if WorkWeek(
+            p.timezone,
+            p.working_days,
+            p.work_start,
+            p.work_end,
+            tuple(leave.get(p.id, ())),
+            off.get(p.workspace_id, frozenset()),
+        ).is_working_day(d)
         and not any(s <= d <= e for s, e in leave.get(p.id, ()))
-    ]  # fmt: skip
+    ]
     if not candidates:
         return []
     work_by_owner: dict[int, list[_Due]] = defaultdict(list)
@@ -237,10 +286,17 @@ def _personal_rows(session: Session, now: datetime) -> list[dict[str, Any]]:
         if w.owner_id is not None:
             work_by_owner[w.owner_id].append(w)
     return [
-        _row(p.workspace_id, PERSONAL, ("person", p.id), d.isoformat(), now,
-             personal_digest(work_by_owner.get(p.id, []), d), recipient_id=p.id)
+        _row(
+            p.workspace_id,
+            PERSONAL,
+            ("person", p.id),
+            d.isoformat(),
+            now,
+            personal_digest(work_by_owner.get(p.id, []), d),
+            recipient_id=p.id,
+        )
         for p, d in candidates
-    ]  # fmt: skip
+    ]
 
 
 # --- weekly -----------------------------------------------------------------------------------
@@ -272,9 +328,9 @@ def _weekly_due(
     return today, iso_week(today)
 
 
-def project_digest(key: str, name: str, work: list[_Due], done: list[_Due], today: date) -> (
-    Digest | None
-):  # fmt: skip
+def project_digest(
+    key: str, name: str, work: list[_Due], done: list[_Due], today: date
+) -> Digest | None:
     """A project's week: overdue with owners, due this week, done last week."""
     _, sunday = week_of(today)
     ordered = sorted(work, key=lambda w: (w.due, w.kind, w.id))
@@ -285,10 +341,13 @@ def project_digest(key: str, name: str, work: list[_Due], done: list[_Due], toda
         return None
     sections = [
         _section(h, ls)
-        for h, ls in (("Overdue", overdue), ("Due this week", this_week),
-                      ("Done last week", finished))
+        for h, ls in (
+            ("Overdue", overdue),
+            ("Due this week", this_week),
+            ("Done last week", finished),
+        )
         if ls
-    ]  # fmt: skip
+    ]
     return Digest("project", f"{key} · {name}: the week ahead", today, sections)
 
 
@@ -299,21 +358,36 @@ def _done_last_week(
     out: list[tuple[int, datetime, _Due]] = []
     for chunk in _chunks(project_ids):
         for i_id, title, due, pid, done_at in session.execute(
-            select(ActionItem.id, ActionItem.title, ActionItem.due_on, ActionItem.project_id,
-                   ActionItem.done_at)
-            .where(ActionItem.project_id.in_(chunk), ActionItem.status == ActionStatus.DONE,
-                   ActionItem.done_at >= since, ActionItem.done_at < until)
-        ):  # fmt: skip
+            select(
+                ActionItem.id,
+                ActionItem.title,
+                ActionItem.due_on,
+                ActionItem.project_id,
+                ActionItem.done_at,
+            ).where(
+                ActionItem.project_id.in_(chunk),
+                ActionItem.status == ActionStatus.DONE,
+                ActionItem.done_at >= since,
+                ActionItem.done_at < until,
+            )
+        ):
             if pid is not None and done_at is not None:
                 item = _Due("action_item", i_id, title, due or done_at.date(), None, None)
                 out.append((pid, done_at, item))
         for d_id, title, due, pid, done_at in session.execute(
-            select(Deliverable.id, Deliverable.title, Deliverable.forecast_on,
-                   Deliverable.project_id, Deliverable.done_at)
-            .where(Deliverable.project_id.in_(chunk),
-                   Deliverable.status == DeliverableStatus.DONE,
-                   Deliverable.done_at >= since, Deliverable.done_at < until)
-        ):  # fmt: skip
+            select(
+                Deliverable.id,
+                Deliverable.title,
+                Deliverable.forecast_on,
+                Deliverable.project_id,
+                Deliverable.done_at,
+            ).where(
+                Deliverable.project_id.in_(chunk),
+                Deliverable.status == DeliverableStatus.DONE,
+                Deliverable.done_at >= since,
+                Deliverable.done_at < until,
+            )
+        ):
             if done_at is not None:
                 out.append((pid, done_at, _Due("deliverable", d_id, title, due, None, None)))
     return out
@@ -389,13 +463,15 @@ def _project_rows(
     # Done last week: the previous ISO week in each workspace's zone.
     windows = {
         ws_id: (
-            datetime.combine(week_of(today)[0] - timedelta(days=7), time(0),
-                             ZoneInfo(wss[ws_id].timezone)).astimezone(UTC),
-            datetime.combine(week_of(today)[0], time(0),
-                             ZoneInfo(wss[ws_id].timezone)).astimezone(UTC),
+            datetime.combine(
+                week_of(today)[0] - timedelta(days=7), time(0), ZoneInfo(wss[ws_id].timezone)
+            ).astimezone(UTC),
+            datetime.combine(week_of(today)[0], time(0), ZoneInfo(wss[ws_id].timezone)).astimezone(
+                UTC
+            ),
         )
         for ws_id, (today, _) in due.items()
-    }  # fmt: skip
+    }
     done: dict[int, list[_Due]] = defaultdict(list)
     ws_of = {p.id: p.workspace_id for p in projects}
     since = min(s for s, _ in windows.values())
@@ -408,22 +484,36 @@ def _project_rows(
     for p in projects:
         today, occ = due[p.workspace_id]
         digest = project_digest(p.key, p.name, by_project.get(p.id, []), done.get(p.id, []), today)
-        rows.append(_row(p.workspace_id, PROJECT, ("project", p.id), occ, now, digest,
-                         channel=p.home_channel))  # fmt: skip
+        rows.append(
+            _row(
+                p.workspace_id, PROJECT, ("project", p.id), occ, now, digest, channel=p.home_channel
+            )
+        )
     return rows
 
 
 def pmo_digest(
-    projects: list[Project], overdue: dict[int, tuple[int, int, int]], today: date, *,
+    projects: list[Project],
+    overdue: dict[int, tuple[int, int, int]],
+    today: date,
+    *,
     in_channel: bool,
-) -> Digest | None:  # fmt: skip
+) -> Digest | None:
     """Per project: overdue action items, overdue deliverables, open escalations."""
     lines = [
-        DigestLine("project", p.id, p.name, None, p.key,
-                   overdue_items=c[0], overdue_deliverables=c[1], escalations=c[2])
+        DigestLine(
+            "project",
+            p.id,
+            p.name,
+            None,
+            p.key,
+            overdue_items=c[0],
+            overdue_deliverables=c[1],
+            escalations=c[2],
+        )
         for p in sorted(projects, key=lambda p: (-sum(overdue.get(p.id, (0, 0, 0))), p.key))
         if (c := overdue.get(p.id)) and any(c) and not (in_channel and p.private)
-    ]  # fmt: skip
+    ]
     if not lines:
         return None
     items = sum(ln.overdue_items for ln in lines)
@@ -468,19 +558,30 @@ def _pmo_rows(
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     ws_today = {ws_id: today for ws_id, (today, _) in due.items()}
     for i_id, pid, ws_id, due_on in session.execute(
-        select(ActionItem.id, ActionItem.project_id, ActionItem.workspace_id, ActionItem.due_on)
-        .where(ActionItem.workspace_id.in_(due), ActionItem.status == ActionStatus.OPEN,
-               ActionItem.project_id.is_not(None), ActionItem.due_on < latest)
-    ):  # fmt: skip
+        select(
+            ActionItem.id, ActionItem.project_id, ActionItem.workspace_id, ActionItem.due_on
+        ).where(
+            ActionItem.workspace_id.in_(due),
+            ActionItem.status == ActionStatus.OPEN,
+            ActionItem.project_id.is_not(None),
+            ActionItem.due_on < latest,
+        )
+    ):
         if pid is not None and due_on is not None and due_on < ws_today[ws_id]:
             counts[pid][0] += 1
             counts[pid][2] += ("action_item", i_id) in escalated
     for d_id, pid, ws_id, due_on in session.execute(
-        select(Deliverable.id, Deliverable.project_id, Deliverable.workspace_id,
-               Deliverable.forecast_on)
-        .where(Deliverable.workspace_id.in_(due), Deliverable.status.in_(OPEN_DELIVERABLE),
-               Deliverable.forecast_on < latest)
-    ):  # fmt: skip
+        select(
+            Deliverable.id,
+            Deliverable.project_id,
+            Deliverable.workspace_id,
+            Deliverable.forecast_on,
+        ).where(
+            Deliverable.workspace_id.in_(due),
+            Deliverable.status.in_(OPEN_DELIVERABLE),
+            Deliverable.forecast_on < latest,
+        )
+    ):
         if due_on < ws_today[ws_id]:
             counts[pid][1] += 1
             counts[pid][2] += ("deliverable", d_id) in escalated
@@ -501,8 +602,10 @@ def _pmo_rows(
             rows.append(_row(ws_id, PMO, subject, occ, now, digest, channel=ws.pmo_channel))
         else:
             digest = pmo_digest(projects[ws_id], frozen, today, in_channel=False)
-            rows += [_row(ws_id, PMO, subject, occ, now, digest, recipient_id=lead)
-                     for lead in leads[ws_id]]  # fmt: skip
+            rows += [
+                _row(ws_id, PMO, subject, occ, now, digest, recipient_id=lead)
+                for lead in leads[ws_id]
+            ]
     return rows
 
 
@@ -537,9 +640,13 @@ def my_digest(session: Session, actor: Actor, *, now: datetime) -> MyDigest:
 
 
 def set_my_digest(
-    session: Session, actor: Actor, *, enabled: bool | None = None, at: time | None = None,
+    session: Session,
+    actor: Actor,
+    *,
+    enabled: bool | None = None,
+    at: time | None = None,
     now: datetime,
-) -> MyDigest:  # fmt: skip
+) -> MyDigest:
     """Turn my daily digest on or off, or move it (a time in my own zone)."""
     me = session.get(Person, actor.person_id)
     assert me is not None
@@ -556,6 +663,14 @@ def set_my_digest(
         me.digest_enabled = enabled
     session.flush()
     after = {"digest_enabled": me.digest_enabled, "digest_at": str(me.digest_at or "")}
-    audit.record_by(session, actor, entity_type="person", entity_id=me.id, action="digest",
-                    before=before, after=after, now=now)  # fmt: skip
+    audit.record_by(
+        session,
+        actor,
+        entity_type="person",
+        entity_id=me.id,
+        action="digest",
+        before=before,
+        after=after,
+        now=now,
+    )
     return my_digest(session, actor, now=now)

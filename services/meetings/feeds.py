@@ -64,8 +64,15 @@ def link(session: Session, actor: Actor, *, now: datetime, key: str | None = Non
     if row is not None:
         return FeedLink(row.token, key.upper() if key else None, False)
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    session.add(CalendarToken(workspace_id=actor.workspace_id, person_id=actor.person_id,
-                              project_id=project_id, token=token, created_at=now))  # fmt: skip
+    session.add(
+        CalendarToken(
+            workspace_id=actor.workspace_id,
+            person_id=actor.person_id,
+            project_id=project_id,
+            token=token,
+            created_at=now,
+        )
+    )
     session.flush()
     return FeedLink(token, key.upper() if key else None, True)
 
@@ -125,10 +132,11 @@ def render(session: Session, token: str, *, now: datetime) -> bytes | None:
         ]
         del_where = [Deliverable.owner_id == person.id, Deliverable.project_id.in_(allowed)]
         series_where = [
-            or_(MeetingSeries.project_id.in_(mine_projects),
-                MeetingSeries.organizer_id == person.id),
+            or_(
+                MeetingSeries.project_id.in_(mine_projects), MeetingSeries.organizer_id == person.id
+            ),
             MeetingSeries.project_id.in_(allowed),
-        ]  # fmt: skip
+        ]
     host = f"{ws.external_id}.pmo-bot".lower()
     items: list[ical.FeedItem] = []
     for item, owner, key in session.execute(
@@ -141,15 +149,19 @@ def render(session: Session, token: str, *, now: datetime) -> bytes | None:
     ):
         assert item.due_on is not None
         link_ = item.source_ref if (item.source_ref or "").startswith("https://") else ""
-        items.append(ical.FeedItem(
-            uid=f"action-{item.id}@{host}",
-            title=f"#{item.id} {item.title}",
-            on=item.due_on,
-            description=f"Action item #{item.id}{f' in {key}' if key else ''} · owner "
-                        f"@{owner.handle} · {item.status.value}",
-            url=link_ or "", sequence=_sequence(item.updated_at, item.created_at),
-            last_modified=item.updated_at, done=item.status == ActionStatus.DONE,
-        ))  # fmt: skip
+        items.append(
+            ical.FeedItem(
+                uid=f"action-{item.id}@{host}",
+                title=f"#{item.id} {item.title}",
+                on=item.due_on,
+                description=f"Action item #{item.id}{f' in {key}' if key else ''} · owner "
+                f"@{owner.handle} · {item.status.value}",
+                url=link_ or "",
+                sequence=_sequence(item.updated_at, item.created_at),
+                last_modified=item.updated_at,
+                done=item.status == ActionStatus.DONE,
+            )
+        )
     for d, owner, key in session.execute(
         select(Deliverable, Person, Project.key)
         .outerjoin(Person, Person.id == Deliverable.owner_id)
@@ -160,14 +172,18 @@ def render(session: Session, token: str, *, now: datetime) -> bytes | None:
     ):
         done = d.status == DeliverableStatus.DONE
         slip = f" (baseline {d.baseline_on.isoformat()})" if d.forecast_on != d.baseline_on else ""
-        items.append(ical.FeedItem(
-            uid=f"deliverable-{d.id}@{host}",
-            title=f"{key}: {d.title}", on=d.forecast_on,
-            description=f"Deliverable #{d.id} of {key}{slip} · owner "
-                        f"{'@' + owner.handle if owner else 'none'} · {d.status.value}",
-            sequence=_sequence(d.updated_at, d.created_at),
-            last_modified=d.updated_at or d.created_at, done=done,
-        ))  # fmt: skip
+        items.append(
+            ical.FeedItem(
+                uid=f"deliverable-{d.id}@{host}",
+                title=f"{key}: {d.title}",
+                on=d.forecast_on,
+                description=f"Deliverable #{d.id} of {key}{slip} · owner "
+                f"{'@' + owner.handle if owner else 'none'} · {d.status.value}",
+                sequence=_sequence(d.updated_at, d.created_at),
+                last_modified=d.updated_at or d.created_at,
+                done=done,
+            )
+        )
     from services.core.errors import InvalidInput
     from services.meetings.series import spec_of
 

@@ -126,23 +126,33 @@ def view(session: Session, minutes_id: int) -> MinutesView:
         .order_by(MinutesEntry.id)
     ):
         bucket = notes if e.kind == EntryKind.NOTE else decisions
-        bucket.append(EntryView(e.id, len(bucket) + 1, e.kind, e.text, person_ref(p),
-                                e.created_at))  # fmt: skip
+        bucket.append(EntryView(e.id, len(bucket) + 1, e.kind, e.text, person_ref(p), e.created_at))
     from services.work.action_items import views_for_minutes
 
     return MinutesView(
-        id=m.id, title=m.title, channel=m.channel,
+        id=m.id,
+        title=m.title,
+        channel=m.channel,
         project_key=project.key if project else None,
         project_name=project.name if project else None,
         project_channel=project.home_channel if project else None,
-        private=bool(project and project.private), state=m.state,
-        started_by=person_ref(who), started_at=m.started_at, ended_at=m.ended_at,
-        auto_closed=m.auto_closed, timezone=tz, attendees=attendees, absent=absent,
-        notes=notes, decisions=decisions,
+        private=bool(project and project.private),
+        state=m.state,
+        started_by=person_ref(who),
+        started_at=m.started_at,
+        ended_at=m.ended_at,
+        auto_closed=m.auto_closed,
+        timezone=tz,
+        attendees=attendees,
+        absent=absent,
+        notes=notes,
+        decisions=decisions,
         actions=views_for_minutes(session, m.workspace_id, m.id),
-        live_ts=m.live_ts, posts=list(m.posts or []), amended_at=m.amended_at,
+        live_ts=m.live_ts,
+        posts=list(m.posts or []),
+        amended_at=m.amended_at,
         series_id=series_id,
-    )  # fmt: skip
+    )
 
 
 def _may_see(session: Session, actor: Actor, m: Minutes) -> bool:
@@ -230,9 +240,15 @@ def _current_occurrence(
 
 
 def start(
-    session: Session, actor: Actor, *, channel: str, now: datetime, key: str | None = None,
-    title: str | None = None, occurrence_id: int | None = None,
-) -> MinutesView:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    *,
+    channel: str,
+    now: datetime,
+    key: str | None = None,
+    title: str | None = None,
+    occurrence_id: int | None = None,
+) -> MinutesView:
     """Open minutes in `channel` (one open per channel); the starter attends."""
     if not channel:
         raise InvalidInput("Minutes are taken in a channel.", "Run this in the meeting's channel.")
@@ -276,11 +292,17 @@ def start(
     if len(name) > TITLE_LIMIT:
         raise InvalidInput(f"The title is over {TITLE_LIMIT} characters.")
     m = Minutes(
-        workspace_id=actor.workspace_id, project_id=project.id if project else None,
-        occurrence_id=occurrence.id if occurrence else None, channel=channel, title=name,
-        state=MinutesState.OPEN, started_by_id=actor.person_id, started_at=now,
-        auto_closed=False, posts=[],
-    )  # fmt: skip
+        workspace_id=actor.workspace_id,
+        project_id=project.id if project else None,
+        occurrence_id=occurrence.id if occurrence else None,
+        channel=channel,
+        title=name,
+        state=MinutesState.OPEN,
+        started_by_id=actor.person_id,
+        started_at=now,
+        auto_closed=False,
+        posts=[],
+    )
     try:
         with session.begin_nested():
             session.add(m)
@@ -312,10 +334,24 @@ def _already_open(session: Session, m: Minutes) -> Conflict:
     )
 
 
-def _audit(session: Session, actor: Actor, m: Minutes, action: str, now: datetime,
-           detail: dict | None = None) -> None:  # fmt: skip
-    audit.record_by(session, actor, entity_type="minutes", entity_id=m.id, action=action,
-                    before=None, after={"title": m.title, **(detail or {})}, now=now)  # fmt: skip
+def _audit(
+    session: Session,
+    actor: Actor,
+    m: Minutes,
+    action: str,
+    now: datetime,
+    detail: dict | None = None,
+) -> None:
+    audit.record_by(
+        session,
+        actor,
+        entity_type="minutes",
+        entity_id=m.id,
+        action=action,
+        before=None,
+        after={"title": m.title, **(detail or {})},
+        now=now,
+    )
 
 
 def _count_entries(session: Session, minutes_id: int) -> int:
@@ -325,17 +361,33 @@ def _count_entries(session: Session, minutes_id: int) -> int:
 
 
 def add_entry(
-    session: Session, actor: Actor, *, channel: str, kind: EntryKind, text: str, now: datetime,
-    source_ref: str | None = None, minutes_id: int | None = None,
-) -> MinutesView:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    *,
+    channel: str,
+    kind: EntryKind,
+    text: str,
+    now: datetime,
+    source_ref: str | None = None,
+    minutes_id: int | None = None,
+) -> MinutesView:
     """Add a note or a decision to the minutes open in `channel` (or to `minutes_id`)."""
     m = _target(session, actor, channel, minutes_id)
     text = _clean(text, kind.value)
     if _count_entries(session, m.id) >= MAX_ENTRIES:
-        raise InvalidInput(f"These minutes already hold {MAX_ENTRIES:,} entries.",
-                           "End them and start new ones.")  # fmt: skip
-    session.add(MinutesEntry(minutes_id=m.id, kind=kind, text=text, author_id=actor.person_id,
-                             source_ref=source_ref, created_at=now))  # fmt: skip
+        raise InvalidInput(
+            f"These minutes already hold {MAX_ENTRIES:,} entries.", "End them and start new ones."
+        )
+    session.add(
+        MinutesEntry(
+            minutes_id=m.id,
+            kind=kind,
+            text=text,
+            author_id=actor.person_id,
+            source_ref=source_ref,
+            created_at=now,
+        )
+    )
     session.flush()
     return view(session, m.id)
 
@@ -349,24 +401,39 @@ def _target(session: Session, actor: Actor, channel: str, minutes_id: int | None
     if m is None or not _may_see(session, actor, m):
         raise NotFound(f"There are no minutes #{minutes_id}.")
     if m.state != MinutesState.OPEN:
-        raise Conflict(f"Minutes #{m.id} are closed.",
-                       f"Amend them: `/pmo minutes amend {m.id} note …`.")  # fmt: skip
+        raise Conflict(
+            f"Minutes #{m.id} are closed.", f"Amend them: `/pmo minutes amend {m.id} note …`."
+        )
     return m
 
 
 def add_action(
-    session: Session, actor: Actor, *, channel: str, owner: Person, text: str, now: datetime,
-    due_on: date | None = None, source_ref: str | None = None, minutes_id: int | None = None,
-) -> tuple[MinutesView, ActionItemView]:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    *,
+    channel: str,
+    owner: Person,
+    text: str,
+    now: datetime,
+    due_on: date | None = None,
+    source_ref: str | None = None,
+    minutes_id: int | None = None,
+) -> tuple[MinutesView, ActionItemView]:
     """Minute an action item: a tracked item at once, its owner told when the minutes end."""
     m = _target(session, actor, channel, minutes_id)
     return _create_action(session, actor, m, owner, text, due_on, source_ref, now)
 
 
 def _create_action(
-    session: Session, actor: Actor, m: Minutes, owner: Person, text: str, due_on: date | None,
-    source_ref: str | None, now: datetime,
-) -> tuple[MinutesView, ActionItemView]:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    m: Minutes,
+    owner: Person,
+    text: str,
+    due_on: date | None,
+    source_ref: str | None,
+    now: datetime,
+) -> tuple[MinutesView, ActionItemView]:
     from services.work.action_items import _audit as audit_item
     from services.work.action_items import _clean_title, get
 
@@ -381,12 +448,20 @@ def _create_action(
                 f"Add them first: project add {project.key} @{owner.handle} member",
             )
     item = ActionItem(
-        workspace_id=actor.workspace_id, project_id=m.project_id, title=title, notes="",
-        owner_id=owner.id, created_by_id=actor.person_id, due_on=due_on,
-        status=ActionStatus.OPEN, source_kind=SourceKind.MINUTES,
-        source_ref=source_ref or f"minutes:{m.id}", minutes_id=m.id,
-        created_at=now, updated_at=now,
-    )  # fmt: skip
+        workspace_id=actor.workspace_id,
+        project_id=m.project_id,
+        title=title,
+        notes="",
+        owner_id=owner.id,
+        created_by_id=actor.person_id,
+        due_on=due_on,
+        status=ActionStatus.OPEN,
+        source_kind=SourceKind.MINUTES,
+        source_ref=source_ref or f"minutes:{m.id}",
+        minutes_id=m.id,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(item)
     session.flush()
     audit_item(session, actor, item, "create", None, now)
@@ -394,9 +469,15 @@ def _create_action(
 
 
 def set_attendance(
-    session: Session, actor: Actor, *, channel: str, people: list[Person], present: bool,
-    now: datetime, minutes_id: int | None = None,
-) -> MinutesView:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    *,
+    channel: str,
+    people: list[Person],
+    present: bool,
+    now: datetime,
+    minutes_id: int | None = None,
+) -> MinutesView:
     """Mark people as attending (or as sending regrets); a later call wins for a person."""
     m = _target(session, actor, channel, minutes_id)
     if not people:
@@ -442,26 +523,52 @@ def _close(session: Session, m: Minutes, now: datetime, *, auto: bool) -> None:
     session.flush()
     v = view(session, m.id)
     rows = [
-        outbox_row(m.workspace_id, "minutes_post", ("minutes", m.id), f"final:{ch}",
-                   payload={"minutes": m.id}, at=now, now=now, channel=ch)
+        outbox_row(
+            m.workspace_id,
+            "minutes_post",
+            ("minutes", m.id),
+            f"final:{ch}",
+            payload={"minutes": m.id},
+            at=now,
+            now=now,
+            channel=ch,
+        )
         for ch in v.post_channels()
-    ]  # fmt: skip
+    ]
     for item in v.actions:
         if item.status != ActionStatus.OPEN:
             continue
-        rows.append(outbox_row(
-            m.workspace_id, "minutes_action", ("action_item", item.id), f"minutes:{m.id}",
-            payload={"due_on": item.due_on.isoformat() if item.due_on else None,
-                     "project_key": item.project_key, "owner_handle": item.owner.handle,
-                     "owner_external_id": item.owner.external_id, "minutes_title": m.title},
-            at=now, now=now, recipient_id=item.owner.id,
-        ))  # fmt: skip
+        rows.append(
+            outbox_row(
+                m.workspace_id,
+                "minutes_action",
+                ("action_item", item.id),
+                f"minutes:{m.id}",
+                payload={
+                    "due_on": item.due_on.isoformat() if item.due_on else None,
+                    "project_key": item.project_key,
+                    "owner_handle": item.owner.handle,
+                    "owner_external_id": item.owner.external_id,
+                    "minutes_title": m.title,
+                },
+                at=now,
+                now=now,
+                recipient_id=item.owner.id,
+            )
+        )
     if auto:
-        rows.append(outbox_row(
-            m.workspace_id, "minutes_autoclosed", ("minutes", m.id), "auto",
-            payload={"digest": _autoclose_notice(v, now)}, at=now, now=now,
-            recipient_id=m.started_by_id,
-        ))  # fmt: skip
+        rows.append(
+            outbox_row(
+                m.workspace_id,
+                "minutes_autoclosed",
+                ("minutes", m.id),
+                "auto",
+                payload={"digest": _autoclose_notice(v, now)},
+                at=now,
+                now=now,
+                recipient_id=m.started_by_id,
+            )
+        )
     if rows:
         insert_notifications(session, rows)
 
@@ -471,11 +578,19 @@ def _autoclose_notice(v: MinutesView, now: datetime) -> dict[str, object]:
     from services.outbox.port import Digest, DigestLine, DigestSection
 
     hours = int(AUTO_CLOSE_AFTER.total_seconds() // 3600)
-    line = DigestLine("text", v.id, f"“{v.title}” (#{v.id}) were open for {hours} hours, so I "
-                      "closed them and posted them. Amend them with `/pmo minutes amend "
-                      f"{v.id} note …`.")  # fmt: skip
-    return Digest("notice", "Your minutes were closed automatically", local_today(now, "UTC"),
-                  [DigestSection("", [line], 1)]).to_payload()  # fmt: skip
+    line = DigestLine(
+        "text",
+        v.id,
+        f"“{v.title}” (#{v.id}) were open for {hours} hours, so I "
+        "closed them and posted them. Amend them with `/pmo minutes amend "
+        f"{v.id} note …`.",
+    )
+    return Digest(
+        "notice",
+        "Your minutes were closed automatically",
+        local_today(now, "UTC"),
+        [DigestSection("", [line], 1)],
+    ).to_payload()
 
 
 def close_stale(session: Session, *, now: datetime) -> list[int]:
@@ -488,14 +603,27 @@ def close_stale(session: Session, *, now: datetime) -> list[int]:
     ).all()
     for m in stale:
         hours = int(AUTO_CLOSE_AFTER.total_seconds() // 3600)
-        session.add(MinutesEntry(
-            minutes_id=m.id, kind=EntryKind.NOTE, author_id=m.started_by_id, created_at=now,
-            text=f"(Closed automatically by PMO Bot after {hours} hours open.)",
-        ))  # fmt: skip
+        session.add(
+            MinutesEntry(
+                minutes_id=m.id,
+                kind=EntryKind.NOTE,
+                author_id=m.started_by_id,
+                created_at=now,
+                text=f"(Closed automatically by PMO Bot after {hours} hours open.)",
+            )
+        )
         _close(session, m, now, auto=True)
-        audit.record(session, workspace_id=m.workspace_id, actor_id=None, entity_type="minutes",
-                     entity_id=m.id, action="auto_close", before=None,
-                     after={"title": m.title}, now=now)  # fmt: skip
+        audit.record(
+            session,
+            workspace_id=m.workspace_id,
+            actor_id=None,
+            entity_type="minutes",
+            entity_id=m.id,
+            action="auto_close",
+            before=None,
+            after={"title": m.title},
+            now=now,
+        )
     return [m.id for m in stale]
 
 
@@ -503,9 +631,16 @@ AMEND_OPS = ("note", "decision", "edit", "remove", "title")
 
 
 def amend(
-    session: Session, actor: Actor, *, minutes_id: int, op: str, text: str, now: datetime,
-    kind: EntryKind | None = None, n: int | None = None,
-) -> MinutesView:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    *,
+    minutes_id: int,
+    op: str,
+    text: str,
+    now: datetime,
+    kind: EntryKind | None = None,
+    n: int | None = None,
+) -> MinutesView:
     """Change closed minutes (the starter, the project's PM or a PMO lead); the posted
     messages are updated and the change is audited."""
     m = session.scalar(
@@ -515,16 +650,24 @@ def amend(
         raise NotFound(f"There are no minutes #{minutes_id}.", "See `minutes list`.")
     role = project_role(session, actor.person_id, m.project_id) if m.project_id else None
     if not (actor.is_pmo_lead or actor.person_id == m.started_by_id or role == ProjectRole.PM):
-        raise PermissionDenied("Only whoever started these minutes, the project's PM or a PMO "
-                               "lead can amend them.")  # fmt: skip
+        raise PermissionDenied(
+            "Only whoever started these minutes, the project's PM or a PMO lead can amend them."
+        )
     if m.state == MinutesState.OPEN:
-        raise Conflict("These minutes are still open: add to them directly.",
-                       "e.g. `/pmo minutes note …` in their channel.")  # fmt: skip
+        raise Conflict(
+            "These minutes are still open: add to them directly.",
+            "e.g. `/pmo minutes note …` in their channel.",
+        )
     before: dict[str, object] = {}
     after: dict[str, object] = {}
     if op in ("note", "decision"):
-        entry = MinutesEntry(minutes_id=m.id, kind=EntryKind(op), text=_clean(text, op),
-                             author_id=actor.person_id, created_at=now)  # fmt: skip
+        entry = MinutesEntry(
+            minutes_id=m.id,
+            kind=EntryKind(op),
+            text=_clean(text, op),
+            author_id=actor.person_id,
+            created_at=now,
+        )
         session.add(entry)
         after = {"added": op, "text": entry.text}
     elif op == "title":
@@ -542,8 +685,10 @@ def amend(
             .order_by(MinutesEntry.id)
         ).all()
         if not 1 <= n <= len(entries):
-            raise NotFound(f"These minutes have no {kind.value} {n}.",
-                           f"They have {len(entries)} {kind.value}s.")  # fmt: skip
+            raise NotFound(
+                f"These minutes have no {kind.value} {n}.",
+                f"They have {len(entries)} {kind.value}s.",
+            )
         entry = entries[n - 1]
         before = {kind.value: n, "text": entry.text}
         if op == "remove":
@@ -553,12 +698,21 @@ def amend(
             entry.text = _clean(text, kind.value)
             after = {kind.value: n, "text": entry.text}
     else:
-        raise InvalidInput(f"I can't amend with {op!r}.",
-                           "Use note, decision, edit, remove or title.")  # fmt: skip
+        raise InvalidInput(
+            f"I can't amend with {op!r}.", "Use note, decision, edit, remove or title."
+        )
     m.amended_at = now
     session.flush()
-    audit.record_by(session, actor, entity_type="minutes", entity_id=m.id, action="amend",
-                    before=None, after={"was": before, "now": after}, now=now)  # fmt: skip
+    audit.record_by(
+        session,
+        actor,
+        entity_type="minutes",
+        entity_id=m.id,
+        action="amend",
+        before=None,
+        after={"was": before, "now": after},
+        now=now,
+    )
     n_amend = int(
         session.scalar(
             select(func.count()).where(
@@ -570,11 +724,22 @@ def amend(
         or 0
     )
     v = view(session, m.id)
-    insert_notifications(session, [
-        outbox_row(m.workspace_id, "minutes_amend", ("minutes", m.id), f"amend:{n_amend}:{ch}",
-                   payload={"minutes": m.id, "amend": True}, at=now, now=now, channel=ch)
-        for ch in v.post_channels()
-    ])  # fmt: skip
+    insert_notifications(
+        session,
+        [
+            outbox_row(
+                m.workspace_id,
+                "minutes_amend",
+                ("minutes", m.id),
+                f"amend:{n_amend}:{ch}",
+                payload={"minutes": m.id, "amend": True},
+                at=now,
+                now=now,
+                channel=ch,
+            )
+            for ch in v.post_channels()
+        ],
+    )
     return v
 
 

@@ -114,10 +114,12 @@ def occurrence_row(
 ) -> MeetingOccurrence:
     """The stored row of an occurrence (created on first use; unique per original start)."""
     values = {
-        "workspace_id": series.workspace_id, "series_id": series.id,
-        "original_start": occ.original_start.astimezone(UTC), "starts_at": occ.start,
+        "workspace_id": series.workspace_id,
+        "series_id": series.id,
+        "original_start": occ.original_start.astimezone(UTC),
+        "starts_at": occ.start,
         "ends_at": occ.end,
-    }  # fmt: skip
+    }
     if session.get_bind().dialect.name == "postgresql":
         session.execute(pg_insert(MeetingOccurrence).values(values).on_conflict_do_nothing())
     else:
@@ -137,9 +139,18 @@ def occurrence_row(
 
 def _view(series: MeetingSeries, key: str | None, now: datetime) -> SeriesView:
     nxt = expand(series, now, now + timedelta(days=400)) if series.active else []
-    return SeriesView(series.id, series.title, key, series.timezone, series.rrule,
-                      series.starts_at, series.duration_minutes, series.channel,
-                      nxt[0].start if nxt else None, series.active)  # fmt: skip
+    return SeriesView(
+        series.id,
+        series.title,
+        key,
+        series.timezone,
+        series.rrule,
+        series.starts_at,
+        series.duration_minutes,
+        series.channel,
+        nxt[0].start if nxt else None,
+        series.active,
+    )
 
 
 def editable(session: Session, actor: Actor, key: str) -> Project:
@@ -155,38 +166,72 @@ def editable(session: Session, actor: Actor, key: str) -> Project:
 
 
 def create(
-    session: Session, actor: Actor, *, key: str, title: str, recurrence: str, now: datetime,
-    channel: str | None = None, minutes: int = DEFAULT_MINUTES,
-) -> SeriesView:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    *,
+    key: str,
+    title: str,
+    recurrence: str,
+    now: datetime,
+    channel: str | None = None,
+    minutes: int = DEFAULT_MINUTES,
+) -> SeriesView:
     """A new series for a project, e.g. "weekly on tue 10:00" read in the actor's zone."""
     project = editable(session, actor, key)
     name = " ".join(title.split())
     if not name or len(name) > 300:
-        raise InvalidInput("Give the meeting a title of 1 to 300 characters.",
-                           '`meeting new KEY "Weekly sync" weekly on tue 10:00`')  # fmt: skip
+        raise InvalidInput(
+            "Give the meeting a title of 1 to 300 characters.",
+            '`meeting new KEY "Weekly sync" weekly on tue 10:00`',
+        )
     rule, at = ical.parse_recurrence(recurrence)
     first = ical.next_start(rule, at, timezone=actor.timezone, after=now)
     if first is None:
         raise InvalidInput("That meeting never happens again.")
     series = MeetingSeries(
-        workspace_id=actor.workspace_id, project_id=project.id,
-        uid=f"meeting-{uuid.uuid4()}@pmo-bot", title=name, timezone=actor.timezone,
-        starts_at=first, duration_minutes=minutes,
-        rrule=rule, exdates=[], rdates=[], moved=[], channel=channel or project.home_channel,
-        organizer_id=actor.person_id, agenda_minutes=15, active=True, sequence=0,
-        created_at=now, updated_at=now,
-    )  # fmt: skip
+        workspace_id=actor.workspace_id,
+        project_id=project.id,
+        uid=f"meeting-{uuid.uuid4()}@pmo-bot",
+        title=name,
+        timezone=actor.timezone,
+        starts_at=first,
+        duration_minutes=minutes,
+        rrule=rule,
+        exdates=[],
+        rdates=[],
+        moved=[],
+        channel=channel or project.home_channel,
+        organizer_id=actor.person_id,
+        agenda_minutes=15,
+        active=True,
+        sequence=0,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(series)
     session.flush()
-    audit.record_by(session, actor, entity_type="meeting", entity_id=series.id, action="create",
-                    before=None, after={"title": name, "rrule": rule}, now=now)  # fmt: skip
+    audit.record_by(
+        session,
+        actor,
+        entity_type="meeting",
+        entity_id=series.id,
+        action="create",
+        before=None,
+        after={"title": name, "rrule": rule},
+        now=now,
+    )
     return _view(series, project.key, now)
 
 
 def import_ics(
-    session: Session, actor: Actor, *, key: str, data: bytes, now: datetime,
+    session: Session,
+    actor: Actor,
+    *,
+    key: str,
+    data: bytes,
+    now: datetime,
     channel: str | None = None,
-) -> list[SeriesView]:  # fmt: skip
+) -> list[SeriesView]:
     """Add (or update, by UID) every meeting series of an .ics file; all or nothing."""
     project = editable(session, actor, key)
     specs = ical.parse_series(data, default_timezone=actor.timezone)
@@ -203,9 +248,15 @@ def import_ics(
     for sp in specs:
         row = existing.get(sp.uid)
         if row is None:
-            row = MeetingSeries(workspace_id=actor.workspace_id, uid=sp.uid, created_at=now,
-                                organizer_id=actor.person_id, agenda_minutes=15, sequence=0,
-                                active=True)  # fmt: skip
+            row = MeetingSeries(
+                workspace_id=actor.workspace_id,
+                uid=sp.uid,
+                created_at=now,
+                organizer_id=actor.person_id,
+                agenda_minutes=15,
+                sequence=0,
+                active=True,
+            )
             session.add(row)
         else:
             row.sequence = max(row.sequence + 1, sp.sequence)
@@ -216,16 +267,29 @@ def import_ics(
         row.duration_minutes = max(1, int(sp.duration.total_seconds() // 60))
         row.rrule = sp.rrule
         row.exdates = [d.astimezone(UTC).isoformat() for d in sp.exdates]
-        row.moved = [{"original_start": m.original_start.astimezone(UTC).isoformat(),
-                      "start": m.start.astimezone(UTC).isoformat(),
-                      "end": m.end.astimezone(UTC).isoformat(), "title": m.title}
-                     for m in sp.moved]  # fmt: skip
+        row.moved = [
+            {
+                "original_start": m.original_start.astimezone(UTC).isoformat(),
+                "start": m.start.astimezone(UTC).isoformat(),
+                "end": m.end.astimezone(UTC).isoformat(),
+                "title": m.title,
+            }
+            for m in sp.moved
+        ]
         row.rdates = [d.astimezone(UTC).isoformat() for d in sp.rdates]
         row.channel = channel or row.channel or project.home_channel
         row.updated_at = now
         session.flush()
-        audit.record_by(session, actor, entity_type="meeting", entity_id=row.id,
-                        action="import", before=None, after={"uid": sp.uid}, now=now)  # fmt: skip
+        audit.record_by(
+            session,
+            actor,
+            entity_type="meeting",
+            entity_id=row.id,
+            action="import",
+            before=None,
+            after={"uid": sp.uid},
+            now=now,
+        )
         out.append(_view(row, project.key, now))
     return out
 
@@ -263,8 +327,16 @@ def cancel(session: Session, actor: Actor, *, series_id: int, now: datetime) -> 
         raise PermissionDenied("Only the organizer, the project's PM or a PMO lead can cancel it.")
     series.active, series.sequence, series.updated_at = False, series.sequence + 1, now
     session.flush()
-    audit.record_by(session, actor, entity_type="meeting", entity_id=series.id, action="cancel",
-                    before=None, after={"active": False}, now=now)  # fmt: skip
+    audit.record_by(
+        session,
+        actor,
+        entity_type="meeting",
+        entity_id=series.id,
+        action="cancel",
+        before=None,
+        after={"active": False},
+        now=now,
+    )
     return _view(series, project.key, now)
 
 
@@ -326,23 +398,40 @@ def materialize(session: Session, *, now: datetime) -> int:
 
 
 def _agenda_row(
-    session: Session, series: MeetingSeries, occ: MeetingOccurrence, key: str | None,
-    ws_tz: str, now: datetime,
-) -> dict[str, Any]:  # fmt: skip
+    session: Session,
+    series: MeetingSeries,
+    occ: MeetingOccurrence,
+    key: str | None,
+    ws_tz: str,
+    now: datetime,
+) -> dict[str, Any]:
     carried = carried_forward(session, series.id)
-    lines = [DigestLine("action_item", item.id, item.title, item.due_on, key, owner.handle,
-                        owner.external_id) for item, owner in carried[:CARRIED_LIMIT]]  # fmt: skip
+    lines = [
+        DigestLine(
+            "action_item", item.id, item.title, item.due_on, key, owner.handle, owner.external_id
+        )
+        for item, owner in carried[:CARRIED_LIMIT]
+    ]
     local = occ.starts_at.astimezone(zone(series.timezone))
     digest = Digest(
-        "meeting_agenda", f"{series.title} · {local:%a %d %b %H:%M} ({series.timezone})",
+        "meeting_agenda",
+        f"{series.title} · {local:%a %d %b %H:%M} ({series.timezone})",
         local_today(now, ws_tz),
         [DigestSection("Open action items carried forward", lines, len(carried))],
         note="" if carried else "No open action items from earlier meetings.",
-        project_key=key or "", ref=str(occ.id),
-    )  # fmt: skip
-    return outbox_row(series.workspace_id, "meeting_agenda", ("meeting_occurrence", occ.id),
-                      "agenda", payload={"digest": digest.to_payload()}, at=now, now=now,
-                      channel=series.channel)  # fmt: skip
+        project_key=key or "",
+        ref=str(occ.id),
+    )
+    return outbox_row(
+        series.workspace_id,
+        "meeting_agenda",
+        ("meeting_occurrence", occ.id),
+        "agenda",
+        payload={"digest": digest.to_payload()},
+        at=now,
+        now=now,
+        channel=series.channel,
+    )
 
 
 def _nudge_row(
@@ -350,11 +439,27 @@ def _nudge_row(
 ) -> dict[str, Any]:
     local = occ.starts_at.astimezone(zone(series.timezone))
     where = f" in <#{series.channel}>" if series.channel else ""
-    line = DigestLine("text", occ.id, f"“{series.title}” on {local:%a %d %b %H:%M}{where} "
-                      "ended with no minutes. If it took place, record them with "
-                      "`/pmo minutes start` (then `minutes note …`, `minutes end`).")  # fmt: skip
-    digest = Digest("notice", "No minutes for your meeting", local_today(now, ws_tz),
-                    [DigestSection("", [line], 1)], project_key=key or "")  # fmt: skip
-    return outbox_row(series.workspace_id, "meeting_no_minutes", ("meeting_occurrence", occ.id),
-                      "nudge", payload={"digest": digest.to_payload()}, at=now, now=now,
-                      recipient_id=series.organizer_id)  # fmt: skip
+    line = DigestLine(
+        "text",
+        occ.id,
+        f"“{series.title}” on {local:%a %d %b %H:%M}{where} "
+        "ended with no minutes. If it took place, record them with "
+        "`/pmo minutes start` (then `minutes note …`, `minutes end`).",
+    )
+    digest = Digest(
+        "notice",
+        "No minutes for your meeting",
+        local_today(now, ws_tz),
+        [DigestSection("", [line], 1)],
+        project_key=key or "",
+    )
+    return outbox_row(
+        series.workspace_id,
+        "meeting_no_minutes",
+        ("meeting_occurrence", occ.id),
+        "nudge",
+        payload={"digest": digest.to_payload()},
+        at=now,
+        now=now,
+        recipient_id=series.organizer_id,
+    )

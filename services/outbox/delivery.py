@@ -105,16 +105,27 @@ def _bundles(
     rows = [
         (_N(*r[:7]), _P(r[7], r[8]) if r[7] is not None else None, _W(*r[9:]))
         for r in session.execute(
-            select(Notification.id, Notification.rule, Notification.subject_type,
-                   Notification.subject_id, Notification.payload, Notification.channel,
-                   Notification.recipient_id, Person.external_id, Person.timezone,
-                   Workspace.id, Workspace.platform, Workspace.external_id, Workspace.timezone)
+            select(
+                Notification.id,
+                Notification.rule,
+                Notification.subject_type,
+                Notification.subject_id,
+                Notification.payload,
+                Notification.channel,
+                Notification.recipient_id,
+                Person.external_id,
+                Person.timezone,
+                Workspace.id,
+                Workspace.platform,
+                Workspace.external_id,
+                Workspace.timezone,
+            )
             .outerjoin(Person, Person.id == Notification.recipient_id)
             .join(Workspace, Workspace.id == Notification.workspace_id)
             .where(Notification.id.in_(ids))
             .order_by(Notification.id)
         )
-    ]  # fmt: skip
+    ]
 
     def ids_of(kind: str) -> set[int]:
         return {n.subject_id for n, _, _ in rows if n.subject_type == kind}
@@ -199,22 +210,28 @@ def _bundles(
         tz = to.timezone if to else ws.timezone
         reminders = [
             Reminder(
-                rule=n.rule, item_id=n.subject_id, title=titles[(n.subject_type, n.subject_id)],
+                rule=n.rule,
+                item_id=n.subject_id,
+                title=titles[(n.subject_type, n.subject_id)],
                 kind=n.subject_type,
-                due_on=date.fromisoformat(n.payload["due_on"]) if n.payload.get("due_on")
-                else None,
+                due_on=date.fromisoformat(n.payload["due_on"]) if n.payload.get("due_on") else None,
                 project_key=n.payload.get("project_key"),
                 owner_handle=n.payload.get("owner_handle", ""),
                 owner_external_id=n.payload.get("owner_external_id", ""),
                 days_overdue=int(n.payload.get("days_overdue", 0)),
-                note=(f"couldn't reach @{n.payload.get('unreachable', '')}: "
-                      f"{n.payload.get('reason', '')}" if n.rule == "undeliverable" else ""),
+                note=(
+                    f"couldn't reach @{n.payload.get('unreachable', '')}: "
+                    f"{n.payload.get('reason', '')}"
+                    if n.rule == "undeliverable"
+                    else ""
+                ),
             )
             for n, _, _ in group
             if "digest" not in n.payload
-        ]  # fmt: skip
-        digests = [Digest.from_payload(n.payload["digest"]) for n, _, _ in group
-                   if "digest" in n.payload]  # fmt: skip
+        ]
+        digests = [
+            Digest.from_payload(n.payload["digest"]) for n, _, _ in group if "digest" in n.payload
+        ]
         bundle = Bundle(
             workspace_platform=ws.platform.value,
             workspace_external_id=ws.external_id,
@@ -231,21 +248,39 @@ def _bundles(
 
         tz = to.timezone if to else ws.timezone
         period = n.payload["report"]["period"]
-        report = build(session, ws.id, period, today=local_today(now, ws.timezone),
-                       include_private=n.channel is None)  # fmt: skip
-        bundle = Bundle(ws.platform.value, ws.external_id,
-                        n.channel or (to.external_id if to else ""), tz, local_today(now, tz),
-                        to_channel=n.channel is not None, report=report,
-                        progress=dict(n.payload.get("progress") or {}))  # fmt: skip
+        report = build(
+            session,
+            ws.id,
+            period,
+            today=local_today(now, ws.timezone),
+            include_private=n.channel is None,
+        )
+        bundle = Bundle(
+            ws.platform.value,
+            ws.external_id,
+            n.channel or (to.external_id if to else ""),
+            tz,
+            local_today(now, tz),
+            to_channel=n.channel is not None,
+            report=report,
+            progress=dict(n.payload.get("progress") or {}),
+        )
         out.append((bundle, [n.id]))
     for n, ws in minutes_posts:  # the minutes as they stand now (amendments included)
         from services.meetings.minutes import view as minutes_view
 
         mv = minutes_view(session, int(n.payload["minutes"]))
-        bundle = Bundle(ws.platform.value, ws.external_id, n.channel or "", ws.timezone,
-                        local_today(now, ws.timezone), to_channel=True, minutes=mv,
-                        amend=bool(n.payload.get("amend")),
-                        progress=dict(n.payload.get("progress") or {}))  # fmt: skip
+        bundle = Bundle(
+            ws.platform.value,
+            ws.external_id,
+            n.channel or "",
+            ws.timezone,
+            local_today(now, ws.timezone),
+            to_channel=True,
+            minutes=mv,
+            amend=bool(n.payload.get("amend")),
+            progress=dict(n.payload.get("progress") or {}),
+        )
         out.append((bundle, [n.id]))
     return out, skipped
 
@@ -277,8 +312,9 @@ def after_sent(session: Session, bundle: Bundle, result: dict[str, Any] | None) 
     if bundle.minutes is not None and result and result.get("ts"):
         from services.meetings.minutes import record_posts
 
-        record_posts(session, bundle.minutes.id, str(result["channel"]),
-                     [str(t) for t in result["ts"]])  # fmt: skip
+        record_posts(
+            session, bundle.minutes.id, str(result["channel"]), [str(t) for t in result["ts"]]
+        )
 
 
 def mark_failed(
@@ -345,11 +381,19 @@ def _tell_the_pm(session: Session, n: Notification, reason: str, now: datetime) 
     insert_notifications(
         session,
         [
-            outbox_row(n.workspace_id, "undeliverable", (n.subject_type, n.subject_id),
-                       occurrence, payload=payload, at=now, now=now, recipient_id=pm)
+            outbox_row(
+                n.workspace_id,
+                "undeliverable",
+                (n.subject_type, n.subject_id),
+                occurrence,
+                payload=payload,
+                at=now,
+                now=now,
+                recipient_id=pm,
+            )
             for pm in pm_ids
         ],
-    )  # fmt: skip
+    )
 
 
 def retry(session: Session, *, notification_id: int, now: datetime) -> bool:

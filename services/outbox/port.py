@@ -70,12 +70,18 @@ class Digest:
             return out
 
         return {
-            "kind": self.kind, "title": self.title, "today": self.today.isoformat(),
-            "note": self.note, "project_key": self.project_key, "channel": self.channel,
+            "kind": self.kind,
+            "title": self.title,
+            "today": self.today.isoformat(),
+            "note": self.note,
+            "project_key": self.project_key,
+            "channel": self.channel,
             "ref": self.ref,
-            "sections": [{"heading": s.heading, "total": s.total,
-                          "lines": [line(ln) for ln in s.lines]} for s in self.sections],
-        }  # fmt: skip
+            "sections": [
+                {"heading": s.heading, "total": s.total, "lines": [line(ln) for ln in s.lines]}
+                for s in self.sections
+            ],
+        }
 
     @classmethod
     def from_payload(cls, p: dict[str, Any]) -> Digest:
@@ -91,15 +97,21 @@ class Digest:
                 DigestSection(
                     s["heading"],
                     [
-                        DigestLine(**{**ln, "due_on": date.fromisoformat(ln["due_on"])
-                                      if ln.get("due_on") else None})
+                        DigestLine(
+                            **{
+                                **ln,
+                                "due_on": date.fromisoformat(ln["due_on"])
+                                if ln.get("due_on")
+                                else None,
+                            }
+                        )
                         for ln in s["lines"]
                     ],
                     s["total"],
                 )
                 for s in p["sections"]
             ],
-        )  # fmt: skip
+        )
 
 
 @dataclass(frozen=True)
@@ -128,9 +140,13 @@ class DeliveryError(Exception):
     """
 
     def __init__(
-        self, reason: str, *, permanent: bool = False, retry_after: float | None = None,
+        self,
+        reason: str,
+        *,
+        permanent: bool = False,
+        retry_after: float | None = None,
         progress: dict[str, Any] | None = None,
-    ):  # fmt: skip
+    ):
         super().__init__(reason)
         self.reason, self.permanent, self.retry_after = reason, permanent, retry_after
         self.progress = progress

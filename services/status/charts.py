@@ -26,8 +26,9 @@ def rag_heatmap(report: Report) -> bytes:
     height = max(2.0, 0.28 * len(lines) + 1.4)
     fig, ax = plt.subplots(figsize=(1.0 + 0.7 * len(report.periods), height), dpi=100)
     try:
-        ax.imshow(grid, cmap=ListedColormap([COLORS[r] for r in order]), vmin=0, vmax=3,
-                  aspect="auto")  # fmt: skip
+        ax.imshow(
+            grid, cmap=ListedColormap([COLORS[r] for r in order]), vmin=0, vmax=3, aspect="auto"
+        )
         ax.set_xticks(range(len(report.periods)), [p[5:] for p in report.periods], fontsize=8)
         ax.set_yticks(range(len(lines)), [ln.key for ln in lines], fontsize=8)
         ax.set_xticks([x - 0.5 for x in range(1, len(report.periods))], minor=True)
@@ -36,11 +37,16 @@ def rag_heatmap(report: Report) -> bytes:
         ax.tick_params(which="minor", length=0)
         more = len(report.projects) - len(lines)
         title = f"RAG by project · last {len(report.periods)} cycles to {report.period}"
-        ax.set_title(title + (f" (worst {len(lines)} of {len(report.projects)})" if more else ""),
-                     fontsize=9)  # fmt: skip
-        ax.legend(handles=[Patch(color=COLORS[r], label=(r.value if r else "no update"))
-                           for r in order], loc="upper left", bbox_to_anchor=(1.01, 1),
-                  fontsize=7, frameon=False)  # fmt: skip
+        ax.set_title(
+            title + (f" (worst {len(lines)} of {len(report.projects)})" if more else ""), fontsize=9
+        )
+        ax.legend(
+            handles=[Patch(color=COLORS[r], label=(r.value if r else "no update")) for r in order],
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1),
+            fontsize=7,
+            frameon=False,
+        )
         buf = io.BytesIO()
         fig.savefig(buf, format="png", bbox_inches="tight")
         return buf.getvalue()

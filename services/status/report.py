@@ -124,8 +124,11 @@ class Report:
     pm_rates: list[tuple[PersonRef, float, int]] = field(default_factory=list)
 
     def count(self, rag: Rag | None) -> int:
-        return sum(1 for p in self.projects if (p.update.overall if p.update else None) == rag
-                   and not p.skipped)  # fmt: skip
+        return sum(
+            1
+            for p in self.projects
+            if (p.update.overall if p.update else None) == rag and not p.skipped
+        )
 
     @property
     def missing(self) -> list[ProjectLine]:
@@ -161,13 +164,14 @@ def build(
     ).all()
     pms: dict[int, PersonRef] = {}
     for pid, p_id, p_ext, p_handle, p_name in session.execute(
-        select(Membership.project_id, Person.id, Person.external_id, Person.handle,
-               Person.display_name)
+        select(
+            Membership.project_id, Person.id, Person.external_id, Person.handle, Person.display_name
+        )
         .join(Person, Person.id == Membership.person_id)
         .join(Project, Project.id == Membership.project_id)
         .where(*cond, Membership.role == ProjectRole.PM)
         .order_by(Membership.id.desc())
-    ):  # fmt: skip
+    ):
         pms[pid] = PersonRef(p_id, p_ext, p_handle, p_name)
     # Every project's cycles of the window folded into one row by the database: the RAG of
     # each week, how many rounds were due and answered on time, this week's state and note.
@@ -178,54 +182,80 @@ def build(
     per_week = [func.max(case((StatusCycle.period == per, rag))) for per in periods]
     due_n = func.sum(case((and_(in_window, StatusCycle.state != CycleState.SKIPPED), 1), else_=0))
     ok_n = func.sum(case((and_(in_window, StatusUpdate.on_time.is_(True)), 1), else_=0))
-    this_state = func.max(case((StatusCycle.period == period,
-                                type_coerce(StatusCycle.state, String))))  # fmt: skip
+    this_state = func.max(
+        case((StatusCycle.period == period, type_coerce(StatusCycle.state, String)))
+    )
     this_note = func.max(case((StatusCycle.period == period, StatusCycle.note)))
     folded: dict[int, Any] = {}
     for row in session.execute(
         select(StatusCycle.project_id, due_n, ok_n, this_state, this_note, *per_week)
-        .outerjoin(StatusUpdate, and_(StatusUpdate.cycle_id == StatusCycle.id,
-                                      StatusUpdate.latest.is_(True)))
+        .outerjoin(
+            StatusUpdate,
+            and_(StatusUpdate.cycle_id == StatusCycle.id, StatusUpdate.latest.is_(True)),
+        )
         .where(StatusCycle.workspace_id == workspace_id, StatusCycle.period.in_(periods))
         .group_by(StatusCycle.project_id)
-    ):  # fmt: skip
+    ):
         folded[row[0]] = tuple(row)
     # This week's updates in full.
     current: dict[int, tuple[UpdateFields, int, bool, PersonRef]] = {}
     for row in session.execute(  # a wide row of typed columns, used positionally
-        select(StatusUpdate.project_id, StatusUpdate.overall, StatusUpdate.schedule,
-               StatusUpdate.scope, StatusUpdate.budget, StatusUpdate.resources,
-               StatusUpdate.percent_complete, StatusUpdate.summary, StatusUpdate.highlights,
-               StatusUpdate.blockers, StatusUpdate.escalate, StatusUpdate.asks,
-               StatusUpdate.next_steps, StatusUpdate.version, StatusUpdate.on_time,
-               Person.id, Person.external_id, Person.handle, Person.display_name)
+        select(
+            StatusUpdate.project_id,
+            StatusUpdate.overall,
+            StatusUpdate.schedule,
+            StatusUpdate.scope,
+            StatusUpdate.budget,
+            StatusUpdate.resources,
+            StatusUpdate.percent_complete,
+            StatusUpdate.summary,
+            StatusUpdate.highlights,
+            StatusUpdate.blockers,
+            StatusUpdate.escalate,
+            StatusUpdate.asks,
+            StatusUpdate.next_steps,
+            StatusUpdate.version,
+            StatusUpdate.on_time,
+            Person.id,
+            Person.external_id,
+            Person.handle,
+            Person.display_name,
+        )
         .join(StatusCycle, StatusCycle.id == StatusUpdate.cycle_id)
         .join(Person, Person.id == StatusUpdate.author_id)
-        .where(StatusCycle.workspace_id == workspace_id, StatusCycle.period == period,
-               StatusUpdate.latest.is_(True))
-    ):  # fmt: skip
+        .where(
+            StatusCycle.workspace_id == workspace_id,
+            StatusCycle.period == period,
+            StatusUpdate.latest.is_(True),
+        )
+    ):
         r: Any = tuple(row)
         current[r[0]] = (UpdateFields(*r[1:13]), r[13], bool(r[14]), PersonRef(*r[15:19]))
     overdue_items = dict(
         (r[0], r[1])
         for r in session.execute(
             select(ActionItem.project_id, func.count())
-            .where(ActionItem.workspace_id == workspace_id, ActionItem.project_id.is_not(None),
-                   ActionItem.status == ActionStatus.OPEN, ActionItem.due_on < today)
+            .where(
+                ActionItem.workspace_id == workspace_id,
+                ActionItem.project_id.is_not(None),
+                ActionItem.status == ActionStatus.OPEN,
+                ActionItem.due_on < today,
+            )
             .group_by(ActionItem.project_id)
         )
-    )  # fmt: skip
+    )
     overdue_dels = dict(
         (r[0], r[1])
         for r in session.execute(
             select(Deliverable.project_id, func.count())
-            .where(Deliverable.workspace_id == workspace_id,
-                   Deliverable.status.in_([DeliverableStatus.PLANNED,
-                                           DeliverableStatus.IN_PROGRESS]),
-                   Deliverable.forecast_on < today)
+            .where(
+                Deliverable.workspace_id == workspace_id,
+                Deliverable.status.in_([DeliverableStatus.PLANNED, DeliverableStatus.IN_PROGRESS]),
+                Deliverable.forecast_on < today,
+            )
             .group_by(Deliverable.project_id)
         )
-    )  # fmt: skip
+    )
     window = periods[1:]
     pm_tally: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     people: dict[int, PersonRef] = {}
@@ -250,12 +280,27 @@ def build(
         version, punctual = 0, False
         if pid in current:
             fields_, version, punctual, author = current[pid]
-        lines.append(ProjectLine(
-            pid, key, name, private, channel, pm, fields_, author, version, punctual,
-            skipped, note, prev,
-            history, overdue_items.get(pid, 0), overdue_dels.get(pid, 0),
-            on_time / due if due else None,
-        ))  # fmt: skip
+        lines.append(
+            ProjectLine(
+                pid,
+                key,
+                name,
+                private,
+                channel,
+                pm,
+                fields_,
+                author,
+                version,
+                punctual,
+                skipped,
+                note,
+                prev,
+                history,
+                overdue_items.get(pid, 0),
+                overdue_dels.get(pid, 0),
+                on_time / due if due else None,
+            )
+        )
     pm_rates = sorted(
         ((people[i], ok / n, n) for i, (ok, n) in pm_tally.items()),
         key=lambda t: (t[1], t[0].handle),
@@ -284,28 +329,60 @@ RAG_DOT = {Rag.GREEN: "🟢", Rag.AMBER: "🟠", Rag.RED: "🔴", None: "⚪"}
 
 # --- exports ----------------------------------------------------------------------------------
 
-COLUMNS = ["project", "name", "pm", "overall", "previous", "schedule", "scope", "budget",
-           "resources", "percent_complete", "summary", "highlights", "blockers", "escalate",
-           "asks", "next_steps", "on_time", "overdue_items", "overdue_deliverables",
-           "green_but_slipping", "on_time_rate"]  # fmt: skip
+COLUMNS = [
+    "project",
+    "name",
+    "pm",
+    "overall",
+    "previous",
+    "schedule",
+    "scope",
+    "budget",
+    "resources",
+    "percent_complete",
+    "summary",
+    "highlights",
+    "blockers",
+    "escalate",
+    "asks",
+    "next_steps",
+    "on_time",
+    "overdue_items",
+    "overdue_deliverables",
+    "green_but_slipping",
+    "on_time_rate",
+]
 
 
 def rows(report: Report) -> list[list[object]]:
     out: list[list[object]] = []
     for ln in report.projects:
         f = ln.update
-        out.append([
-            ln.key, ln.name, ln.pm.handle if ln.pm else "",
-            f.overall.value if f else ("skipped" if ln.skipped else "missing"),
-            ln.previous.value if ln.previous else "",
-            *[(getattr(f, n).value if f and getattr(f, n) else "")
-              for n in ("schedule", "scope", "budget", "resources")],
-            f.percent_complete if f and f.percent_complete is not None else "",
-            f.summary if f else "", f.highlights if f else "", f.blockers if f else "",
-            bool(f and f.escalate), f.asks if f else "", f.next_steps if f else "",
-            ln.on_time if f else "", ln.overdue_items, ln.overdue_deliverables, ln.slipping,
-            round(ln.on_time_rate, 3) if ln.on_time_rate is not None else "",
-        ])  # fmt: skip
+        out.append(
+            [
+                ln.key,
+                ln.name,
+                ln.pm.handle if ln.pm else "",
+                f.overall.value if f else ("skipped" if ln.skipped else "missing"),
+                ln.previous.value if ln.previous else "",
+                *[
+                    (getattr(f, n).value if f and getattr(f, n) else "")
+                    for n in ("schedule", "scope", "budget", "resources")
+                ],
+                f.percent_complete if f and f.percent_complete is not None else "",
+                f.summary if f else "",
+                f.highlights if f else "",
+                f.blockers if f else "",
+                bool(f and f.escalate),
+                f.asks if f else "",
+                f.next_steps if f else "",
+                ln.on_time if f else "",
+                ln.overdue_items,
+                ln.overdue_deliverables,
+                ln.slipping,
+                round(ln.on_time_rate, 3) if ln.on_time_rate is not None else "",
+            ]
+        )
     return out
 
 
@@ -359,8 +436,11 @@ def to_markdown(report: Report) -> str:
     changed = [ln for ln in report.projects if ln.changed]
     if changed:
         lines += ["", "## RAG changes", ""]
-        lines += [f"- {ln.key}: {ln.previous.value if ln.previous else ''} → "
-                  f"{ln.update.overall.value if ln.update else ''}" for ln in changed]  # fmt: skip
+        lines += [
+            f"- {ln.key}: {ln.previous.value if ln.previous else ''} → "
+            f"{ln.update.overall.value if ln.update else ''}"
+            for ln in changed
+        ]
     slipping = [ln for ln in report.projects if ln.slipping]
     if slipping:
         lines += ["", "## Green but slipping", ""]
@@ -371,11 +451,17 @@ def to_markdown(report: Report) -> str:
         ]
     if report.missing:
         lines += ["", "## Missing updates", ""]
-        lines += [f"- {ln.key} ({'@' + ln.pm.handle if ln.pm else 'no PM'})"
-                  for ln in report.missing]  # fmt: skip
-    lines += ["", "## Projects", "",
-              "| Project | RAG | Was | % | Summary | Blockers | Asks | Overdue items | "
-              "Overdue deliverables |", "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+        lines += [
+            f"- {ln.key} ({'@' + ln.pm.handle if ln.pm else 'no PM'})" for ln in report.missing
+        ]
+    lines += [
+        "",
+        "## Projects",
+        "",
+        "| Project | RAG | Was | % | Summary | Blockers | Asks | Overdue items | "
+        "Overdue deliverables |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for ln in report.projects:
         f = ln.update
         lines.append(
@@ -396,8 +482,11 @@ def for_actor(session: Session, actor: Actor, period: str, *, today: date) -> Re
     (PMO leads see everything)."""
     ids = None
     if not actor.is_pmo_lead:
-        ids = set(session.scalars(
-            select(Project.id).where(Project.workspace_id == actor.workspace_id,
-                                     visible_projects(actor))
-        ))  # fmt: skip
+        ids = set(
+            session.scalars(
+                select(Project.id).where(
+                    Project.workspace_id == actor.workspace_id, visible_projects(actor)
+                )
+            )
+        )
     return build(session, actor.workspace_id, period, today=today, project_ids=ids)

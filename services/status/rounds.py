@@ -72,9 +72,11 @@ def open_cycles(session: Session, *, now: datetime) -> list[StatusCycle]:
     pms = _pms(session, ids)
     wss = {w.id: w for w in session.scalars(select(Workspace))}
     off = holidays.by_workspace(
-        session, workspace_ids=set(wss), start=(now - LOOKBACK).date(),
+        session,
+        workspace_ids=set(wss),
+        start=(now - LOOKBACK).date(),
         end=(now + timedelta(days=21)).date(),
-    )  # fmt: skip
+    )
     candidates: list[tuple[Project, str, datetime, datetime, list[int], Person | None]] = []
     for p in projects:
         if not rounds_enabled(wss[p.workspace_id].settings):
@@ -124,10 +126,11 @@ def open_cycles(session: Session, *, now: datetime) -> list[StatusCycle]:
             )
         ):
             leave[lp.person_id].append((lp.start_on, lp.end_on))
-    handles = {
-        p.id: p.handle
-        for p in session.scalars(select(Person).where(Person.id.in_(reporter_ids)))
-    } if reporter_ids else {}  # fmt: skip
+    handles = (
+        {p.id: p.handle for p in session.scalars(select(Person).where(Person.id.in_(reporter_ids)))}
+        if reporter_ids
+        else {}
+    )
     created = []
     for p, period, opens, deadline, reporters, lead_pm in candidates:
         tz = lead_pm.timezone if lead_pm else "UTC"
@@ -139,10 +142,18 @@ def open_cycles(session: Session, *, now: datetime) -> list[StatusCycle]:
         elif len(away) == len(reporters):
             who = ", ".join(f"@{handles.get(r, '?')}" for r in away)
             state, note = CycleState.SKIPPED, f"Skipped: {who} on leave."
-        c = StatusCycle(workspace_id=p.workspace_id, project_id=p.id, period=period,
-                        opens_at=opens, deadline_at=deadline, state=state, note=note,
-                        reporters=reporters, created_at=now,
-                        closed_at=now if state == CycleState.SKIPPED else None)  # fmt: skip
+        c = StatusCycle(
+            workspace_id=p.workspace_id,
+            project_id=p.id,
+            period=period,
+            opens_at=opens,
+            deadline_at=deadline,
+            state=state,
+            note=note,
+            reporters=reporters,
+            created_at=now,
+            closed_at=now if state == CycleState.SKIPPED else None,
+        )
         session.add(c)
         created.append(c)
     session.flush()
@@ -160,11 +171,29 @@ def close_cycles(session: Session, *, now: datetime) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def _row(ws_id: int, rule: str, subject: tuple[str, int], occurrence: str, at: datetime,
-         now: datetime, payload: dict[str, Any], *, recipient_id: int | None = None,
-         channel: str | None = None) -> dict[str, Any]:  # fmt: skip
-    return outbox_row(ws_id, rule, subject, occurrence, payload=payload, at=at, now=now,
-                      recipient_id=recipient_id, channel=channel)  # fmt: skip
+def _row(
+    ws_id: int,
+    rule: str,
+    subject: tuple[str, int],
+    occurrence: str,
+    at: datetime,
+    now: datetime,
+    payload: dict[str, Any],
+    *,
+    recipient_id: int | None = None,
+    channel: str | None = None,
+) -> dict[str, Any]:
+    return outbox_row(
+        ws_id,
+        rule,
+        subject,
+        occurrence,
+        payload=payload,
+        at=at,
+        now=now,
+        recipient_id=recipient_id,
+        channel=channel,
+    )
 
 
 def _nudges(session: Session, now: datetime) -> list[dict[str, Any]]:
@@ -203,13 +232,26 @@ def _nudges(session: Session, now: datetime) -> list[dict[str, Any]]:
         for r in c.reporters:
             local = c.deadline_at.astimezone(zone(tzs.get(r, "UTC")))
             nudge = Digest(
-                "status_nudge", lead.format(key=p.key), local.date(), [],
+                "status_nudge",
+                lead.format(key=p.key),
+                local.date(),
+                [],
                 note=f"{p.name} · {c.period} · due {local:%a %d %b %H:%M} your time. "
-                     "Submit it here, or type `/pmo status " + p.key + " green \"summary\"`.",
+                "Submit it here, or type `/pmo status " + p.key + ' green "summary"`.',
                 project_key=p.key,
-            )  # fmt: skip
-            rows.append(_row(c.workspace_id, "status_nudge", ("status_cycle", c.id), step, now,
-                             now, {"digest": nudge.to_payload()}, recipient_id=r))  # fmt: skip
+            )
+            rows.append(
+                _row(
+                    c.workspace_id,
+                    "status_nudge",
+                    ("status_cycle", c.id),
+                    step,
+                    now,
+                    now,
+                    {"digest": nudge.to_payload()},
+                    recipient_id=r,
+                )
+            )
     return rows
 
 
@@ -241,8 +283,10 @@ def _period_ends(session: Session, now: datetime) -> list[dict[str, Any]]:
     from services.status.report import build, project_post
 
     rows: list[dict[str, Any]] = []
-    wss = {w.id: w for w in session.scalars(select(Workspace).where(Workspace.id.in_(
-        {w for w, _ in done})))}  # fmt: skip
+    wss = {
+        w.id: w
+        for w in session.scalars(select(Workspace).where(Workspace.id.in_({w for w, _ in done})))
+    }
     leads: dict[int, list[int]] = defaultdict(list)
     for ws_id, person_id in session.execute(
         select(WorkspaceRole.workspace_id, WorkspaceRole.person_id).where(
@@ -254,36 +298,92 @@ def _period_ends(session: Session, now: datetime) -> list[dict[str, Any]]:
         ws = wss[ws_id]
         subject = ("workspace", ws_id)
         # A marker row: this week of this workspace is handled, whatever else is queued.
-        rows.append(outbox_row(ws_id, "status_period_end", subject, period, payload={},
-                               at=now, now=now, state=NotificationState.SKIPPED,
-                               last_error="marker"))  # fmt: skip
+        rows.append(
+            outbox_row(
+                ws_id,
+                "status_period_end",
+                subject,
+                period,
+                payload={},
+                at=now,
+                now=now,
+                state=NotificationState.SKIPPED,
+                last_error="marker",
+            )
+        )
         report = build(session, ws_id, period, today=now.astimezone(zone(ws.timezone)).date())
         payload = {"report": {"period": period}}
         if ws.pmo_channel:
-            rows.append(_row(ws_id, "status_report", subject, period, now, now, payload,
-                             channel=ws.pmo_channel))  # fmt: skip
+            rows.append(
+                _row(
+                    ws_id,
+                    "status_report",
+                    subject,
+                    period,
+                    now,
+                    now,
+                    payload,
+                    channel=ws.pmo_channel,
+                )
+            )
         else:
-            rows += [_row(ws_id, "status_report", subject, period, now, now, payload,
-                          recipient_id=lead) for lead in leads[ws_id]]  # fmt: skip
+            rows += [
+                _row(ws_id, "status_report", subject, period, now, now, payload, recipient_id=lead)
+                for lead in leads[ws_id]
+            ]
         for line in report.projects:
             if line.update is not None and line.home_channel:
                 post = project_post(line, period, report.today)
-                rows.append(_row(ws_id, "status_project_post", ("project", line.project_id),
-                                 period, now, now, {"digest": post.to_payload()},
-                                 channel=line.home_channel))  # fmt: skip
+                rows.append(
+                    _row(
+                        ws_id,
+                        "status_project_post",
+                        ("project", line.project_id),
+                        period,
+                        now,
+                        now,
+                        {"digest": post.to_payload()},
+                        channel=line.home_channel,
+                    )
+                )
         missing = [ln for ln in report.projects if ln.update is None and not ln.skipped]
         if missing:
             notice = Digest(
-                "status_missing", f"Missing status updates for {period}", report.today,
-                [DigestSection(f"{len(missing)} project{'s' if len(missing) != 1 else ''} did "
-                               "not report by the deadline",
-                               [DigestLine("project", ln.project_id, ln.name, None, ln.key,
-                                           owner_handle=ln.pm.handle if ln.pm else "")
-                                for ln in missing[:25]], len(missing))],
-            )  # fmt: skip
-            rows += [_row(ws_id, "status_missing", subject, period, now, now,
-                          {"digest": notice.to_payload()}, recipient_id=lead)
-                     for lead in leads[ws_id]]  # fmt: skip
+                "status_missing",
+                f"Missing status updates for {period}",
+                report.today,
+                [
+                    DigestSection(
+                        f"{len(missing)} project{'s' if len(missing) != 1 else ''} did "
+                        "not report by the deadline",
+                        [
+                            DigestLine(
+                                "project",
+                                ln.project_id,
+                                ln.name,
+                                None,
+                                ln.key,
+                                owner_handle=ln.pm.handle if ln.pm else "",
+                            )
+                            for ln in missing[:25]
+                        ],
+                        len(missing),
+                    )
+                ],
+            )
+            rows += [
+                _row(
+                    ws_id,
+                    "status_missing",
+                    subject,
+                    period,
+                    now,
+                    now,
+                    {"digest": notice.to_payload()},
+                    recipient_id=lead,
+                )
+                for lead in leads[ws_id]
+            ]
     return rows
 
 

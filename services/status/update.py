@@ -42,10 +42,18 @@ from services.core.views import PersonRef
 from services.digests.build import iso_week
 
 RAG_WORDS = {
-    "green": Rag.GREEN, "g": Rag.GREEN, "on-track": Rag.GREEN, "ok": Rag.GREEN,
-    "amber": Rag.AMBER, "a": Rag.AMBER, "yellow": Rag.AMBER, "at-risk": Rag.AMBER,
-    "red": Rag.RED, "r": Rag.RED, "off-track": Rag.RED,
-}  # fmt: skip
+    "green": Rag.GREEN,
+    "g": Rag.GREEN,
+    "on-track": Rag.GREEN,
+    "ok": Rag.GREEN,
+    "amber": Rag.AMBER,
+    "a": Rag.AMBER,
+    "yellow": Rag.AMBER,
+    "at-risk": Rag.AMBER,
+    "red": Rag.RED,
+    "r": Rag.RED,
+    "off-track": Rag.RED,
+}
 TEXT_LIMIT = 3000
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -89,9 +97,12 @@ class UpdateFields:
         if self.escalate and not self.blockers.strip():
             raise InvalidInput("Escalate what? Describe the blocker to escalate.")
         return replace(
-            self, **{n: getattr(self, n).strip() for n in
-                     ("summary", "highlights", "blockers", "asks", "next_steps")}
-        )  # fmt: skip
+            self,
+            **{
+                n: getattr(self, n).strip()
+                for n in ("summary", "highlights", "blockers", "asks", "next_steps")
+            },
+        )
 
 
 @dataclass(frozen=True)
@@ -127,8 +138,13 @@ class CadenceView:
     def simple(self) -> tuple[list[int], time] | None:
         """(ISO weekdays, time) when the rule is a plain weekly one, else None (advanced)."""
         parts = dict(p.split("=", 1) for p in self.rrule.split(";") if "=" in p)
-        if parts.get("FREQ") != "WEEKLY" or set(parts) - {"FREQ", "BYDAY", "BYHOUR",
-                                                          "BYMINUTE", "WKST"}:  # fmt: skip
+        if parts.get("FREQ") != "WEEKLY" or set(parts) - {
+            "FREQ",
+            "BYDAY",
+            "BYHOUR",
+            "BYMINUTE",
+            "WKST",
+        }:
             return None
         codes = parts.get("BYDAY", "").split(",")
         if not all(c in WEEKDAY_CODES for c in codes):
@@ -174,10 +190,15 @@ def _pms(session: Session, project_ids: set[int]) -> dict[int, list[Person]]:
 def _cadence_row(session: Session, project: Project) -> StatusCadence:
     row = session.scalar(select(StatusCadence).where(StatusCadence.project_id == project.id))
     return row or StatusCadence(
-        workspace_id=project.workspace_id, project_id=project.id, rrule=DEFAULT_RRULE,
-        deadline_days=1, deadline_time=time(12, 0), reporters=[], report_channel=None,
+        workspace_id=project.workspace_id,
+        project_id=project.id,
+        rrule=DEFAULT_RRULE,
+        deadline_days=1,
+        deadline_time=time(12, 0),
+        reporters=[],
+        report_channel=None,
         active=True,
-    )  # fmt: skip
+    )
 
 
 def occurrences(rule: str, tz: str, start: datetime, end: datetime) -> list[datetime]:
@@ -224,16 +245,28 @@ def _cadence_view(
     people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))}
     nxt = occurrences(row.rrule, tz, now, now + timedelta(days=62))
     return CadenceView(
-        project.key, row.rrule, row.deadline_days, row.deadline_time,
-        [person_ref(people[i]) for i in ids if i in people], row.report_channel, tz, row.active,
+        project.key,
+        row.rrule,
+        row.deadline_days,
+        row.deadline_time,
+        [person_ref(people[i]) for i in ids if i in people],
+        row.report_channel,
+        tz,
+        row.active,
         nxt[0] if nxt else None,
-    )  # fmt: skip
+    )
 
 
 def set_cadence(
-    session: Session, actor: Actor, *, key: str, setting: str, value: str,
-    reporters: list[Person] | None = None, now: datetime,
-) -> CadenceView:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    *,
+    key: str,
+    setting: str,
+    value: str,
+    reporters: list[Person] | None = None,
+    now: datetime,
+) -> CadenceView:
     """Change one part of a project's cadence (its PM or a PMO lead)."""
     from services.workspace.settings import parse_channel, parse_weekday
 
@@ -262,8 +295,10 @@ def set_cadence(
             n_days = int(words[0].rstrip("d"))
             words = words[1:]
         if len(words) != 1 or not 0 <= n_days <= 6:
-            raise InvalidInput("Give the deadline as days after the nudge and a time.",
-                               "Example: `deadline 1d 12:00` (next day at noon).")  # fmt: skip
+            raise InvalidInput(
+                "Give the deadline as days after the nudge and a time.",
+                "Example: `deadline 1d 12:00` (next day at noon).",
+            )
         row.deadline_days, row.deadline_time = n_days, parse_time(words[0])
     elif setting == "reporters":
         if value.strip().lower() == "pm":
@@ -315,7 +350,7 @@ def configure_cadence(
             )
         )
         if known != set(form.reporter_ids):
-            raise InvalidInput("A reporter is not a member of this workspace.")  # fmt: skip
+            raise InvalidInput("A reporter is not a member of this workspace.")
     row.reporters = list(dict.fromkeys(form.reporter_ids))
     row.report_channel = parse_channel(form.channel) if form.channel else None
     row.active = form.active
@@ -326,15 +361,21 @@ def _editable_project(session: Session, actor: Actor, key: str) -> Project:
     project = get_project(session, actor, key)
     role = project_role(session, actor.person_id, project.id)
     if not (actor.is_pmo_lead or role == ProjectRole.PM):
-        raise PermissionDenied(f"Only {project.key}'s PM or a PMO lead can change its status "
-                               "round.", f"Ask the PM of {project.key}.")  # fmt: skip
+        raise PermissionDenied(
+            f"Only {project.key}'s PM or a PMO lead can change its status round.",
+            f"Ask the PM of {project.key}.",
+        )
     return project
 
 
 def _save_cadence(
-    session: Session, actor: Actor, project: Project, row: StatusCadence,
-    before: dict[str, Any], now: datetime,
-) -> CadenceView:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    project: Project,
+    row: StatusCadence,
+    before: dict[str, Any],
+    now: datetime,
+) -> CadenceView:
     row.updated_at = now
     if row.id is None:
         session.add(row)
@@ -353,9 +394,14 @@ def _save_cadence(
 
 
 def _cadence_dict(row: StatusCadence) -> dict[str, Any]:
-    return {"rrule": row.rrule, "deadline_days": row.deadline_days,
-            "deadline_time": str(row.deadline_time), "reporters": list(row.reporters or []),
-            "report_channel": row.report_channel, "active": row.active}  # fmt: skip
+    return {
+        "rrule": row.rrule,
+        "deadline_days": row.deadline_days,
+        "deadline_time": str(row.deadline_time),
+        "reporters": list(row.reporters or []),
+        "report_channel": row.report_channel,
+        "active": row.active,
+    }
 
 
 # --- updates ----------------------------------------------------------------------------------
@@ -376,9 +422,21 @@ def _view(u: StatusUpdate, c: StatusCycle, p: Project, author: Person) -> Update
         u.asks,
         u.next_steps,
     )
-    return UpdateView(u.id, p.key, p.name, p.private, c.period, u.version, person_ref(author), f,
-                      u.submitted_at, u.on_time, c.deadline_at, c.state == CycleState.OPEN,
-                      p.home_channel)  # fmt: skip
+    return UpdateView(
+        u.id,
+        p.key,
+        p.name,
+        p.private,
+        c.period,
+        u.version,
+        person_ref(author),
+        f,
+        u.submitted_at,
+        u.on_time,
+        c.deadline_at,
+        c.state == CycleState.OPEN,
+        p.home_channel,
+    )
 
 
 def latest_update(session: Session, project_id: int) -> StatusUpdate | None:
@@ -396,10 +454,20 @@ def prefill(session: Session, actor: Actor, *, key: str) -> tuple[Project, Updat
     last = latest_update(session, project.id)
     if last is None:
         return project, None
-    return project, UpdateFields(last.overall, last.schedule, last.scope, last.budget,
-                                 last.resources, last.percent_complete, last.summary,
-                                 last.highlights, last.blockers, last.escalate, last.asks,
-                                 last.next_steps)  # fmt: skip
+    return project, UpdateFields(
+        last.overall,
+        last.schedule,
+        last.scope,
+        last.budget,
+        last.resources,
+        last.percent_complete,
+        last.summary,
+        last.highlights,
+        last.blockers,
+        last.escalate,
+        last.asks,
+        last.next_steps,
+    )
 
 
 def _reporter_ids(session: Session, project: Project, cadence_row: StatusCadence) -> list[int]:
@@ -427,21 +495,24 @@ def _cycle_for_submission(
     local_today = now.astimezone(zone(tz)).date()
     period, note = iso_week(local_today), ""
     existing = session.scalar(
-        select(StatusCycle).where(StatusCycle.project_id == project.id,
-                                  StatusCycle.period == period)
-    )  # fmt: skip
+        select(StatusCycle).where(
+            StatusCycle.project_id == project.id, StatusCycle.period == period
+        )
+    )
     if existing is not None:  # this week's round closed: the update counts for next week's
         period = iso_week(local_today + timedelta(days=7))
         note = f"This week's status round has closed; your update counts for {period}."
         nxt = session.scalar(
-            select(StatusCycle).where(StatusCycle.project_id == project.id,
-                                      StatusCycle.period == period)
-        )  # fmt: skip
+            select(StatusCycle).where(
+                StatusCycle.project_id == project.id, StatusCycle.period == period
+            )
+        )
         if nxt is not None:
             return nxt, note
     monday = date.fromisocalendar(int(period[:4]), int(period[6:]), 1)
-    occ = occurrences(row.rrule, tz, _at(monday, time(0), tz), _at(monday + timedelta(days=7),
-                      time(0), tz))  # fmt: skip
+    occ = occurrences(
+        row.rrule, tz, _at(monday, time(0), tz), _at(monday + timedelta(days=7), time(0), tz)
+    )
     opens = occ[0] if occ else now
     deadline = _deadline(opens, row, tz)
     if deadline <= now:
@@ -483,8 +554,10 @@ def submit(
     role = project_role(session, actor.person_id, project.id)
     cycle, note = _cycle_for_submission(session, project, now)
     if not (actor.is_pmo_lead or role == ProjectRole.PM or actor.person_id in cycle.reporters):
-        raise PermissionDenied(f"Only {project.key}'s PM or its named reporters can report its "
-                               "status.", f"Ask the PM of {project.key}.")  # fmt: skip
+        raise PermissionDenied(
+            f"Only {project.key}'s PM or its named reporters can report its status.",
+            f"Ask the PM of {project.key}.",
+        )
     f = fields_.check()
     previous = session.scalar(
         select(StatusUpdate).where(StatusUpdate.cycle_id == cycle.id, StatusUpdate.latest)
@@ -495,19 +568,45 @@ def submit(
             update(StatusUpdate).where(StatusUpdate.cycle_id == cycle.id).values(latest=False)
         )
     upd = StatusUpdate(
-        workspace_id=project.workspace_id, project_id=project.id, cycle_id=cycle.id,
-        author_id=actor.person_id, version=version, latest=True, overall=f.overall,
-        schedule=f.schedule, scope=f.scope, budget=f.budget, resources=f.resources,
-        percent_complete=f.percent_complete, summary=f.summary, highlights=f.highlights,
-        blockers=f.blockers, escalate=f.escalate, asks=f.asks, next_steps=f.next_steps,
-        on_time=now <= cycle.deadline_at, submitted_at=now, extra={},
-    )  # fmt: skip
+        workspace_id=project.workspace_id,
+        project_id=project.id,
+        cycle_id=cycle.id,
+        author_id=actor.person_id,
+        version=version,
+        latest=True,
+        overall=f.overall,
+        schedule=f.schedule,
+        scope=f.scope,
+        budget=f.budget,
+        resources=f.resources,
+        percent_complete=f.percent_complete,
+        summary=f.summary,
+        highlights=f.highlights,
+        blockers=f.blockers,
+        escalate=f.escalate,
+        asks=f.asks,
+        next_steps=f.next_steps,
+        on_time=now <= cycle.deadline_at,
+        submitted_at=now,
+        extra={},
+    )
     session.add(upd)
     session.flush()
-    audit.record_by(session, actor, entity_type="status_update", entity_id=upd.id,
-                    action="submitted" if version == 1 else "edited", before=None,
-                    after={"project": project.key, "period": cycle.period, "version": version,
-                           "overall": f.overall.value}, now=now)  # fmt: skip
+    audit.record_by(
+        session,
+        actor,
+        entity_type="status_update",
+        entity_id=upd.id,
+        action="submitted" if version == 1 else "edited",
+        before=None,
+        after={
+            "project": project.key,
+            "period": cycle.period,
+            "version": version,
+            "overall": f.overall.value,
+        },
+        now=now,
+    )
     author = session.get(Person, actor.person_id)
     assert author is not None
     view = _view(upd, cycle, project, author)
@@ -542,17 +641,34 @@ def _escalate(session: Session, view: UpdateView, cycle: StatusCycle, now: datet
     if f.asks:
         sections.append(DigestSection("Asks", [DigestLine("text", 0, f.asks)], 1))
     what = "is RED" if "red" in kinds else "has a blocker to escalate"
-    notice = Digest("status_escalation", f"🚨 {view.project_key} {what}",
-                    now.date(), sections,
-                    note=f"{view.project_name} · {view.period} update v{view.version} by "
-                         f"@{view.author.handle}",
-                    project_key=view.project_key, channel=view.home_channel or "")  # fmt: skip
+    notice = Digest(
+        "status_escalation",
+        f"🚨 {view.project_key} {what}",
+        now.date(),
+        sections,
+        note=f"{view.project_name} · {view.period} update v{view.version} by @{view.author.handle}",
+        project_key=view.project_key,
+        channel=view.home_channel or "",
+    )
     payload = {"digest": notice.to_payload()}
-    insert_notifications(session, [
-        outbox_row(cycle.workspace_id, "status_escalation", ("status_cycle", cycle.id), kind,
-                   payload=payload, at=now, now=now, recipient_id=lead)
-        for kind in kinds[:1] for lead in leads if lead != view.author.id
-    ])  # fmt: skip
+    insert_notifications(
+        session,
+        [
+            outbox_row(
+                cycle.workspace_id,
+                "status_escalation",
+                ("status_cycle", cycle.id),
+                kind,
+                payload=payload,
+                at=now,
+                now=now,
+                recipient_id=lead,
+            )
+            for kind in kinds[:1]
+            for lead in leads
+            if lead != view.author.id
+        ],
+    )
 
 
 def show(session: Session, actor: Actor, *, key: str) -> tuple[UpdateView | None, int]:
@@ -578,23 +694,30 @@ def update_digest_parts(
     from services.outbox.port import Digest, DigestLine, DigestSection
 
     dims = " · ".join(
-        f"{name} {getattr(f, name).value}" for name in ("schedule", "scope", "budget", "resources")
+        f"{name} {getattr(f, name).value}"
+        for name in ("schedule", "scope", "budget", "resources")
         if getattr(f, name) is not None
-    )  # fmt: skip
+    )
     pct = f" · {f.percent_complete}% complete" if f.percent_complete is not None else ""
     sections = [
         DigestSection(heading, [DigestLine("text", 0, text)], 1)
-        for heading, text in (("Summary", f.summary), ("Highlights", f.highlights),
-                              ("Blockers" + (" (escalated)" if f.escalate else ""), f.blockers),
-                              ("Asks", f.asks), ("Next steps", f.next_steps))
+        for heading, text in (
+            ("Summary", f.summary),
+            ("Highlights", f.highlights),
+            ("Blockers" + (" (escalated)" if f.escalate else ""), f.blockers),
+            ("Asks", f.asks),
+            ("Next steps", f.next_steps),
+        )
         if text
-    ]  # fmt: skip
+    ]
     by = f" by @{author}" if author else ""
     note = f"{RAG_LABEL[f.overall]}{pct}{' · ' + dims if dims else ''} · v{version}{by}"
-    return Digest("status_update", f"{key} status · {period}", today, sections, note=note,
-                  project_key=key)  # fmt: skip
+    return Digest(
+        "status_update", f"{key} status · {period}", today, sections, note=note, project_key=key
+    )
 
 
 def update_digest(view: UpdateView, today: date) -> Any:
-    return update_digest_parts(view.project_key, view.period, view.fields, view.version,
-                               view.author.handle, today)  # fmt: skip
+    return update_digest_parts(
+        view.project_key, view.period, view.fields, view.version, view.author.handle, today
+    )

@@ -178,10 +178,14 @@ def plan(session: Session, *, now: datetime, policy: ReminderPolicy | None = Non
             continue
         days_over = ww.working_days_between(due, today) if today > due else 0
         payload = {
-            "title": item.title, "due_on": due.isoformat(), "project_key": key,
-            "owner_handle": o.handle, "owner_external_id": o.external_id,
-            "days_overdue": days_over, "kind": item.kind,
-        }  # fmt: skip
+            "title": item.title,
+            "due_on": due.isoformat(),
+            "project_key": key,
+            "owner_handle": o.handle,
+            "owner_external_id": o.external_id,
+            "days_overdue": days_over,
+            "kind": item.kind,
+        }
 
         def add(
             rule: str,
@@ -191,8 +195,18 @@ def plan(session: Session, *, now: datetime, policy: ReminderPolicy | None = Non
             subject: _Subject = item,
             payload: dict[str, Any] = payload,
         ) -> None:
-            out.append(_Row(subject.workspace_id, rule, subject.kind, subject.id, occurrence,
-                            recipient, payload, at))  # fmt: skip
+            out.append(
+                _Row(
+                    subject.workspace_id,
+                    rule,
+                    subject.kind,
+                    subject.id,
+                    occurrence,
+                    recipient,
+                    payload,
+                    at,
+                )
+            )
 
         owner_rule = None
         if rules.heads_up and today < due and today == ww.previous_working_day(due):
@@ -214,8 +228,12 @@ def plan(session: Session, *, now: datetime, policy: ReminderPolicy | None = Non
                                 pww.next_window_start(now),
                             )
             else:
-                add(owner_rule, due.isoformat() if owner_rule != "overdue" else today.isoformat(),
-                    o, now)  # fmt: skip
+                add(
+                    owner_rule,
+                    due.isoformat() if owner_rule != "overdue" else today.isoformat(),
+                    o,
+                    now,
+                )
         if days_over >= rules.escalate_pm_after:
             for pm in pms.get(item.project_id or -1, []):
                 if pm.id != o.id:
@@ -238,10 +256,18 @@ def materialize(session: Session, *, now: datetime, policy: ReminderPolicy | Non
     if not planned:
         return 0
     values = [
-        outbox_row(r.workspace_id, r.rule, (r.subject_type, r.item_id), r.occurrence,
-                   payload=r.payload, at=r.at, now=now, recipient_id=r.recipient.id)
+        outbox_row(
+            r.workspace_id,
+            r.rule,
+            (r.subject_type, r.item_id),
+            r.occurrence,
+            payload=r.payload,
+            at=r.at,
+            now=now,
+            recipient_id=r.recipient.id,
+        )
         for r in planned
-    ]  # fmt: skip
+    ]
     return insert_notifications(session, values)
 
 
@@ -262,11 +288,20 @@ def outbox_row(
     """One outbox row for `insert_notifications`: a DM to `recipient_id` or a post in
     `channel`, keyed by (rule, subject, occurrence, recipient or channel), due at `at`."""
     return {
-        "workspace_id": workspace_id, "rule": rule, "subject_type": subject[0],
-        "subject_id": subject[1], "occurrence": occurrence, "recipient_id": recipient_id,
-        "channel": channel, "payload": payload, "state": state, "last_error": last_error,
-        "attempts": 0, "next_attempt_at": at, "created_at": now,
-    }  # fmt: skip
+        "workspace_id": workspace_id,
+        "rule": rule,
+        "subject_type": subject[0],
+        "subject_id": subject[1],
+        "occurrence": occurrence,
+        "recipient_id": recipient_id,
+        "channel": channel,
+        "payload": payload,
+        "state": state,
+        "last_error": last_error,
+        "attempts": 0,
+        "next_attempt_at": at,
+        "created_at": now,
+    }
 
 
 _PG_INSERT = text(

@@ -49,22 +49,36 @@ def record(
     for lp in overlapping:
         start, end = min(start, lp.start_on), max(end, lp.end_on)
         audit.record_by(
-            session, actor, entity_type="leave", entity_id=lp.id, action="merge",
+            session,
+            actor,
+            entity_type="leave",
+            entity_id=lp.id,
+            action="merge",
             before={"start_on": lp.start_on.isoformat(), "end_on": lp.end_on.isoformat()},
-            after=None, now=now,
-        )  # fmt: skip
+            after=None,
+            now=now,
+        )
         session.delete(lp)
     session.flush()
     period = LeavePeriod(
-        workspace_id=actor.workspace_id, person_id=actor.person_id, start_on=start, end_on=end,
+        workspace_id=actor.workspace_id,
+        person_id=actor.person_id,
+        start_on=start,
+        end_on=end,
         created_at=now,
-    )  # fmt: skip
+    )
     session.add(period)
     session.flush()
     audit.record_by(
-        session, actor, entity_type="leave", entity_id=period.id, action="create", before=None,
-        after={"start_on": start.isoformat(), "end_on": end.isoformat()}, now=now,
-    )  # fmt: skip
+        session,
+        actor,
+        entity_type="leave",
+        entity_id=period.id,
+        action="create",
+        before=None,
+        after={"start_on": start.isoformat(), "end_on": end.isoformat()},
+        now=now,
+    )
     return current_and_upcoming(session, actor, today=today)
 
 
@@ -91,7 +105,15 @@ def cancel(session: Session, actor: Actor, *, now: datetime) -> int:
         else:
             session.execute(delete(LeavePeriod).where(LeavePeriod.id == lp.id))
             after = None
-        audit.record_by(session, actor, entity_type="leave", entity_id=lp.id, action="cancel",
-                        before=before, after=after, now=now)  # fmt: skip
+        audit.record_by(
+            session,
+            actor,
+            entity_type="leave",
+            entity_id=lp.id,
+            action="cancel",
+            before=before,
+            after=after,
+            now=now,
+        )
     session.flush()
     return len(periods)

@@ -218,12 +218,24 @@ def set_option(
         )
     session.flush()
     after = workspace_settings(session, actor)
-    audit.record_by(session, actor, entity_type="workspace", entity_id=ws.id, action="settings",
-                    before=_flat(before), after=_flat(after), now=now)  # fmt: skip
+    audit.record_by(
+        session,
+        actor,
+        entity_type="workspace",
+        entity_id=ws.id,
+        action="settings",
+        before=_flat(before),
+        after=_flat(after),
+        now=now,
+    )
     return after
 
 
 def _flat(s: WorkspaceSettings) -> dict[str, Any]:
-    return {"reminders": asdict(s.reminders), "digests": asdict(s.digests),
-            "pmo_channel": s.pmo_channel, "timezone": s.timezone,
-            "status_rounds": s.status_rounds}  # fmt: skip
+    return {
+        "reminders": asdict(s.reminders),
+        "digests": asdict(s.digests),
+        "pmo_channel": s.pmo_channel,
+        "timezone": s.timezone,
+        "status_rounds": s.status_rounds,
+    }

@@ -509,9 +509,11 @@ def _iana(name: str) -> str | None:
 
 def _samples(year: int) -> tuple[datetime, ...]:
     return tuple(
-        datetime(y, m, d, 12, tzinfo=UTC) for y in (year, year + 1) for m in range(1, 13)
+        datetime(y, m, d, 12, tzinfo=UTC)
+        for y in (year, year + 1)
+        for m in range(1, 13)
         for d in (1, 15)
-    )  # fmt: skip
+    )
 
 
 def _offset(tz: tzinfo, at: datetime) -> float:
@@ -948,15 +950,30 @@ _DAY_NAMES = {
     for name in names
 }
 _ORDINALS = {
-    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
-    "fifth": 5, "5th": 5, "last": -1,
-}  # fmt: skip
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "fifth": 5,
+    "5th": 5,
+    "last": -1,
+}
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "other": 2}
 _FILLER = {"on", "the", "and", "at", "of", "@", "each", "in"}
 _UNITS = {
-    "day": "DAILY", "days": "DAILY", "week": "WEEKLY", "weeks": "WEEKLY",
-    "month": "MONTHLY", "months": "MONTHLY", "year": "YEARLY", "years": "YEARLY",
-}  # fmt: skip
+    "day": "DAILY",
+    "days": "DAILY",
+    "week": "WEEKLY",
+    "weeks": "WEEKLY",
+    "month": "MONTHLY",
+    "months": "MONTHLY",
+    "year": "YEARLY",
+    "years": "YEARLY",
+}
 _SUBDAILY = {"hour", "hours", "hourly", "minute", "minutes", "min", "mins", "second", "seconds"}
 _MONTH_DAY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$")
 
