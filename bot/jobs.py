@@ -12,14 +12,24 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.digests import build as digests
 from services.meetings import minutes
+from services.meetings import outbox as meetings_outbox
 from services.meetings import series as meetings
 from services.outbox import delivery, inbound
+from services.outbox.contents import Contents
 from services.outbox.port import DeliveryError, Notifier
+from services.status import outbox as status_outbox
 from services.status import rounds
+from services.work import outbox as work_outbox
 from services.work import reminders
 
 log = logging.getLogger(__name__)
 ANALYZE_AFTER = 2000
+CONTENTS = Contents(
+    subjects=work_outbox.SUBJECTS,
+    stale=status_outbox.STALE,
+    attachments={**status_outbox.ATTACHMENTS, **meetings_outbox.ATTACHMENTS},
+    after_sent=meetings_outbox.AFTER_SENT,
+)
 
 
 @dataclass
@@ -76,7 +86,7 @@ def deliver_due(
     if not ids:
         return report
     with sessions.begin() as s:
-        bundles = delivery.prepare(s, ids, now=now)
+        bundles = delivery.prepare(s, ids, now=now, contents=CONTENTS)
     report.skipped = report.claimed - sum(len(r) for _, r in bundles)
     for bundle, row_ids in bundles:
         try:
@@ -90,7 +100,7 @@ def deliver_due(
             continue
         with sessions.begin() as s:
             delivery.mark_sent(s, row_ids, now=tick())
-            delivery.after_sent(s, bundle, result)
+            delivery.after_sent(s, bundle, result, contents=CONTENTS)
         report.sent += len(row_ids)
         report.messages += 1
     return report

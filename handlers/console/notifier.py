@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from handlers.console.render import digest_text, when
+from services.meetings.minutes import to_markdown as minutes_markdown
+from services.meetings.outbox import FinalMinutes
 from services.outbox.port import Bundle
+from services.status.report import Report, to_markdown
 
 LABEL = {
     "heads_up": "due on the next working day",
@@ -23,14 +26,10 @@ def bundle_text(bundle: Bundle) -> str:
     """A reminder bundle as the text a console user would read."""
     n = len(bundle.reminders)
     to = bundle.recipient_external_id
-    if bundle.report is not None:
-        from services.status.report import to_markdown
-
-        return f"To {to if bundle.to_channel else '@' + to}:\n" + to_markdown(bundle.report)
-    if bundle.minutes is not None:
-        from services.meetings.minutes import to_markdown as minutes_markdown
-
-        return f"To {to}:\n" + minutes_markdown(bundle.minutes)
+    if isinstance(bundle.attachment, Report):
+        return f"To {to if bundle.to_channel else '@' + to}:\n" + to_markdown(bundle.attachment)
+    if isinstance(bundle.attachment, FinalMinutes):
+        return f"To {to}:\n" + minutes_markdown(bundle.attachment.minutes)
     to = to if bundle.to_channel else f"@{to}"
     if not n:
         return f"To {to}:\n" + "\n".join(digest_text(d) for d in bundle.digests)

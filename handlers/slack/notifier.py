@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from handlers.slack import minutes as minutes_render
 from handlers.slack import render, reports
 from handlers.slack.errors import ADVICE, slack_error_code
+from services.meetings.outbox import FinalMinutes
 from services.outbox.port import Bundle, DeliveryError
 from services.status import charts
 from services.status.report import Report
@@ -59,11 +60,11 @@ class SlackNotifier:
         progress = dict(bundle.progress)
         try:
             client = self.client_for(bundle.workspace_external_id)
-            if bundle.report is not None:
-                self._post_report(client, channel, bundle.report, progress)
+            if isinstance(bundle.attachment, Report):
+                self._post_report(client, channel, bundle.attachment, progress)
                 return None
-            if bundle.minutes is not None:
-                return self._post_minutes(client, channel, bundle, progress)
+            if isinstance(bundle.attachment, FinalMinutes):
+                return self._post_minutes(client, channel, bundle, bundle.attachment, progress)
             msg = render.reminder_message(bundle)
             self._wait_turn(channel)
             client.chat_postMessage(channel=channel, text=msg.text, blocks=msg.blocks)
@@ -119,15 +120,19 @@ class SlackNotifier:
         )
 
     def _post_minutes(
-        self, client: WebClient, channel: str, bundle: Bundle, progress: dict[str, Any]
+        self,
+        client: WebClient,
+        channel: str,
+        bundle: Bundle,
+        final: FinalMinutes,
+        progress: dict[str, Any],
     ) -> dict[str, Any]:
         """Final minutes: the first part in the channel, the rest in its thread. An amendment
         edits the posted parts in place (adding or blanking parts as the length changed).
         `progress` records each part posted so a retry never posts one twice."""
-        v = bundle.minutes
-        assert v is not None
+        v = final.minutes
         parts = minutes_render.final_messages(v, bundle.today)
-        if bundle.amend and "ts" not in progress:
+        if final.amend and "ts" not in progress:
             posted = next((p for p in v.posts if p.get("channel") == channel), None)
             if posted and posted.get("ts"):
                 progress.update(channel=channel, ts=list(posted["ts"]), edit=True)
@@ -152,7 +157,7 @@ class SlackNotifier:
             for old in ts[len(parts) :]:
                 gone = minutes_render.superseded()
                 client.chat_update(channel=where, ts=old, text=gone.text, blocks=gone.blocks)
-        if v.live_ts and channel == v.channel and not bundle.amend:
+        if v.live_ts and channel == v.channel and not final.amend:
             closed = minutes_render.live_message(v, bundle.today)  # no buttons any more
             with contextlib.suppress(SlackApiError):  # a convenience; the minutes are posted
                 client.chat_update(

@@ -45,6 +45,7 @@ from services.core import audit, holidays
 from services.core.access import Actor
 from services.core.errors import InvalidInput
 from services.core.worktime import WorkWeek, zone
+from services.outbox.kinds import DigestKind
 from services.outbox.port import Digest, DigestLine, DigestSection
 from services.workspace.settings import DigestSchedule
 
@@ -86,7 +87,7 @@ def _row(
     channel: str | None = None,
 ) -> dict[str, Any]:
     """A digest's outbox row; an empty digest is recorded as skipped, never sent."""
-    from services.work.reminders import outbox_row
+    from services.outbox.rows import outbox_row
 
     return outbox_row(
         ws_id,
@@ -218,7 +219,7 @@ def personal_digest(work: list[_Due], today: date) -> Digest | None:
         for h, ls in (("Overdue", overdue), ("Due today", due_today), ("Due this week", later))
         if ls
     ]
-    return Digest("personal", "Your day", today, sections)
+    return Digest(DigestKind.PERSONAL, "Your day", today, sections)
 
 
 def _personal_rows(session: Session, now: datetime) -> list[dict[str, Any]]:
@@ -348,7 +349,7 @@ def project_digest(
         )
         if ls
     ]
-    return Digest("project", f"{key} · {name}: the week ahead", today, sections)
+    return Digest(DigestKind.PROJECT, f"{key} · {name}: the week ahead", today, sections)
 
 
 def _done_last_week(
@@ -526,7 +527,7 @@ def pmo_digest(
         f"{'s' if escalations != 1 else ''} open"
     )
     note = "Private projects are left out of channel posts." if in_channel else ""
-    return Digest("pmo", "PMO weekly digest", today, [_section(heading, lines)], note)
+    return Digest(DigestKind.PMO, "PMO weekly digest", today, [_section(heading, lines)], note)
 
 
 def _pmo_rows(
@@ -611,7 +612,7 @@ def _pmo_rows(
 
 def materialize(session: Session, *, now: datetime) -> int:
     """Put every digest due by `now` in the outbox (empty ones as skipped). Returns new rows."""
-    from services.work.reminders import insert_notifications
+    from services.outbox.rows import insert_notifications
 
     rows = _personal_rows(session, now) + _weekly_rows(session, now)
     return insert_notifications(session, rows)

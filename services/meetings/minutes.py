@@ -39,7 +39,8 @@ from services.core.access import Actor, get_project, project_role
 from services.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from services.core.people import person_ref
 from services.core.views import ActionItemView, PersonRef
-from services.work.reminders import insert_notifications, outbox_row
+from services.outbox.kinds import DigestKind
+from services.outbox.rows import insert_notifications, outbox_row
 
 AUTO_CLOSE_AFTER = timedelta(hours=12)
 TEXT_LIMIT = 3000
@@ -586,7 +587,7 @@ def _autoclose_notice(v: MinutesView, now: datetime) -> dict[str, object]:
         f"{v.id} note …`.",
     )
     return Digest(
-        "notice",
+        DigestKind.NOTICE,
         "Your minutes were closed automatically",
         local_today(now, "UTC"),
         [DigestSection("", [line], 1)],

@@ -32,8 +32,9 @@ from services.core.access import Actor, get_project, project_role
 from services.core.dates import local_today, zone
 from services.core.errors import InvalidInput, NotFound, PermissionDenied
 from services.core.ical import calendar as ical
+from services.outbox.kinds import DigestKind
 from services.outbox.port import Digest, DigestLine, DigestSection
-from services.work.reminders import insert_notifications, outbox_row
+from services.outbox.rows import insert_notifications, outbox_row
 
 DEFAULT_MINUTES = 30
 NUDGE_AFTER = timedelta(minutes=15)  # after an occurrence ends with no minutes
@@ -414,7 +415,7 @@ def _agenda_row(
     ]
     local = occ.starts_at.astimezone(zone(series.timezone))
     digest = Digest(
-        "meeting_agenda",
+        DigestKind.MEETING_AGENDA,
         f"{series.title} · {local:%a %d %b %H:%M} ({series.timezone})",
         local_today(now, ws_tz),
         [DigestSection("Open action items carried forward", lines, len(carried))],
@@ -447,7 +448,7 @@ def _nudge_row(
         "`/pmo minutes start` (then `minutes note …`, `minutes end`).",
     )
     digest = Digest(
-        "notice",
+        DigestKind.NOTICE,
         "No minutes for your meeting",
         local_today(now, ws_tz),
         [DigestSection("", [line], 1)],

@@ -18,10 +18,7 @@ from sqlalchemy.orm import Session
 
 from models import (
     ActionItem,
-    ActionStatus,
-    CycleState,
     Deliverable,
-    DeliverableStatus,
     Membership,
     Notification,
     NotificationState,
@@ -29,12 +26,14 @@ from models import (
     Platform,
     Project,
     ProjectRole,
-    StatusCycle,
-    StatusUpdate,
     Workspace,
 )
 from services.core.dates import local_today
+from services.core.refs import Cmd, phrase
+from services.outbox.contents import Contents, Destination, Subject
+from services.outbox.kinds import DigestKind, ReminderRule
 from services.outbox.port import Bundle, DeliveryError, Digest, Reminder
+from services.outbox.rows import insert_notifications, outbox_row
 
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 6
@@ -99,7 +98,7 @@ class _W(NamedTuple):
 
 
 def _bundles(
-    session: Session, ids: list[int], now: datetime
+    session: Session, ids: list[int], now: datetime, contents: Contents
 ) -> tuple[list[tuple[Bundle, list[int]]], list[int]]:
     # Plain columns, not entities: this reads every row of a sweep.
     rows = [
@@ -126,168 +125,107 @@ def _bundles(
             .order_by(Notification.id)
         )
     ]
-
-    def ids_of(kind: str) -> set[int]:
-        return {n.subject_id for n, _, _ in rows if n.subject_type == kind}
-
-    items = {
-        r.id: r
-        for r in session.execute(
-            select(
-                ActionItem.id, ActionItem.status, ActionItem.snoozed_until, ActionItem.title
-            ).where(ActionItem.id.in_(ids_of("action_item")))
-        )
-    }
-    dels = {
-        r.id: r
-        for r in session.execute(
-            select(Deliverable.id, Deliverable.status, Deliverable.title).where(
-                Deliverable.id.in_(ids_of("deliverable"))
-            )
-        )
-    }
-    titles: dict[tuple[str, int], str] = {}
+    reminders = [n for n, _, _ in rows if _kind(n, contents) == "reminder"]
+    subjects: dict[tuple[str, int], Subject] = {}
+    for kind, load in contents.subjects.items():
+        wanted = {n.subject_id for n in reminders if n.subject_type == kind}
+        if wanted:
+            subjects.update(((kind, i), subj) for i, subj in load(session, wanted).items())
+    stale: set[tuple[str, int]] = set()
+    for rule, check in contents.stale.items():
+        wanted = {n.subject_id for n, _, _ in rows if n.rule == rule}
+        if wanted:
+            stale.update((rule, i) for i in check(session, wanted))
     # One message per destination: a person's DM or a channel.
     grouped: dict[tuple[str, str], list[tuple[_N, _P | None, _W]]] = defaultdict(list)
     skipped: list[int] = []
-    # Status nudges whose round got its update (or closed) since they were queued: skip.
-    cycle_ids = {n.subject_id for n, _, _ in rows if n.rule == "status_nudge"}
-    answered: set[int] = set()
-    if cycle_ids:
-        answered = set(
-            session.scalars(
-                select(StatusUpdate.cycle_id).where(StatusUpdate.cycle_id.in_(cycle_ids))
-            )
-        ) | set(
-            session.scalars(
-                select(StatusCycle.id).where(
-                    StatusCycle.id.in_(cycle_ids), StatusCycle.state != CycleState.OPEN
-                )
-            )
-        )
-    reports: list[tuple[_N, _P | None, _W]] = []
-    minutes_posts: list[tuple[_N, _W]] = []
+    out: list[tuple[Bundle, list[int]]] = []
+    extras: list[tuple[Bundle, list[int]]] = []
     for n, person, ws in rows:
         dest = ("channel", f"{ws.id}:{n.channel}") if n.channel else ("person", str(n.recipient_id))
-        if n.rule == "status_nudge" and n.subject_id in answered:
+        kind = _kind(n, contents)
+        tz = person.timezone if person else ws.timezone
+        if (n.rule, n.subject_id) in stale:
             skipped.append(n.id)
-            continue
-        if "report" in n.payload:
-            reports.append((n, person, ws))
-            continue
-        if "minutes" in n.payload:
-            minutes_posts.append((n, ws))
-            continue
-        if "digest" in n.payload:
+        elif kind == "attachment":  # its own message (a report with a thread, final minutes)
+            key = next(k for k in contents.attachments if k in n.payload)
+            where = Destination(ws.id, ws.timezone, n.channel, tz, now)
+            bundle = Bundle(
+                ws.platform.value,
+                ws.external_id,
+                n.channel or (person.external_id if person else ""),
+                tz,
+                local_today(now, tz),
+                to_channel=n.channel is not None,
+                attachment=contents.attachments[key](session, n.payload, where),
+                progress=dict(n.payload.get("progress") or {}),
+            )
+            extras.append((bundle, [n.id]))
+        elif kind == "digest":
             grouped[dest].append((n, person, ws))
-            continue
-        today = local_today(now, person.timezone if person else ws.timezone)
-        still_due = False
-        if n.subject_type == "deliverable":
-            d = dels.get(n.subject_id)
-            still_due = d is not None and d.status in (
-                DeliverableStatus.PLANNED,
-                DeliverableStatus.IN_PROGRESS,
-            )
-            if d is not None:
-                titles[("deliverable", d.id)] = d.title
         else:
-            item = items.get(n.subject_id)
-            still_due = (
-                item is not None
-                and item.status == ActionStatus.OPEN
-                and not (item.snoozed_until is not None and item.snoozed_until > today)
-            )
-            if item is not None:
-                titles[("action_item", item.id)] = item.title
-        if not still_due or person is None:
-            skipped.append(n.id)
-            continue
-        grouped[dest].append((n, person, ws))
-    out = []
+            subject = subjects.get((n.subject_type, n.subject_id))
+            if subject is None or person is None or not subject.due(local_today(now, tz)):
+                skipped.append(n.id)
+            else:
+                grouped[dest].append((n, person, ws))
     for group in grouped.values():
         first, to, ws = group[0]
         tz = to.timezone if to else ws.timezone
-        reminders = [
-            Reminder(
-                rule=n.rule,
-                item_id=n.subject_id,
-                title=titles[(n.subject_type, n.subject_id)],
-                kind=n.subject_type,
-                due_on=date.fromisoformat(n.payload["due_on"]) if n.payload.get("due_on") else None,
-                project_key=n.payload.get("project_key"),
-                owner_handle=n.payload.get("owner_handle", ""),
-                owner_external_id=n.payload.get("owner_external_id", ""),
-                days_overdue=int(n.payload.get("days_overdue", 0)),
-                note=(
-                    f"couldn't reach @{n.payload.get('unreachable', '')}: "
-                    f"{n.payload.get('reason', '')}"
-                    if n.rule == "undeliverable"
-                    else ""
-                ),
-            )
-            for n, _, _ in group
-            if "digest" not in n.payload
-        ]
-        digests = [
-            Digest.from_payload(n.payload["digest"]) for n, _, _ in group if "digest" in n.payload
-        ]
         bundle = Bundle(
             workspace_platform=ws.platform.value,
             workspace_external_id=ws.external_id,
             recipient_external_id=first.channel or (to.external_id if to else ""),
             recipient_timezone=tz,
             today=local_today(now, tz),
-            reminders=reminders,
-            digests=digests,
+            reminders=[
+                _reminder(n, subjects[(n.subject_type, n.subject_id)].title)
+                for n, _, _ in group
+                if "digest" not in n.payload
+            ],
+            digests=[
+                Digest.from_payload(n.payload["digest"])
+                for n, _, _ in group
+                if "digest" in n.payload
+            ],
             to_channel=first.channel is not None,
         )
         out.append((bundle, [n.id for n, _, _ in group]))
-    for n, to, ws in reports:  # each report is its own message (with a thread)
-        from services.status.report import build
-
-        tz = to.timezone if to else ws.timezone
-        period = n.payload["report"]["period"]
-        report = build(
-            session,
-            ws.id,
-            period,
-            today=local_today(now, ws.timezone),
-            include_private=n.channel is None,
-        )
-        bundle = Bundle(
-            ws.platform.value,
-            ws.external_id,
-            n.channel or (to.external_id if to else ""),
-            tz,
-            local_today(now, tz),
-            to_channel=n.channel is not None,
-            report=report,
-            progress=dict(n.payload.get("progress") or {}),
-        )
-        out.append((bundle, [n.id]))
-    for n, ws in minutes_posts:  # the minutes as they stand now (amendments included)
-        from services.meetings.minutes import view as minutes_view
-
-        mv = minutes_view(session, int(n.payload["minutes"]))
-        bundle = Bundle(
-            ws.platform.value,
-            ws.external_id,
-            n.channel or "",
-            ws.timezone,
-            local_today(now, ws.timezone),
-            to_channel=True,
-            minutes=mv,
-            amend=bool(n.payload.get("amend")),
-            progress=dict(n.payload.get("progress") or {}),
-        )
-        out.append((bundle, [n.id]))
-    return out, skipped
+    return out + extras, skipped
 
 
-def prepare(session: Session, ids: list[int], *, now: datetime) -> list[tuple[Bundle, list[int]]]:
+def _kind(n: _N, contents: Contents) -> str:
+    if "digest" in n.payload:
+        return "digest"
+    if any(k in n.payload for k in contents.attachments):
+        return "attachment"
+    return "reminder"
+
+
+def _reminder(n: _N, title: str) -> Reminder:
+    rule = ReminderRule(n.rule)
+    note = ""
+    if rule == ReminderRule.UNDELIVERABLE:
+        note = f"couldn't reach @{n.payload.get('unreachable', '')}: {n.payload.get('reason', '')}"
+    return Reminder(
+        rule=rule,
+        item_id=n.subject_id,
+        title=title,
+        kind=n.subject_type,
+        due_on=date.fromisoformat(n.payload["due_on"]) if n.payload.get("due_on") else None,
+        project_key=n.payload.get("project_key"),
+        owner_handle=n.payload.get("owner_handle", ""),
+        owner_external_id=n.payload.get("owner_external_id", ""),
+        days_overdue=int(n.payload.get("days_overdue", 0)),
+        note=note,
+    )
+
+
+def prepare(
+    session: Session, ids: list[int], *, now: datetime, contents: Contents
+) -> list[tuple[Bundle, list[int]]]:
     """Bundles (one per recipient) for claimed rows; rows whose item closed are marked skipped."""
-    bundles, skipped = _bundles(session, ids, now)
+    bundles, skipped = _bundles(session, ids, now, contents)
     if skipped:
         session.execute(
             update(Notification)
@@ -307,14 +245,14 @@ def mark_sent(session: Session, ids: list[int], *, now: datetime) -> None:
     )
 
 
-def after_sent(session: Session, bundle: Bundle, result: dict[str, Any] | None) -> None:
-    """Keep where final minutes landed, so that amendments can edit them in place."""
-    if bundle.minutes is not None and result and result.get("ts"):
-        from services.meetings.minutes import record_posts
-
-        record_posts(
-            session, bundle.minutes.id, str(result["channel"]), [str(t) for t in result["ts"]]
-        )
+def after_sent(
+    session: Session, bundle: Bundle, result: dict[str, Any] | None, *, contents: Contents
+) -> None:
+    """Let the feature remember where its content landed (final minutes: to amend them)."""
+    if bundle.attachment is not None and result:
+        hook = contents.after_sent.get(type(bundle.attachment))
+        if hook is not None:
+            hook(session, bundle.attachment, result)
 
 
 def mark_failed(
@@ -329,7 +267,7 @@ def mark_failed(
         if err.permanent or n.attempts >= MAX_ATTEMPTS:
             n.state = NotificationState.FAILED
             failed += 1
-            if n.rule != "undeliverable":
+            if n.rule != ReminderRule.UNDELIVERABLE:
                 _tell_the_pm(session, n, err.reason, now)
         else:
             n.state = NotificationState.PENDING
@@ -341,8 +279,6 @@ def mark_failed(
 def _tell_the_pm(session: Session, n: Notification, reason: str, now: datetime) -> None:
     """Queue one notice to the PM(s) that a reminder's owner, or a project's channel, can't be
     reached (once per person and destination). Other digests only show in `outbox list`."""
-    from services.work.reminders import insert_notifications, outbox_row
-
     if n.subject_type == "project":
         project_id: int | None = n.subject_id
     elif n.subject_type in ("action_item", "deliverable"):
@@ -362,11 +298,11 @@ def _tell_the_pm(session: Session, n: Notification, reason: str, now: datetime) 
     if n.channel:
         key = session.scalar(select(Project.key).where(Project.id == project_id)) or ""
         notice = Digest(
-            "notice",
+            DigestKind.NOTICE,
             f"I couldn't post {key}'s weekly digest in its channel",
             local_today(now, "UTC"),
             [],
-            note=f"{reason} Fix the channel (`project set {key} channel #…`).",
+            note=phrase(f"{reason} Fix the channel (", Cmd(f"project set {key} channel #…"), ")."),
         )
         payload: dict[str, object] = {"digest": notice.to_payload()}
         occurrence = f"to:{n.channel}"[:40]
@@ -383,7 +319,7 @@ def _tell_the_pm(session: Session, n: Notification, reason: str, now: datetime) 
         [
             outbox_row(
                 n.workspace_id,
-                "undeliverable",
+                ReminderRule.UNDELIVERABLE,
                 (n.subject_type, n.subject_id),
                 occurrence,
                 payload=payload,

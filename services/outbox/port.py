@@ -1,21 +1,21 @@
-"""The outbound port: what a reminder says and who gets it, independent of the platform."""
+"""The outbound port: what a message says and who gets it, independent of the platform and of
+the feature that queued it. A channel's notifier renders a `Bundle`; the features fill it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from services.meetings.minutes import MinutesView
-    from services.status.report import Report
+from services.core.refs import Text, from_json, to_json
+from services.outbox.kinds import DigestKind, ReminderRule
 
 
 @dataclass(frozen=True)
 class Reminder:
     """One line of a bundled reminder."""
 
-    rule: str  # heads_up | due_today | overdue | overdue_on_leave | escalate_pm | escalate_lead
+    rule: ReminderRule
     item_id: int
     title: str
     due_on: date | None
@@ -52,13 +52,13 @@ class DigestSection:
 
 @dataclass(frozen=True)
 class Digest:
-    """A digest (personal, project, pmo) or a notice, as stored in the outbox payload."""
+    """A digest or a notice, as stored in the outbox payload."""
 
-    kind: str  # personal | project | pmo | notice | status_nudge | status_escalation | …
+    kind: DigestKind
     title: str
     today: date
     sections: list[DigestSection]
-    note: str = ""
+    note: Text = ""  # may name commands and channels (a Phrase)
     project_key: str = ""  # status messages: the project (a "Submit update" button)
     channel: str = ""  # a channel to point to ("see #…")
     ref: str = ""  # what a button on it acts on (a meeting agenda: the occurrence)
@@ -70,10 +70,10 @@ class Digest:
             return out
 
         return {
-            "kind": self.kind,
+            "kind": self.kind.value,
             "title": self.title,
             "today": self.today.isoformat(),
-            "note": self.note,
+            "note": to_json(self.note),
             "project_key": self.project_key,
             "channel": self.channel,
             "ref": self.ref,
@@ -85,30 +85,20 @@ class Digest:
 
     @classmethod
     def from_payload(cls, p: dict[str, Any]) -> Digest:
+        def line(ln: dict[str, Any]) -> DigestLine:
+            due = date.fromisoformat(ln["due_on"]) if ln.get("due_on") else None
+            return DigestLine(**{**ln, "due_on": due})
+
         return cls(
-            kind=p["kind"],
+            kind=DigestKind(p["kind"]),
             title=p["title"],
             today=date.fromisoformat(p["today"]),
-            note=p.get("note", ""),
+            note=from_json(p.get("note", "")),
             project_key=p.get("project_key", ""),
             channel=p.get("channel", ""),
             ref=p.get("ref", ""),
             sections=[
-                DigestSection(
-                    s["heading"],
-                    [
-                        DigestLine(
-                            **{
-                                **ln,
-                                "due_on": date.fromisoformat(ln["due_on"])
-                                if ln.get("due_on")
-                                else None,
-                            }
-                        )
-                        for ln in s["lines"]
-                    ],
-                    s["total"],
-                )
+                DigestSection(s["heading"], [line(ln) for ln in s["lines"]], s["total"])
                 for s in p["sections"]
             ],
         )
@@ -116,7 +106,12 @@ class Digest:
 
 @dataclass(frozen=True)
 class Bundle:
-    """Everything due for one person (or channel) in one sweep: sent as one message."""
+    """Everything due for one person (or channel) in one sweep: sent as one message.
+
+    `attachment` is a feature's own content built when the message goes out (a portfolio
+    report, final minutes); the channel's notifier knows how to render each kind. `progress`
+    says which parts of a multi-part message already went out, so a retry resumes after them.
+    """
 
     workspace_platform: str
     workspace_external_id: str
@@ -126,10 +121,8 @@ class Bundle:
     reminders: list[Reminder] = field(default_factory=list)
     digests: list[Digest] = field(default_factory=list)
     to_channel: bool = False
-    report: Report | None = None  # a portfolio report: parent, thread replies, chart
-    progress: dict[str, Any] = field(default_factory=dict)  # a report's parts already posted
-    minutes: MinutesView | None = None  # final minutes: posted, or (amend) edited in place
-    amend: bool = False
+    attachment: object | None = None
+    progress: dict[str, Any] = field(default_factory=dict)
 
 
 class DeliveryError(Exception):

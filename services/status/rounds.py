@@ -40,9 +40,10 @@ from services.core import holidays
 from services.core.dates import zone
 from services.core.worktime import WorkWeek
 from services.digests.build import iso_week
+from services.outbox.kinds import DigestKind
 from services.outbox.port import Digest, DigestLine, DigestSection
+from services.outbox.rows import insert_notifications, outbox_row
 from services.status.update import _pms, occurrences
-from services.work.reminders import insert_notifications, outbox_row
 from services.workspace.settings import rounds_enabled
 
 GRACE = timedelta(hours=1)
@@ -232,7 +233,7 @@ def _nudges(session: Session, now: datetime) -> list[dict[str, Any]]:
         for r in c.reporters:
             local = c.deadline_at.astimezone(zone(tzs.get(r, "UTC")))
             nudge = Digest(
-                "status_nudge",
+                DigestKind.STATUS_NUDGE,
                 lead.format(key=p.key),
                 local.date(),
                 [],
@@ -349,7 +350,7 @@ def _period_ends(session: Session, now: datetime) -> list[dict[str, Any]]:
         missing = [ln for ln in report.projects if ln.update is None and not ln.skipped]
         if missing:
             notice = Digest(
-                "status_missing",
+                DigestKind.STATUS_MISSING,
                 f"Missing status updates for {period}",
                 report.today,
                 [

@@ -40,6 +40,7 @@ from services.core.errors import InvalidInput, PermissionDenied
 from services.core.people import person_ref
 from services.core.views import PersonRef
 from services.digests.build import iso_week
+from services.outbox.kinds import DigestKind
 
 RAG_WORDS = {
     "green": Rag.GREEN,
@@ -617,7 +618,7 @@ def submit(
 def _escalate(session: Session, view: UpdateView, cycle: StatusCycle, now: datetime) -> None:
     """Red, or a blocker marked for escalation: the PMO leads hear at once, once per cycle."""
     from services.outbox.port import Digest, DigestLine, DigestSection
-    from services.work.reminders import insert_notifications, outbox_row
+    from services.outbox.rows import insert_notifications, outbox_row
 
     kinds = []
     if view.fields.overall == Rag.RED:
@@ -642,7 +643,7 @@ def _escalate(session: Session, view: UpdateView, cycle: StatusCycle, now: datet
         sections.append(DigestSection("Asks", [DigestLine("text", 0, f.asks)], 1))
     what = "is RED" if "red" in kinds else "has a blocker to escalate"
     notice = Digest(
-        "status_escalation",
+        DigestKind.STATUS_ESCALATION,
         f"🚨 {view.project_key} {what}",
         now.date(),
         sections,
@@ -713,7 +714,12 @@ def update_digest_parts(
     by = f" by @{author}" if author else ""
     note = f"{RAG_LABEL[f.overall]}{pct}{' · ' + dims if dims else ''} · v{version}{by}"
     return Digest(
-        "status_update", f"{key} status · {period}", today, sections, note=note, project_key=key
+        DigestKind.STATUS_UPDATE,
+        f"{key} status · {period}",
+        today,
+        sections,
+        note=note,
+        project_key=key,
     )
 
 
