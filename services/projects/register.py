@@ -33,6 +33,7 @@ from services.core.access import (
 from services.core.dates import local_today
 from services.core.errors import Conflict, InvalidInput
 from services.core.people import person_ref
+from services.core.refs import Cmd, phrase
 from services.core.views import MemberView, PersonRef, ProjectView
 
 KEY_RE = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
@@ -78,6 +79,7 @@ def validate_key(key: str) -> str:
         raise InvalidInput(
             f"{key!r} can't be a project key.",
             "Use 2-16 letters and digits starting with a letter, e.g. APOLLO or CRM2.",
+            field="key",
         )
     return norm
 
@@ -85,9 +87,15 @@ def validate_key(key: str) -> str:
 def _clean_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
-        raise InvalidInput("The project needs a name.", 'e.g. project new APOLLO "Moon landing"')
+        raise InvalidInput(
+            "The project needs a name.",
+            phrase("e.g. ", Cmd('project new APOLLO "Moon landing"')),
+            field="name",
+        )
     if len(name) > 200:
-        raise InvalidInput(f"The name is {len(name)} characters long; the limit is 200.")
+        raise InvalidInput(
+            f"The name is {len(name)} characters long; the limit is 200.", field="name"
+        )
     return name
 
 
@@ -110,7 +118,9 @@ def create(
         select(Project.id).where(Project.workspace_id == actor.workspace_id, Project.key == key)
     )
     if exists is not None:
-        raise Conflict(f"A project with key {key} already exists.", "Choose another key.")
+        raise Conflict(
+            f"A project with key {key} already exists.", "Choose another key.", field="key"
+        )
     project = Project(
         workspace_id=actor.workspace_id,
         key=key,

@@ -86,7 +86,7 @@ class UpdateFields:
     def check(self) -> UpdateFields:
         """Trimmed and within limits, or InvalidInput naming the field."""
         if self.percent_complete is not None and not 0 <= self.percent_complete <= 100:
-            raise InvalidInput("% complete must be between 0 and 100.")
+            raise InvalidInput("% complete must be between 0 and 100.", field="percent")
         for name in ("summary", "highlights", "blockers", "asks", "next_steps"):
             value: str = getattr(self, name)
             if len(value) > TEXT_LIMIT:
@@ -94,9 +94,10 @@ class UpdateFields:
                     f"The {name.replace('_', ' ')} is {len(value):,} characters; the limit is "
                     f"{TEXT_LIMIT:,}.",
                     "Shorten it, or link to a document.",
+                    field=name,
                 )
         if self.escalate and not self.blockers.strip():
-            raise InvalidInput("Escalate what? Describe the blocker to escalate.")
+            raise InvalidInput("Escalate what? Describe the blocker to escalate.", field="blockers")
         return replace(
             self,
             **{
@@ -331,16 +332,21 @@ def configure_cadence(
     row = _cadence_row(session, project)
     before = _cadence_dict(row)
     if form.rrule and form.rrule.strip():
-        row.rrule = _check_rrule(form.rrule)
+        try:
+            row.rrule = _check_rrule(form.rrule)
+        except InvalidInput as err:
+            raise err.on("rrule") from None
     else:
         if not form.days:
-            raise InvalidInput("Pick at least one day for the nudge.")
+            raise InvalidInput("Pick at least one day for the nudge.", field="days")
         days = ",".join(WEEKDAY_CODES[d - 1] for d in sorted(set(form.days)))
         row.rrule = _check_rrule(
             f"FREQ=WEEKLY;BYDAY={days};BYHOUR={form.at.hour};BYMINUTE={form.at.minute}"
         )
     if not 0 <= form.deadline_days <= 6:
-        raise InvalidInput("The deadline must be 0 to 6 days after the nudge.")
+        raise InvalidInput(
+            "The deadline must be 0 to 6 days after the nudge.", field="deadline_days"
+        )
     row.deadline_days, row.deadline_time = form.deadline_days, form.deadline_time
     if form.reporter_ids:
         known = set(
@@ -351,9 +357,12 @@ def configure_cadence(
             )
         )
         if known != set(form.reporter_ids):
-            raise InvalidInput("A reporter is not a member of this workspace.")
+            raise InvalidInput("A reporter is not a member of this workspace.", field="reporters")
     row.reporters = list(dict.fromkeys(form.reporter_ids))
-    row.report_channel = parse_channel(form.channel) if form.channel else None
+    try:
+        row.report_channel = parse_channel(form.channel) if form.channel else None
+    except InvalidInput as err:
+        raise err.on("channel") from None
     row.active = form.active
     return _save_cadence(session, actor, project, row, before, now)
 

@@ -17,8 +17,9 @@ from services.core.access import (
     visible_projects,
 )
 from services.core.dates import local_today
-from services.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from services.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from services.core.people import person_ref
+from services.core.refs import Cmd, phrase
 from services.core.views import ActionItemView, Page
 
 ITEM_FIELDS = ("title", "owner_id", "due_on", "status", "snoozed_until", "project_id", "notes")
@@ -29,13 +30,27 @@ DEFAULT_LIMIT = 50
 def _clean_title(title: str) -> str:
     title = " ".join(title.split())
     if not title:
-        raise InvalidInput("The action item needs a title.", 'e.g. action add "Send the plan" @bob')
+        raise InvalidInput(
+            "The action item needs a title.",
+            phrase("e.g. ", Cmd('action add "Send the plan" @bob')),
+            field="title",
+        )
     if len(title) > TITLE_LIMIT:
         raise InvalidInput(
             f"The title is {len(title)} characters long; the limit is {TITLE_LIMIT}.",
             "Keep the title short and put the detail in the notes.",
+            field="title",
         )
     return title
+
+
+def _not_a_member(owner: Person, key: str) -> InvalidInput:
+    """Only members may own a private project's items."""
+    return InvalidInput(
+        f"@{owner.handle} is not a member of private project {key}.",
+        phrase("Add them first: ", Cmd(f"project add {key} @{owner.handle} member")),
+        field="owner",
+    )
 
 
 def _audit(
@@ -74,30 +89,32 @@ def add(
     """Create an action item, in a project (members and PMO leads) or on its own."""
     title = _clean_title(title)
     if owner.workspace_id != actor.workspace_id or not owner.active:
-        raise InvalidInput(f"@{owner.handle} can't own items here.")
+        raise InvalidInput(f"@{owner.handle} can't own items here.", field="owner")
     project_id = None
     if project_key:
-        project = get_project(session, actor, project_key)
+        try:
+            project = get_project(session, actor, project_key)
+        except DomainError as err:
+            raise err.on("project") from None
         if project.state == ProjectState.CLOSED:
             raise Conflict(
                 f"{project.key} is closed.",
-                f"Reopen it first: project set {project.key} state active",
+                phrase("Reopen it first: ", Cmd(f"project set {project.key} state active")),
+                field="project",
             )
         role = project_role(session, actor.person_id, project.id)
         if not actor.is_pmo_lead and role in (None, ProjectRole.VIEWER):
             raise PermissionDenied(
                 f"Only members of {project.key} can add its action items.",
-                f"Ask its PM to add you: project add {project.key} @you member",
+                phrase("Ask its PM to add you: ", Cmd(f"project add {project.key} @you member")),
+                field="project",
             )
         if (
             project.private
             and owner.id != actor.person_id
             and project_role(session, owner.id, project.id) is None
         ):
-            raise InvalidInput(
-                f"@{owner.handle} is not a member of private project {project.key}.",
-                f"Add them first: project add {project.key} @{owner.handle} member",
-            )
+            raise _not_a_member(owner, project.key)
         project_id = project.id
     item = ActionItem(
         workspace_id=actor.workspace_id,
@@ -273,7 +290,7 @@ def assign(
     item = _load_for_change(session, actor, item_id)
     _require_open(item)
     if owner.workspace_id != actor.workspace_id or not owner.active:
-        raise InvalidInput(f"@{owner.handle} can't own items here.")
+        raise InvalidInput(f"@{owner.handle} can't own items here.", field="owner")
     if item.owner_id == owner.id:
         raise Conflict(f"@{owner.handle} already owns #{item.id}.")
     if item.project_id is not None:
@@ -283,10 +300,7 @@ def assign(
             and project.private
             and project_role(session, owner.id, project.id) is None
         ):
-            raise InvalidInput(
-                f"@{owner.handle} is not a member of private project {project.key}.",
-                f"Add them first: project add {project.key} @{owner.handle} member",
-            )
+            raise _not_a_member(owner, project.key)
     before = audit.snapshot(item, ITEM_FIELDS)
     item.owner_id, item.snoozed_until, item.updated_at = owner.id, None, now
     session.flush()
@@ -310,7 +324,7 @@ def edit(
     _require_open(item)
     title = _clean_title(title)
     if owner.workspace_id != actor.workspace_id or not owner.active:
-        raise InvalidInput(f"@{owner.handle} can't own items here.")
+        raise InvalidInput(f"@{owner.handle} can't own items here.", field="owner")
     if item.project_id is not None and owner.id != item.owner_id:
         project = session.get(Project, item.project_id)
         if (
@@ -318,10 +332,7 @@ def edit(
             and project.private
             and project_role(session, owner.id, project.id) is None
         ):
-            raise InvalidInput(
-                f"@{owner.handle} is not a member of private project {project.key}.",
-                f"Add them first: project add {project.key} @{owner.handle} member",
-            )
+            raise _not_a_member(owner, project.key)
     before = audit.snapshot(item, ITEM_FIELDS)
     if owner.id != item.owner_id:
         item.snoozed_until = None

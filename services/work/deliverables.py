@@ -17,7 +17,7 @@ from services.core.access import (
     require_manager,
     visible_projects,
 )
-from services.core.errors import Conflict, InvalidInput, NotFound
+from services.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from services.core.people import person_ref
 from services.core.views import DeliverableView
 
@@ -65,19 +65,24 @@ def add(
     now: datetime,
 ) -> DeliverableView:
     """Add a deliverable; its baseline and forecast both start at `due_on`."""
-    project = get_project(session, actor, key)
-    require_manager(
-        actor, project_role(session, actor.person_id, project.id), project, "add deliverables"
-    )
+    try:
+        project = get_project(session, actor, key)
+        require_manager(
+            actor, project_role(session, actor.person_id, project.id), project, "add deliverables"
+        )
+    except DomainError as err:
+        raise err.on("project") from None
     if project.state == ProjectState.CLOSED:
-        raise Conflict(f"{project.key} is closed.")
+        raise Conflict(f"{project.key} is closed.", field="project")
     title = " ".join(title.split())
     if not title:
-        raise InvalidInput("The deliverable needs a title.")
+        raise InvalidInput("The deliverable needs a title.", field="title")
     if len(title) > 300:
-        raise InvalidInput(f"The title is {len(title)} characters long; the limit is 300.")
+        raise InvalidInput(
+            f"The title is {len(title)} characters long; the limit is 300.", field="title"
+        )
     if owner is not None and (owner.workspace_id != actor.workspace_id or not owner.active):
-        raise InvalidInput(f"@{owner.handle} can't own deliverables here.")
+        raise InvalidInput(f"@{owner.handle} can't own deliverables here.", field="owner")
     d = Deliverable(
         workspace_id=actor.workspace_id,
         project_id=project.id,

@@ -1,0 +1,70 @@
+"""The new-project form, defined once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from models import Person
+from services.core.access import Actor
+from services.core.errors import DomainError
+from services.core.forms import Field, FieldKind, Form, FormId, FormRequest, Raw, Reader, Ref
+from services.core.views import ProjectView
+from services.projects import register
+
+Pick = Callable[[str, str], Person]
+
+PROJECT_FORM = Form(
+    FormId.NEW_PROJECT,
+    "New project",
+    "Create",
+    (
+        Field(
+            "key",
+            "Key",
+            FieldKind.TEXT,
+            required=True,
+            max_length=16,
+            placeholder="APOLLO",
+            hint="2-16 letters and digits, starting with a letter. Used in commands.",
+        ),
+        Field("name", "Name", FieldKind.TEXT, required=True, max_length=200),
+        Field("pm", "Project manager", FieldKind.PERSON, hint="Leave empty to be the PM yourself."),
+        Field("private", "Visibility", FieldKind.FLAG, option="Private: only members can see it"),
+    ),
+    error_field="key",
+)
+
+
+def project_request(*, channel: str | None) -> FormRequest:
+    """The new-project form (the project's channel is where it was asked for)."""
+    return FormRequest(PROJECT_FORM, {}, {"channel": channel})
+
+
+def submit_project(
+    session: Session,
+    actor: Actor,
+    *,
+    values: Mapping[str, Raw],
+    ref: Mapping[str, Ref],
+    pick: Pick,
+    now: datetime,
+) -> ProjectView:
+    """Create a project from the form; its creator is its PM unless another is picked."""
+    r = Reader(PROJECT_FORM, values)
+    key, name = r.text("key"), r.text("name")
+    private = r.flag("private")
+    pm: Person | None = None
+    raw = r.pick("pm")
+    if raw:
+        try:
+            pm = pick("pm", raw)
+        except DomainError as err:
+            r.fail("pm", err.message)
+    r.done()
+    channel = str(ref["channel"]) if ref.get("channel") else None
+    return register.create(
+        session, actor, key=key, name=name, pm=pm, private=private, now=now, home_channel=channel
+    )
