@@ -38,6 +38,11 @@ class ProjectNew:
 
 
 @dataclass(frozen=True)
+class ProjectForm:
+    """Open the new-project form (`project new` alone)."""
+
+
+@dataclass(frozen=True)
 class ProjectList:
     include_closed: bool = False
 
@@ -78,6 +83,18 @@ class ActionAdd:
     key: str | None = None
     owner: Mention | None = None
     due: str | None = None
+
+
+@dataclass(frozen=True)
+class ActionForm:
+    """Open the new-item form (`new`, `todo`, `action new` or `action add` alone)."""
+
+
+@dataclass(frozen=True)
+class ActionEditForm:
+    """Open the edit form of an item (`action edit 12`)."""
+
+    item_id: int
 
 
 @dataclass(frozen=True)
@@ -130,6 +147,11 @@ class DeliverableAdd:
     title: str
     due: str
     owner: Mention | None = None
+
+
+@dataclass(frozen=True)
+class DeliverableForm:
+    """Open the new-deliverable form (`deliverable new` or `deliverable add` alone)."""
 
 
 @dataclass(frozen=True)
@@ -250,6 +272,11 @@ class MinutesAttend:
 
 
 @dataclass(frozen=True)
+class MinutesForm:
+    """Open the form that adds attendees, notes, decisions and an action at once."""
+
+
+@dataclass(frozen=True)
 class MinutesEnd:
     pass
 
@@ -312,6 +339,7 @@ Command = (
     | AdminRevoke
     | AdminRoles
     | ProjectNew
+    | ProjectForm
     | ProjectList
     | ProjectShow
     | ProjectAdd
@@ -319,6 +347,8 @@ Command = (
     | ProjectClose
     | ProjectSet
     | ActionAdd
+    | ActionForm
+    | ActionEditForm
     | ActionList
     | ActionShow
     | ActionDone
@@ -328,6 +358,7 @@ Command = (
     | ActionAssign
     | ActionDue
     | DeliverableAdd
+    | DeliverableForm
     | DeliverableList
     | DeliverableForecast
     | DeliverableDone
@@ -348,6 +379,7 @@ Command = (
     | MinutesAdd
     | MinutesAction
     | MinutesAttend
+    | MinutesForm
     | MinutesEnd
     | MinutesShow
     | MinutesList
