@@ -333,12 +333,9 @@ class IcsLink:
     revoke: bool = False
 
 
-Command = (
-    Help
-    | AdminGrant
-    | AdminRevoke
-    | AdminRoles
-    | ProjectNew
+AdminCommand = AdminGrant | AdminRevoke | AdminRoles
+ProjectCommand = (
+    ProjectNew
     | ProjectForm
     | ProjectList
     | ProjectShow
@@ -346,7 +343,9 @@ Command = (
     | ProjectRemove
     | ProjectClose
     | ProjectSet
-    | ActionAdd
+)
+WorkCommand = (
+    ActionAdd
     | ActionForm
     | ActionEditForm
     | ActionList
@@ -362,20 +361,13 @@ Command = (
     | DeliverableList
     | DeliverableForecast
     | DeliverableDone
-    | LeaveShow
-    | LeaveAdd
-    | LeaveCancel
-    | SettingsShow
-    | SettingsSet
-    | DigestShow
-    | DigestSet
-    | StatusForm
-    | StatusQuick
-    | StatusShow
-    | StatusSettings
-    | ReportShow
-    | ReportStats
-    | MinutesStart
+)
+WorkspaceCommand = (
+    LeaveShow | LeaveAdd | LeaveCancel | SettingsShow | SettingsSet | DigestShow | DigestSet
+)
+StatusCommand = StatusForm | StatusQuick | StatusShow | StatusSettings | ReportShow | ReportStats
+MeetingCommand = (
+    MinutesStart
     | MinutesAdd
     | MinutesAction
     | MinutesAttend
@@ -390,4 +382,13 @@ Command = (
     | MeetingList
     | MeetingCancel
     | IcsLink
+)
+Command = (
+    Help
+    | AdminCommand
+    | ProjectCommand
+    | WorkCommand
+    | WorkspaceCommand
+    | StatusCommand
+    | MeetingCommand
 )

@@ -1,12 +1,18 @@
-"""What a command produced, as data. Each channel renders these its own way."""
+"""What a command produced, as data. Each channel renders these its own way.
+
+Results say what happened (`event`, a closed vocabulary) and to whom it happened; who may see
+them is decided once, at the chat edge (handlers/chat/audience.py), not here.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from models.enums import WorkspaceRoleName
 from services.commands.help import HelpEntry
+from services.core.forms import FormRequest
 from services.core.views import ActionItemView, DeliverableView, Page, PersonRef, ProjectView
 from services.digests.build import MyDigest
 from services.meetings.feeds import FeedLink
@@ -16,19 +22,39 @@ from services.status.report import Report
 from services.status.update import CadenceView, UpdateView
 from services.workspace.settings import WorkspaceSettings
 
+ProjectEvent = Literal["created", "updated", "closed", "member_added", "member_removed", "shown"]
+ActionEvent = Literal[
+    "created",
+    "given",  # a notice to the new owner of an item someone else created
+    "done",
+    "reopened",
+    "cancelled",
+    "snoozed",
+    "assigned",
+    "rescheduled",
+    "edited",
+    "shown",
+]
+DeliverableEvent = Literal["created", "forecast", "done"]
+LeaveEvent = Literal["shown", "recorded", "cancelled"]
+DigestEvent = Literal["shown", "on", "off", "moved"]
+StatusEvent = Literal["submitted", "edited", "shown"]
+MinutesEvent = Literal[
+    "started", "note", "decision", "action", "attendance", "ended", "shown", "amended", "added"
+]
+MeetingEvent = Literal["created", "cancelled", "imported"]
+
 
 @dataclass(frozen=True)
 class HelpResult:
     topic: str | None
     entries: list[HelpEntry]
     extra: str | None = None
-    public: bool = False
 
 
 @dataclass(frozen=True)
 class RolesResult:
     roles: list[tuple[PersonRef, WorkspaceRoleName]]
-    public: bool = False
 
 
 @dataclass(frozen=True)
@@ -36,15 +62,13 @@ class RoleChanged:
     person: PersonRef
     role: WorkspaceRoleName
     granted: bool
-    public: bool = False
 
 
 @dataclass(frozen=True)
 class ProjectResult:
     project: ProjectView
-    event: str  # created | updated | closed | member_added | member_removed | shown
+    event: ProjectEvent
     today: date
-    public: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,15 +76,14 @@ class ProjectListResult:
     projects: list[ProjectView]
     include_closed: bool
     today: date
-    public: bool = False
 
 
 @dataclass(frozen=True)
 class ActionResult:
     item: ActionItemView
-    event: str  # created | done | reopened | cancelled | snoozed | assigned | rescheduled | shown
+    event: ActionEvent
     today: date
-    public: bool = False
+    by: PersonRef | None = None  # who made the change (shown on buttons and notices)
 
 
 @dataclass(frozen=True)
@@ -69,15 +92,13 @@ class ActionListResult:
     page: Page[ActionItemView]
     today: date
     empty_text: str
-    public: bool = False
 
 
 @dataclass(frozen=True)
 class DeliverableResult:
     deliverable: DeliverableView
-    event: str  # created | forecast | done
+    event: DeliverableEvent
     today: date
-    public: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,59 +106,52 @@ class DeliverableListResult:
     key: str
     deliverables: list[DeliverableView]
     today: date
-    public: bool = False
 
 
 @dataclass(frozen=True)
 class LeaveResult:
     periods: list[tuple[date, date]]
-    event: str  # shown | recorded | cancelled
+    event: LeaveEvent
     today: date
-    public: bool = False
 
 
 @dataclass(frozen=True)
 class SettingsResult:
     settings: WorkspaceSettings
     changed: bool
-    public: bool = False
 
 
 @dataclass(frozen=True)
 class DigestResult:
     mine: MyDigest
-    event: str  # shown | on | off | moved
-    public: bool = False
+    event: DigestEvent
 
 
 @dataclass(frozen=True)
 class StatusResult:
     update: UpdateView | None
-    event: str  # submitted | edited | shown | form
+    event: StatusEvent
     note: str = ""
     versions: int = 0
     key: str = ""
-    public: bool = False
 
 
 @dataclass(frozen=True)
 class CadenceResult:
     cadence: CadenceView
     changed: bool
-    public: bool = False
 
 
 @dataclass(frozen=True)
 class ReportResult:
     report: Report
     stats_only: bool = False
-    public: bool = False
 
 
 @dataclass(frozen=True)
 class MinutesResult:
     minutes: MinutesView
-    event: str  # started | note | decision | action | attendance | ended | shown | amended
+    event: MinutesEvent
     item: ActionItemView | None = None
     today: date | None = None
 
@@ -161,20 +175,14 @@ class MinutesExportResult:
 @dataclass(frozen=True)
 class MeetingResult:
     series: SeriesView
-    event: str  # created | cancelled
-
-
-@dataclass(frozen=True)
-class MeetingImportForm:
-    """Ask for an .ics file (a modal with a file field in Slack)."""
-
-    key: str
+    event: MeetingEvent
 
 
 @dataclass(frozen=True)
 class MeetingListResult:
     series: list[SeriesView]
     key: str | None = None
+    imported: bool = False  # the series an import just added or updated
 
 
 @dataclass(frozen=True)
@@ -182,6 +190,15 @@ class IcsResult:
     link: FeedLink | None
     key: str | None
     revoked: int = 0
+
+
+@dataclass(frozen=True)
+class FormResult:
+    """A form to fill in (a modal, a dialog, a guided prompt); `shown` is what a channel
+    that prefers not to open it now shows instead (the settings as they stand)."""
+
+    request: FormRequest
+    shown: CadenceResult | None = None
 
 
 Result = (
@@ -204,7 +221,7 @@ Result = (
     | MinutesListResult
     | MinutesExportResult
     | MeetingResult
-    | MeetingImportForm
     | MeetingListResult
     | IcsResult
+    | FormResult
 )

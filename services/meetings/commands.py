@@ -1,0 +1,81 @@
+"""The minutes, meeting and calendar-feed commands of the language."""
+
+from __future__ import annotations
+
+from typing import assert_never
+
+from models import EntryKind
+from services.commands import ast
+from services.commands.context import Ctx
+from services.commands.results import (
+    FormResult,
+    IcsResult,
+    MeetingListResult,
+    MeetingResult,
+    MinutesExportResult,
+    MinutesListResult,
+    MinutesResult,
+    Result,
+)
+from services.meetings import feeds, forms, minutes, series
+
+
+def run(ctx: Ctx, cmd: ast.MeetingCommand) -> Result:
+    """Run one minutes, meeting or calendar command."""
+    s, actor, now, today = ctx.session, ctx.actor, ctx.now, ctx.today
+    here = ctx.channel or ""
+    match cmd:
+        case ast.MinutesStart(key, title):
+            v = minutes.start(s, actor, channel=here, now=now, key=key, title=title)
+            return MinutesResult(v, "started", today=today)
+        case ast.MinutesAdd(kind, text):
+            v = minutes.add_entry(s, actor, channel=here, kind=EntryKind(kind), text=text, now=now)
+            return MinutesResult(v, "note" if kind == "note" else "decision", today=today)
+        case ast.MinutesAction(mention, due_text, text):
+            owner = ctx.person(mention) if mention else ctx.me()
+            due = ctx.day(due_text) if due_text else None
+            v, item = minutes.add_action(
+                s, actor, channel=here, owner=owner, text=text, due_on=due, now=now
+            )
+            return MinutesResult(v, "action", item, today)
+        case ast.MinutesAttend(mentions, present):
+            named = [ctx.person(m) for m in mentions]
+            v = minutes.set_attendance(
+                s, actor, channel=here, people=named, present=present, now=now
+            )
+            return MinutesResult(v, "attendance", today=today)
+        case ast.MinutesForm():
+            v = minutes.view(s, minutes.open_in(s, actor, here).id)
+            return FormResult(forms.minutes_request(v))
+        case ast.MinutesEnd():
+            return MinutesResult(minutes.end(s, actor, channel=here, now=now), "ended", today=today)
+        case ast.MinutesShow(None):
+            v = minutes.view(s, minutes.open_in(s, actor, here).id)
+            return MinutesResult(v, "shown", today=today)
+        case ast.MinutesShow(mid):
+            return MinutesResult(minutes.get(s, actor, minutes_id=mid or 0), "shown", today=today)
+        case ast.MinutesList(key):
+            return MinutesListResult(minutes.list_recent(s, actor, key=key), key)
+        case ast.MinutesExport(mid):
+            v = minutes.get(s, actor, minutes_id=mid)
+            return MinutesExportResult(v, minutes.to_markdown(v))
+        case ast.MinutesAmend(mid, op, text, kind_text, n):
+            entry = EntryKind(kind_text) if kind_text else None
+            v = minutes.amend(s, actor, minutes_id=mid, op=op, text=text, now=now, kind=entry, n=n)
+            return MinutesResult(v, "amended", today=today)
+        case ast.MeetingNew(key, title, recurrence):
+            sv = series.create(s, actor, key=key, title=title, recurrence=recurrence, now=now)
+            return MeetingResult(sv, "created")
+        case ast.MeetingImport(key):
+            project = series.editable(s, actor, key)
+            return FormResult(forms.import_request(key=project.key, channel=ctx.channel))
+        case ast.MeetingList(key):
+            return MeetingListResult(series.list_series(s, actor, now=now, key=key), key)
+        case ast.MeetingCancel(sid):
+            return MeetingResult(series.cancel(s, actor, series_id=sid, now=now), "cancelled")
+        case ast.IcsLink(key, revoke):
+            if revoke:
+                return IcsResult(None, key, feeds.revoke(s, actor, now=now, key=key))
+            return IcsResult(feeds.link(s, actor, now=now, key=key), key)
+        case _:
+            assert_never(cmd)

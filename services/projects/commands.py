@@ -1,0 +1,59 @@
+"""The project commands of the language."""
+
+from __future__ import annotations
+
+from typing import assert_never
+
+from services.commands import ast
+from services.commands.context import Ctx
+from services.commands.results import FormResult, ProjectListResult, ProjectResult, Result
+from services.core.errors import InvalidInput
+from services.projects import forms, register
+
+
+def yes_no(value: str) -> bool:
+    """yes/no, on/off, private/public as a flag."""
+    low = value.strip().lower()
+    if low in ("yes", "y", "true", "on", "1", "private"):
+        return True
+    if low in ("no", "n", "false", "off", "0", "public"):
+        return False
+    raise InvalidInput(f"{value!r} is not yes or no.")
+
+
+def run(ctx: Ctx, cmd: ast.ProjectCommand) -> Result:
+    """Run one project command."""
+    s, actor, now, today = ctx.session, ctx.actor, ctx.now, ctx.today
+    match cmd:
+        case ast.ProjectForm():
+            return FormResult(forms.project_request(channel=ctx.channel))
+        case ast.ProjectNew(key, name, pm_mention, private):
+            pm = ctx.person(pm_mention) if pm_mention else None
+            view = register.create(s, actor, key=key, name=name, pm=pm, private=private, now=now)
+            return ProjectResult(view, "created", today)
+        case ast.ProjectList(include_closed):
+            views = register.list_projects(s, actor, now=now, include_closed=include_closed)
+            return ProjectListResult(views, include_closed, today)
+        case ast.ProjectShow(key):
+            return ProjectResult(register.show(s, actor, key=key, now=now), "shown", today)
+        case ast.ProjectAdd(key, mention, role_text):
+            role = register.parse_project_role(role_text)
+            view = register.add_member(
+                s, actor, key=key, person=ctx.person(mention), role=role, now=now
+            )
+            return ProjectResult(view, "member_added", today)
+        case ast.ProjectRemove(key, mention):
+            view = register.remove_member(s, actor, key=key, person=ctx.person(mention), now=now)
+            return ProjectResult(view, "member_removed", today)
+        case ast.ProjectClose(key):
+            return ProjectResult(register.close(s, actor, key=key, now=now), "closed", today)
+        case ast.ProjectSet(key, field, raw):
+            value: object = raw
+            if field in ("start", "target"):
+                value = ctx.day(raw)
+            elif field == "private":
+                value = yes_no(raw)
+            view = register.update(s, actor, key=key, field=field, value=value, now=now)
+            return ProjectResult(view, "updated", today)
+        case _:
+            assert_never(cmd)

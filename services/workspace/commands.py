@@ -1,0 +1,63 @@
+"""The workspace commands of the language: settings, roles, leave and the daily digest."""
+
+from __future__ import annotations
+
+from typing import assert_never
+
+from services.commands import ast
+from services.commands.context import Ctx
+from services.commands.results import (
+    DigestEvent,
+    DigestResult,
+    LeaveResult,
+    Result,
+    RoleChanged,
+    RolesResult,
+    SettingsResult,
+)
+from services.core import people
+from services.core.dates import parse_time
+from services.digests import build as digests
+from services.workspace import leave, settings
+
+
+def run(ctx: Ctx, cmd: ast.WorkspaceCommand | ast.AdminCommand) -> Result:
+    """Run one workspace command."""
+    s, actor, now, today = ctx.session, ctx.actor, ctx.now, ctx.today
+    match cmd:
+        case ast.AdminRoles():
+            return RolesResult(people.list_roles(s, workspace_id=actor.workspace_id))
+        case ast.AdminGrant(mention, role_text):
+            target = ctx.person(mention)
+            role = people.parse_role(role_text)
+            people.grant_role(s, actor, person=target, role=role, now=now)
+            return RoleChanged(people.person_ref(target), role, True)
+        case ast.AdminRevoke(mention, role_text):
+            target = ctx.person(mention)
+            role = people.parse_role(role_text)
+            people.revoke_role(s, actor, person=target, role=role, now=now)
+            return RoleChanged(people.person_ref(target), role, False)
+        case ast.LeaveShow():
+            return LeaveResult(leave.current_and_upcoming(s, actor, today=today), "shown", today)
+        case ast.LeaveAdd(start_text, end_text):
+            start, end = ctx.day(start_text), ctx.day(end_text)
+            periods = leave.record(s, actor, start=start, end=end, now=now)
+            return LeaveResult(periods, "recorded", today)
+        case ast.LeaveCancel():
+            leave.cancel(s, actor, now=now)
+            periods = leave.current_and_upcoming(s, actor, today=today)
+            return LeaveResult(periods, "cancelled", today)
+        case ast.SettingsShow():
+            return SettingsResult(settings.workspace_settings(s, actor), changed=False)
+        case ast.SettingsSet(section, key, value):
+            new = settings.set_option(s, actor, section=section, key=key, value=value, now=now)
+            return SettingsResult(new, changed=True)
+        case ast.DigestShow():
+            return DigestResult(digests.my_digest(s, actor, now=now), "shown")
+        case ast.DigestSet(enabled, at_text):
+            at = parse_time(at_text) if at_text else None
+            mine = digests.set_my_digest(s, actor, enabled=enabled, at=at, now=now)
+            event: DigestEvent = "moved" if at else ("on" if enabled else "off")
+            return DigestResult(mine, event)
+        case _:
+            assert_never(cmd)
