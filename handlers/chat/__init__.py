@@ -1,0 +1,1 @@
+"""The platform-neutral chat edge: what every channel shares."""

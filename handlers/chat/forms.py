@@ -1,0 +1,120 @@
+"""Submit a form, whatever the channel showed it as, and say what follows.
+
+The channel hands back the raw values it read from its widgets and the form's hidden
+reference; the feature reads them through its one function. A problem raises FormErrors or
+a DomainError whose `field` says where to show it; nothing is saved unless all is valid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import assert_never
+
+from handlers.chat import audience
+from handlers.chat.dispatch import Core, Turn, acting
+from handlers.chat.outcome import Announce, Notify, Outcome, RefreshHome, RefreshLive, Reply
+from models import Person
+from services.commands.results import (
+    ActionResult,
+    CadenceResult,
+    DeliverableResult,
+    MeetingListResult,
+    MinutesResult,
+    ProjectResult,
+    StatusResult,
+)
+from services.core.dates import local_today
+from services.core.errors import DomainError, InvalidInput
+from services.core.forms import FormId, Raw, Ref
+from services.core.people import person_ref
+from services.meetings import forms as meeting_forms
+from services.projects import forms as project_forms
+from services.status import forms as status_forms
+from services.work import forms as work_forms
+
+
+def submit_form(
+    core: Core,
+    turn: Turn,
+    form: FormId,
+    values: Mapping[str, Raw],
+    ref: Mapping[str, Ref],
+    *,
+    upload: bytes | None = None,
+) -> Outcome:
+    """Read, check and save one submitted form in one transaction."""
+    now = core.clock()
+    with core.sessions.begin() as s:
+        actor = acting(s, turn)
+        today = local_today(now, actor.timezone)
+        me = s.get(Person, actor.person_id)
+        assert me is not None
+        by = person_ref(me)
+
+        def pick(field: str, raw: str) -> Person:
+            try:
+                return turn.people.resolve(s, actor.workspace_id, turn.people.mention(raw))
+            except DomainError as err:
+                raise err.on(field) from None
+
+        key = str(ref.get("key") or "")
+        channel = str(ref["channel"]) if ref.get("channel") else None
+        match form:
+            case FormId.NEW_ITEM:
+                item = work_forms.submit_item(s, actor, values=values, ref=ref, pick=pick, now=now)
+                made = ActionResult(item, "created", today, by=by)
+                follow: list[Announce | Notify | RefreshHome] = [
+                    Announce(made, audience.announce_in(made, channel))
+                ]
+                if item.owner.id != actor.person_id:
+                    follow.append(Notify(item.owner, ActionResult(item, "given", today, by=by)))
+                follow.append(RefreshHome(item.owner))
+                return Outcome(made, Reply.NONE, tuple(follow))
+            case FormId.EDIT_ITEM:
+                item = work_forms.submit_edit(s, actor, values=values, ref=ref, pick=pick, now=now)
+                edited = ActionResult(item, "edited", today, by=by)
+                return Outcome(edited, Reply.NONE, (RefreshHome(item.owner),))
+            case FormId.NEW_PROJECT:
+                project = project_forms.submit_project(
+                    s, actor, values=values, ref=ref, pick=pick, now=now
+                )
+                created = ProjectResult(project, "created", today)
+                where = audience.announce_in(created, channel)
+                return Outcome(created, Reply.NONE, (Announce(created, where),))
+            case FormId.NEW_DELIVERABLE:
+                d = work_forms.submit_deliverable(s, actor, values=values, pick=pick, now=now)
+                added = DeliverableResult(d, "created", today)
+                where = audience.announce_in(added, channel)
+                return Outcome(added, Reply.NONE, (Announce(added, where),))
+            case FormId.STATUS:
+                upd, note = status_forms.submit_status(s, actor, key=key, values=values, now=now)
+                reported = StatusResult(upd, "submitted" if upd.version == 1 else "edited", note)
+                return Outcome(reported, Reply.NONE, (Announce(reported, None),))
+            case FormId.CADENCE:
+                cad = status_forms.submit_cadence(
+                    s, actor, key=key, values=values, pick=pick, now=now
+                )
+                saved = CadenceResult(cad, changed=True)
+                return Outcome(saved, Reply.NONE, (Announce(saved, None),))
+            case FormId.MINUTES_ADD:
+                v = meeting_forms.submit_minutes(
+                    s, actor, values=values, ref=ref, pick=pick, now=now
+                )
+                return _minutes_added(v.id, MinutesResult(v, "added", today=today))
+            case FormId.ADD_TO_MINUTES:
+                v = meeting_forms.submit_add(s, actor, values=values, ref=ref, pick=pick, now=now)
+                return _minutes_added(v.id, MinutesResult(v, "added", today=today))
+            case FormId.MEETING_IMPORT:
+                if upload is None:
+                    raise InvalidInput("Attach the .ics file.", field="file")
+                views = meeting_forms.submit_import(
+                    s, actor, key=key, data=upload, values=values, now=now
+                )
+                imported = MeetingListResult(views, key, imported=True)
+                return Outcome(imported, Reply.NONE, (Announce(imported, None),))
+            case _:
+                assert_never(form)
+
+
+def _minutes_added(minutes_id: int, result: MinutesResult) -> Outcome:
+    return Outcome(result, Reply.NONE, (RefreshLive(minutes_id),))
