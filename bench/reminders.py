@@ -29,6 +29,7 @@ from sqlalchemy import func, insert, select, text
 
 from bot import jobs
 from bot.db import make_engine, make_sessionmaker, upgrade
+from handlers.chat import delivery
 from handlers.slack.notifier import SlackNotifier
 from models import (
     ActionItem,
@@ -132,7 +133,7 @@ def run(kind: str) -> None:
         client.api_call = timed_api_call  # type: ignore[method-assign]
         notifier = SlackNotifier(lambda team: client)
         t0 = time.perf_counter()
-        report = jobs.deliver_due(sessions, notifier, now=NOW, limit=100_000)
+        report = delivery.deliver_due(sessions, notifier, now=NOW, limit=100_000)
         t_del = time.perf_counter() - t0
         with sessions() as s:
             sent = s.scalar(select(func.count()).where(Notification.state == "sent"))

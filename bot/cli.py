@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import logging
 import signal
@@ -19,12 +20,8 @@ from sqlalchemy.exc import OperationalError
 
 from bot import db, demo
 from bot.config import Settings, get_settings
-from handlers.console.channel import (
-    CONSOLE_WORKSPACE_ID,
-    ConsoleChannel,
-    guided_status,
-    system_now,
-)
+from handlers.console import prompt
+from handlers.console.channel import CONSOLE_WORKSPACE_ID, ConsoleChannel, system_now
 from models import Platform, Workspace
 from services.core.people import PersonDefaults
 
@@ -98,16 +95,26 @@ def _repl(channel: ConsoleChannel, handle: str) -> None:
             continue
         if text.startswith("/pmo"):
             text = text[4:]
-        reply = channel.run(handle, text)
-        if reply.form:
-            click.echo(f"Status update for {reply.form} (Enter keeps the value in brackets):")
-            reply = guided_status(
-                channel,
-                handle,
-                reply.form,
-                lambda label, default: click.prompt(label, default=default, show_default=True),
+        reply = channel.run(handle, text, interactive=True)
+        if reply.text:
+            click.echo(reply.text)
+        form = reply.form
+        if form is not None and reply.text and not click.confirm("Change them?", default=False):
+            continue
+        if form is not None:
+            click.echo(
+                f"{form.form.title} (Enter keeps the value in brackets, `back` goes back, "
+                "`-` clears, Ctrl-C cancels):"
             )
-        click.echo(reply.text)
+            reply = prompt.fill(
+                form,
+                lambda label, default: click.prompt(
+                    label, default=default, show_default=bool(default)
+                ),
+                functools.partial(channel.submit, handle, form),
+                echo=click.echo,
+            )
+            click.echo(reply.text)
 
 
 @click.group(invoke_without_command=True)
@@ -263,7 +270,7 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
         describe_workspace,
         slack_mode,
     )
-    from handlers.slack.listeners import SlackDeps
+    from handlers.slack.runtime import SlackDeps
 
     settings = _settings()
     logging.getLogger("pmo_bot").setLevel(settings.log_level.upper())

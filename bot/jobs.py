@@ -3,51 +3,22 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
+from handlers.chat.delivery import SweepReport, deliver_due
 from services.digests import build as digests
 from services.meetings import minutes
-from services.meetings import outbox as meetings_outbox
 from services.meetings import series as meetings
-from services.outbox import delivery, inbound
-from services.outbox.contents import Contents
-from services.outbox.port import DeliveryError, Notifier
-from services.status import outbox as status_outbox
+from services.outbox import inbound
+from services.outbox.port import Notifier
 from services.status import rounds
-from services.work import outbox as work_outbox
 from services.work import reminders
 
 log = logging.getLogger(__name__)
 ANALYZE_AFTER = 2000
-CONTENTS = Contents(
-    subjects=work_outbox.SUBJECTS,
-    stale=status_outbox.STALE,
-    attachments={**status_outbox.ATTACHMENTS, **meetings_outbox.ATTACHMENTS},
-    after_sent=meetings_outbox.AFTER_SENT,
-)
-
-
-@dataclass
-class SweepReport:
-    materialized: int = 0
-    claimed: int = 0
-    sent: int = 0
-    messages: int = 0
-    retried: int = 0
-    failed: int = 0
-    skipped: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    def line(self) -> str:
-        return (
-            f"materialized {self.materialized}, sent {self.sent} in {self.messages} messages, "
-            f"retrying {self.retried}, failed {self.failed}, skipped {self.skipped}"
-        )
 
 
 def materialize(sessions: sessionmaker[Session], *, now: datetime) -> int:
@@ -63,47 +34,6 @@ def materialize(sessions: sessionmaker[Session], *, now: datetime) -> int:
         with sessions.begin() as s:
             s.execute(text("ANALYZE notification"))
     return new
-
-
-def deliver_due(
-    sessions: sessionmaker[Session],
-    notifier: Notifier,
-    *,
-    now: datetime,
-    limit: int = 500,
-    clock: Callable[[], datetime] | None = None,
-    workspace_id: int | None = None,
-) -> SweepReport:
-    """Claim (committed before sending), send one bundle per recipient, record each outcome.
-
-    `clock` stamps outcomes (sent_at, next retry); by default the sweep's own `now`.
-    """
-    tick = clock or (lambda: now)
-    report = SweepReport()
-    with sessions.begin() as s:
-        ids = delivery.claim(s, now=now, limit=limit, workspace_id=workspace_id)
-    report.claimed = len(ids)
-    if not ids:
-        return report
-    with sessions.begin() as s:
-        bundles = delivery.prepare(s, ids, now=now, contents=CONTENTS)
-    report.skipped = report.claimed - sum(len(r) for _, r in bundles)
-    for bundle, row_ids in bundles:
-        try:
-            result = notifier.send(bundle)
-        except DeliveryError as err:
-            with sessions.begin() as s:
-                retried, failed = delivery.mark_failed(s, row_ids, err, now=tick())
-            report.retried += retried
-            report.failed += failed
-            report.errors.append(err.reason)
-            continue
-        with sessions.begin() as s:
-            delivery.mark_sent(s, row_ids, now=tick())
-            delivery.after_sent(s, bundle, result, contents=CONTENTS)
-        report.sent += len(row_ids)
-        report.messages += 1
-    return report
 
 
 def sweep(

@@ -28,7 +28,8 @@ from starlette.routing import Route
 from bot.config import Settings
 from bot.slack_workers import InlineExecutor, SlackWorkers, deferrable, encode
 from handlers.slack import oauth_tables
-from handlers.slack.listeners import SlackDeps, register
+from handlers.slack.app import register
+from handlers.slack.runtime import SlackDeps
 
 BOT_SCOPES = [
     "commands",

@@ -10,8 +10,8 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 
-from bot import jobs
 from bot.db import make_engine, make_sessionmaker
+from handlers.chat import delivery
 from handlers.slack.notifier import SlackNotifier
 
 
@@ -24,7 +24,7 @@ def main() -> int:
     now = datetime.fromisoformat(now_iso)
     sent = 0
     while True:
-        report = jobs.deliver_due(sessions, notifier, now=now, limit=50)
+        report = delivery.deliver_due(sessions, notifier, now=now, limit=50)
         sent += report.sent
         if report.claimed == 0:
             break

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from bot import jobs
 from bot.db import session_scope
+from handlers.chat import delivery as sending
 from handlers.slack.notifier import SlackNotifier
 from models import Notification, NotificationState, Platform
 from services.outbox import delivery
@@ -118,7 +119,7 @@ def test_an_item_done_before_delivery_is_skipped(sessions, fake: FakeSlack) -> N
     with session_scope(sessions) as s:
         w = World(s, platform=Platform.SLACK, ext="T1", digests=False)
         action_items.complete(s, w.actor("U0LEAD"), item_id=1, now=MON_9_NY)
-    report = jobs.deliver_due(sessions, notifier(fake), now=MON_9_NY)
+    report = sending.deliver_due(sessions, notifier(fake), now=MON_9_NY)
     assert (report.sent, report.skipped) == (0, 1) and fake.of("chat.postMessage") == []
 
 
@@ -129,9 +130,9 @@ def test_a_row_left_sending_by_a_crashed_worker_is_taken_again_after_its_lease(
     jobs.materialize(sessions, now=MON_9_NY)
     with session_scope(sessions) as s:
         assert len(delivery.claim(s, now=MON_9_NY)) == 1  # claimed, then the worker "dies"
-    assert jobs.deliver_due(sessions, notifier(fake), now=MON_9_NY).claimed == 0  # still leased
+    assert sending.deliver_due(sessions, notifier(fake), now=MON_9_NY).claimed == 0  # still leased
     later = MON_9_NY + delivery.LEASE
-    assert jobs.deliver_due(sessions, notifier(fake), now=later).sent == 1
+    assert sending.deliver_due(sessions, notifier(fake), now=later).sent == 1
     assert states(sessions) == {NotificationState.SENT: 1}
 
 

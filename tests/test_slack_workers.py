@@ -31,7 +31,7 @@ from bot.db import make_sessionmaker
 from bot.slack_app import build_asgi, build_slack_app
 from bot.slack_workers import SlackWorkers, decode, deferrable, encode, supported
 from handlers.slack.ids import ActionId, CallbackId
-from handlers.slack.listeners import SlackDeps
+from handlers.slack.runtime import SlackDeps
 from models import Person
 from services.core.people import PersonDefaults
 from tests.fake_slack import FakeSlack, post, sign

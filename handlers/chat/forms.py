@@ -25,12 +25,24 @@ from services.commands.results import (
 )
 from services.core.dates import local_today
 from services.core.errors import DomainError, InvalidInput
-from services.core.forms import FormId, Raw, Ref
+from services.core.forms import Form, FormId, Raw, Ref
 from services.core.people import person_ref
 from services.meetings import forms as meeting_forms
 from services.projects import forms as project_forms
 from services.status import forms as status_forms
 from services.work import forms as work_forms
+
+DEFINITIONS: dict[FormId, Form] = {
+    FormId.NEW_ITEM: work_forms.ITEM_FORM,
+    FormId.EDIT_ITEM: work_forms.EDIT_ITEM_FORM,
+    FormId.NEW_PROJECT: project_forms.PROJECT_FORM,
+    FormId.NEW_DELIVERABLE: work_forms.DELIVERABLE_FORM,
+    FormId.STATUS: status_forms.STATUS_FORM,
+    FormId.CADENCE: status_forms.CADENCE_FORM,
+    FormId.MINUTES_ADD: meeting_forms.MINUTES_FORM,
+    FormId.ADD_TO_MINUTES: meeting_forms.ADD_FORM,
+    FormId.MEETING_IMPORT: meeting_forms.IMPORT_FORM,
+}
 
 
 def submit_form(

@@ -1,36 +1,58 @@
-"""Run commands typed in the local console as a named person."""
+"""The local console as a chat channel: a workspace of its own, people by handle.
+
+It sits on the same chat edge as Slack and Teams: a command or a form leaves the same rows
+in the database. What Slack posts in a channel or sends by DM is printed here, addressed to
+whom it is for.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db import session_scope
-from handlers.console.render import render, render_error
+from handlers.chat.delivery import deliver_due
+from handlers.chat.dispatch import Core, Turn, run_command
+from handlers.chat.forms import submit_form
+from handlers.chat.outcome import (
+    Announce,
+    DeliverNow,
+    Notify,
+    OpenForm,
+    Outcome,
+    RefreshHome,
+    RefreshLive,
+    SendFile,
+)
+from handlers.console.notifier import ConsoleNotifier
+from handlers.console.render import LOCAL_URL, render, render_error
 from models import Person, Platform
-from services.commands.execute import run_text
-from services.commands.results import StatusResult
+from services.commands.results import FormResult
 from services.core import people
-from services.core.access import actor_for
 from services.core.errors import DomainError, InvalidInput
+from services.core.forms import FormRequest, Raw
+from services.core.people import Mention
 
 log = logging.getLogger(__name__)
 
 CONSOLE_WORKSPACE_ID = "local"
 HANDLE_RE = re.compile(r"^[A-Za-z0-9][\w.\-]{0,79}$")
+OOPS = (
+    "Something went wrong on my side and nothing was saved. "
+    "Try again; if it keeps happening, run with --verbose and report the log."
+)
 
 
 @dataclass(frozen=True)
 class Reply:
     ok: bool
     text: str
-    form: str | None = None  # a project key: the caller may run the guided status form
+    form: FormRequest | None = None  # a form the caller may fill in (a guided prompt)
 
 
 def system_now() -> datetime:
@@ -38,8 +60,20 @@ def system_now() -> datetime:
     return datetime.now(UTC)
 
 
+class ConsolePeople:
+    """How the console names people: by handle (`@maria`, or `maria` in a form)."""
+
+    def resolve(self, session: Session, workspace_id: int, mention: Mention) -> Person:
+        """A person known in the console workspace."""
+        return people.resolve_mention(session, workspace_id=workspace_id, mention=mention)
+
+    def mention(self, raw: str) -> Mention:
+        """A person as typed in a guided form."""
+        return Mention(handle=raw.strip().lstrip("@").lower())
+
+
 class ConsoleChannel:
-    """The console as a chat channel: a workspace of its own, people by handle."""
+    """Runs what is typed in the console as a named person and prints what follows."""
 
     def __init__(
         self,
@@ -47,114 +81,99 @@ class ConsoleChannel:
         *,
         defaults: people.PersonDefaults | None = None,
         clock: Callable[[], datetime] = system_now,
+        echo: Callable[[str], None] = print,
+        public_url: str = LOCAL_URL,
     ) -> None:
         self.sessions = sessions
         self.defaults = defaults or people.PersonDefaults()
         self.clock = clock
+        self.echo = echo
+        self.public_url = public_url
+        self.core = Core(sessions, self._now)
 
-    def _person(self, session: Session, handle: str, now: datetime) -> Person:
+    def _now(self) -> datetime:
+        return self.clock()
+
+    def turn(self, handle: str) -> Turn:
+        """The console person `handle` (created on first use) as a turn of this channel."""
         if not HANDLE_RE.match(handle):
             raise InvalidInput(
                 f"{handle!r} can't be a console name.", "Use letters, digits, dots and dashes."
             )
-        ws = people.ensure_workspace(
-            session,
-            platform=Platform.CONSOLE,
-            external_id=CONSOLE_WORKSPACE_ID,
-            name="Local console",
-            now=now,
-        )
-        existing = session.scalar(
-            select(Person).where(Person.workspace_id == ws.id, Person.external_id == handle.lower())
-        )
-        if existing is not None:
-            return existing
-        return people.upsert_person(
-            session,
-            workspace_id=ws.id,
-            external_id=handle.lower(),
-            handle=handle.lower(),
-            display_name=handle.capitalize(),
-            now=now,
-            defaults=self.defaults,
-        )
-
-    def run(self, handle: str, text: str) -> Reply:
-        """Run one command as `handle`; a failed command changes nothing."""
         now = self.clock()
-        try:
-            with session_scope(self.sessions) as session:
-                person = self._person(session, handle, now)
-                result = run_text(
-                    session, actor_for(session, person), text, now=now, channel="console"
+        with self.sessions.begin() as s:
+            ws = people.ensure_workspace(
+                s,
+                platform=Platform.CONSOLE,
+                external_id=CONSOLE_WORKSPACE_ID,
+                name="Local console",
+                now=now,
+            )
+            person = s.scalar(
+                select(Person).where(
+                    Person.workspace_id == ws.id, Person.external_id == handle.lower()
                 )
-                out = render(result)
-                if isinstance(result, StatusResult) and result.event == "form":
-                    return Reply(True, out, form=result.key)
+            ) or people.upsert_person(
+                s,
+                workspace_id=ws.id,
+                external_id=handle.lower(),
+                handle=handle.lower(),
+                display_name=handle.capitalize(),
+                now=now,
+                defaults=self.defaults,
+            )
+            return Turn(ws.id, person.id, "console", ConsolePeople())
+
+    def run(self, handle: str, text: str, *, interactive: bool = False) -> Reply:
+        """Run one command as `handle`; a failed command changes nothing. A command that
+        opens a form returns it for an interactive console to ask; otherwise says so."""
+
+        def work() -> Reply:
+            reply = self._show(run_command(self.core, self.turn(handle), text))
+            if reply.form is not None and not interactive and not reply.text:
+                return Reply(True, render(FormResult(reply.form)))
+            return reply
+
+        return self._guarded(work)
+
+    def submit(self, handle: str, request: FormRequest, values: Mapping[str, Raw]) -> Reply:
+        """Submit a filled-in form; field errors are raised for the prompt to re-ask."""
+        outcome = submit_form(self.core, self.turn(handle), request.form.id, values, request.ref)
+        return self._show(outcome)
+
+    def _guarded(self, work: Callable[[], Reply]) -> Reply:
+        try:
+            return work()
         except DomainError as err:
             return Reply(False, render_error(err))
         except Exception:
-            log.exception("console command failed: %r", text[:200])
-            return Reply(
-                False,
-                "Something went wrong on my side and nothing was saved. "
-                "Try again; if it keeps happening, run with --verbose and report the log.",
-            )
-        return Reply(True, out)
+            log.exception("console command failed")
+            return Reply(False, OOPS)
 
-
-STATUS_PROMPTS = [
-    ("overall", "Overall RAG (green/amber/red)"),
-    ("schedule", "Schedule RAG (or -)"),
-    ("scope", "Scope RAG (or -)"),
-    ("budget", "Budget RAG (or -)"),
-    ("resources", "Resources RAG (or -)"),
-    ("percent_complete", "% complete (or -)"),
-    ("summary", "Summary"),
-    ("highlights", "Highlights"),
-    ("blockers", "Blockers"),
-    ("escalate", "Escalate the blockers to the PMO? (y/n)"),
-    ("asks", "Asks (decisions or help needed)"),
-    ("next_steps", "Next steps"),
-]
-
-
-def guided_status(
-    channel: ConsoleChannel, handle: str, key: str, ask: Callable[[str, str], str]
-) -> Reply:
-    """Ask for each part of the update (Enter keeps last week's answer), then submit it."""
-    from services.status import update as status
-
-    now = channel.clock()
-    try:
-        with session_scope(channel.sessions) as session:
-            person = channel._person(session, handle, now)
-            actor = actor_for(session, person)
-            project, prev = status.prefill(session, actor, key=key)
-            values: dict[str, object] = {}
-            for name, label in STATUS_PROMPTS:
-                old = getattr(prev, name) if prev else None
-                shown = getattr(old, "value", old)
-                default = "" if shown is None else str(shown)
-                if isinstance(shown, bool):
-                    default = "y" if shown else "n"
-                raw = ask(label, default).strip()
-                if name == "overall":
-                    values[name] = status.parse_rag(raw or default)
-                elif name in ("schedule", "scope", "budget", "resources"):
-                    values[name] = None if raw in ("", "-") else status.parse_rag(raw)
-                elif name == "percent_complete":
-                    try:
-                        values[name] = None if raw in ("", "-") else int(raw.rstrip("%"))
-                    except ValueError:
-                        raise InvalidInput(f"{raw!r} is not a percentage.") from None
-                elif name == "escalate":
-                    values[name] = raw.lower() in ("y", "yes", "true")
-                else:
-                    values[name] = raw
-            fields_ = status.UpdateFields(**values)  # type: ignore[arg-type]
-            view, note = status.submit(session, actor, key=project.key, fields_=fields_, now=now)
-            out = render(StatusResult(view, "submitted" if view.version == 1 else "edited", note))
-    except DomainError as err:
-        return Reply(False, render_error(err))
-    return Reply(True, out)
+    def _show(self, outcome: Outcome) -> Reply:
+        """The reply text, with what Slack would post elsewhere printed as addressed here."""
+        lines: list[str] = []
+        if outcome.result is not None:
+            lines.append(render(outcome.result, public_url=self.public_url))
+        form = None
+        for f in outcome.follow_ups:
+            match f:
+                case OpenForm(request):
+                    form = request
+                case Announce(result, channel):
+                    if result is not outcome.result:
+                        lines.append(render(result, public_url=self.public_url))
+                    if channel and channel != "console":
+                        lines.append(f"(posted to #{channel})")
+                case Notify(person, result):
+                    lines.append(f"To @{person.handle}: {render(result).splitlines()[0]}")
+                case DeliverNow():
+                    deliver_due(
+                        self.sessions,
+                        ConsoleNotifier(self.echo),
+                        now=self.clock(),
+                        clock=self.clock,
+                    )
+                case RefreshHome() | RefreshLive() | SendFile():
+                    pass  # no home tab or live message here; exports print as the reply
+        return Reply(True, "\n".join(lines), form)

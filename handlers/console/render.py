@@ -1,9 +1,21 @@
-"""Render command results as plain text for a terminal. Pure: data in, text out."""
+"""Render command results as plain text for a terminal: one match, ending in
+`assert_never`, so a result nobody renders is a type error. Pure: data in, text out."""
 
 from __future__ import annotations
 
-from datetime import date
+from typing import assert_never
 
+from handlers.console import meetings as more
+from handlers.console.text import (
+    STATE_LABEL,
+    deliverable_line,
+    digest_text,
+    item_line,
+    project_block,
+    when,
+    who,
+    words,
+)
 from services.commands.results import (
     ActionListResult,
     ActionResult,
@@ -11,8 +23,15 @@ from services.commands.results import (
     DeliverableListResult,
     DeliverableResult,
     DigestResult,
+    FormResult,
     HelpResult,
+    IcsResult,
     LeaveResult,
+    MeetingListResult,
+    MeetingResult,
+    MinutesExportResult,
+    MinutesListResult,
+    MinutesResult,
     ProjectListResult,
     ProjectResult,
     ReportResult,
@@ -22,121 +41,13 @@ from services.commands.results import (
     SettingsResult,
     StatusResult,
 )
-from services.core.dates import day_label, relative_phrase
 from services.core.errors import DomainError
-from services.core.views import ActionItemView, DeliverableView, PersonRef, ProjectView
-from services.outbox.port import Digest
-from services.status.report import to_markdown
-from services.status.update import update_digest
 from services.workspace.settings import WEEKDAYS
 
-STATE_LABEL = {"active": "active", "on_hold": "on hold", "closed": "closed"}
+LOCAL_URL = "http://localhost:3000"
 
 
-def when(d: date | None, today: date) -> str:
-    """'Fri 27 Nov (in 4 days)', 'today', 'Mon 2 Nov (3 days overdue)'."""
-    if d is None:
-        return "no due date"
-    phrase, _ = relative_phrase(d, today)
-    return f"{day_label(d, today)} ({phrase})"
-
-
-def digest_text(d: Digest, skip: frozenset[tuple[str, int]] = frozenset()) -> str:
-    """A digest as indented text, leaving out entries in `skip`."""
-    out = [d.title] + ([f"  ({d.note})"] if d.note else [])
-    if d.sections and all(
-        {(ln.kind, ln.id) for ln in sec.lines} <= skip and sec.total == len(sec.lines)
-        for sec in d.sections
-    ):
-        return ""
-    for sec in d.sections:
-        lines = [ln for ln in sec.lines if (ln.kind, ln.id) not in skip]
-        total = sec.total - (len(sec.lines) - len(lines))
-        if total <= 0:
-            continue
-        out.append(f"  {sec.heading}:")
-        for ln in lines:
-            key = f"{ln.project_key} " if ln.project_key else ""
-            if ln.kind == "text":
-                out.append("    " + ln.title.replace("\n", "\n    "))
-            elif ln.kind == "project":
-                out.append(
-                    f"    {key}{ln.title}: {ln.overdue_items} overdue items, "
-                    f"{ln.overdue_deliverables} overdue deliverables, "
-                    f"{ln.escalations} escalations open"
-                )
-            else:
-                what = "deliverable " if ln.kind == "deliverable" else ""
-                owner = f" · @{ln.owner_handle}" if d.kind != "personal" and ln.owner_handle else ""
-                out.append(
-                    f"    {key}{what}#{ln.id} {ln.title}{owner} · {when(ln.due_on, d.today)}"
-                )
-        if total > len(lines):
-            out.append(f"    … and {total - len(lines)} more")
-    return "\n".join(out)
-
-
-def who(p: PersonRef | None) -> str:
-    return f"@{p.handle}" if p else "nobody"
-
-
-def item_line(item: ActionItemView, today: date) -> str:
-    """One action item on one line."""
-    parts = [f"#{item.id} {item.title}", who(item.owner)]
-    if item.project_key:
-        parts.append(item.project_key)
-    if item.status.value != "open":
-        parts.append(item.status.value)
-    else:
-        parts.append(
-            when(item.due_on, today).replace(" (", ", ").rstrip(")")
-            if item.due_on
-            else "no due date"
-        )
-        if item.snoozed_until and item.snoozed_until > today:
-            parts.append("snoozed until " + when(item.snoozed_until, today).split(" (")[0])
-    flag = "! " if item.is_overdue(today) else "  "
-    return flag + " · ".join(parts)
-
-
-def deliverable_line(d: DeliverableView, today: date) -> str:
-    """One deliverable on one line, with its slip against baseline."""
-    slip = ""
-    if d.slip_days:
-        slip = f" · slipped {d.slip_days:+d} days from {d.baseline_on.isoformat()}"
-    state = d.status.value.replace("_", " ")
-    flag = "! " if d.is_late(today) else "  "
-    return (
-        f"{flag}#{d.id} {d.title} · {who(d.owner)} · {state} · "
-        f"forecast {when(d.forecast_on, today)}{slip}"
-    )
-
-
-def project_block(p: ProjectView, today: date) -> list[str]:
-    lines = [
-        f"{p.key} — {p.name}" + (" 🔒 private" if p.private else ""),
-        f"  State: {STATE_LABEL[p.state.value]}" + (f" · Phase: {p.phase}" if p.phase else ""),
-        f"  PM: {who(p.pm)}",
-    ]
-    if p.start_on or p.target_on:
-        lines.append(
-            f"  Dates: {p.start_on.isoformat() if p.start_on else '?'} → "
-            f"{p.target_on.isoformat() if p.target_on else '?'}"
-        )
-    if p.description:
-        lines.append(f"  {p.description}")
-    lines.append(
-        f"  Action items: {p.open_actions} open, {p.overdue_actions} overdue · "
-        f"Deliverables: {p.open_deliverables} open, {p.late_deliverables} late"
-    )
-    if p.members:
-        lines.append(
-            "  Members: " + ", ".join(f"{who(m.person)} ({m.role.value})" for m in p.members)
-        )
-    return lines
-
-
-def render(result: Result) -> str:
+def render(result: Result, *, public_url: str = LOCAL_URL) -> str:
     """The text reply for a command result."""
     match result:
         case HelpResult(topic, entries, extra):
@@ -184,6 +95,8 @@ def render(result: Result) -> str:
                 "snoozed": f"Snoozed #{item.id}.",
                 "assigned": f"#{item.id} now belongs to {who(item.owner)}.",
                 "rescheduled": f"Moved the due date of #{item.id}.",
+                "edited": f"Saved #{item.id}.",
+                "given": f"{who(item.owner)} now owns #{item.id}.",
             }.get(event)
             line = item_line(item, today).strip()
             return f"{lead}\n  {line}" if lead else line
@@ -257,119 +170,37 @@ def render(result: Result) -> str:
                 else "Nothing is overdue or due this week for you right now."
             )
             return f"{lead}{state}\n{body}"
-        case StatusResult(view, event, note, versions, key):
-            if view is None:
-                if event == "form":
-                    return (
-                        f"Type `status {key}` in the interactive console (`pmo-bot console`) "
-                        f"for the guided form, or use the one-line form: "
-                        f'status {key} green "summary"'
-                    )
-                return f"{key} has no status update yet."
-            lead = {
-                "submitted": "Status recorded.",
-                "edited": f"Status updated (v{view.version}).",
-                "shown": f"Latest status ({versions} version{'s' if versions != 1 else ''}).",
-            }[event]
-            return "\n".join(
-                [lead, digest_text(update_digest(view, view.submitted_at.date()))]
-                + ([note] if note else [])
-                + (
-                    ["The PMO leads have been told (red)."]
-                    if view.fields.overall.value == "red" and event != "shown"
-                    else []
-                )
-            )
-        case CadenceResult(c, changed):
-            names = ", ".join("@" + p.handle for p in c.reporters) or "nobody (no PM)"
-            return "\n".join(
-                [
-                    ("Status round updated.\n" if changed else "")
-                    + f"Status round of {c.project_key} ({'on' if c.active else 'off'}):",
-                    f"  when       {c.rrule} in {c.timezone}",
-                    f"  next       {c.next_open:%a %d %b %H:%M} UTC"
-                    if c.next_open
-                    else "  next never",
-                    f"  due        {c.deadline_days} day(s) later at {c.deadline_time:%H:%M}",
-                    f"  reporters  {names}",
-                    f"  report to  {c.report_channel or 'the workspace PMO channel'}",
-                ]
-            )
-        case ReportResult(report, stats_only):
-            if stats_only:
-                lines = [f"On-time status updates, last {len(report.periods)} cycles:"]
-                lines += [
-                    f"  {ln.key:<10} {ln.on_time_rate:.0%}"
-                    for ln in report.projects
-                    if ln.on_time_rate is not None
-                ]
-                lines += [f"  @{p.handle:<12} {rate:.0%} of {n}" for p, rate, n in report.pm_rates]
-                return "\n".join(lines)
-            return to_markdown(report).rstrip()
-    return _more(result)
-
-
-def _more(result: Result) -> str:
-    """Minutes, meetings and calendar links as text."""
-    from services.commands.results import (
-        IcsResult,
-        MeetingImportForm,
-        MeetingListResult,
-        MeetingResult,
-        MinutesExportResult,
-        MinutesListResult,
-        MinutesResult,
-    )
-    from services.meetings.minutes import to_markdown as minutes_markdown
-
-    match result:
-        case MinutesResult(v, "shown" | "ended" | "amended" as event, _, _):
-            lead = {"ended": "Minutes ended.\n", "amended": "Minutes amended.\n"}.get(event, "")
-            return lead + minutes_markdown(v).rstrip()
-        case MinutesResult(v, event, item, today):
-            if event == "action" and item is not None:
-                return f"Minuted: {item_line(item, today or v.started_at.date())}"
-            return {
-                "started": f"Minutes #{v.id} started: {v.title}.",
-                "note": f"Note {len(v.notes)} added.",
-                "decision": f"Decision {len(v.decisions)} added.",
-                "attendance": f"{len(v.attendees)} present, {len(v.absent)} regrets.",
-            }.get(event, "Done.")
-        case MinutesListResult(items, _):
+        case StatusResult():
+            return more.status_text(result)
+        case CadenceResult():
+            return more.cadence_text(result)
+        case ReportResult():
+            return more.report_text(result)
+        case MinutesResult():
+            return more.minutes_text(result)
+        case MinutesListResult():
+            return more.minutes_list_text(result)
+        case MinutesExportResult():
+            return more.export_text(result)
+        case MeetingResult():
+            return more.meeting_text(result)
+        case MeetingListResult():
+            return more.meeting_list_text(result)
+        case IcsResult():
+            return more.ics_text(result, public_url)
+        case FormResult(request, shown):
+            if shown is not None:
+                return render(shown, public_url=public_url)
+            fields = ", ".join(f.label.lower() for f in request.form.fields)
             return (
-                "\n".join(
-                    f"#{v.id} {v.title} · {v.project_key or '-'} · "
-                    f"{v.started_at:%Y-%m-%d %H:%M} UTC{' · open' if v.open else ''}"
-                    for v in items
-                )
-                or "No minutes yet."
+                f"{request.form.title}: this opens a form ({fields}). Run it in the "
+                "interactive console (`pmo-bot console`), or use the one-line command."
             )
-        case MinutesExportResult(_, markdown):
-            return markdown.rstrip()
-        case MeetingResult(sv, event):
-            nxt = f"next {sv.next_start:%a %d %b %H:%M} UTC" if sv.next_start else "no more"
-            return f"Meeting #{sv.id} {sv.title} {event}: {sv.rrule or 'once'}, {nxt}."
-        case MeetingImportForm(key):
-            return (
-                f"Import the .ics file from the command line: "
-                f"pmo-bot meetings import FILE.ics --project {key} --as you"
-            )
-        case MeetingListResult(series, _):
-            return (
-                "\n".join(
-                    f"#{sv.id} {sv.title} · {sv.project_key} · {sv.rrule or 'once'}"
-                    for sv in series
-                )
-                or "No meeting series."
-            )
-        case IcsResult(None, _, revoked):
-            return f"Revoked {revoked} calendar link(s)."
-        case IcsResult(link, _, _):
-            assert link is not None
-            return f"Your calendar feed: http://localhost:3000{link.path} (served by pmo-bot serve)"
-    return str(result)
+        case _:
+            assert_never(result)
 
 
 def render_error(err: DomainError) -> str:
     """A user error as text: what went wrong, then what to do."""
-    return f"{err.message}\n{err.hint}" if err.hint else err.message
+    text = words(err.message)
+    return f"{text}\n{words(err.hint)}" if err.hint else text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
@@ -15,6 +15,7 @@ from models import Person, Platform
 from services.core import people
 from services.core.errors import NotFound
 from services.core.people import Mention, PersonDefaults
+from services.core.refs import Named, phrase
 
 log = logging.getLogger(__name__)
 PROFILE_TTL = timedelta(days=1)
@@ -61,14 +62,17 @@ def ensure_person(
         log.warning("users.info failed for %s: %s", user_id, code)
         if strict and code in ("user_not_found", "account_inactive"):
             raise NotFound(
-                f"Slack doesn't know <@{user_id}>.", "Pick someone in this workspace."
+                phrase("Slack doesn't know ", Named(external_id=user_id), "."),
+                "Pick someone in this workspace.",
             ) from None
         if person is not None:
             return person
         info = {"id": user_id, "name": user_id}
     if strict and (info.get("deleted") or info.get("is_bot")):
         what = "a bot" if info.get("is_bot") else "deactivated"
-        raise NotFound(f"<@{user_id}> is {what} and can't own work.", "Pick a person.")
+        raise NotFound(
+            phrase(Named(external_id=user_id), f" is {what} and can't own work."), "Pick a person."
+        )
     profile = info.get("profile") or {}
     display = profile.get("display_name") or info.get("real_name") or info.get("name") or user_id
     return people.upsert_person(
@@ -84,22 +88,29 @@ def ensure_person(
     )
 
 
-def mention_resolver(
-    client: WebClient, defaults: PersonDefaults, now: datetime
-) -> Callable[[Session, int, Mention], Person]:
-    """A resolver for `<@U…>` mentions that asks Slack about people we have not met yet."""
+@dataclass(frozen=True)
+class SlackPeople:
+    """How Slack names people: `<@U…>` mentions and user pickers give Slack user ids, asked
+    about with `users.info` when we have not met the person yet."""
 
-    def resolve(session: Session, workspace_id: int, mention: Mention) -> Person:
+    client: WebClient
+    defaults: PersonDefaults
+    now: datetime
+
+    def resolve(self, session: Session, workspace_id: int, mention: Mention) -> Person:
+        """The person a mention names; a Slack id must be a real, active person."""
         if mention.external_id:
             return ensure_person(
                 session,
-                client,
+                self.client,
                 workspace_id=workspace_id,
                 user_id=mention.external_id,
-                now=now,
-                defaults=defaults,
+                now=self.now,
+                defaults=self.defaults,
                 strict=True,
             )
         return people.resolve_mention(session, workspace_id=workspace_id, mention=mention)
 
-    return resolve
+    def mention(self, raw: str) -> Mention:
+        """A person picked in a modal (a users_select gives their Slack id)."""
+        return Mention(external_id=raw)

@@ -11,9 +11,10 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from handlers.slack import minutes as minutes_render
-from handlers.slack import render, reports
+from handlers.slack.digests.render import reminder_message
 from handlers.slack.errors import ADVICE, slack_error_code
+from handlers.slack.meetings import render as minutes_render
+from handlers.slack.status import render as reports
 from services.meetings.outbox import FinalMinutes
 from services.outbox.port import Bundle, DeliveryError
 from services.status import charts
@@ -65,7 +66,7 @@ class SlackNotifier:
                 return None
             if isinstance(bundle.attachment, FinalMinutes):
                 return self._post_minutes(client, channel, bundle, bundle.attachment, progress)
-            msg = render.reminder_message(bundle)
+            msg = reminder_message(bundle)
             self._wait_turn(channel)
             client.chat_postMessage(channel=channel, text=msg.text, blocks=msg.blocks)
             return None

@@ -4,23 +4,33 @@ final minutes, split into as many messages as Slack's limits need. Pure: data in
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, assert_never
 
-from handlers.slack.ids import ActionId
-from handlers.slack.render import (
+from handlers.slack.blocks import (
     MESSAGE_BLOCKS,
     SECTION_TEXT,
     Block,
     Message,
-    _fallback,
     button,
+    channel_link,
     clip,
+    command,
     context,
     day,
     escape,
+    fallback,
     header,
     section,
     who,
+)
+from handlers.slack.ids import ActionId
+from services.commands.results import (
+    IcsResult,
+    MeetingListResult,
+    MeetingResult,
+    MinutesExportResult,
+    MinutesListResult,
+    MinutesResult,
 )
 from services.core.dates import zone
 from services.core.views import ActionItemView
@@ -80,9 +90,9 @@ def live_message(v: MinutesView, today: date) -> Message:
     if v.open:
         blocks.append(
             context(
-                "Add with `/pmo minutes note|decision|action @owner due:fri …`, "
-                "`/pmo minutes attendee @a`, the *Add to minutes* message "
-                "shortcut, or the button. End with `/pmo minutes end`."
+                f"Add with {command('minutes note|decision|action @owner due:fri …')}, "
+                f"{command('minutes attendee @a')}, the *Add to minutes* message "
+                f"shortcut, or the button. End with {command('minutes end')}."
             )
         )
         blocks.append(
@@ -96,13 +106,15 @@ def live_message(v: MinutesView, today: date) -> Message:
             }
         )
     else:
-        where = ", ".join(f"<#{c}>" for c in v.post_channels()) or "this channel"
+        where = ", ".join(channel_link(c) for c in v.post_channels()) or "this channel"
         closed = "closed automatically after 12 hours" if v.auto_closed else "ended"
         blocks.append(
-            context(f"Minutes {closed}; posted to {where}. Export: `/pmo minutes export {v.id}`.")
+            context(
+                f"Minutes {closed}; posted to {where}. Export: {command(f'minutes export {v.id}')}."
+            )
         )
     counts = f"{len(v.notes)} notes, {len(v.decisions)} decisions, {len(v.actions)} actions"
-    return Message(_fallback("Minutes: ", v.title, f" ({counts})"), blocks, public=True)
+    return Message(fallback("Minutes: ", v.title, f" ({counts})"), blocks)
 
 
 def _chunks(title: str, lines: list[str]) -> list[Block]:
@@ -144,7 +156,7 @@ def final_messages(v: MinutesView, today: date) -> list[Message]:
         context(
             f"Minutes #{v.id} by {escape('@' + v.started_by.handle)}"
             + (f" · {', '.join(notes_on)}" if notes_on else "")
-            + f" · `/pmo minutes export {v.id}`"
+            + f" · {command(f'minutes export {v.id}')}"
         )
     )
     body = (
@@ -166,7 +178,7 @@ def final_messages(v: MinutesView, today: date) -> list[Message]:
         if n > 1:
             blocks = [*blocks, context(f"Part {i + 1} of {n}")]
         tail = f" (part {i + 1} of {n})" if n > 1 else ""
-        out.append(Message(_fallback("Minutes: ", v.title, tail), blocks, public=True))
+        out.append(Message(fallback("Minutes: ", v.title, tail), blocks))
     return out
 
 
@@ -182,112 +194,131 @@ def superseded() -> Message:
     return Message(
         "(This part of the minutes was merged above after an amendment.)",
         [context("_(This part of the minutes was merged above after an amendment.)_")],
-        public=True,
     )
 
 
-def result_message(result: Any, today: date, base_url: str = "") -> Message:
-    """Replies to the minutes, meeting and ics commands (ephemeral unless said)."""
-    from services.commands.results import (
-        IcsResult,
-        MeetingListResult,
-        MeetingResult,
-        MinutesExportResult,
-        MinutesListResult,
-        MinutesResult,
-    )
-
-    match result:
-        case MinutesResult(v, "shown", _):
+def minutes_message(result: MinutesResult) -> Message:
+    """The reply to a minutes command or form (only the person sees it)."""
+    v, item = result.minutes, result.item
+    today = result.today or v.started_at.date()
+    match result.event:
+        case "shown":
             msg = live_message(v, today) if v.open else final_messages(v, today)[0]
             return Message(msg.text, msg.blocks[:MESSAGE_BLOCKS])
-        case MinutesResult(v, event, item):
-            text = {
-                "started": f"📝 Minutes #{v.id} started here: “{escape(v.title)}”. Add with "
-                "`/pmo minutes note …`, `decision …`, `action @owner …`; end with "
-                "`/pmo minutes end`.",
-                "note": f"Added note {len(v.notes)} to minutes #{v.id}.",
-                "decision": f"Added decision {len(v.decisions)} to minutes #{v.id}.",
-                "attendance": f"Attendance updated: {len(v.attendees)} present, "
-                f"{len(v.absent)} regrets.",
-                "ended": f"Minutes #{v.id} ended. Posting them to "
-                f"{', '.join(f'<#{c}>' for c in v.post_channels()) or 'this channel'}"
-                f"; {len({a.owner.id for a in v.actions})} owner(s) get a DM.",
-                "amended": f"Minutes #{v.id} amended; the posted minutes are being updated.",
-            }.get(event, "Done.")
-            if event == "action" and item is not None:
+        case "started":
+            text = (
+                f"📝 Minutes #{v.id} started here: “{escape(v.title)}”. Add with "
+                f"{command('minutes note …')}, `decision …`, `action @owner …`; end with "
+                f"{command('minutes end')}."
+            )
+        case "note":
+            text = f"Added note {len(v.notes)} to minutes #{v.id}."
+        case "decision":
+            text = f"Added decision {len(v.decisions)} to minutes #{v.id}."
+        case "attendance":
+            text = f"Attendance updated: {len(v.attendees)} present, {len(v.absent)} regrets."
+        case "ended":
+            where = ", ".join(channel_link(c) for c in v.post_channels()) or "this channel"
+            owners = len({a.owner.id for a in v.actions})
+            text = f"Minutes #{v.id} ended. Posting them to {where}; {owners} owner(s) get a DM."
+        case "amended":
+            text = f"Minutes #{v.id} amended; the posted minutes are being updated."
+        case "added":
+            text = f"Added to minutes #{v.id}."
+        case "action":
+            text = "Action item minuted."
+            if item is not None:
                 text = (
                     f"Action item *#{item.id}* {escape(item.title)} for {who(item.owner)} "
                     f"({day(item.due_on, today)}) minuted; it is tracked now and its owner "
                     "is told when the minutes end."
                 )
-            return Message(_fallback(text.split(":")[0]), [section(text)])
-        case MinutesListResult(items, key):
-            lines = [
-                f"• *#{v.id}* {escape(v.title)}"
-                + (f" · `{escape(v.project_key)}`" if v.project_key else "")
-                + f" · {v.started_at.astimezone(zone(v.timezone)):%d %b %Y %H:%M}"
-                + (" · *open*" if v.open else "")
-                for v in items
-            ]
-            head = f"Recent minutes{f' of {key}' if key else ''}"
-            body = "\n".join(lines) or "No minutes yet. Start some with `/pmo minutes start`."
-            return Message(head, [section(clip(f"*{head}*\n{body}", SECTION_TEXT))])
-        case MinutesExportResult(v, _):
-            text = f"Minutes #{v.id} exported as Markdown."
-            return Message(text, [section(text)])
-        case MeetingResult(sv, event):
-            nxt = (
-                f"next: {sv.next_start.astimezone(zone(sv.timezone)):%a %d %b %H:%M} "
-                f"({sv.timezone})"
-                if sv.next_start
-                else "no more occurrences"
-            )
-            where = f" in <#{sv.channel}>" if sv.channel else " (no channel: set the project's)"
-            verb = "scheduled" if event == "created" else "cancelled"
-            text = (
-                f"📅 Meeting #{sv.id} “{escape(sv.title)}” {verb}{where}: "
-                f"`{escape(sv.rrule or 'once')}`, {nxt}. The agenda (open action items) "
-                "arrives 15 minutes before each one."
-            )
-            return Message(_fallback(f"Meeting #{sv.id} {verb}"), [section(text)], public=False)
-        case MeetingListResult(series, key):
-            lines = [
-                f"• *#{sv.id}* {escape(sv.title)}"
-                + (f" · `{escape(sv.project_key)}`" if sv.project_key else "")
-                + f" · `{escape(sv.rrule or 'once')}` · "
-                + (
-                    f"next {sv.next_start.astimezone(zone(sv.timezone)):%a %d %b %H:%M}"
-                    if sv.next_start
-                    else "no more"
-                )
-                for sv in series
-            ]
-            head = f"Meeting series{f' of {key}' if key else ''}"
-            body = "\n".join(lines) or (
-                'None yet: `/pmo meeting new KEY "Title" weekly on tue 10:00`.'
-            )
-            return Message(head, [section(clip(f"*{head}*\n{body}", SECTION_TEXT))])
-        case IcsResult(None, key, revoked):
-            text = (
-                f"Revoked {revoked} calendar link{'s' if revoked != 1 else ''}"
-                f"{f' of {key}' if key else ''}; it stops working at once. "
-                f"`/pmo ics{f' {key}' if key else ''}` makes a new one."
-            )
-            return Message(text, [section(text)])
-        case IcsResult(link, key, _):
-            assert link is not None
-            url = f"{base_url.rstrip('/')}{link.path}"
-            what = (
-                f"{key}'s deliverables, action items and meetings"
-                if key
-                else ("your action items, deliverables and meetings")
-            )
-            text = (
-                f"🗓️ Your private calendar link for {what}:\n{url}\nSubscribe to it in "
-                "Google Calendar (Other calendars → From URL) or Outlook (Add calendar → "
-                "Subscribe from web). Keep it private; `/pmo ics revoke"
-                f"{f' {key}' if key else ''}` turns it off."
-            )
-            return Message("Your calendar link", [section(text)])
-    return Message("Done.", [section("Done.")])
+        case _:
+            assert_never(result.event)
+    return Message(fallback(text.split(":")[0]), [section(text)])
+
+
+def minutes_list_message(result: MinutesListResult) -> Message:
+    key = result.key
+    lines = [
+        f"• *#{v.id}* {escape(v.title)}"
+        + (f" · `{escape(v.project_key)}`" if v.project_key else "")
+        + f" · {v.started_at.astimezone(zone(v.timezone)):%d %b %Y %H:%M}"
+        + (" · *open*" if v.open else "")
+        for v in result.minutes
+    ]
+    head = f"Recent minutes{f' of {escape(key)}' if key else ''}"
+    body = "\n".join(lines) or f"No minutes yet. Start some with {command('minutes start')}."
+    return Message(head, [section(clip(f"*{head}*\n{body}", SECTION_TEXT))])
+
+
+def export_message(result: MinutesExportResult) -> Message:
+    text = f"📄 Sent you `{escape(result.filename)}` in a DM."
+    return Message(f"Sent you {result.filename} in a DM.", [section(text)])
+
+
+def meeting_message(result: MeetingResult) -> Message:
+    sv = result.series
+    nxt = (
+        f"next: {sv.next_start.astimezone(zone(sv.timezone)):%a %d %b %H:%M} ({sv.timezone})"
+        if sv.next_start
+        else "no more occurrences"
+    )
+    where = f" in {channel_link(sv.channel)}" if sv.channel else " (no channel: set the project's)"
+    verb = {"created": "scheduled", "cancelled": "cancelled", "imported": "imported"}[result.event]
+    text = (
+        f"📅 Meeting #{sv.id} “{escape(sv.title)}” {verb}{where}: "
+        f"`{escape(sv.rrule or 'once')}`, {nxt}. The agenda (open action items) "
+        "arrives 15 minutes before each one."
+    )
+    return Message(fallback(f"Meeting #{sv.id} {verb}"), [section(text)])
+
+
+def meeting_list_message(result: MeetingListResult) -> Message:
+    key = result.key
+    lines = [
+        f"• *#{sv.id}* {escape(sv.title)}"
+        + (f" · `{escape(sv.project_key)}`" if sv.project_key else "")
+        + f" · `{escape(sv.rrule or 'once')}` · "
+        + (
+            f"next {sv.next_start.astimezone(zone(sv.timezone)):%a %d %b %H:%M}"
+            if sv.next_start
+            else "no more"
+        )
+        for sv in result.series
+    ]
+    head = f"Meeting series{f' of {escape(key)}' if key else ''}"
+    new = command('meeting new KEY "Title" weekly on tue 10:00')
+    body = "\n".join(lines) or f"None yet: {new}."
+    blocks = [section(clip(f"*{head}*\n{body}", SECTION_TEXT))]
+    if result.imported:
+        n = len(result.series)
+        lead = f"📅 Imported {n} meeting series into `{escape(key or '')}`."
+        return Message(f"Imported {n} meeting series into {key}.", [section(lead), *blocks])
+    return Message(head, blocks)
+
+
+def ics_message(result: IcsResult, base_url: str) -> Message:
+    key, link = result.key, result.link
+    again = command(f"ics{f' {key}' if key else ''}")
+    if link is None:
+        revoked = result.revoked
+        text = (
+            f"Revoked {revoked} calendar link{'s' if revoked != 1 else ''}"
+            f"{f' of {escape(key)}' if key else ''}; it stops working at once. "
+            f"{again} makes a new one."
+        )
+        return Message(text, [section(text)])
+    url = f"{base_url.rstrip('/')}{link.path}"
+    what = (
+        f"{escape(key)}'s deliverables, action items and meetings"
+        if key
+        else "your action items, deliverables and meetings"
+    )
+    off = command(f"ics revoke{f' {key}' if key else ''}")
+    text = (
+        f"🗓️ Your private calendar link for {what}:\n{url}\nSubscribe to it in "
+        "Google Calendar (Other calendars → From URL) or Outlook (Add calendar → "
+        f"Subscribe from web). Keep it private; {off} turns it off."
+    )
+    return Message("Your calendar link", [section(text)])

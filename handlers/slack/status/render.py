@@ -9,21 +9,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from handlers.slack.ids import ActionId
-from handlers.slack.render import (
+from handlers.slack.blocks import (
     MESSAGE_BLOCKS,
     SECTION_TEXT,
     Block,
     Message,
-    _fallback,
     button,
     clip,
+    command,
     context,
-    digest_blocks,
     escape,
+    fallback,
     header,
     section,
 )
+from handlers.slack.digests.render import digest_blocks
+from handlers.slack.ids import ActionId
 from models.enums import Rag
 from services.status.report import RAG_DOT, ProjectLine, Report, project_post, severity
 from services.status.update import CadenceView, UpdateView, update_digest
@@ -156,7 +157,7 @@ def report_parent(report: Report) -> Message:
         f"Portfolio status {r.period}: {r.count(Rag.GREEN)} green, {r.count(Rag.AMBER)} amber, "
         f"{r.count(Rag.RED)} red, {len(r.missing)} missing"
     )
-    return Message(_fallback(text), blocks, public=True)
+    return Message(fallback(text), blocks)
 
 
 def report_replies(report: Report) -> list[Message]:
@@ -168,7 +169,7 @@ def report_replies(report: Report) -> list[Message]:
         post = project_post(ln, report.period, report.today)
         out.append(
             Message(
-                _fallback(f"{ln.key} {report.period}: ", ln.update.summary[:200]),
+                fallback(f"{ln.key} {report.period}: ", ln.update.summary[:200]),
                 digest_blocks(post, set())[:MESSAGE_BLOCKS],
             )
         )
@@ -180,11 +181,11 @@ def status_message(
 ) -> Message:
     if view is None:
         text = (
-            f"{escape(key)} has no status update yet. Write one with `/pmo status {key}`."
+            f"{escape(key)} has no status update yet. Write one with {command(f'status {key}')}."
             if event == "shown"
             else "Opening the form…"
         )
-        return Message(_fallback(text), [section(text)])
+        return Message(fallback(text), [section(text)])
     digest = update_digest(view, today)
     lead = {
         "submitted": f"✅ Status for `{escape(view.project_key)}` ({view.period}) recorded.",
@@ -199,12 +200,12 @@ def status_message(
     if event != "shown" and view.cycle_open:
         extra.append(
             context(
-                f"You can edit it until the round closes: `/pmo status {escape(view.project_key)}`."
+                f"You can edit it until the round closes: {command(f'status {view.project_key}')}."
             )
         )
     if view.fields.overall == Rag.RED and event != "shown":
         extra.append(context("🚨 Red: the PMO leads have been told."))
-    return Message(_fallback(lead), [section(lead), *digest_blocks(digest, set()), *extra])
+    return Message(fallback(lead), [section(lead), *digest_blocks(digest, set()), *extra])
 
 
 def cadence_message(c: CadenceView, changed: bool) -> Message:
@@ -230,7 +231,7 @@ def cadence_message(c: CadenceView, changed: bool) -> Message:
                 "elements": [button("Change…", ActionId.CADENCE_OPEN, c.project_key)],
             }
         )
-    return Message(_fallback(text), blocks)
+    return Message(fallback(text), blocks)
 
 
 def stats_message(report: Report) -> Message:
@@ -246,7 +247,7 @@ def stats_message(report: Report) -> Message:
     blocks += _sections("By PM", pms or ["No cycles yet."])
     blocks = blocks[: MESSAGE_BLOCKS - 1]
     blocks.append(context(f"Overall: {_pct(report.on_time_rate)}."))
-    return Message(_fallback(f"On-time status updates: {_pct(report.on_time_rate)}"), blocks)
+    return Message(fallback(f"On-time status updates: {_pct(report.on_time_rate)}"), blocks)
 
 
 def _dot(ln: ProjectLine) -> str:

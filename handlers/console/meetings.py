@@ -1,0 +1,123 @@
+"""Minutes, meetings, calendar links and status as console text. Pure: data in, text out."""
+
+from __future__ import annotations
+
+from handlers.console.text import digest_text, item_line
+from services.commands.results import (
+    CadenceResult,
+    IcsResult,
+    MeetingListResult,
+    MeetingResult,
+    MinutesExportResult,
+    MinutesListResult,
+    MinutesResult,
+    ReportResult,
+    StatusResult,
+)
+from services.meetings.minutes import to_markdown as minutes_markdown
+from services.status.report import to_markdown
+from services.status.update import update_digest
+
+
+def minutes_text(result: MinutesResult) -> str:
+    v, event, item = result.minutes, result.event, result.item
+    if event in ("shown", "ended", "amended"):
+        lead = {"ended": "Minutes ended.\n", "amended": "Minutes amended.\n"}.get(event, "")
+        return lead + minutes_markdown(v).rstrip()
+    if event == "action" and item is not None:
+        return f"Minuted: {item_line(item, result.today or v.started_at.date())}"
+    return {
+        "started": f"Minutes #{v.id} started: {v.title}.",
+        "note": f"Note {len(v.notes)} added.",
+        "decision": f"Decision {len(v.decisions)} added.",
+        "attendance": f"{len(v.attendees)} present, {len(v.absent)} regrets.",
+        "added": f"Added to minutes #{v.id}.",
+    }.get(event, "Done.")
+
+
+def minutes_list_text(result: MinutesListResult) -> str:
+    lines = [
+        f"#{v.id} {v.title} · {v.project_key or '-'} · "
+        f"{v.started_at:%Y-%m-%d %H:%M} UTC{' · open' if v.open else ''}"
+        for v in result.minutes
+    ]
+    return "\n".join(lines) or "No minutes yet."
+
+
+def export_text(result: MinutesExportResult) -> str:
+    return result.markdown.rstrip()
+
+
+def meeting_text(result: MeetingResult) -> str:
+    sv = result.series
+    nxt = f"next {sv.next_start:%a %d %b %H:%M} UTC" if sv.next_start else "no more"
+    return f"Meeting #{sv.id} {sv.title} {result.event}: {sv.rrule or 'once'}, {nxt}."
+
+
+def meeting_list_text(result: MeetingListResult) -> str:
+    lines = [
+        f"#{sv.id} {sv.title} · {sv.project_key} · {sv.rrule or 'once'}" for sv in result.series
+    ]
+    lead = f"Imported {len(result.series)} meeting series.\n" if result.imported else ""
+    return lead + ("\n".join(lines) or "No meeting series.")
+
+
+def ics_text(result: IcsResult, public_url: str) -> str:
+    if result.link is None:
+        return f"Revoked {result.revoked} calendar link(s)."
+    url = f"{public_url.rstrip('/')}{result.link.path}"
+    return f"Your calendar feed: {url} (served by pmo-bot serve)"
+
+
+def status_text(result: StatusResult) -> str:
+    view, event, note, versions, key = (
+        result.update,
+        result.event,
+        result.note,
+        result.versions,
+        result.key,
+    )
+    if view is None:
+        return f"{key} has no status update yet."
+    lead = {
+        "submitted": "Status recorded.",
+        "edited": f"Status updated (v{view.version}).",
+        "shown": f"Latest status ({versions} version{'s' if versions != 1 else ''}).",
+    }[event]
+    red = view.fields.overall.value == "red" and event != "shown"
+    return "\n".join(
+        [lead, digest_text(update_digest(view, view.submitted_at.date()))]
+        + ([note] if note else [])
+        + (["The PMO leads have been told (red)."] if red else [])
+    )
+
+
+def cadence_text(result: CadenceResult) -> str:
+    c = result.cadence
+    names = ", ".join("@" + p.handle for p in c.reporters) or "nobody (no PM)"
+    nxt = f"  next       {c.next_open:%a %d %b %H:%M} UTC" if c.next_open else "  next never"
+    return "\n".join(
+        [
+            ("Status round updated.\n" if result.changed else "")
+            + f"Status round of {c.project_key} ({'on' if c.active else 'off'}):",
+            f"  when       {c.rrule} in {c.timezone}",
+            nxt,
+            f"  due        {c.deadline_days} day(s) later at {c.deadline_time:%H:%M}",
+            f"  reporters  {names}",
+            f"  report to  {c.report_channel or 'the workspace PMO channel'}",
+        ]
+    )
+
+
+def report_text(result: ReportResult) -> str:
+    report = result.report
+    if not result.stats_only:
+        return to_markdown(report).rstrip()
+    lines = [f"On-time status updates, last {len(report.periods)} cycles:"]
+    lines += [
+        f"  {ln.key:<10} {ln.on_time_rate:.0%}"
+        for ln in report.projects
+        if ln.on_time_rate is not None
+    ]
+    lines += [f"  @{p.handle:<12} {rate:.0%} of {n}" for p, rate, n in report.pm_rates]
+    return "\n".join(lines)

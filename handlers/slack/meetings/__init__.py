@@ -1,0 +1,1 @@
+"""Slack rendering and listeners of the meetings feature."""

@@ -1,0 +1,67 @@
+"""Projects in Block Kit. Pure: data in, JSON out."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from handlers.slack.blocks import (
+    MESSAGE_BLOCKS,
+    Message,
+    command,
+    context,
+    day,
+    escape,
+    fallback,
+    header,
+    list_with_overflow,
+    section,
+    who,
+)
+from services.commands.results import ProjectListResult, ProjectResult
+from services.core.views import ProjectView
+
+RAG_DOTS = {"green": "🟢", "amber": "🟠", "red": "🔴"}
+
+
+def project_text(p: ProjectView, today: date) -> str:
+    lock = " 🔒" if p.private else ""
+    state = p.state.value.replace("_", " ")
+    lines = [
+        f"*{p.key}* — {escape(p.name)}{lock} · {state}"
+        + (f" · phase {escape(p.phase)}" if p.phase else ""),
+        f"PM {who(p.pm)} · {p.open_actions} open / {p.overdue_actions} overdue actions · "
+        f"{p.open_deliverables} open / {p.late_deliverables} late deliverables",
+    ]
+    if p.target_on:
+        lines.append(f"Target {day(p.target_on, today)}")
+    if p.rag:
+        lines.append(f"Latest status: {RAG_DOTS.get(p.rag, '')} {p.rag.title()} ({p.rag_period})")
+    return "\n".join(lines)
+
+
+def project_message(result: ProjectResult) -> Message:
+    project = result.project
+    lead = {
+        "created": f"📁 New project *{project.key}*",
+        "updated": f"Updated *{project.key}*",
+        "closed": f"📦 Closed *{project.key}*",
+        "member_added": f"Updated the members of *{project.key}*",
+        "member_removed": f"Updated the members of *{project.key}*",
+    }.get(result.event)
+    blocks = ([section(lead)] if lead else []) + [section(project_text(project, result.today))]
+    if project.members:
+        members = ", ".join(f"{who(m.person)} ({m.role.value})" for m in project.members)
+        blocks.append(context(f"Members: {members}"))
+    return Message(fallback(f"{project.key} — ", project.name), blocks)
+
+
+def project_list_message(result: ProjectListResult) -> Message:
+    projects = result.projects
+    if not projects:
+        new = command('project new KEY "Name"')
+        text = f"No projects yet. Create one: {new}"
+        return Message("No projects yet.", [section(text)])
+    rows = [[section(project_text(p, result.today))] for p in projects]
+    head = [header("Projects" + (" (including closed)" if result.include_closed else ""))]
+    blocks = list_with_overflow(rows, head, len(projects), MESSAGE_BLOCKS)
+    return Message(f"{len(projects)} projects", blocks)

@@ -1,0 +1,97 @@
+"""Every command result as a Slack message: one match, ending in `assert_never`, so a result
+nobody renders is a type error. Pure: data in, JSON out."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import assert_never
+
+from handlers.slack.blocks import Message, section
+from handlers.slack.meetings import render as meetings
+from handlers.slack.projects import render as projects
+from handlers.slack.status import render as status
+from handlers.slack.work import render as work
+from handlers.slack.workspace import render as workspace
+from services.commands.results import (
+    ActionListResult,
+    ActionResult,
+    CadenceResult,
+    DeliverableListResult,
+    DeliverableResult,
+    DigestResult,
+    FormResult,
+    HelpResult,
+    IcsResult,
+    LeaveResult,
+    MeetingListResult,
+    MeetingResult,
+    MinutesExportResult,
+    MinutesListResult,
+    MinutesResult,
+    ProjectListResult,
+    ProjectResult,
+    ReportResult,
+    Result,
+    RoleChanged,
+    RolesResult,
+    SettingsResult,
+    StatusResult,
+)
+
+
+def message(result: Result, *, public_url: str = "") -> Message:
+    """The Slack message for a result."""
+    match result:
+        case HelpResult():
+            return workspace.help_message(result)
+        case RolesResult():
+            return workspace.roles_message(result)
+        case RoleChanged():
+            return workspace.role_changed_message(result)
+        case ProjectResult():
+            return projects.project_message(result)
+        case ProjectListResult():
+            return projects.project_list_message(result)
+        case ActionResult():
+            return work.action_message(result)
+        case ActionListResult():
+            return work.action_list_message(result)
+        case DeliverableResult():
+            return work.deliverable_message(result)
+        case DeliverableListResult():
+            return work.deliverable_list_message(result)
+        case LeaveResult():
+            return workspace.leave_message(result)
+        case SettingsResult():
+            return workspace.settings_message(result)
+        case DigestResult():
+            return workspace.digest_setting_message(result)
+        case StatusResult(view, event, note, versions, key):
+            today = view.submitted_at.date() if view else date.min
+            return status.status_message(view, event, note, versions, key, today)
+        case CadenceResult(cad, changed):
+            return status.cadence_message(cad, changed)
+        case ReportResult(report, stats_only):
+            if stats_only:
+                return status.stats_message(report)
+            parent = status.report_parent(report)  # on demand: for the asker only
+            return Message(parent.text, parent.blocks)
+        case MinutesResult():
+            return meetings.minutes_message(result)
+        case MinutesListResult():
+            return meetings.minutes_list_message(result)
+        case MinutesExportResult():
+            return meetings.export_message(result)
+        case MeetingResult():
+            return meetings.meeting_message(result)
+        case MeetingListResult():
+            return meetings.meeting_list_message(result)
+        case IcsResult():
+            return meetings.ics_message(result, public_url)
+        case FormResult(request, shown):
+            if shown is not None:
+                return message(shown, public_url=public_url)
+            text = f"Opening the {request.form.title.lower()} form…"
+            return Message(text, [section(text)])
+        case _:
+            assert_never(result)
