@@ -35,7 +35,12 @@ FREE_TEXT = re.compile(
     r"^\s*(?:minutes|minute|mins)\s+(note|n|decision|decide|decided)\b\s*(.*)$",
     re.IGNORECASE | re.DOTALL,
 )
-SHORTCUTS = {"mine": ("action", ["list", "mine"]), "overdue": ("action", ["list", "overdue"])}
+SHORTCUTS = {
+    "mine": ("action", ["list", "mine"]),
+    "overdue": ("action", ["list", "overdue"]),
+    "new": ("action", ["add"]),  # alone: the new-item form; with a title: `action add`
+}
+ALONE: dict[str, Callable[[], ast.Command]] = {"todo": ast.ActionForm}  # a word on its own
 GROUP_PARSERS: dict[str, Callable[[list[Token]], ast.Command]] = {
     "help": parse_help,
     "project": parse_project,
@@ -68,6 +73,8 @@ def parse(text: str) -> ast.Command:
     if not tokens:
         return ast.Help()
     head = tokens[0].text.lower()
+    if head in ALONE and len(tokens) == 1 and not tokens[0].quoted:
+        return ALONE[head]()
     if head in SHORTCUTS and not tokens[0].quoted:
         target, extra = SHORTCUTS[head]
         tokens = [Token(target), *[Token(e) for e in extra], *tokens[1:]]

@@ -43,6 +43,7 @@ MINUTES_VERBS = {
     "export": "export",
     "amend": "amend",
     "edit": "amend",
+    "add": "add",
 }
 
 
@@ -67,6 +68,14 @@ def parse_minutes(args: list[Token]) -> ast.Command:
         if not people or len(people) != len(rest):
             raise fail("minutes", verb, "Name people with @, e.g. `minutes attendee @ana @ben`.")
         return ast.MinutesAttend(people, present=verb == "attendee")
+    if verb == "add":
+        if rest:
+            raise fail(
+                "minutes",
+                "add",
+                "`minutes add` opens a form; to type a note, use `minutes note <text>`.",
+            )
+        return ast.MinutesForm()
     if verb == "end":
         return ast.MinutesEnd()
     if verb == "show":

@@ -39,13 +39,15 @@ VERBS = {
 
 
 def parse_project(args: list[Token]) -> ast.Command:
-    """`project [<verb> …]`; alone it lists the projects."""
+    """`project [<verb> …]`; alone it lists the projects, `project new` alone opens the form."""
     if not args:
         return ast.ProjectList()
     return PARSERS[pick_verb("project", args[0], VERBS)](args[1:])
 
 
 def _new(args: list[Token]) -> ast.Command:
+    if not args:
+        return ast.ProjectForm()
     key = read_key(args[0] if args else None, "project", "new")
     pm: Mention | None = None
     private = False

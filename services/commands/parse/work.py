@@ -45,6 +45,7 @@ ACTION_VERBS = {
     "undo": "reopen",
     "cancel": "cancel",
     "drop": "cancel",
+    "edit": "edit",
 }
 DELIVERABLE_VERBS = {
     "add": "add",
@@ -62,14 +63,14 @@ DELIVERABLE_VERBS = {
 
 
 def parse_action(args: list[Token]) -> ast.Command:
-    """`action [<verb> …]`; alone it lists your items."""
+    """`action [<verb> …]`; alone it lists your items, `action add` alone opens the form."""
     if not args:
         return ast.ActionList()
     return ACTION_PARSERS[pick_verb("action", args[0], ACTION_VERBS)](args[1:])
 
 
 def parse_deliverable(args: list[Token]) -> ast.Command:
-    """`deliverable <verb> …`; alone it shows the deliverable help."""
+    """`deliverable <verb> …`; alone it shows its help, `deliverable add` alone the form."""
     if not args:
         return ast.Help("deliverable")
     return DELIVERABLE_PARSERS[pick_verb("deliverable", args[0], DELIVERABLE_VERBS)](args[1:])
@@ -124,6 +125,8 @@ def read_item(args: list[Token], topic: str, verb: str, *, key_required: bool) -
 
 
 def _action_add(args: list[Token]) -> ast.Command:
+    if not args:
+        return ast.ActionForm()
     item = read_item(args, "action", "add", key_required=False)
     return ast.ActionAdd(title=item.title, key=item.key, owner=item.owner, due=item.due)
 
@@ -149,6 +152,13 @@ def _id_only(verb: str, cls: Callable[[int], ast.Command]) -> Callable[[list[Tok
     return parse_it
 
 
+def _action_edit(args: list[Token]) -> ast.Command:
+    item_id = read_id(args[0] if args else None, "action", "edit")
+    if args[1:]:
+        raise fail("action", "edit", "Give only the item number; change the fields in the form.")
+    return ast.ActionEditForm(item_id)
+
+
 def _action_snooze(args: list[Token]) -> ast.Command:
     item_id = read_id(args[0] if args else None, "action", "snooze")
     return ast.ActionSnooze(item_id, read_rest(args[1:], "action", "snooze", "date"))
@@ -169,6 +179,8 @@ def _action_due(args: list[Token]) -> ast.Command:
 
 
 def _deliverable_add(args: list[Token]) -> ast.Command:
+    if not args:
+        return ast.DeliverableForm()
     item = read_item(args, "deliverable", "add", key_required=True)
     if item.due is None:
         raise fail("deliverable", "add", "A deliverable needs a due date (due:<date>).")
@@ -205,6 +217,7 @@ ACTION_PARSERS: dict[str, Callable[[list[Token]], ast.Command]] = {
     "snooze": _action_snooze,
     "assign": _action_assign,
     "due": _action_due,
+    "edit": _action_edit,
 }
 DELIVERABLE_PARSERS: dict[str, Callable[[list[Token]], ast.Command]] = {
     "add": _deliverable_add,
