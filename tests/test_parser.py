@@ -91,8 +91,13 @@ def test_forms_parse(text: str, expected: ast.Command) -> None:
         ("action done twelve", "not an item number", "action done <id>"),
         ("action assign 3 carol", "not a mention", "action assign <id> @person"),
         ('deliverable add APOLLO "Beta"', "needs a due date", "deliverable add"),
-        ("deliverable add", "project key is missing", "deliverable add"),
+        ('deliverable add "Beta" due:friday', "project key is missing", "deliverable add"),
         ("project new APOLLO", "name is missing", 'project new <KEY> "<name>"'),
+        ("action edit", "item number is missing", "action edit <id>"),
+        ("action edit twelve", "not an item number", "action edit <id>"),
+        ("action edit 12 title Foo", "only the item number", "action edit <id>"),
+        ("minutes add a note", "opens a form", "minutes add"),
+        ('"todo"', "`todo`", "help"),
         ('action add "T" @a @b', "one owner", "action add"),
         ("action add @bob due:", "title is missing", "action add"),
         ("help flowers", "no help on", "Topics"),
@@ -176,3 +181,58 @@ def test_teams_mentions_keep_spaces_and_become_mentions() -> None:
 )
 def test_leave_forms(text: str, expected: ast.Command) -> None:
     assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("new", ast.ActionForm()),
+        ("NEW", ast.ActionForm()),
+        ("todo", ast.ActionForm()),
+        ("action new", ast.ActionForm()),
+        ("action add", ast.ActionForm()),
+        ("action create", ast.ActionForm()),
+        ("todo add", ast.ActionForm()),
+        ("project new", ast.ProjectForm()),
+        ("project create", ast.ProjectForm()),
+        ("deliverable new", ast.DeliverableForm()),
+        ("deliverable add", ast.DeliverableForm()),
+        ("action edit 12", ast.ActionEditForm(12)),
+        ("action edit #12", ast.ActionEditForm(12)),
+        ("minutes add", ast.MinutesForm()),
+    ],
+)
+def test_commands_that_open_forms(text: str, expected: ast.Command) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('action add "x"', ast.ActionAdd("x")),
+        ('action new "x" @bob', ast.ActionAdd("x", None, Mention(handle="bob"))),
+        ('new "x" @bob', ast.ActionAdd("x", None, Mention(handle="bob"))),
+        (
+            'new APOLLO "Send the plan" @x due:fri',
+            ast.ActionAdd("Send the plan", "APOLLO", Mention(handle="x"), "fri"),
+        ),
+        ('project new KEY "Name"', ast.ProjectNew("KEY", "Name")),
+        ('project create KEY "Name"', ast.ProjectNew("KEY", "Name")),
+        (
+            'deliverable new APOLLO "Beta" due:fri',
+            ast.DeliverableAdd("APOLLO", "Beta", "fri"),
+        ),
+        ("todo list", ast.ActionList()),
+        ("action", ast.ActionList()),
+        ("tasks", ast.ActionList()),
+    ],
+)
+def test_the_same_words_with_arguments_do_not_open_forms(text: str, expected: ast.Command) -> None:
+    assert parse(text) == expected
+
+
+def test_new_with_only_an_owner_still_asks_for_the_title() -> None:
+    with pytest.raises(InvalidInput) as err:
+        parse("new @bob")
+    assert "title is missing" in err.value.message
+    assert "action add" in (err.value.hint or "")

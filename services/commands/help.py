@@ -16,6 +16,7 @@ class HelpEntry:
 
 ENTRIES: tuple[HelpEntry, ...] = (
     HelpEntry("project", 'project new <KEY> "<name>" [@pm] [private]', "Create a project"),
+    HelpEntry("project", "project new", "Open the form for a new project"),
     HelpEntry("project", "project list [all]", "Projects you can see (all: with closed ones)"),
     HelpEntry("project", "project show <KEY>", "A project with its members and counts"),
     HelpEntry("project", "project add <KEY> @person <role>", "Add a member (pm, sponsor, member…)"),
@@ -23,18 +24,22 @@ ENTRIES: tuple[HelpEntry, ...] = (
     HelpEntry("project", "project set <KEY> <field> <value>", "Change name, phase, target, state…"),
     HelpEntry("project", "project close <KEY>", "Close a project"),
     HelpEntry("action", 'action add [<KEY>] "<title>" [@owner] [due:<date>]', "Add an action item"),
+    HelpEntry("action", "new  ·  todo  ·  action add", "Open the form for a new action item"),
+    HelpEntry("action", 'new "<title>" [@owner] [due:<date>]', "The same as `action add`"),
     HelpEntry("action", "action list [mine|overdue|<KEY>]", "List action items (default: mine)"),
     HelpEntry("action", "action show <id>", "One action item"),
     HelpEntry("action", "action done <id>", "Mark an item done"),
     HelpEntry("action", "action snooze <id> <date>", "No reminders until the date"),
     HelpEntry("action", "action assign <id> @person", "Give an item to someone else"),
     HelpEntry("action", "action due <id> <date>", "Move an item's due date"),
+    HelpEntry("action", "action edit <id>", "Open an item's form to change it"),
     HelpEntry("action", "action reopen <id>  ·  action cancel <id>", "Reopen or cancel an item"),
     HelpEntry(
         "deliverable",
         'deliverable add <KEY> "<title>" [@owner] due:<date>',
         "Add a deliverable (baseline = forecast = due)",
     ),
+    HelpEntry("deliverable", "deliverable new", "Open the form for a new deliverable"),
     HelpEntry("deliverable", "deliverable list <KEY>", "A project's deliverables and slips"),
     HelpEntry("deliverable", "deliverable forecast <id> <date>", "Re-forecast a deliverable"),
     HelpEntry("deliverable", "deliverable done <id>", "Mark a deliverable done"),
@@ -95,6 +100,11 @@ ENTRIES: tuple[HelpEntry, ...] = (
         "minutes",
         "minutes attendee @a @b  ·  minutes absent @c",
         "Who attended, and who sent regrets",
+    ),
+    HelpEntry(
+        "minutes",
+        "minutes add",
+        "A form for attendees, notes, decisions and an action at once",
     ),
     HelpEntry("minutes", "minutes end", "Close them: posted to the project channel, owners DMed"),
     HelpEntry(
