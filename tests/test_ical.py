@@ -14,7 +14,12 @@ import recurring_ical_events
 from icalendar import Calendar
 
 from services.core.errors import InvalidInput
-from services.core.ical import calendar as ical
+from services.core.ical.expand import occurrences
+from services.core.ical.model import FeedItem, MovedOccurrence, SeriesSpec
+from services.core.ical.phrase import parse_recurrence
+from services.core.ical.read import MAX_SERIES, parse_series
+from services.core.ical.rules import next_start
+from services.core.ical.write import feed, series_events
 
 NY = ZoneInfo("America/New_York")
 KOLKATA = ZoneInfo("Asia/Kolkata")
@@ -41,9 +46,9 @@ def expand_file(data: bytes, start: datetime, end: datetime) -> list[tuple[str, 
     return sorted(found, key=lambda f: (f[1], f[0]))
 
 
-def expand_specs(specs: list[ical.SeriesSpec], start: datetime, end: datetime) -> list:
+def expand_specs(specs: list[SeriesSpec], start: datetime, end: datetime) -> list:
     return sorted(
-        ((o.uid, o.start, o.title) for s in specs for o in ical.occurrences(s, start, end)),
+        ((o.uid, o.start, o.title) for s in specs for o in occurrences(s, start, end)),
         key=lambda f: (f[1], f[0]),
     )
 
@@ -51,8 +56,8 @@ def expand_specs(specs: list[ical.SeriesSpec], start: datetime, end: datetime) -
 # --- series and occurrences ---------------------------------------------------------------------
 
 
-def weekly_tuesday_ny(**changes: Any) -> ical.SeriesSpec:
-    spec = ical.SeriesSpec(
+def weekly_tuesday_ny(**changes: Any) -> SeriesSpec:
+    spec = SeriesSpec(
         uid="sync@acme.pmo-bot",
         title="Apollo weekly sync",
         timezone="America/New_York",
@@ -64,7 +69,7 @@ def weekly_tuesday_ny(**changes: Any) -> ical.SeriesSpec:
 
 
 def test_weekly_new_york_meeting_keeps_10am_local_across_the_dst_change() -> None:
-    found = ical.occurrences(weekly_tuesday_ny(), utc(2026, 10, 1), utc(2026, 11, 20))
+    found = occurrences(weekly_tuesday_ny(), utc(2026, 10, 1), utc(2026, 11, 20))
     assert [o.start for o in found] == [
         utc(2026, 10, 6, 14),
         utc(2026, 10, 13, 14),
@@ -83,13 +88,13 @@ def test_cancelled_and_moved_occurrences_are_honoured() -> None:
     spec = weekly_tuesday_ny(
         exdates=(utc(2026, 10, 20, 14),),
         moved=(
-            ical.MovedOccurrence(utc(2026, 11, 3, 15), utc(2026, 11, 5, 19), utc(2026, 11, 5, 20)),
-            ical.MovedOccurrence(
+            MovedOccurrence(utc(2026, 11, 3, 15), utc(2026, 11, 5, 19), utc(2026, 11, 5, 20)),
+            MovedOccurrence(
                 utc(2026, 11, 10, 15), utc(2026, 11, 10, 15), utc(2026, 11, 10, 16), "Retro"
             ),
         ),
     )
-    found = ical.occurrences(spec, utc(2026, 10, 15), utc(2026, 11, 12))
+    found = occurrences(spec, utc(2026, 10, 15), utc(2026, 11, 12))
     assert [(o.original_start, o.start, o.end - o.start, o.title) for o in found] == [
         (utc(2026, 10, 27, 14), utc(2026, 10, 27, 14), timedelta(minutes=45), spec.title),
         (utc(2026, 11, 3, 15), utc(2026, 11, 5, 19), timedelta(hours=1), spec.title),
@@ -99,27 +104,27 @@ def test_cancelled_and_moved_occurrences_are_honoured() -> None:
 
 def test_window_is_overlap_with_the_end_excluded() -> None:
     spec = weekly_tuesday_ny()  # 14:00-14:45 UTC on 6 Oct
-    assert [o.start for o in ical.occurrences(spec, utc(2026, 10, 6, 14, 30), utc(2026, 10, 7))]
-    assert not ical.occurrences(spec, utc(2026, 10, 6, 14, 45), utc(2026, 10, 13, 14))
-    assert not ical.occurrences(spec, utc(2026, 10, 13), utc(2026, 10, 6))
+    assert [o.start for o in occurrences(spec, utc(2026, 10, 6, 14, 30), utc(2026, 10, 7))]
+    assert not occurrences(spec, utc(2026, 10, 6, 14, 45), utc(2026, 10, 13, 14))
+    assert not occurrences(spec, utc(2026, 10, 13), utc(2026, 10, 6))
     with pytest.raises(ValueError, match="aware"):
-        ical.occurrences(spec, datetime(2026, 10, 1), datetime(2026, 11, 1))
+        occurrences(spec, datetime(2026, 10, 1), datetime(2026, 11, 1))
 
 
 def test_one_off_and_rule_with_until_in_local_date() -> None:
-    one_off = ical.SeriesSpec(
+    one_off = SeriesSpec(
         uid="kickoff@x",
         title="Kick-off",
         timezone="Asia/Kolkata",
         start=datetime(2026, 11, 2, 9, 30, tzinfo=KOLKATA),
         duration=timedelta(hours=2),
     )
-    assert [(o.start, o.end) for o in ical.occurrences(one_off, *WINDOW)] == [
+    assert [(o.start, o.end) for o in occurrences(one_off, *WINDOW)] == [
         (utc(2026, 11, 2, 4), utc(2026, 11, 2, 6))
     ]
     # A rule typed with a date-only UNTIL still ends on that local day (the feed writes it in UTC).
     until = weekly_tuesday_ny(rrule="FREQ=WEEKLY;BYDAY=TU;UNTIL=20261020")
-    assert [o.start.date() for o in ical.occurrences(until, *WINDOW)] == [
+    assert [o.start.date() for o in occurrences(until, *WINDOW)] == [
         date(2026, 10, 6),
         date(2026, 10, 13),
         date(2026, 10, 20),
@@ -129,15 +134,13 @@ def test_one_off_and_rule_with_until_in_local_date() -> None:
 def test_series_events_are_what_calendar_apps_need() -> None:
     spec = weekly_tuesday_ny(
         exdates=(utc(2026, 10, 20, 14),),
-        moved=(
-            ical.MovedOccurrence(utc(2026, 11, 3, 15), utc(2026, 11, 5, 19), utc(2026, 11, 5, 20)),
-        ),
+        moved=(MovedOccurrence(utc(2026, 11, 3, 15), utc(2026, 11, 5, 19), utc(2026, 11, 5, 20)),),
         description="Agenda: https://x",
         location="Room 4",
         url="https://x/y",
         sequence=3,
     )
-    master, moved = ical.series_events(spec, stamp=NOW)
+    master, moved = series_events(spec, stamp=NOW)
     text = master.to_ical().decode()
     assert "DTSTART;TZID=America/New_York:20261006T100000" in text
     assert "DTEND;TZID=America/New_York:20261006T104500" in text
@@ -153,11 +156,11 @@ def test_series_events_are_what_calendar_apps_need() -> None:
 
 def test_bad_specs_are_refused_clearly() -> None:
     with pytest.raises(InvalidInput, match="time zone"):
-        ical.series_events(weekly_tuesday_ny(timezone="Mars/Olympus"))
+        series_events(weekly_tuesday_ny(timezone="Mars/Olympus"))
     with pytest.raises(InvalidInput, match="repeat rule"):
-        ical.series_events(weekly_tuesday_ny(rrule="FREQ=WEEKLY;BYDAY=XX"))
+        series_events(weekly_tuesday_ny(rrule="FREQ=WEEKLY;BYDAY=XX"))
     with pytest.raises(InvalidInput, match="more often than daily"):
-        ical.series_events(weekly_tuesday_ny(rrule="FREQ=MINUTELY"))
+        series_events(weekly_tuesday_ny(rrule="FREQ=MINUTELY"))
 
 
 # --- the feed -----------------------------------------------------------------------------------
@@ -172,9 +175,9 @@ HOSTILE = [
 ]
 
 
-def feed_fixture() -> tuple[list[ical.FeedItem], list[ical.SeriesSpec]]:
+def feed_fixture() -> tuple[list[FeedItem], list[SeriesSpec]]:
     items = [
-        ical.FeedItem(
+        FeedItem(
             uid=f"action-{i}@acme.pmo-bot",
             title=title,
             on=date(2026, 10, 10 + i),
@@ -186,7 +189,7 @@ def feed_fixture() -> tuple[list[ical.FeedItem], list[ical.SeriesSpec]]:
         for i, title in enumerate(HOSTILE)
     ]
     items.append(
-        ical.FeedItem(
+        FeedItem(
             uid="deliverable-7@acme.pmo-bot",
             title="Design doc",
             on=date(2026, 10, 31),
@@ -198,13 +201,11 @@ def feed_fixture() -> tuple[list[ical.FeedItem], list[ical.SeriesSpec]]:
         weekly_tuesday_ny(
             exdates=(utc(2026, 10, 20, 14),),
             moved=(
-                ical.MovedOccurrence(
-                    utc(2026, 11, 3, 15), utc(2026, 11, 5, 19), utc(2026, 11, 5, 20)
-                ),
+                MovedOccurrence(utc(2026, 11, 3, 15), utc(2026, 11, 5, 19), utc(2026, 11, 5, 20)),
             ),
             sequence=4,
         ),
-        ical.SeriesSpec(
+        SeriesSpec(
             uid="standup@acme.pmo-bot",
             title="Bangalore stand-up ☕",
             timezone="Asia/Kolkata",
@@ -218,7 +219,7 @@ def feed_fixture() -> tuple[list[ical.FeedItem], list[ical.SeriesSpec]]:
 
 def test_feed_round_trips_through_calendar_parsers() -> None:
     items, series = feed_fixture()
-    data = ical.feed("Apollo, PMO; deadlines", items=items, series=series, now=NOW)
+    data = feed("Apollo, PMO; deadlines", items=items, series=series, now=NOW)
     cal = Calendar.from_ical(data)
     assert str(cal["PRODID"]) == "-//PMO Bot//EN" and str(cal["VERSION"]) == "2.0"
     assert str(cal["METHOD"]) == "PUBLISH" and str(cal["CALSCALE"]) == "GREGORIAN"
@@ -232,9 +233,7 @@ def test_feed_round_trips_through_calendar_parsers() -> None:
         for e in shown
         if isinstance(e.start, datetime)
     )
-    ours = sorted(
-        (o.uid, o.start, o.end, o.title) for s in series for o in ical.occurrences(s, *WINDOW)
-    )
+    ours = sorted((o.uid, o.start, o.end, o.title) for s in series for o in occurrences(s, *WINDOW))
     assert timed == ours and len(ours) == 20 + 20  # 20 Tuesdays left in the window - 1 + 1 moved
     assert (series[0].uid, utc(2026, 11, 5, 19), utc(2026, 11, 5, 20), series[0].title) in timed
     assert not [t for t in timed if t[1] == utc(2026, 10, 20, 14)]  # the cancelled one
@@ -281,22 +280,22 @@ def test_feed_round_trips_through_calendar_parsers() -> None:
 
 def test_feed_is_stable_and_uids_do_not_change_between_renders() -> None:
     items, series = feed_fixture()
-    first = ical.feed("Apollo", items=items, series=series, now=NOW)
-    later = ical.feed("Apollo", items=items, series=series, now=NOW + timedelta(hours=3))
+    first = feed("Apollo", items=items, series=series, now=NOW)
+    later = feed("Apollo", items=items, series=series, now=NOW + timedelta(hours=3))
     uids = [str(e["UID"]) for e in Calendar.from_ical(first).walk("VEVENT")]
     assert uids == [str(e["UID"]) for e in Calendar.from_ical(later).walk("VEVENT")]
     assert len(set(uids)) == len(items) + len(series)  # plus the moved one, sharing its UID
-    assert first == ical.feed("Apollo", items=items, series=series, now=NOW)  # byte-identical
+    assert first == feed("Apollo", items=items, series=series, now=NOW)  # byte-identical
 
 
 def test_feed_strips_control_characters_and_cannot_be_injected() -> None:
-    item = ical.FeedItem(
+    item = FeedItem(
         uid="action-1@x",
         title="a\r\nEND:VEVENT\r\nBEGIN:VEVENT\x00\x07 b",
         on=date(2026, 10, 9),
         url="https://x/y z\r\nX-EVIL:1",
     )
-    cal = Calendar.from_ical(ical.feed("x", items=[item], series=[], now=NOW))
+    cal = Calendar.from_ical(feed("x", items=[item], series=[], now=NOW))
     (event,) = cal.walk("VEVENT")
     assert str(event["SUMMARY"]) == "a\nEND:VEVENT\nBEGIN:VEVENT b"
     assert "X-EVIL" not in event and str(event["URL"]) == "https://x/y%20z%0D%0AX-EVIL:1"
@@ -304,21 +303,21 @@ def test_feed_strips_control_characters_and_cannot_be_injected() -> None:
 
 def test_done_items_are_ticked_once() -> None:
     items = [
-        ical.FeedItem(uid="a@x", title="Ship it", on=date(2026, 10, 9), done=True),
-        ical.FeedItem(uid="b@x", title="✓ Already ticked", on=date(2026, 10, 9), done=True),
-        ical.FeedItem(uid="c@x", title="Still open", on=date(2026, 10, 9)),
+        FeedItem(uid="a@x", title="Ship it", on=date(2026, 10, 9), done=True),
+        FeedItem(uid="b@x", title="✓ Already ticked", on=date(2026, 10, 9), done=True),
+        FeedItem(uid="c@x", title="Still open", on=date(2026, 10, 9)),
     ]
-    events = Calendar.from_ical(ical.feed("x", items=items, series=[], now=NOW)).walk("VEVENT")
+    events = Calendar.from_ical(feed("x", items=items, series=[], now=NOW)).walk("VEVENT")
     assert [str(e["SUMMARY"]) for e in events] == ["✓ Ship it", "✓ Already ticked", "Still open"]
 
 
 def test_feed_keeps_one_entry_per_uid_and_needs_aware_now() -> None:
-    a = ical.FeedItem(uid="same@x", title="first", on=date(2026, 10, 9))
-    b = ical.FeedItem(uid="same@x", title="second", on=date(2026, 10, 10))
-    events = Calendar.from_ical(ical.feed("x", items=[a, b], series=[], now=NOW)).walk("VEVENT")
+    a = FeedItem(uid="same@x", title="first", on=date(2026, 10, 9))
+    b = FeedItem(uid="same@x", title="second", on=date(2026, 10, 10))
+    events = Calendar.from_ical(feed("x", items=[a, b], series=[], now=NOW)).walk("VEVENT")
     assert [str(e["SUMMARY"]) for e in events] == ["first"]
     with pytest.raises(ValueError, match="aware"):
-        ical.feed("x", items=[a], series=[], now=datetime(2026, 10, 1))
+        feed("x", items=[a], series=[], now=datetime(2026, 10, 1))
 
 
 # --- importing exports --------------------------------------------------------------------------
@@ -406,7 +405,7 @@ SYNC_UID = "5k2j3h4g5f6d7s8a9q0w1e2r3t@google.com"
 
 
 def test_google_export_gives_exactly_the_meetings_across_dst() -> None:
-    specs = ical.parse_series(GOOGLE, default_timezone="Europe/London")
+    specs = parse_series(GOOGLE, default_timezone="Europe/London")
     assert [s.uid for s in specs] == [
         SYNC_UID,
         "standup-7f3a@google.com",
@@ -421,7 +420,7 @@ def test_google_export_gives_exactly_the_meetings_across_dst() -> None:
     assert sync.rrule == "FREQ=WEEKLY;UNTIL=20261201T045959Z;BYDAY=TU;WKST=SU"
     assert sync.exdates == (utc(2026, 10, 27, 14),)
     assert sync.moved == (
-        ical.MovedOccurrence(utc(2026, 11, 10, 15), utc(2026, 11, 12, 20), utc(2026, 11, 12, 21)),
+        MovedOccurrence(utc(2026, 11, 10, 15), utc(2026, 11, 12, 20), utc(2026, 11, 12, 21)),
     )
     assert sync.description == "Agenda in the doc, please add items\nhttps://docs.example/apollo"
     assert (sync.location, sync.sequence) == ("Room 4", 1)
@@ -433,7 +432,7 @@ def test_google_export_gives_exactly_the_meetings_across_dst() -> None:
     assert kickoff.start == utc(2026, 11, 3, 18) and kickoff.rrule is None
 
     window = (utc(2026, 10, 1), utc(2027, 1, 1))
-    assert [(o.original_start, o.start) for o in ical.occurrences(sync, *window)] == [
+    assert [(o.original_start, o.start) for o in occurrences(sync, *window)] == [
         (utc(2026, 10, 13, 14), utc(2026, 10, 13, 14)),
         (utc(2026, 10, 20, 14), utc(2026, 10, 20, 14)),
         (utc(2026, 11, 3, 15), utc(2026, 11, 3, 15)),  # 10:00 EST after 1 Nov
@@ -441,7 +440,7 @@ def test_google_export_gives_exactly_the_meetings_across_dst() -> None:
         (utc(2026, 11, 17, 15), utc(2026, 11, 17, 15)),
         (utc(2026, 11, 24, 15), utc(2026, 11, 24, 15)),
     ]
-    assert [o.start for o in ical.occurrences(standup, *window)] == [
+    assert [o.start for o in occurrences(standup, *window)] == [
         utc(2026, 10, 29, 13, 15),
         utc(2026, 10, 30, 13, 15),
         utc(2026, 11, 2, 14, 15),
@@ -529,13 +528,13 @@ OUTLOOK_UID = "040000008200E00074C5B7101A82E00800000000D0B3F1B2C3D4DB01000000000
 
 
 def test_outlook_export_with_windows_zone_and_cancelled_occurrence() -> None:
-    steering, vendor = ical.parse_series(OUTLOOK, default_timezone="Asia/Tokyo")
+    steering, vendor = parse_series(OUTLOOK, default_timezone="Asia/Tokyo")
     assert steering.uid == OUTLOOK_UID and steering.title == "Steering committee"
     assert steering.timezone == "Europe/Berlin"  # the IANA name of "W. Europe Standard Time"
     assert steering.exdates == (utc(2026, 10, 21, 7, 30),) and steering.moved == ()
     assert steering.description == "Quarterly steering, see deck"
     # CEST until 25 Oct, CET after; the cancelled one still counts towards COUNT=6.
-    assert [o.start for o in ical.occurrences(steering, *WINDOW)] == [
+    assert [o.start for o in occurrences(steering, *WINDOW)] == [
         utc(2026, 10, 7, 7, 30),
         utc(2026, 10, 14, 7, 30),
         utc(2026, 10, 28, 8, 30),
@@ -566,7 +565,7 @@ def test_exdates_in_several_lines_comma_lists_utc_and_dates() -> None:
         "EXDATE:20261029T080000Z",
         "EXDATE;VALUE=DATE:20261030",
     )
-    (spec,) = ical.parse_series(data)
+    (spec,) = parse_series(data)
     assert spec.duration == timedelta(minutes=30)
     assert spec.exdates == (
         utc(2026, 10, 27, 8),
@@ -574,16 +573,16 @@ def test_exdates_in_several_lines_comma_lists_utc_and_dates() -> None:
         utc(2026, 10, 29, 8),
         utc(2026, 10, 30, 8),
     )
-    assert [o.start.day for o in ical.occurrences(spec, *WINDOW)] == [26, 31, 1, 2]
+    assert [o.start.day for o in occurrences(spec, *WINDOW)] == [26, 31, 1, 2]
 
 
 def test_floating_times_without_x_wr_timezone_use_the_default_zone() -> None:
     data = event_file(
         "UID:f@y", "SUMMARY:Review", "DTSTART:20261105T140000", "DTEND:20261105T150000"
     )
-    (spec,) = ical.parse_series(data, default_timezone="Asia/Kolkata")
+    (spec,) = parse_series(data, default_timezone="Asia/Kolkata")
     assert spec.timezone == "Asia/Kolkata" and spec.start == utc(2026, 11, 5, 8, 30)
-    (utc_spec,) = ical.parse_series(data)
+    (utc_spec,) = parse_series(data)
     assert utc_spec.start == utc(2026, 11, 5, 14)
 
 
@@ -592,8 +591,8 @@ def test_event_without_uid_gets_a_stable_one_and_vendor_tzid_is_understood() -> 
         "SUMMARY:No uid",
         "DTSTART;TZID=/freeassociation.sourceforge.net/Europe/Berlin:20261105T140000",
     )
-    (first,) = ical.parse_series(data)
-    (again,) = ical.parse_series(data)
+    (first,) = parse_series(data)
+    (again,) = parse_series(data)
     assert first.uid == again.uid and first.uid.endswith("@import.pmo-bot")
     assert first.timezone == "Europe/Berlin" and first.duration == timedelta(hours=1)
 
@@ -618,7 +617,7 @@ SUMMARY:Cancelled series
 END:VEVENT
 END:VCALENDAR
 """)
-    (spec,) = ical.parse_series(data)
+    (spec,) = parse_series(data)
     assert (spec.uid, spec.title, spec.start, spec.rrule) == (
         "invite@x",
         "Just this one",
@@ -682,7 +681,7 @@ END:VCALENDAR
 )
 def test_bad_files_are_refused_with_a_clear_message(data: bytes, message: str) -> None:
     with pytest.raises(InvalidInput) as caught:
-        ical.parse_series(data)
+        parse_series(data)
     assert message in caught.value.message
     assert caught.value.hint or "Sync" in caught.value.message
 
@@ -690,15 +689,15 @@ def test_bad_files_are_refused_with_a_clear_message(data: bytes, message: str) -
 def test_too_many_series_are_refused() -> None:
     events = "".join(
         f"BEGIN:VEVENT\nUID:e{i}\nDTSTART:20261010T100000Z\nSUMMARY:M{i}\nEND:VEVENT\n"
-        for i in range(ical.MAX_SERIES + 1)
+        for i in range(MAX_SERIES + 1)
     )
     with pytest.raises(InvalidInput, match="at most 500"):
-        ical.parse_series(ics(f"BEGIN:VCALENDAR\nVERSION:2.0\n{events}END:VCALENDAR"))
+        parse_series(ics(f"BEGIN:VCALENDAR\nVERSION:2.0\n{events}END:VCALENDAR"))
 
 
 def test_import_then_publish_shows_the_same_meetings() -> None:
-    specs = ical.parse_series(GOOGLE)
-    data = ical.feed("Apollo", items=[], series=specs, now=NOW)
+    specs = parse_series(GOOGLE)
+    data = feed("Apollo", items=[], series=specs, now=NOW)
     window = (utc(2026, 10, 1), utc(2027, 1, 1))
     assert expand_file(data, *window) == expand_file(GOOGLE, *window)
 
@@ -706,8 +705,8 @@ def test_import_then_publish_shows_the_same_meetings() -> None:
 def test_our_own_feed_imports_back_to_the_same_series() -> None:
     items, series = feed_fixture()
     hostile = replace(series[0], title=HOSTILE[0] + HOSTILE[1], description=HOSTILE[4])
-    data = ical.feed("x", items=items, series=[hostile, series[1]], now=NOW)
-    standup, sync = ical.parse_series(data)  # by start: 5 Oct in Bangalore, then 6 Oct
+    data = feed("x", items=items, series=[hostile, series[1]], now=NOW)
+    standup, sync = parse_series(data)  # by start: 5 Oct in Bangalore, then 6 Oct
     assert [(s.uid, s.title, s.timezone, s.rrule) for s in (sync, standup)] == [
         (hostile.uid, hostile.title, "America/New_York", "FREQ=WEEKLY;BYDAY=TU"),
         (series[1].uid, series[1].title, "Asia/Kolkata", "FREQ=WEEKLY;COUNT=20;BYDAY=MO,WE,FR"),
@@ -746,7 +745,7 @@ def test_our_own_feed_imports_back_to_the_same_series() -> None:
     ],
 )
 def test_repeat_phrases(text: str, rule: str, at: time) -> None:
-    assert ical.parse_recurrence(text) == (rule, at)
+    assert parse_recurrence(text) == (rule, at)
 
 
 @pytest.mark.parametrize(
@@ -769,16 +768,16 @@ def test_repeat_phrases(text: str, rule: str, at: time) -> None:
 )
 def test_repeat_phrases_refused_with_examples(text: str, message: str) -> None:
     with pytest.raises(InvalidInput) as caught:
-        ical.parse_recurrence(text)
+        parse_recurrence(text)
     assert message in caught.value.message
     assert "weekly" in (caught.value.hint or "").lower()  # an example of what works
 
 
 def test_next_start_turns_a_phrase_into_the_first_meeting() -> None:
-    rule, at = ical.parse_recurrence("monthly on the first monday 10:00")
-    first = ical.next_start(rule, at, timezone="America/New_York", after=utc(2026, 10, 10))
+    rule, at = parse_recurrence("monthly on the first monday 10:00")
+    first = next_start(rule, at, timezone="America/New_York", after=utc(2026, 10, 10))
     assert first == utc(2026, 11, 2, 15)  # Monday 2 Nov, 10:00 EST
-    spec = ical.SeriesSpec(
+    spec = SeriesSpec(
         uid="m@x",
         title="Monthly",
         timezone="America/New_York",
@@ -786,7 +785,7 @@ def test_next_start_turns_a_phrase_into_the_first_meeting() -> None:
         duration=timedelta(hours=1),
         rrule=rule,
     )
-    assert [o.start for o in ical.occurrences(spec, first, utc(2027, 1, 1))] == [
+    assert [o.start for o in occurrences(spec, first, utc(2027, 1, 1))] == [
         utc(2026, 11, 2, 15),
         utc(2026, 12, 7, 15),
     ]

@@ -24,7 +24,8 @@ from models import (
     Workspace,
 )
 from services.core.access import Actor, actor_for, get_project, visible_projects
-from services.core.ical import calendar as ical
+from services.core.ical.model import FeedItem
+from services.core.ical.write import feed, series_events
 
 log = logging.getLogger(__name__)
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
@@ -138,7 +139,7 @@ def render(session: Session, token: str, *, now: datetime) -> bytes | None:
             MeetingSeries.project_id.in_(allowed),
         ]
     host = f"{ws.external_id}.pmo-bot".lower()
-    items: list[ical.FeedItem] = []
+    items: list[FeedItem] = []
     for item, owner, key in session.execute(
         select(ActionItem, Person, Project.key)
         .join(Person, Person.id == ActionItem.owner_id)
@@ -150,7 +151,7 @@ def render(session: Session, token: str, *, now: datetime) -> bytes | None:
         assert item.due_on is not None
         link_ = item.source_ref if (item.source_ref or "").startswith("https://") else ""
         items.append(
-            ical.FeedItem(
+            FeedItem(
                 uid=f"action-{item.id}@{host}",
                 title=f"#{item.id} {item.title}",
                 on=item.due_on,
@@ -173,7 +174,7 @@ def render(session: Session, token: str, *, now: datetime) -> bytes | None:
         done = d.status == DeliverableStatus.DONE
         slip = f" (baseline {d.baseline_on.isoformat()})" if d.forecast_on != d.baseline_on else ""
         items.append(
-            ical.FeedItem(
+            FeedItem(
                 uid=f"deliverable-{d.id}@{host}",
                 title=f"{key}: {d.title}",
                 on=d.forecast_on,
@@ -196,9 +197,9 @@ def render(session: Session, token: str, *, now: datetime) -> bytes | None:
     ):
         spec = spec_of(ms)
         try:  # one broken series (an unknown zone, say) must not take the whole feed down
-            ical.series_events(spec, stamp=now)
+            series_events(spec, stamp=now)
         except InvalidInput:
             log.warning("calendar feed: skipping meeting series %s (%s)", ms.id, ms.uid)
             continue
         series.append(spec)
-    return ical.feed(name, items=items, series=series, now=now)
+    return feed(name, items=items, series=series, now=now)

@@ -31,7 +31,11 @@ from services.core import audit
 from services.core.access import Actor, get_project, project_role
 from services.core.dates import local_today, zone
 from services.core.errors import InvalidInput, NotFound, PermissionDenied
-from services.core.ical import calendar as ical
+from services.core.ical.expand import occurrences
+from services.core.ical.model import MovedOccurrence, Occurrence, SeriesSpec
+from services.core.ical.phrase import parse_recurrence
+from services.core.ical.read import parse_series
+from services.core.ical.rules import next_start
 from services.outbox.kinds import DigestKind
 from services.outbox.port import Digest, DigestLine, DigestSection
 from services.outbox.rows import insert_notifications, outbox_row
@@ -58,9 +62,9 @@ class SeriesView:
 # --- expansion ---------------------------------------------------------------------------------
 
 
-def spec_of(series: MeetingSeries) -> ical.SeriesSpec:
+def spec_of(series: MeetingSeries) -> SeriesSpec:
     """The series as an iCalendar spec (the same one the feeds publish)."""
-    return ical.SeriesSpec(
+    return SeriesSpec(
         uid=series.uid,
         title=series.title,
         timezone=series.timezone,
@@ -70,7 +74,7 @@ def spec_of(series: MeetingSeries) -> ical.SeriesSpec:
         exdates=tuple(datetime.fromisoformat(d) for d in series.exdates or []),
         rdates=tuple(datetime.fromisoformat(d) for d in series.rdates or []),
         moved=tuple(
-            ical.MovedOccurrence(
+            MovedOccurrence(
                 datetime.fromisoformat(m["original_start"]),
                 datetime.fromisoformat(m["start"]),
                 datetime.fromisoformat(m["end"]),
@@ -81,7 +85,7 @@ def spec_of(series: MeetingSeries) -> ical.SeriesSpec:
     )
 
 
-def expand(series: MeetingSeries, start: datetime, end: datetime) -> list[ical.Occurrence]:
+def expand(series: MeetingSeries, start: datetime, end: datetime) -> list[Occurrence]:
     """The series' occurrences starting in [start, end), in UTC.
 
     Short windows (the scheduler's, every minute) are answered from a per-day cache keyed by
@@ -90,7 +94,7 @@ def expand(series: MeetingSeries, start: datetime, end: datetime) -> list[ical.O
     """
     spec = spec_of(series)
     if end - start > timedelta(days=3):
-        found: list[ical.Occurrence] = ical.occurrences(spec, start, end)
+        found: list[Occurrence] = occurrences(spec, start, end)
     else:
         found, seen = [], set()
         day = start.astimezone(UTC).date()
@@ -104,15 +108,13 @@ def expand(series: MeetingSeries, start: datetime, end: datetime) -> list[ical.O
 
 
 @lru_cache(maxsize=8192)
-def _day(spec: ical.SeriesSpec, day: date) -> tuple[ical.Occurrence, ...]:
+def _day(spec: SeriesSpec, day: date) -> tuple[Occurrence, ...]:
     """The occurrences overlapping one UTC day (cached)."""
     lo = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
-    return tuple(ical.occurrences(spec, lo, lo + timedelta(days=1)))
+    return tuple(occurrences(spec, lo, lo + timedelta(days=1)))
 
 
-def occurrence_row(
-    session: Session, series: MeetingSeries, occ: ical.Occurrence
-) -> MeetingOccurrence:
+def occurrence_row(session: Session, series: MeetingSeries, occ: Occurrence) -> MeetingOccurrence:
     """The stored row of an occurrence (created on first use; unique per original start)."""
     values = {
         "workspace_id": series.workspace_id,
@@ -185,8 +187,8 @@ def create(
             "Give the meeting a title of 1 to 300 characters.",
             '`meeting new KEY "Weekly sync" weekly on tue 10:00`',
         )
-    rule, at = ical.parse_recurrence(recurrence)
-    first = ical.next_start(rule, at, timezone=actor.timezone, after=now)
+    rule, at = parse_recurrence(recurrence)
+    first = next_start(rule, at, timezone=actor.timezone, after=now)
     if first is None:
         raise InvalidInput("That meeting never happens again.")
     series = MeetingSeries(
@@ -235,7 +237,7 @@ def import_ics(
 ) -> list[SeriesView]:
     """Add (or update, by UID) every meeting series of an .ics file; all or nothing."""
     project = editable(session, actor, key)
-    specs = ical.parse_series(data, default_timezone=actor.timezone)
+    specs = parse_series(data, default_timezone=actor.timezone)
     existing = {
         s.uid: s
         for s in session.scalars(

@@ -1,0 +1,128 @@
+"""Meeting series read from uploaded .ics files (Google, Outlook exports).
+
+The file is checked (size, encoding, that it is a calendar at all) before the slow parse; any
+problem with it is an InvalidInput sentence for the user, never anything else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import warnings
+
+from icalendar import Calendar
+
+from services.core.errors import InvalidInput
+from services.core.ical.model import SeriesSpec
+from services.core.ical.vevent import IMPORT_HINT, Master, Override, assemble, prop_text, read_event
+from services.core.ical.write import clean_text
+from services.core.ical.zones import Zones, iana_zone
+
+MAX_BYTES = 2_000_000
+MAX_SERIES = 500
+_EVENT_UIDS = re.compile(rb"(?ims)^BEGIN:VEVENT\r?$.*?^UID[;:]([^\r\n]*)")
+
+
+def _read_calendars(data: bytes) -> list[Calendar]:
+    if not isinstance(data, bytes | bytearray):
+        raise TypeError("parse_series reads bytes")
+    if len(data) > MAX_BYTES:
+        raise InvalidInput(
+            "That calendar file is too large (over 2 MB).",
+            "Export only the calendar with the project's meetings, or a shorter date range.",
+        )
+    raw = bytes(data)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16, as some Windows tools save
+        with contextlib.suppress(UnicodeError):
+            raw = raw.decode("utf-16").encode()
+    head = raw[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if not head:
+        raise InvalidInput("That file is empty.", IMPORT_HINT)
+    if head.startswith(b"<"):
+        raise InvalidInput(
+            "That file is a web page (HTML or XML), not a calendar — perhaps a sign-in page.",
+            IMPORT_HINT,
+        )
+    if not head.startswith(b"begin:vcalendar"):
+        raise InvalidInput(
+            "That file is not an iCalendar (.ics) file: it should start with BEGIN:VCALENDAR.",
+            IMPORT_HINT,
+        )
+    uids = set(_EVENT_UIDS.findall(raw))  # a cheap count before the slow parse; errs low
+    if len(uids) > MAX_SERIES:
+        raise _too_many(len(uids))
+    try:
+        with warnings.catch_warnings(action="ignore"):
+            found = Calendar.from_ical(raw, multiple=True)
+    except Exception as exc:  # icalendar raises assorted errors on damaged files
+        why = clean_text(str(exc)).replace("\n", " ")[:80]
+        raise InvalidInput(f"That calendar file is damaged ({why}).", IMPORT_HINT) from None
+    calendars = [c for c in found if c.name == "VCALENDAR"]
+    if not calendars:
+        raise InvalidInput(
+            "That calendar file is damaged: it has no complete BEGIN:VCALENDAR … END:VCALENDAR.",
+            IMPORT_HINT,
+        )
+    return calendars
+
+
+def parse_series(data: bytes, *, default_timezone: str = "UTC") -> list[SeriesSpec]:
+    """Every timed meeting series of an uploaded .ics file (a Google or Outlook export).
+
+    One SeriesSpec per UID: the master VEVENT with its RRULE (first one), EXDATEs and RDATEs in
+    UTC; RECURRENCE-ID overrides become `moved` (STATUS:CANCELLED ones become exdates; ones that
+    change nothing we keep are dropped). Floating times are read in X-WR-TIMEZONE, else
+    `default_timezone`; Windows TZIDs are mapped to IANA zones. All-day events are skipped, as
+    are cancelled masters and overrides whose master is all-day or cancelled; an override whose
+    master is missing becomes a one-off. An event without UID gets one made from its title, start
+    and rule, so importing the same file twice finds the same series. Sorted by start, then UID.
+    Raises InvalidInput (never anything else) on a file that is not usable.
+    """
+    default = iana_zone(default_timezone) or "UTC"
+    masters: dict[str, Master] = {}
+    overrides: dict[str, list[Override]] = {}
+    dropped: set[str] = set()  # UIDs of all-day or cancelled masters
+    seen_events = all_day = 0
+    for cal in _read_calendars(data):
+        xwr = iana_zone(prop_text(cal, "X-WR-TIMEZONE") or "") if "X-WR-TIMEZONE" in cal else None
+        zones = Zones(
+            floating=xwr or default,
+            utc_as=xwr or "UTC",
+            vtimezones={str(tz.get("TZID", "")): tz for tz in cal.timezones},
+            default=default,
+        )
+        for ev in cal.walk("VEVENT"):
+            seen_events += 1
+            title = prop_text(ev, "SUMMARY")
+            label = f"The event {title[:60]!r}" if title else "An event without a title"
+            try:
+                kind = read_event(ev, title, label, zones, masters, overrides, dropped)
+            except InvalidInput:
+                raise
+            except Exception as exc:  # whatever a hostile file trips, the user gets a sentence
+                why = clean_text(str(exc)).replace("\n", " ")[:80]
+                raise InvalidInput(f"{label} could not be read ({why}).", IMPORT_HINT) from None
+            all_day += kind == "all-day"
+    specs = assemble(masters, overrides, dropped)
+    if not specs:
+        if not seen_events:
+            raise InvalidInput("That calendar has no events.", IMPORT_HINT)
+        if all_day:
+            raise InvalidInput(
+                "That calendar has only all-day events; a meeting needs a start time.",
+                "Export the calendar that holds the meetings themselves.",
+            )
+        raise InvalidInput(
+            "I found no meetings in that calendar: they are cancelled or have no start time.",
+            IMPORT_HINT,
+        )
+    if len(specs) > MAX_SERIES:
+        raise _too_many(len(specs))
+    return specs
+
+
+def _too_many(count: int) -> InvalidInput:
+    return InvalidInput(
+        f"That calendar has {count} meetings; I can import at most {MAX_SERIES} at a time.",
+        "Export only the calendar with the project's meetings. Nothing was imported.",
+    )
