@@ -365,5 +365,30 @@ def test_an_unexpected_failure_in_a_modal_is_an_inline_error(slack: SlackBot) ->
         BlockId.DUE: {"type": "datepicker", "selected_date": "2026-02-30"},
     })  # fmt: skip
     assert resp["response_action"] == "errors"
+    assert resp["errors"] == {BlockId.DUE: "'2026-02-30' is not a real calendar date."}
+    assert "Keep me" in slack.command("action show 1")["text"]
+
+
+def test_an_unexpected_failure_in_a_modal_is_an_inline_error_that_saves_nothing(
+    slack: SlackBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handlers.slack.ids import ActionId, BlockId
+    from services.work import action_items
+
+    blocks = slack.command('action add "Keep me"')["blocks"]
+    slack.click(blocks, ActionId.ITEM_EDIT)
+    view = _opened(slack, 1)
+
+    def broken(*_args: object, **_kw: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(action_items, "edit", broken)
+    resp = slack.submit(view, {
+        BlockId.TITLE: {"type": "plain_text_input", "value": "Changed"},
+        BlockId.OWNER: {"type": "users_select", "selected_user": "U1"},
+    })  # fmt: skip
+    assert resp["response_action"] == "errors"
     assert "nothing was saved" in next(iter(resp["errors"].values()))
+    assert "disk on fire" not in str(resp)
+    monkeypatch.undo()
     assert "Keep me" in slack.command("action show 1")["text"]

@@ -306,7 +306,7 @@ def test_closed_deliverables_and_private_projects_stay_out_of_a_members_report(
 def test_a_long_portfolio_report_splits_cleanly_within_block_kit_limits(
     world: World,
 ) -> None:
-    from handlers.slack.reports import report_parent, report_replies, stats_message
+    from handlers.slack.status.render import report_parent, report_replies, stats_message
     from services.status.charts import rag_heatmap
     from tests.fake_slack import validate_blocks
 

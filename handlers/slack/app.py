@@ -126,7 +126,6 @@ BUTTONS: dict[ActionId, Work] = {
     ActionId.OPEN_NEW_DELIVERABLE: _command(lambda _: ast.DeliverableForm()),
     ActionId.SHOW_MINE: _command(lambda _: ast.ActionList("mine")),
     ActionId.SHOW_OVERDUE: _command(lambda _: ast.ActionList("overdue")),
-    ActionId.MORE_HELP: _command(lambda v: ast.Help(v or None)),
     ActionId.STATUS_OPEN: _command(ast.StatusForm),
     ActionId.STATUS_SHOW: _command(ast.StatusShow),
     ActionId.CADENCE_OPEN: _command(ast.StatusSettings),

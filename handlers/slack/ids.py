@@ -16,7 +16,6 @@ class ActionId(enum.StrEnum):
     OPEN_NEW_DELIVERABLE = "pmo.open.new_deliverable"
     SHOW_MINE = "pmo.show.mine"
     SHOW_OVERDUE = "pmo.show.overdue"
-    MORE_HELP = "pmo.show.help"
     STATUS_OPEN = "pmo.status.open"
     STATUS_SHOW = "pmo.status.show"
     CADENCE_OPEN = "pmo.status.cadence"
