@@ -305,7 +305,7 @@ def test_materializing_digests_takes_a_bounded_number_of_statements(
 
 
 def test_the_digest_renders_in_the_persons_zone_and_within_block_kit_limits() -> None:
-    from handlers.slack.render import reminder_message
+    from handlers.slack.digests.render import reminder_message
     from services.outbox.port import Bundle, Digest, DigestLine, DigestSection
     from tests.fake_slack import validate_blocks
 
