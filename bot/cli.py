@@ -256,7 +256,7 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
     """Serve Slack: HTTP at /slack/events (+ /healthz), or Socket Mode."""
     import uvicorn
 
-    from bot.slack_app import (
+    from bot.slack.app import (
         SlackConfigError,
         build_asgi,
         build_slack_app,
@@ -318,7 +318,7 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
         pool = None
         processes = settings.slack_workers if workers is None else workers
         if processes:
-            from bot.slack_workers import SlackWorkers, supported
+            from bot.slack.workers import SlackWorkers, supported
 
             if not supported():
                 click.echo(

@@ -237,7 +237,7 @@ def _worker_process(spec: WorkerSpec, sock: socket.socket) -> None:
     )
     logging.getLogger("pmo_bot").setLevel(spec.settings.log_level.upper())
     from bot.db import make_engine, make_sessionmaker
-    from bot.slack_app import build_slack_app
+    from bot.slack.app import build_slack_app
     from handlers.slack.listeners import SlackDeps
 
     engine = make_engine(spec.settings.database_url)

@@ -26,7 +26,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.config import Settings
-from bot.slack_workers import InlineExecutor, SlackWorkers, deferrable, encode
+from bot.slack.workers import InlineExecutor, SlackWorkers, deferrable, encode
 from handlers.slack import oauth_tables
 from handlers.slack.listeners import SlackDeps, register
 
@@ -151,7 +151,7 @@ def build_slack_app(
 ) -> App:
     """The Bolt app with every PMO Bot listener; acks are sent when the listener returns.
 
-    `worker=True` builds it for a request worker (bot/slack_workers.py): the front has
+    `worker=True` builds it for a request worker (bot/slack/workers.py): the front has
     verified the signature already (and the request may have waited in the queue longer than
     the 5-minute signature window), and each lazy listener runs inside `dispatch`.
     """
@@ -243,7 +243,7 @@ def build_asgi(
 ) -> Starlette:
     """POST /slack/events (every Slack request kind), GET /healthz (and /healthz/workers).
 
-    With `workers`, requests whose listeners ack empty at once (bot/slack_workers.py) are
+    With `workers`, requests whose listeners ack empty at once (bot/slack/workers.py) are
     verified with `signing_secret`, queued and acked right here on the event loop, as fast as
     a Bolt app that does nothing but ack; the rest go through `app` in a thread, as always.
     """
