@@ -258,11 +258,11 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
 
     from bot.slack.app import (
         SlackConfigError,
-        build_asgi,
         build_slack_app,
         describe_workspace,
         slack_mode,
     )
+    from bot.slack.asgi import build_asgi
     from handlers.slack.listeners import SlackDeps
 
     settings = _settings()
@@ -318,7 +318,8 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
         pool = None
         processes = settings.slack_workers if workers is None else workers
         if processes:
-            from bot.slack.workers import SlackWorkers, supported
+            from bot.slack.handoff import supported
+            from bot.slack.workers import SlackWorkers
 
             if not supported():
                 click.echo(

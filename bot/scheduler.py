@@ -28,7 +28,7 @@ def build_notifier(settings: Settings, engine: Engine) -> Notifier:
     from slack_sdk import WebClient
     from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 
-    from bot.slack.app import make_web_client
+    from bot.slack.client import make_web_client
     from handlers.slack import oauth_tables
     from handlers.slack.notifier import SlackNotifier
 
