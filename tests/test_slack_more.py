@@ -312,7 +312,7 @@ def test_serve_names_the_workspace_or_the_bad_token(slack: SlackBot) -> None:
 def test_serve_refuses_missing_settings_with_the_variable_name(db_url, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from click.testing import CliRunner
 
-    from bot.cli import main
+    from bot.cli.main import main
 
     monkeypatch.setenv("DATABASE_URL", db_url)
     for var in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID"):
