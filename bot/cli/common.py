@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 from pydantic import ValidationError
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError
 
 from bot import db
@@ -60,9 +60,7 @@ def person_defaults(settings: Settings) -> PersonDefaults:
 
 def pick_workspace(s: Any, external_id: str | None) -> Workspace:
     """The workspace `--workspace` names, or the only one; a ClickException otherwise."""
-    from sqlalchemy import select as sa_select
-
-    spaces = s.scalars(sa_select(Workspace).order_by(Workspace.id)).all()
+    spaces = s.scalars(select(Workspace).order_by(Workspace.id)).all()
     if external_id:
         match = [w for w in spaces if w.external_id == external_id]
         if not match:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+from sqlalchemy import select
 
 from bot import db
 from bot.cli.common import load_settings, open_engine, pick_workspace
 from handlers.console.channel import system_now
+from models import Holiday
+from services.core import holidays as holiday_service
+from services.core.errors import DomainError
 
 
 @click.group()
@@ -19,11 +25,6 @@ def holidays() -> None:
 @click.option("--workspace", "workspace", help="The workspace's Slack team / tenant id.")
 def holidays_import(path: str, workspace: str | None) -> None:
     """Import holidays from an .ics file (recurring ones expanded two years ahead)."""
-    from pathlib import Path
-
-    from services.core import holidays as holiday_service
-    from services.core.errors import DomainError
-
     settings = load_settings()
     data = Path(path).read_bytes()
     with open_engine(settings) as engine:
@@ -46,15 +47,11 @@ def holidays_import(path: str, workspace: str | None) -> None:
 @click.option("--workspace", "workspace", help="The workspace's Slack team / tenant id.")
 def holidays_list(workspace: str | None) -> None:
     """List upcoming holidays."""
-    from sqlalchemy import select as sa_select
-
-    from models import Holiday
-
     settings = load_settings()
     with open_engine(settings) as engine, db.session_scope(db.make_sessionmaker(engine)) as s:
         ws = pick_workspace(s, workspace)
         rows = s.execute(
-            sa_select(Holiday.on, Holiday.name)
+            select(Holiday.on, Holiday.name)
             .where(Holiday.workspace_id == ws.id, Holiday.on >= system_now().date())
             .order_by(Holiday.on)
         ).all()

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+from sqlalchemy import select
 
 from bot import db
 from bot.cli.common import load_settings, open_engine, pick_workspace
 from handlers.console.channel import system_now
+from models import Person
+from services.core.access import actor_for
+from services.core.errors import DomainError
+from services.meetings import series as meetings
 
 
 @click.group(name="meetings")
@@ -24,15 +31,6 @@ def meetings_import(
     path: str, key: str, handle: str, channel: str | None, workspace: str | None
 ) -> None:
     """Import meeting series from an .ics file (Google Calendar or Outlook export)."""
-    from pathlib import Path
-
-    from sqlalchemy import select as sa_select
-
-    from models import Person
-    from services.core.access import actor_for
-    from services.core.errors import DomainError
-    from services.meetings import series as meetings
-
     settings = load_settings()
     data = Path(path).read_bytes()
     with open_engine(settings) as engine:
@@ -40,7 +38,7 @@ def meetings_import(
             with db.session_scope(db.make_sessionmaker(engine)) as s:
                 ws = pick_workspace(s, workspace)
                 who = s.scalar(
-                    sa_select(Person).where(
+                    select(Person).where(
                         Person.workspace_id == ws.id, Person.handle == handle.lstrip("@")
                     )
                 )

@@ -6,6 +6,8 @@ import click
 
 from bot import db
 from bot.cli.common import load_settings, open_engine, pick_workspace
+from models import Minutes
+from services.meetings import minutes
 
 
 @click.group(name="minutes")
@@ -26,9 +28,6 @@ def minutes_group() -> None:
 @click.option("--workspace", default=None, help="Workspace external id (default: the only one).")
 def minutes_export(minutes_id: int, fmt: str, output: str | None, workspace: str | None) -> None:
     """Export one session's minutes (title, when, who, notes, decisions, action items)."""
-    from models import Minutes
-    from services.meetings import minutes
-
     settings = load_settings()
     with open_engine(settings) as engine, db.session_scope(db.make_sessionmaker(engine)) as s:
         ws = pick_workspace(s, workspace)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import click
+from sqlalchemy import select
 
 from bot import db
 from bot.cli.common import load_settings, open_engine
 from handlers.console.channel import system_now
+from models import Notification, NotificationState, Person
+from services.outbox import delivery
 
 
 @click.group()
@@ -19,13 +22,9 @@ def outbox() -> None:
 @click.option("--limit", default=50, show_default=True)
 def outbox_list(failed: bool, limit: int) -> None:
     """List notifications, newest first."""
-    from sqlalchemy import select as sa_select
-
-    from models import Notification, NotificationState, Person
-
     settings = load_settings()
     with open_engine(settings) as engine, db.session_scope(db.make_sessionmaker(engine)) as s:
-        q = sa_select(Notification, Person.handle).outerjoin(
+        q = select(Notification, Person.handle).outerjoin(
             Person, Person.id == Notification.recipient_id
         )
         if failed:
@@ -47,8 +46,6 @@ def outbox_list(failed: bool, limit: int) -> None:
 @click.argument("notification_id", type=int)
 def outbox_retry(notification_id: int) -> None:
     """Put a failed notification back in the queue."""
-    from services.outbox import delivery
-
     settings = load_settings()
     with open_engine(settings) as engine, db.session_scope(db.make_sessionmaker(engine)) as s:
         ok = delivery.retry(s, notification_id=notification_id, now=system_now())

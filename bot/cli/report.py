@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import click
+from sqlalchemy import select
 
 from bot import db
 from bot.cli.common import load_settings, open_engine
 from handlers.console.channel import system_now
+from models import Workspace
+from services.core.dates import local_today
+from services.core.errors import DomainError
+from services.status import report as reports
 
 
 @click.command(name="report")
@@ -24,18 +29,11 @@ from handlers.console.channel import system_now
 @click.option("--workspace", default=None, help="Workspace external id (default: the only one).")
 def report_cmd(week: str | None, fmt: str, output: str | None, workspace: str | None) -> None:
     """Export the portfolio report of any week, including past ones."""
-    from sqlalchemy import select as sa_select
-
-    from models import Workspace
-    from services.core.dates import local_today
-    from services.core.errors import DomainError
-    from services.status import report as reports
-
     if fmt == "xlsx" and output is None:
         raise click.ClickException("xlsx is a binary file: give --output FILE.xlsx.")
     settings = load_settings()
     with open_engine(settings) as engine, db.session_scope(db.make_sessionmaker(engine)) as s:
-        q = sa_select(Workspace)
+        q = select(Workspace)
         if workspace:
             q = q.where(Workspace.external_id == workspace)
         found = s.scalars(q).all()

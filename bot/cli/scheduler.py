@@ -6,7 +6,7 @@ import contextlib
 
 import click
 
-from bot import db
+from bot import db, jobs, scheduler
 from bot.cli.common import load_settings, open_engine
 from handlers.console.channel import system_now
 
@@ -15,8 +15,6 @@ from handlers.console.channel import system_now
 @click.option("--once", is_flag=True, help="Run one sweep (materialize, then deliver) and exit.")
 def scheduler_cmd(once: bool) -> None:
     """Run reminders: a sweep a minute, or one sweep with --once (for cron)."""
-    from bot import jobs, scheduler
-
     settings = load_settings()
     with open_engine(settings) as engine:
         sessions = db.make_sessionmaker(engine)

@@ -10,9 +10,17 @@ import threading
 from typing import Any
 
 import click
+import uvicorn
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk.errors import SlackApiError
 
-from bot import db
+from bot import db, scheduler
 from bot.cli.common import load_settings, open_engine, person_defaults
+from bot.slack.app import SlackConfigError, build_slack_app, describe_workspace, slack_mode
+from bot.slack.asgi import build_asgi
+from bot.slack.handoff import supported
+from bot.slack.workers import SlackWorkers
+from handlers.slack.listeners import SlackDeps
 
 
 class _Terminated(Exception):
@@ -34,17 +42,6 @@ class _Terminated(Exception):
 )
 def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int | None) -> None:
     """Serve Slack: HTTP at /slack/events (+ /healthz), or Socket Mode."""
-    import uvicorn
-
-    from bot.slack.app import (
-        SlackConfigError,
-        build_slack_app,
-        describe_workspace,
-        slack_mode,
-    )
-    from bot.slack.asgi import build_asgi
-    from handlers.slack.listeners import SlackDeps
-
     settings = load_settings()
     logging.getLogger("pmo_bot").setLevel(settings.log_level.upper())
     try:
@@ -67,14 +64,9 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
                 raise click.ClickException(str(exc)) from None
         click.echo(f"PMO Bot serving {mode.description}: {where}; database {url}", err=True)
         if not no_scheduler:
-            from bot import scheduler
-
             scheduler.background(deps.sessions, scheduler.build_notifier(settings, engine))
             click.echo("Reminders: sweeping every minute in this process.", err=True)
         if socket:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-            from slack_sdk.errors import SlackApiError
-
             handler = SocketModeHandler(app, settings.slack_app_token)
             try:
                 handler.connect()  # apps.connections.open with the app token, then the socket
@@ -97,17 +89,13 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
             return
         pool = None
         processes = settings.slack_workers if workers is None else workers
-        if processes:
-            from bot.slack.handoff import supported
-            from bot.slack.workers import SlackWorkers
-
-            if not supported():
-                click.echo(
-                    "Worker processes need Unix SOCK_SEQPACKET sockets (Linux); "
-                    "running Slack requests in this process.",
-                    err=True,
-                )
-                processes = 0
+        if processes and not supported():
+            click.echo(
+                "Worker processes need Unix SOCK_SEQPACKET sockets (Linux); "
+                "running Slack requests in this process.",
+                err=True,
+            )
+            processes = 0
         if processes:
             pool = SlackWorkers().start_processes(
                 settings, person_defaults(settings), processes=processes
