@@ -3,7 +3,7 @@
 The front's budget is tiny: a bare Bolt app acks `/pmo` at about 4,000 requests/s on this
 machine, so at most 1.2 times its latency leaves some 50 µs of front CPU per request for the hand-off.
 For each queue this times, in one process, putting 20,000 real queue messages (a signed
-`/pmo action list mine` with its headers, as `bot.slack_workers.encode` makes it) while a
+`/pmo action list mine` with its headers, as `bot.slack.handoff.encode` makes it) while a
 consumer takes them, and reports the front's cost per request: wall time of the puts and, for
 queues with a background thread on the front, the front process's CPU time.
 
@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.slack_workers import encode
+from bot.slack.handoff import encode
 from tests.fake_slack import sign
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"

@@ -8,11 +8,17 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import jobs
 from bot.config import Settings
+from bot.slack.client import make_web_client
+from handlers.console.notifier import ConsoleNotifier
+from handlers.slack import oauth_tables
+from handlers.slack.notifier import SlackNotifier
 from services.outbox.port import Notifier
 
 log = logging.getLogger(__name__)
@@ -22,15 +28,7 @@ SWEEP_SECONDS = 60
 def build_notifier(settings: Settings, engine: Engine) -> Notifier:
     """Slack when Slack is configured (per-workspace tokens under OAuth), else the console."""
     if not settings.has_slack:
-        from handlers.console.notifier import ConsoleNotifier
-
         return ConsoleNotifier()
-    from slack_sdk import WebClient
-    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-
-    from bot.slack_app import make_web_client
-    from handlers.slack import oauth_tables
-    from handlers.slack.notifier import SlackNotifier
 
     shared = make_web_client(settings)
     if settings.slack_bot_token:

@@ -23,8 +23,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.slack_app import build_asgi, build_slack_app
-from bot.slack_workers import SlackWorkers, supported
+from bot.slack.app import build_slack_app
+from bot.slack.asgi import build_asgi
+from bot.slack.handoff import supported
+from bot.slack.workers import SlackWorkers
 from handlers.slack.runtime import SlackDeps
 from tests.fake_slack import FakeSlack, post, sign
 

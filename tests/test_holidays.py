@@ -95,7 +95,7 @@ def test_cli_imports_and_lists_and_refuses_bad_files(
 ) -> None:  # type: ignore[no-untyped-def]
     from click.testing import CliRunner
 
-    from bot.cli import main
+    from bot.cli.main import main
 
     monkeypatch.setenv("DATABASE_URL", db_url)
     runner = CliRunner()

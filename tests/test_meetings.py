@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot import jobs
-from bot.cli import main
+from bot.cli.main import main
 from handlers.slack.ids import ActionId
 from handlers.slack.notifier import SlackNotifier
 from models import MeetingSeries, Minutes

@@ -64,7 +64,7 @@ def test_check_detects_drift(empty_engine: Engine) -> None:
 def test_cli_refuses_a_stale_schema_and_names_the_fix(empty_engine: Engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from click.testing import CliRunner
 
-    from bot.cli import main
+    from bot.cli.main import main
 
     monkeypatch.setenv("DATABASE_URL", empty_engine.url.render_as_string(hide_password=False))
     result = CliRunner().invoke(main, ["console", "-c", "help"])

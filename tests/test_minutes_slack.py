@@ -283,7 +283,7 @@ def test_cli_exports_minutes_as_markdown(
 ) -> None:  # type: ignore[no-untyped-def]
     from click.testing import CliRunner
 
-    from bot.cli import main
+    from bot.cli.main import main
 
     slack.command('minutes start APOLLO "Budget | review"', user="U2", channel=MEET)
     slack.command("minutes decision Approve <b>Q1</b> budget", user="U2", channel=MEET)

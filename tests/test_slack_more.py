@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from bot.config import Settings
-from bot.slack_app import SlackConfigError, slack_mode
+from bot.slack.app import SlackConfigError, slack_mode
 from handlers.slack.ids import CallbackId
 from tests.conftest import NOW
 from tests.fake_slack import BlockKitError, validate_blocks
@@ -138,7 +138,7 @@ def test_manifest_matches_the_code() -> None:
     assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"commands", "chat:write", "users:read", "im:write", "files:read"} <= scopes
-    from bot.slack_app import BOT_SCOPES
+    from bot.slack.app import BOT_SCOPES
 
     assert set(BOT_SCOPES) == scopes  # OAuth installs ask for what the manifest grants
     urls = {c["url"] for c in features["slash_commands"]} | {
@@ -301,7 +301,7 @@ def test_profiles_are_refreshed_from_slack_once_a_day(slack: SlackBot, sessions)
 
 
 def test_serve_names_the_workspace_or_the_bad_token(slack: SlackBot) -> None:
-    from bot.slack_app import describe_workspace
+    from bot.slack.app import describe_workspace
 
     assert describe_workspace(slack.app) == "workspace None (T1) as bot pmo"
     slack.fake.fail("auth.test", error="invalid_auth")
@@ -312,7 +312,7 @@ def test_serve_names_the_workspace_or_the_bad_token(slack: SlackBot) -> None:
 def test_serve_refuses_missing_settings_with_the_variable_name(db_url, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from click.testing import CliRunner
 
-    from bot.cli import main
+    from bot.cli.main import main
 
     monkeypatch.setenv("DATABASE_URL", db_url)
     for var in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID"):

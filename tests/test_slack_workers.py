@@ -28,8 +28,10 @@ from sqlalchemy import Engine, func, select
 
 from bot.config import Settings
 from bot.db import make_sessionmaker
-from bot.slack_app import build_asgi, build_slack_app
-from bot.slack_workers import SlackWorkers, decode, deferrable, encode, supported
+from bot.slack.app import build_slack_app
+from bot.slack.asgi import build_asgi
+from bot.slack.handoff import decode, deferrable, encode, supported
+from bot.slack.workers import SlackWorkers
 from handlers.slack.ids import ActionId, CallbackId
 from handlers.slack.runtime import SlackDeps
 from models import Person

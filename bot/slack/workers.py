@@ -33,240 +33,22 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import gc
-import json
 import logging
 import multiprocessing
-import os
-import signal
 import socket
 import threading
 import time
-import urllib.parse
-from collections.abc import Callable, Mapping
-from concurrent.futures import Executor, Future
-from dataclasses import dataclass
 from multiprocessing.connection import wait as wait_for_sentinels
 from multiprocessing.process import BaseProcess
-from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from slack_bolt import App, BoltRequest
+from slack_bolt import App
 
-    from bot.config import Settings
-    from services.core.people import PersonDefaults
+from bot.config import Settings
+from bot.slack.handoff import MAX_BACKLOG, MAX_MESSAGE, SEND_BUFFER, Every
+from bot.slack.worker import WorkerSpec, serve_requests, worker_process
+from services.core.people import PersonDefaults
 
 log = logging.getLogger(__name__)
-
-# The largest request handed to a worker; larger ones (rare: a click in a 100-block view) run
-# in-process. The socket's send buffer is raised to hold it (capped by net.core.wmem_max).
-MAX_MESSAGE = 1 << 20
-SEND_BUFFER = 4 << 20
-# Bytes of requests acked and waiting for room in the socket (~90,000 slash commands); beyond
-# this the front runs requests itself. Bounds memory, not waiting time.
-MAX_BACKLOG = 64 << 20
-# A request that waited longer than this for a worker has a stale trigger_id (valid 3 s).
-STALE_SECONDS = 2.5
-DEFERRED_INTERACTIONS = {"block_actions", "message_action", "shortcut"}
-
-
-def deferrable(raw: bytes) -> bool:
-    """True for the Slack requests whose listeners ack empty at once.
-
-    Slash commands, block actions, shortcuts and Events API callbacks. Everything else —
-    view submissions (inline field errors), options, url_verification, ssl_check — must be
-    answered by the listener itself, so it is dispatched in the front as before.
-    """
-    body = raw.lstrip()
-    if body.startswith(b"{"):
-        try:
-            return bool(json.loads(body).get("type") == "event_callback")
-        except (ValueError, AttributeError):
-            return False
-    if _has_key(body, b"ssl_check"):
-        return False
-    if _has_key(body, b"command"):
-        return True
-    if _has_key(body, b"payload"):
-        try:
-            form = urllib.parse.parse_qs(body.decode("utf-8"))
-            payload = json.loads(form["payload"][0])
-        except (ValueError, KeyError, UnicodeDecodeError):
-            return False
-        return isinstance(payload, dict) and payload.get("type") in DEFERRED_INTERACTIONS
-    return False
-
-
-def _has_key(form: bytes, key: bytes) -> bool:
-    # In a form body `&` and `=` inside values are percent-encoded, so this finds keys only.
-    return form.startswith(key + b"=") or (b"&" + key + b"=") in form
-
-
-def encode(raw: bytes, headers: Mapping[str, str], query: str) -> bytes:
-    """One queue message: a JSON line (headers, query, when received), then the raw body."""
-    head = json.dumps({"h": dict(headers), "q": query, "t": time.time()}).encode()
-    return head + b"\n" + raw
-
-
-def decode(message: bytes) -> BoltRequest:
-    """The BoltRequest a queue message carries (context "pmo_received_at": when acked)."""
-    from slack_bolt import BoltRequest
-
-    head, _, raw = message.partition(b"\n")
-    meta = json.loads(head)
-    return BoltRequest(
-        body=raw.decode("utf-8"),
-        query=meta["q"],
-        headers=meta["h"],
-        context={"pmo_received_at": meta["t"]},
-    )
-
-
-class InlineExecutor(Executor):
-    """Runs a submitted function at once in the caller's thread.
-
-    A worker gives it to Bolt as the listener executor: the lazy listener then runs inside
-    `dispatch`, so a worker thread takes the next request only when it has finished this one
-    (no unbounded prefetch, and a dead worker loses at most one request per thread).
-    """
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        future: Future[Any] = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:
-            future.set_exception(exc)
-        return future
-
-
-class _Every:
-    """Counts an event and says when to log it: at most once per `seconds`."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds, self.count, self._last = seconds, 0, -1e9
-        self._lock = threading.Lock()
-
-    def due(self) -> bool:
-        with self._lock:
-            self.count += 1
-            now = time.monotonic()
-            if now - self._last < self.seconds:
-                return False
-            self._last = now
-            return True
-
-
-_stale = _Every(10.0)
-
-
-def serve_requests(app: App, sock: socket.socket) -> None:
-    """Run requests from the queue through `app` until the front closes it (one thread)."""
-    buf = bytearray(MAX_MESSAGE)
-    view = memoryview(buf)
-    while True:
-        try:
-            n = sock.recv_into(buf, 0, socket.MSG_TRUNC)
-        except OSError as exc:
-            log.warning("worker queue closed: %s", exc)
-            return
-        if n == 0:
-            return  # the front closed its end and the queue is drained
-        if n > MAX_MESSAGE:
-            log.error("dropped a %d-byte request larger than the worker buffer", n)
-            continue
-        try:
-            req = decode(bytes(view[:n]))
-            waited = time.time() - req.context["pmo_received_at"]
-            if waited > STALE_SECONDS and _stale.due():
-                log.warning(
-                    "Slack requests wait %.1f s for a worker (over 3 s a trigger_id "
-                    "has expired): the machine is busier than the workers can follow; "
-                    "%d such request(s) so far",
-                    waited,
-                    _stale.count,
-                )
-            resp = app.dispatch(req)
-            if resp.status not in (200, 404) or resp.body:  # Bolt logs unhandled ones itself
-                log.warning(
-                    "a deferred %s request was answered %s %.200s; the front had acked it empty",
-                    req.body.get("type") or "command",
-                    resp.status,
-                    resp.body,
-                )
-        except Exception:
-            log.exception("a deferred Slack request failed")
-
-
-@dataclass(frozen=True)
-class WorkerSpec:
-    """What a worker process needs to build its own Bolt app (picklable)."""
-
-    settings: Settings
-    defaults: PersonDefaults
-    threads: int
-    priority: str
-
-
-def lower_priority(priority: str) -> None:
-    """Make this process yield the CPU to the front: "idle" (SCHED_IDLE) or a nice increment.
-
-    SCHED_IDLE (Linux) runs the worker only on CPU time no normal process wants: measured in
-    bench/ack_latency.py it keeps the ack tail where a bare Bolt app's is, where nice 10 and
-    nice 19 let the workers' time slices show in the acks' p99. Elsewhere it falls back to
-    nice 19.
-    """
-    if priority == "idle":
-        idle = getattr(os, "SCHED_IDLE", None)
-        if idle is not None:
-            os.sched_setscheduler(0, idle, os.sched_param(0))
-            return
-        priority = "19"
-    if int(priority):
-        os.nice(int(priority))
-
-
-def _worker_process(spec: WorkerSpec, sock: socket.socket) -> None:
-    """Entry point of a worker process: its own engine, deps and Bolt app; exits at EOF."""
-    # Ctrl-C and a service manager's SIGTERM reach the whole process group: the front decides
-    # when workers stop (it closes the queue; they finish what is queued, then exit).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    lower_priority(spec.priority)
-    logging.basicConfig(
-        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("pmo_bot").setLevel(spec.settings.log_level.upper())
-    from bot.db import make_engine, make_sessionmaker
-    from bot.slack_app import build_slack_app
-    from handlers.slack.runtime import SlackDeps
-
-    engine = make_engine(spec.settings.database_url)
-    deps = SlackDeps(
-        make_sessionmaker(engine), defaults=spec.defaults, public_url=spec.settings.public_url
-    )
-    app = build_slack_app(spec.settings, deps, engine=engine, worker=True)
-    gc.freeze()  # long-lived: out of the collector's full passes, as in the front
-    threads = [
-        threading.Thread(target=serve_requests, args=(app, sock), name=f"pmo-worker-{i}")
-        for i in range(spec.threads)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    deps.background.shutdown(wait=True)
-    engine.dispose()
-
-
-def supported() -> bool:
-    """Whether this platform has Unix SOCK_SEQPACKET socket pairs (Linux does; macOS not)."""
-    try:
-        a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    except (AttributeError, OSError):
-        return False
-    a.close()
-    b.close()
-    return True
 
 
 class SlackWorkers:
@@ -300,7 +82,7 @@ class SlackWorkers:
         self.restarts = 0
         self.ran_here = 0
         self.queued = 0
-        self._refusals = _Every(10.0)
+        self._refusals = Every(10.0)
 
     # -- the front's side (called on the event loop only) ---------------------------------
     def submit(self, message: bytes) -> bool:
@@ -398,7 +180,7 @@ class SlackWorkers:
     def _spawn(self, index: int) -> None:
         ctx = multiprocessing.get_context("spawn")
         proc = ctx.Process(
-            target=_worker_process, args=(self._spec, self._back), name=f"pmo-worker-{index}"
+            target=worker_process, args=(self._spec, self._back), name=f"pmo-worker-{index}"
         )
         proc.start()
         self._procs[index] = proc

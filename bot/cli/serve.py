@@ -1,0 +1,130 @@
+"""`pmo-bot serve`: Slack over HTTP (with worker processes) or Socket Mode."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import logging
+import signal
+import threading
+from typing import Any
+
+import click
+import uvicorn
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk.errors import SlackApiError
+
+from bot import db, scheduler
+from bot.cli.common import load_settings, open_engine, person_defaults
+from bot.slack.app import SlackConfigError, build_slack_app, describe_workspace, slack_mode
+from bot.slack.asgi import build_asgi
+from bot.slack.handoff import supported
+from bot.slack.workers import SlackWorkers
+from handlers.slack.runtime import SlackDeps
+
+
+class _Terminated(Exception):
+    """SIGTERM arrived while serving."""
+
+
+@click.command()
+@click.option("--port", default=3000, show_default=True, help="HTTP port.")
+@click.option("--host", default="0.0.0.0", show_default=True, help="Interface to listen on.")
+@click.option("--socket", is_flag=True, help="Use Slack Socket Mode (needs SLACK_APP_TOKEN).")
+@click.option(
+    "--no-scheduler", is_flag=True, help="Don't run reminders here (run `pmo-bot scheduler`)."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Worker processes for Slack requests (HTTP mode; default SLACK_WORKERS, 2).",
+)
+def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int | None) -> None:
+    """Serve Slack: HTTP at /slack/events (+ /healthz), or Socket Mode."""
+    settings = load_settings()
+    logging.getLogger("pmo_bot").setLevel(settings.log_level.upper())
+    try:
+        mode = slack_mode(settings, socket=socket)
+    except SlackConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    with open_engine(settings) as engine:
+        deps = SlackDeps(
+            db.make_sessionmaker(engine),
+            defaults=person_defaults(settings),
+            public_url=settings.public_url,
+        )
+        app = build_slack_app(settings, deps, socket=socket, engine=engine)
+        url = engine.url.render_as_string(hide_password=True)
+        where = "any workspace that installs it"
+        if not mode.oauth:
+            try:
+                where = describe_workspace(app)
+            except SlackConfigError as exc:
+                raise click.ClickException(str(exc)) from None
+        click.echo(f"PMO Bot serving {mode.description}: {where}; database {url}", err=True)
+        if not no_scheduler:
+            scheduler.background(deps.sessions, scheduler.build_notifier(settings, engine))
+            click.echo("Reminders: sweeping every minute in this process.", err=True)
+        if socket:
+            handler = SocketModeHandler(app, settings.slack_app_token)
+            try:
+                handler.connect()  # apps.connections.open with the app token, then the socket
+            except SlackApiError as exc:
+                handler.close()
+                raise click.ClickException(
+                    f"Slack rejected SLACK_APP_TOKEN ({exc.response.get('error')}); create an "
+                    "app-level token with scope connections:write (xapp-…) and copy it again."
+                ) from None
+            if handler.client.is_connected():
+                click.echo("Connected to Slack over Socket Mode (Ctrl-C to stop).", err=True)
+            else:  # the client logged why; it tries again every 10 s
+                click.echo("Could not open the Socket Mode connection yet; retrying.", err=True)
+            signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop as on Ctrl-C
+            with contextlib.suppress(KeyboardInterrupt):
+                threading.Event().wait()
+            handler.close()  # no new envelopes; work already acked still finishes:
+            deps.background.shutdown(wait=True)
+            click.echo("Disconnected from Slack.", err=True)
+            return
+        pool = None
+        processes = settings.slack_workers if workers is None else workers
+        if processes and not supported():
+            click.echo(
+                "Worker processes need Unix SOCK_SEQPACKET sockets (Linux); "
+                "running Slack requests in this process.",
+                err=True,
+            )
+            processes = 0
+        if processes:
+            pool = SlackWorkers().start_processes(
+                settings, person_defaults(settings), processes=processes
+            )
+            click.echo(
+                f"Slack requests: acked here, run by {processes} worker process(es).", err=True
+            )
+        click.echo(f"Listening on http://{host}:{port}/slack/events", err=True)
+        asgi = build_asgi(app, engine, workers=pool, signing_secret=settings.slack_signing_secret)
+        # Everything built so far lives as long as the server: keep it out of the collector's
+        # full passes (130,000 objects, 26-35 ms each, an ack stall every so often).
+        gc.freeze()
+        if pool is None:
+            uvicorn.run(asgi, host=host, port=port, log_level="warning", access_log=False)
+            return
+
+        # uvicorn shuts down gracefully on SIGTERM, then re-raises it to the handler it found:
+        # make that one stop the workers (they finish what is queued) before the process ends.
+        def terminated(_sig: int, _frame: Any) -> None:
+            raise _Terminated
+
+        got_sigterm = False
+        previous = signal.signal(signal.SIGTERM, terminated)
+        try:
+            uvicorn.run(asgi, host=host, port=port, log_level="warning", access_log=False)
+        except _Terminated:
+            got_sigterm = True
+        finally:
+            pool.stop()
+            signal.signal(signal.SIGTERM, previous)
+        if got_sigterm:
+            signal.raise_signal(signal.SIGTERM)  # end as uvicorn would: by SIGTERM
