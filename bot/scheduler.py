@@ -32,7 +32,7 @@ def build_notifier(settings: Settings, engine: Engine) -> Notifier:
 
     shared = make_web_client(settings)
     if settings.slack_bot_token:
-        return SlackNotifier(lambda team: shared)
+        return SlackNotifier(lambda _team: shared)
     store = SQLAlchemyInstallationStore(
         client_id=str(settings.slack_client_id),
         engine=engine,

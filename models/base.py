@@ -46,7 +46,11 @@ class UTCDateTime(TypeDecorator[datetime]):
             return value.replace(tzinfo=None)
         return value
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+    def process_result_value(
+        self,
+        value: Any,
+        dialect: Dialect,  # noqa: ARG002 (SQLAlchemy's TypeDecorator signature)
+    ) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:

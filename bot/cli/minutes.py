@@ -26,7 +26,12 @@ def minutes_group() -> None:
     help="Write to this file; default: print.",
 )
 @click.option("--workspace", default=None, help="Workspace external id (default: the only one).")
-def minutes_export(minutes_id: int, fmt: str, output: str | None, workspace: str | None) -> None:
+def minutes_export(
+    minutes_id: int,
+    fmt: str,  # noqa: ARG001 (--format md is accepted; Markdown is the only format so far)
+    output: str | None,
+    workspace: str | None,
+) -> None:
     """Export one session's minutes (title, when, who, notes, decisions, action items)."""
     settings = load_settings()
     with open_engine(settings) as engine, db.session_scope(db.make_sessionmaker(engine)) as s:

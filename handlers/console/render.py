@@ -72,7 +72,7 @@ def render(result: Result, *, public_url: str = LOCAL_URL) -> str:
                 "member_added": f"Updated the members of {project.key}.",
                 "member_removed": f"Updated the members of {project.key}.",
             }.get(event)
-            body = "\n".join(project_block(project, today))
+            body = "\n".join(project_block(project))
             return f"{lead}\n{body}" if lead else body
         case ProjectListResult(projects, include_closed):
             if not projects:

@@ -96,7 +96,7 @@ def deliverable_line(d: DeliverableView, today: date) -> str:
     )
 
 
-def project_block(p: ProjectView, today: date) -> list[str]:
+def project_block(p: ProjectView) -> list[str]:
     lines = [
         f"{p.key} — {p.name}" + (" 🔒 private" if p.private else ""),
         f"  State: {STATE_LABEL[p.state.value]}" + (f" · Phase: {p.phase}" if p.phase else ""),
