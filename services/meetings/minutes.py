@@ -18,7 +18,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from models import (
-    ActionItem,
     ActionStatus,
     AuditEvent,
     EntryKind,
@@ -31,7 +30,6 @@ from models import (
     Person,
     Project,
     ProjectRole,
-    SourceKind,
     Workspace,
 )
 from services.core import audit
@@ -41,6 +39,8 @@ from services.core.people import person_ref
 from services.core.views import ActionItemView, PersonRef
 from services.outbox.kinds import DigestKind
 from services.outbox.rows import insert_notifications, outbox_row
+from services.work import action_items
+from services.work.item_queries import views_for_minutes
 
 AUTO_CLOSE_AFTER = timedelta(hours=12)
 TEXT_LIMIT = 3000
@@ -128,8 +128,6 @@ def view(session: Session, minutes_id: int) -> MinutesView:
     ):
         bucket = notes if e.kind == EntryKind.NOTE else decisions
         bucket.append(EntryView(e.id, len(bucket) + 1, e.kind, e.text, person_ref(p), e.created_at))
-    from services.work.action_items import views_for_minutes
-
     return MinutesView(
         id=m.id,
         title=m.title,
@@ -422,51 +420,18 @@ def add_action(
 ) -> tuple[MinutesView, ActionItemView]:
     """Minute an action item: a tracked item at once, its owner told when the minutes end."""
     m = _target(session, actor, channel, minutes_id)
-    return _create_action(session, actor, m, owner, text, due_on, source_ref, now)
-
-
-def _create_action(
-    session: Session,
-    actor: Actor,
-    m: Minutes,
-    owner: Person,
-    text: str,
-    due_on: date | None,
-    source_ref: str | None,
-    now: datetime,
-) -> tuple[MinutesView, ActionItemView]:
-    from services.work.action_items import _audit as audit_item
-    from services.work.action_items import _clean_title, get
-
-    title = _clean_title(text)
-    if owner.workspace_id != actor.workspace_id or not owner.active:
-        raise InvalidInput(f"@{owner.handle} can't own items here.")
-    if m.project_id is not None:
-        project = session.get(Project, m.project_id)
-        if project and project.private and project_role(session, owner.id, project.id) is None:
-            raise InvalidInput(
-                f"@{owner.handle} is not a member of private project {project.key}.",
-                f"Add them first: project add {project.key} @{owner.handle} member",
-            )
-    item = ActionItem(
-        workspace_id=actor.workspace_id,
-        project_id=m.project_id,
-        title=title,
-        notes="",
-        owner_id=owner.id,
-        created_by_id=actor.person_id,
-        due_on=due_on,
-        status=ActionStatus.OPEN,
-        source_kind=SourceKind.MINUTES,
-        source_ref=source_ref or f"minutes:{m.id}",
+    item = action_items.create_from_minutes(
+        session,
+        actor,
         minutes_id=m.id,
-        created_at=now,
-        updated_at=now,
+        project_id=m.project_id,
+        title=text,
+        owner=owner,
+        now=now,
+        due_on=due_on,
+        source_ref=source_ref,
     )
-    session.add(item)
-    session.flush()
-    audit_item(session, actor, item, "create", None, now)
-    return view(session, m.id), get(session, actor, item_id=item.id)
+    return view(session, m.id), item
 
 
 def set_attendance(
