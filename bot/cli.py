@@ -572,7 +572,8 @@ def minutes_group() -> None:
 def minutes_export(minutes_id: int, fmt: str, output: str | None, workspace: str | None) -> None:
     """Export one session's minutes (title, when, who, notes, decisions, action items)."""
     from models import Minutes
-    from services.meetings import minutes
+    from services.meetings import export as minutes_export
+    from services.meetings import views as minutes_views
 
     settings = _settings()
     with _engine(settings) as engine, db.session_scope(db.make_sessionmaker(engine)) as s:
@@ -580,7 +581,7 @@ def minutes_export(minutes_id: int, fmt: str, output: str | None, workspace: str
         row = s.get(Minutes, minutes_id)
         if row is None or row.workspace_id != ws.id:
             raise click.ClickException(f"There are no minutes #{minutes_id} in {ws.name}.")
-        text = minutes.to_markdown(minutes.view(s, minutes_id))
+        text = minutes_export.to_markdown(minutes_views.view(s, minutes_id))
     if output:
         with open(output, "w", encoding="utf-8") as f:
             f.write(text)

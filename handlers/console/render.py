@@ -320,7 +320,7 @@ def _more(result: Result) -> str:
         MinutesListResult,
         MinutesResult,
     )
-    from services.meetings.minutes import to_markdown as minutes_markdown
+    from services.meetings.export import to_markdown as minutes_markdown
 
     match result:
         case MinutesResult(v, "shown" | "ended" | "amended" as event, _, _):

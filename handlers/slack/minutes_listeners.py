@@ -30,7 +30,9 @@ from services.commands.results import (
 )
 from services.core.dates import local_today
 from services.core.errors import DomainError, InvalidInput
+from services.meetings import closing as minutes_closing
 from services.meetings import minutes
+from services.meetings import views as minutes_views
 
 log = logging.getLogger(__name__)
 _live_locks: dict[int, threading.Lock] = {}
@@ -115,7 +117,7 @@ def after_command(
 def _post_live(deps: Any, client: WebClient, minutes_id: int, channel: str, user: str) -> None:
     """Post the live minutes message in the channel and remember it."""
     with session_scope(deps.sessions) as s:
-        v = minutes.view(s, minutes_id)
+        v = minutes_views.view(s, minutes_id)
     msg = minutes_render.live_message(v, local_today(deps.clock(), v.timezone))
     try:
         resp = client.chat_postMessage(channel=channel, text=msg.text, blocks=msg.blocks)
@@ -134,7 +136,7 @@ def refresh_live(deps: Any, client: WebClient, minutes_id: int) -> None:
     """Update the live message in place from the minutes as they stand (one at a time)."""
     with _lock(minutes_id):
         with session_scope(deps.sessions) as s:
-            v = minutes.view(s, minutes_id)
+            v = minutes_views.view(s, minutes_id)
         if not v.live_ts:
             return
         msg = minutes_render.live_message(v, local_today(deps.clock(), v.timezone))
@@ -190,7 +192,7 @@ def _end_from_button(deps: Any) -> Callable[..., None]:
         channel = str((body.get("channel") or {}).get("id") or "")
         mid = int(body["actions"][0]["value"])
         with session_scope(deps.sessions) as s:
-            v = minutes.end(
+            v = minutes_closing.end(
                 s, _actor(s, context), channel=channel, now=deps.clock(), minutes_id=mid
             )
         refresh_live(deps, client, v.id)

@@ -10,7 +10,7 @@ from typing import Any
 from handlers.slack.ids import BlockId, CallbackId
 from handlers.slack.render import clip, plain
 from services.core.views import ProjectView
-from services.meetings.minutes import MinutesView
+from services.meetings.views import MinutesView
 from services.status.update import CadenceView
 
 CHANNEL_ID_RE = re.compile(r"^[CG][A-Z0-9]{2,}$")

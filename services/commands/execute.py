@@ -43,8 +43,12 @@ from services.core.dates import local_today, parse_date, parse_time
 from services.core.errors import InvalidInput
 from services.core.people import Mention
 from services.digests import build as digests
+from services.meetings import amend as minutes_amend
+from services.meetings import closing as minutes_closing
+from services.meetings import export as minutes_export
 from services.meetings import feeds, minutes
 from services.meetings import series as meetings
+from services.meetings import views as minutes_views
 from services.projects import register as projects
 from services.status import report as reports
 from services.status import update as status
@@ -295,11 +299,13 @@ def execute(
             return MinutesResult(v, "attendance", today=today)
         case ast.MinutesEnd():
             return MinutesResult(
-                minutes.end(session, actor, channel=channel or "", now=now), "ended", today=today
+                minutes_closing.end(session, actor, channel=channel or "", now=now),
+                "ended",
+                today=today,
             )
         case ast.MinutesShow(None):
             m = minutes.open_in(session, actor, channel or "")
-            return MinutesResult(minutes.view(session, m.id), "shown", today=today)
+            return MinutesResult(minutes_views.view(session, m.id), "shown", today=today)
         case ast.MinutesShow(mid):
             v = minutes.get(session, actor, minutes_id=mid or 0)
             return MinutesResult(v, "shown", today=today)
@@ -307,11 +313,11 @@ def execute(
             return MinutesListResult(minutes.list_recent(session, actor, key=key), key)
         case ast.MinutesExport(mid):
             v = minutes.get(session, actor, minutes_id=mid)
-            return MinutesExportResult(v, minutes.to_markdown(v))
+            return MinutesExportResult(v, minutes_export.to_markdown(v))
         case ast.MinutesAmend(mid, op, text, kind_text, n):
             from models import EntryKind
 
-            v = minutes.amend(
+            v = minutes_amend.amend(
                 session,
                 actor,
                 minutes_id=mid,

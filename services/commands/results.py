@@ -10,8 +10,8 @@ from services.commands.help import HelpEntry
 from services.core.views import ActionItemView, DeliverableView, Page, PersonRef, ProjectView
 from services.digests.build import MyDigest
 from services.meetings.feeds import FeedLink
-from services.meetings.minutes import MinutesView
 from services.meetings.series import SeriesView
+from services.meetings.views import MinutesView
 from services.status.report import Report
 from services.status.update import CadenceView, UpdateView
 from services.workspace.settings import WorkspaceSettings
