@@ -11,9 +11,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.digests import build as digests
+from services.meetings import agenda
 from services.meetings import closing as minutes_closing
 from services.meetings import outbox as meetings_outbox
-from services.meetings import series as meetings
 from services.outbox import delivery, inbound
 from services.outbox.contents import Contents
 from services.outbox.port import DeliveryError, Notifier
@@ -55,7 +55,7 @@ def materialize(sessions: sessionmaker[Session], *, now: datetime) -> int:
     with sessions.begin() as s:
         new = reminders.materialize(s, now=now) + digests.materialize(s, now=now)
         new += rounds.sweep(s, now=now)
-        new += meetings.materialize(s, now=now)
+        new += agenda.materialize(s, now=now)
         new += len(minutes_closing.close_stale(s, now=now))
     if new >= ANALYZE_AFTER and sessions.kw["bind"].dialect.name == "postgresql":
         # A bulk load just before it is read back: fresh statistics now, or the planner,
