@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.digests import build as digests
+from services.digests import sweep as digests
 from services.meetings import agenda
 from services.meetings import closing as minutes_closing
 from services.meetings import outbox as meetings_outbox

@@ -42,7 +42,7 @@ from services.core.access import Actor
 from services.core.dates import local_today, parse_date, parse_time
 from services.core.errors import InvalidInput
 from services.core.people import Mention
-from services.digests import build as digests
+from services.digests import personal as digests
 from services.meetings import amend as minutes_amend
 from services.meetings import closing as minutes_closing
 from services.meetings import export as minutes_export

@@ -8,7 +8,7 @@ from datetime import date
 from models.enums import WorkspaceRoleName
 from services.commands.help import HelpEntry
 from services.core.views import ActionItemView, DeliverableView, Page, PersonRef, ProjectView
-from services.digests.build import MyDigest
+from services.digests.personal import MyDigest
 from services.meetings.feeds import FeedLink
 from services.meetings.series import SeriesView
 from services.meetings.views import MinutesView

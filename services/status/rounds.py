@@ -39,7 +39,7 @@ from models.status import DEFAULT_RRULE
 from services.core import holidays
 from services.core.dates import zone
 from services.core.worktime import WorkWeek
-from services.digests.build import iso_week
+from services.digests.common import iso_week
 from services.outbox.kinds import DigestKind
 from services.outbox.port import Digest, DigestLine, DigestSection
 from services.outbox.rows import insert_notifications, outbox_row

@@ -39,7 +39,7 @@ from services.core.dates import parse_time, zone
 from services.core.errors import InvalidInput, PermissionDenied
 from services.core.people import person_ref
 from services.core.views import PersonRef
-from services.digests.build import iso_week
+from services.digests.common import iso_week
 from services.outbox.kinds import DigestKind
 
 RAG_WORDS = {
