@@ -42,6 +42,7 @@ from services.core.people import PersonDefaults
 from services.core.views import ActionItemView
 from services.outbox import inbound
 from services.projects import register as projects
+from services.status import cadence as status_cadence
 from services.status import update as status
 from services.work import action_items, deliverables
 from services.workspace import home
@@ -982,7 +983,7 @@ def _open_cadence_from_button(deps: SlackDeps) -> Callable[..., None]:
         """The "Change…" button under a project's status-round settings."""
         key = str(body["actions"][0]["value"])
         with session_scope(deps.sessions) as s:
-            cad = status.cadence(s, _actor(s, context), key=key, now=deps.clock())
+            cad = status_cadence.cadence(s, _actor(s, context), key=key, now=deps.clock())
         if not cad.can_edit:
             raise DomainError(f"Only {key}'s PM or a PMO lead can change its status round.")
         client.views_open(trigger_id=body["trigger_id"], view=modals.cadence_modal(cad))
@@ -1015,7 +1016,7 @@ def _submit_cadence(deps: SlackDeps) -> Callable[..., None]:
                     _picked_person(deps, s, client, actor, u, now, "cd_reporters").id
                     for u in values.get("cd_reporters") or []
                 ]
-                form = status.CadenceForm(
+                form = status_cadence.CadenceForm(
                     days=[int(d) for d in values.get("cd_days") or []],
                     at=_hhmm(values.get("cd_time") or "10:00"),
                     deadline_days=int(values.get("cd_deadline_days") or 1),
@@ -1025,7 +1026,7 @@ def _submit_cadence(deps: SlackDeps) -> Callable[..., None]:
                     active="on" in (values.get("cd_active") or []),
                     rrule=rrule or None,
                 )
-                cad = status.configure_cadence(s, actor, key=key, form=form, now=now)
+                cad = status_cadence.configure_cadence(s, actor, key=key, form=form, now=now)
         except _FieldError as err:
             ack(response_action="errors", errors={err.block_id: err.message[:150]})
             return

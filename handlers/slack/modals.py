@@ -11,7 +11,7 @@ from handlers.slack.ids import BlockId, CallbackId
 from handlers.slack.render import clip, plain
 from services.core.views import ProjectView
 from services.meetings.views import MinutesView
-from services.status.update import CadenceView
+from services.status.cadence import CadenceView
 
 CHANNEL_ID_RE = re.compile(r"^[CG][A-Z0-9]{2,}$")
 

@@ -50,6 +50,7 @@ from services.meetings import feeds, minutes
 from services.meetings import series as meetings
 from services.meetings import views as minutes_views
 from services.projects import register as projects
+from services.status import cadence as status_cadence
 from services.status import report as reports
 from services.status import update as status
 from services.work import action_items, deliverables
@@ -255,10 +256,12 @@ def execute(
             shown, versions = status.show(session, actor, key=key)
             return StatusResult(shown, "shown", versions=versions, key=key.upper())
         case ast.StatusSettings(key, None):
-            return CadenceResult(status.cadence(session, actor, key=key, now=now), changed=False)
+            return CadenceResult(
+                status_cadence.cadence(session, actor, key=key, now=now), changed=False
+            )
         case ast.StatusSettings(key, setting, value, mentions):
             named = [person(m) for m in mentions]
-            cad = status.set_cadence(
+            cad = status_cadence.set_cadence(
                 session,
                 actor,
                 key=key,

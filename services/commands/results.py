@@ -12,8 +12,9 @@ from services.digests.personal import MyDigest
 from services.meetings.feeds import FeedLink
 from services.meetings.series import SeriesView
 from services.meetings.views import MinutesView
+from services.status.cadence import CadenceView
 from services.status.report import Report
-from services.status.update import CadenceView, UpdateView
+from services.status.update import UpdateView
 from services.workspace.settings import WorkspaceSettings
 
 

@@ -39,7 +39,8 @@ from services.core.access import Actor, visible_projects
 from services.core.errors import InvalidInput
 from services.core.views import PersonRef
 from services.outbox.port import Digest
-from services.status.update import UpdateFields, update_digest_parts
+from services.status.messages import update_digest_parts
+from services.status.update import UpdateFields
 
 HISTORY = 8
 RAG_ORDER = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
