@@ -520,6 +520,7 @@ def report_cmd(week: str | None, fmt: str, output: str | None, workspace: str | 
     from models import Workspace
     from services.core.dates import local_today
     from services.core.errors import DomainError
+    from services.status import exports as report_exports
     from services.status import report as reports
 
     if fmt == "xlsx" and output is None:
@@ -541,9 +542,13 @@ def report_cmd(week: str | None, fmt: str, output: str | None, workspace: str | 
             raise click.ClickException(f"{err.message} {err.hint or ''}".strip()) from None
         report = reports.build(s, ws.id, period, today=today)
         data: bytes = (
-            reports.to_xlsx(report)
+            report_exports.to_xlsx(report)
             if fmt == "xlsx"
-            else (reports.to_csv(report) if fmt == "csv" else reports.to_markdown(report)).encode()
+            else (
+                report_exports.to_csv(report)
+                if fmt == "csv"
+                else report_exports.to_markdown(report)
+            ).encode()
         )
     if output:
         with open(output, "wb") as f:

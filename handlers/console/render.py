@@ -26,8 +26,8 @@ from services.core.dates import day_label, relative_phrase
 from services.core.errors import DomainError
 from services.core.views import ActionItemView, DeliverableView, PersonRef, ProjectView
 from services.outbox.port import Digest
+from services.status.exports import to_markdown
 from services.status.messages import update_digest
-from services.status.report import to_markdown
 from services.workspace.settings import WEEKDAYS
 
 STATE_LABEL = {"active": "active", "on_hold": "on hold", "closed": "closed"}
