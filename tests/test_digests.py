@@ -28,6 +28,7 @@ from services.core.errors import InvalidInput, PermissionDenied
 from services.digests import personal, weekly
 from services.digests import sweep as digests
 from services.outbox.port import Digest
+from services.projects import members as project_members
 from services.projects import register as projects
 from services.work import action_items, deliverables
 from tests.conftest import NOW, World
@@ -162,7 +163,9 @@ def portfolio(sessions) -> None:  # type: ignore[no-untyped-def]
             projects.create(s, lead, key=key, name=f"{key.title()} <!channel>", pm=pm,
                             private=private, now=NOW)  # fmt: skip
             projects.update(s, lead, key=key, field="channel", value=f"C0{key}", now=NOW)
-            projects.add_member(s, lead, key=key, person=dev, role=ProjectRole.MEMBER, now=NOW)
+            project_members.add_member(
+                s, lead, key=key, person=dev, role=ProjectRole.MEMBER, now=NOW
+            )
         a = lambda title, due, key="APOLLO": action_items.add(  # noqa: E731
             s, lead, title=title, owner=dev, project_key=key, due_on=due, now=NOW
         )

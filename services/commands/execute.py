@@ -49,6 +49,7 @@ from services.meetings import export as minutes_export
 from services.meetings import feeds, minutes
 from services.meetings import series as meetings
 from services.meetings import views as minutes_views
+from services.projects import members as project_members
 from services.projects import register as projects
 from services.status import cadence as status_cadence
 from services.status import report as reports
@@ -130,13 +131,15 @@ def execute(
         case ast.ProjectShow(key):
             return ProjectResult(projects.show(session, actor, key=key, now=now), "shown", today)
         case ast.ProjectAdd(key, mention, role_text):
-            project_role = projects.parse_project_role(role_text)
-            view = projects.add_member(
+            project_role = project_members.parse_project_role(role_text)
+            view = project_members.add_member(
                 session, actor, key=key, person=person(mention), role=project_role, now=now
             )
             return ProjectResult(view, "member_added", today)
         case ast.ProjectRemove(key, mention):
-            view = projects.remove_member(session, actor, key=key, person=person(mention), now=now)
+            view = project_members.remove_member(
+                session, actor, key=key, person=person(mention), now=now
+            )
             return ProjectResult(view, "member_removed", today)
         case ast.ProjectClose(key):
             view = projects.close(session, actor, key=key, now=now)
