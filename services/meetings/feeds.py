@@ -24,7 +24,9 @@ from models import (
     Workspace,
 )
 from services.core.access import Actor, actor_for, get_project, visible_projects
+from services.core.errors import InvalidInput
 from services.core.ical import calendar as ical
+from services.meetings.series import spec_of
 
 log = logging.getLogger(__name__)
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
@@ -184,9 +186,6 @@ def render(session: Session, token: str, *, now: datetime) -> bytes | None:
                 done=done,
             )
         )
-    from services.core.errors import InvalidInput
-    from services.meetings.series import spec_of
-
     series = []
     for ms in session.scalars(
         select(MeetingSeries)
