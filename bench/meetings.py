@@ -3,7 +3,7 @@
 Seeds 500 meeting series (weekly, bi-weekly and monthly, in 6 time zones, some with EXDATEs)
 over 100 projects, with 5,000 dated action items, then times on SQLite (and PostgreSQL when
 reachable at PMO_TEST_POSTGRES_URL):
-- one scheduler tick of `meetings.materialize` when nothing is due, and when 100 agendas are;
+- one scheduler tick of `agenda.materialize` when nothing is due, and when 100 agendas are;
 - building a project feed and a busy person's feed (`feeds.render`), and its size.
 
     python bench/meetings.py [--only sqlite|postgresql]
@@ -40,8 +40,7 @@ from models import (
     Workspace,
 )
 from services.core.access import actor_for
-from services.meetings import feeds
-from services.meetings import series as meetings
+from services.meetings import agenda, feeds
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 ZONES = ["UTC", "America/New_York", "Europe/London", "Asia/Kolkata", "Australia/Sydney",
@@ -112,7 +111,7 @@ def run(label: str, url: str) -> None:
 
     def tick(at: datetime) -> int:
         with sessions() as s:
-            n = meetings.materialize(s, now=at)
+            n = agenda.materialize(s, now=at)
             s.rollback()  # measure the decision, leave the data as it was
             return n
 

@@ -26,6 +26,7 @@ from models import (
 from services.core import people
 from services.core.access import actor_for
 from services.core.dates import local_today
+from services.projects import members as project_members
 from services.projects import register as projects
 from services.work import action_items, deliverables
 
@@ -131,7 +132,7 @@ def seed(session: Session, *, now: datetime) -> str:
     for key, name, pm, private, members in PROJECTS:
         projects.create(session, lead, key=key, name=name, pm=folks[pm], private=private, now=now)
         for m in members:
-            projects.add_member(
+            project_members.add_member(
                 session, lead, key=key, person=folks[m], role=ProjectRole.MEMBER, now=now
             )
     today = local_today(now, lead.timezone)

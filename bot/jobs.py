@@ -9,9 +9,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.chat.delivery import SweepReport, deliver_due
-from services.digests import build as digests
-from services.meetings import minutes
-from services.meetings import series as meetings
+from services.digests import sweep as digests
+from services.meetings import agenda
+from services.meetings import closing as minutes_closing
 from services.outbox import inbound
 from services.outbox.port import Notifier
 from services.status import rounds
@@ -26,8 +26,8 @@ def materialize(sessions: sessionmaker[Session], *, now: datetime) -> int:
     with sessions.begin() as s:
         new = reminders.materialize(s, now=now) + digests.materialize(s, now=now)
         new += rounds.sweep(s, now=now)
-        new += meetings.materialize(s, now=now)
-        new += len(minutes.close_stale(s, now=now))
+        new += agenda.materialize(s, now=now)
+        new += len(minutes_closing.close_stale(s, now=now))
     if new >= ANALYZE_AFTER and sessions.kw["bind"].dialect.name == "postgresql":
         # A bulk load just before it is read back: fresh statistics now, or the planner,
         # still seeing the old small table, scans it once per delivered message.

@@ -138,6 +138,7 @@ def test_a_row_left_sending_by_a_crashed_worker_is_taken_again_after_its_lease(
 
 def test_when_an_owner_cannot_be_reached_the_pm_is_told_once(sessions, fake: FakeSlack) -> None:  # type: ignore[no-untyped-def]
     from models import ProjectRole
+    from services.projects import members as project_members
     from services.projects import register as projects
 
     with session_scope(sessions) as s:
@@ -145,7 +146,9 @@ def test_when_an_owner_cannot_be_reached_the_pm_is_told_once(sessions, fake: Fak
         lead = w.actor(w.person("U0LEAD").handle)
         pm, owner = w.person("U3PM"), w.person("U1NYC", tz="America/New_York")
         projects.create(s, lead, key="APOLLO", name="Portal", pm=pm, now=NOW)
-        projects.add_member(s, lead, key="APOLLO", person=owner, role=ProjectRole.MEMBER, now=NOW)
+        project_members.add_member(
+            s, lead, key="APOLLO", person=owner, role=ProjectRole.MEMBER, now=NOW
+        )
         action_items.add(s, lead, title="Ship it", owner=owner, project_key="APOLLO",
                          due_on=date(2026, 12, 4), now=NOW)  # fmt: skip
     fake.add_user("U1NYC", "gone", deleted=True)

@@ -25,7 +25,10 @@ from models import (
 )
 from services.commands.execute import run_text
 from services.core.errors import InvalidInput, PermissionDenied
-from services.digests import build as digests
+from services.digests import personal, weekly
+from services.digests import sweep as digests
+from services.outbox.port import Digest
+from services.projects import members as project_members
 from services.projects import register as projects
 from services.work import action_items, deliverables
 from tests.conftest import NOW, World
@@ -37,7 +40,7 @@ def at(y: int, m: int, d: int, hh: int, mm: int = 0) -> datetime:
     return datetime(y, m, d, hh, mm, tzinfo=UTC)
 
 
-def digest_rows(world: World, rule: str = digests.PERSONAL) -> list[Notification]:
+def digest_rows(world: World, rule: str = personal.PERSONAL) -> list[Notification]:
     return list(
         world.session.scalars(
             select(Notification).where(Notification.rule == rule).order_by(Notification.id)
@@ -77,11 +80,11 @@ def test_personal_digest_each_working_morning_once_across_dst_holiday_leave_and_
         ("2026-11-10", at(2026, 11, 10, 14)),
     ]
     assert all(r.recipient_id == nyc.id for r in sent)
-    first = digests.Digest.from_payload(sent[0].payload["digest"])
+    first = Digest.from_payload(sent[0].payload["digest"])
     assert [(s.heading, [ln.title for ln in s.lines]) for s in first.sections] == [
         ("Overdue", ["Overdue since October"]),
     ]
-    mon = digests.Digest.from_payload(sent[2].payload["digest"])
+    mon = Digest.from_payload(sent[2].payload["digest"])
     assert [(s.heading, s.total) for s in mon.sections] == [("Overdue", 1), ("Due this week", 1)]
     # Someone with nothing due is never sent a digest: each day is recorded as skipped, once.
     theirs = [r for r in digest_rows(world) if r.recipient_id == quiet.id]
@@ -160,7 +163,9 @@ def portfolio(sessions) -> None:  # type: ignore[no-untyped-def]
             projects.create(s, lead, key=key, name=f"{key.title()} <!channel>", pm=pm,
                             private=private, now=NOW)  # fmt: skip
             projects.update(s, lead, key=key, field="channel", value=f"C0{key}", now=NOW)
-            projects.add_member(s, lead, key=key, person=dev, role=ProjectRole.MEMBER, now=NOW)
+            project_members.add_member(
+                s, lead, key=key, person=dev, role=ProjectRole.MEMBER, now=NOW
+            )
         a = lambda title, due, key="APOLLO": action_items.add(  # noqa: E731
             s, lead, title=title, owner=dev, project_key=key, due_on=due, now=NOW
         )
@@ -273,7 +278,7 @@ def test_an_archived_project_channel_fails_with_a_reason_and_the_pm_is_told_once
         failed = s.scalars(
             select(Notification).where(Notification.state == NotificationState.FAILED)
         ).all()
-    assert [(n.rule, n.channel) for n in failed] == [(digests.PROJECT, "C0APOLLO")]
+    assert [(n.rule, n.channel) for n in failed] == [(weekly.PROJECT, "C0APOLLO")]
     assert failed[0].last_error.startswith("is_archived")
     told = [p for p in posts_to(fake, "U0PM") if "couldn" in str(p["blocks"])]
     assert len(told) == 1 and "APOLLO" in str(told) and "is_archived" in str(told)

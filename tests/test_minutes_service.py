@@ -13,6 +13,7 @@ from models import ActionItem, ActionStatus, EntryKind, Minutes, MinutesEntry, S
 from services.core.access import actor_for
 from services.core.errors import Conflict
 from services.meetings import feeds, minutes
+from services.meetings import views as minutes_views
 from services.projects import register as projects
 from tests.conftest import NOW, World
 from tests.test_query_counts import count_statements
@@ -82,7 +83,7 @@ def test_reading_minutes_and_building_a_feed_take_bounded_statements(
     link = feeds.link(s, lead, now=NOW, key="APOLLO")
     s.flush()
     with count_statements(engine) as seen:
-        full = minutes.view(s, v.id)
+        full = minutes_views.view(s, v.id)
     assert len(full.notes) + len(full.decisions) == n and len(full.actions) == n
     assert len(seen) <= 5, seen
     with count_statements(engine) as seen:

@@ -16,6 +16,7 @@ from models import (
     ProjectRole,
     SourceKind,
 )
+from services.projects import members as project_members
 from services.projects import register as projects
 from services.work import action_items, deliverables
 from tests.conftest import NOW, World
@@ -42,7 +43,7 @@ def seed(world: World, n_items: int) -> None:
     for k in keys:
         view = projects.create(world.session, lead, key=k, name=f"Project {k}", now=NOW)
         for o in owners[:5]:
-            projects.add_member(
+            project_members.add_member(
                 world.session, lead, key=k, person=o, role=ProjectRole.MEMBER, now=NOW
             )
         world.session.execute(

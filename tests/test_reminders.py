@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from models import LeavePeriod, Notification, Person, ProjectRole
+from services.projects import members as project_members
 from services.projects import register as projects
 from services.work import action_items, reminders
 from tests.conftest import NOW, World
@@ -26,7 +27,7 @@ def setup(world: World):  # type: ignore[no-untyped-def]
     projects.create(
         world.session, lead, key="APOLLO", name="Portal", pm=world.person("pm"), now=NOW
     )
-    projects.add_member(world.session, lead, key="APOLLO", person=world.person("nyc"),
+    project_members.add_member(world.session, lead, key="APOLLO", person=world.person("nyc"),
                         role=ProjectRole.MEMBER, now=NOW)  # fmt: skip
     item = action_items.add(world.session, lead, title="Send the plan", owner=world.person("nyc"),
                             project_key="APOLLO", due_on=date(2026, 12, 4), now=NOW)  # fmt: skip

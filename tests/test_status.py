@@ -27,6 +27,7 @@ from models import (
 from services.commands.execute import run_text
 from services.core.errors import InvalidInput, NotFound, PermissionDenied
 from services.projects import register as projects
+from services.status import exports as report_exports
 from services.status import report as reports
 from services.status import rounds
 from services.status import update as status
@@ -268,9 +269,9 @@ def test_the_report_shows_changes_slipping_greens_missing_and_participation(two:
     )  # green, with an overdue deliverable
     assert beta.update is None and [ln.key for ln in report.missing] == ["BETA"]
     assert apollo.history[-2:] == [Rag.GREEN, Rag.GREEN] and beta.history[-1] is None
-    md = reports.to_markdown(report)
+    md = report_exports.to_markdown(report)
     assert "## Green but slipping" in md and "APOLLO" in md and "## Missing updates" in md
-    rows = list(csv.reader(io.StringIO(reports.to_csv(report))))
+    rows = list(csv.reader(io.StringIO(report_exports.to_csv(report))))
     assert rows[0][:4] == ["project", "name", "pm", "overall"]
     assert rows[2][:4] == ["BETA", "Beta", "ko", "missing"]
     # Participation: APOLLO reported both weeks on time, BETA one of two.
@@ -283,7 +284,7 @@ def test_csv_cells_that_look_like_formulas_are_defused(two: World) -> None:
     world = two
     run_text(world.session, world.actor("la"), 'status APOLLO green "=HYPERLINK(1)"', now=NOW)
     report = reports.build(world.session, world.ws.id, "2026-W48", today=date(2026, 11, 25))
-    assert "'=HYPERLINK(1)" in reports.to_csv(report)
+    assert "'=HYPERLINK(1)" in report_exports.to_csv(report)
 
 
 def test_closed_deliverables_and_private_projects_stay_out_of_a_members_report(

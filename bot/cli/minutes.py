@@ -7,7 +7,7 @@ import click
 from bot import db
 from bot.cli.common import load_settings, open_engine, pick_workspace
 from models import Minutes
-from services.meetings import minutes
+from services.meetings import export, views
 
 
 @click.group(name="minutes")
@@ -39,7 +39,7 @@ def minutes_export(
         row = s.get(Minutes, minutes_id)
         if row is None or row.workspace_id != ws.id:
             raise click.ClickException(f"There are no minutes #{minutes_id} in {ws.name}.")
-        text = minutes.to_markdown(minutes.view(s, minutes_id))
+        text = export.to_markdown(views.view(s, minutes_id))
     if output:
         with open(output, "w", encoding="utf-8") as f:
             f.write(text)

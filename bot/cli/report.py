@@ -11,6 +11,7 @@ from handlers.console.channel import system_now
 from models import Workspace
 from services.core.dates import local_today
 from services.core.errors import DomainError
+from services.status import exports
 from services.status import report as reports
 
 
@@ -48,9 +49,9 @@ def report_cmd(week: str | None, fmt: str, output: str | None, workspace: str | 
             raise click.ClickException(f"{err.message} {err.hint or ''}".strip()) from None
         report = reports.build(s, ws.id, period, today=today)
         data: bytes = (
-            reports.to_xlsx(report)
+            exports.to_xlsx(report)
             if fmt == "xlsx"
-            else (reports.to_csv(report) if fmt == "csv" else reports.to_markdown(report)).encode()
+            else (exports.to_csv(report) if fmt == "csv" else exports.to_markdown(report)).encode()
         )
     if output:
         with open(output, "wb") as f:

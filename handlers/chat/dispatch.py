@@ -43,8 +43,8 @@ from services.core.dates import local_today
 from services.core.errors import Conflict, NotFound, PermissionDenied
 from services.core.people import Mention
 from services.core.refs import Cmd, phrase
+from services.meetings import closing, minutes
 from services.meetings import forms as meeting_forms
-from services.meetings import minutes
 from services.projects import register
 from services.work import forms as work_forms
 
@@ -160,7 +160,7 @@ def run_action(core: Core, turn: Turn, action: Action) -> Outcome:
                 return Outcome(None, Reply.NONE, (OpenForm(meeting_forms.minutes_request(v)),))
             case MinutesButton(mid, "end"):
                 here = turn.channel or ""
-                v = minutes.end(s, actor, channel=here, now=now, minutes_id=mid)
+                v = closing.end(s, actor, channel=here, now=now, minutes_id=mid)
                 done = MinutesResult(v, "ended")
                 return Outcome(done, Reply.NONE, (RefreshLive(v.id), DeliverNow(turn.workspace_id)))
             case StartMinutesAction(occurrence):

@@ -14,9 +14,9 @@ from services.commands.results import (
     ReportResult,
     StatusResult,
 )
-from services.meetings.minutes import to_markdown as minutes_markdown
-from services.status.report import to_markdown
-from services.status.update import update_digest
+from services.meetings.export import to_markdown as minutes_markdown
+from services.status.exports import to_markdown
+from services.status.messages import update_digest
 
 
 def minutes_text(result: MinutesResult) -> str:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from handlers.console.render import digest_text, when
-from services.meetings.minutes import to_markdown as minutes_markdown
+from handlers.console.text import digest_text, when
+from services.meetings.export import to_markdown as minutes_markdown
 from services.meetings.outbox import FinalMinutes
 from services.outbox.port import Bundle
-from services.status.report import Report, to_markdown
+from services.status.exports import to_markdown
+from services.status.report import Report
 
 LABEL = {
     "heads_up": "due on the next working day",

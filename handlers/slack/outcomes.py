@@ -39,7 +39,7 @@ from services.core.access import actor_for
 from services.core.dates import local_today
 from services.core.errors import DomainError
 from services.core.refs import ChannelRef, phrase
-from services.meetings import minutes
+from services.meetings import minutes, views
 from services.workspace import home
 
 log = logging.getLogger(__name__)
@@ -163,7 +163,7 @@ def publish_home(deps: SlackDeps, client: WebClient, person_id: int, user_id: st
 def post_live(deps: SlackDeps, client: WebClient, minutes_id: int, channel: str, user: str) -> None:
     """Post the live minutes message in the channel and remember it."""
     with deps.sessions() as s:
-        v = minutes.view(s, minutes_id)
+        v = views.view(s, minutes_id)
     msg = live_message(v, local_today(deps.clock(), v.timezone))
     try:
         resp = client.chat_postMessage(channel=channel, text=msg.text, blocks=msg.blocks)
@@ -181,7 +181,7 @@ def refresh_live(deps: SlackDeps, client: WebClient, minutes_id: int) -> None:
     """Update the live message in place from the minutes as they stand (one at a time)."""
     with deps.live_lock(minutes_id):
         with deps.sessions() as s:
-            v = minutes.view(s, minutes_id)
+            v = views.view(s, minutes_id)
         if not v.live_ts:
             return
         msg = live_message(v, local_today(deps.clock(), v.timezone))

@@ -14,12 +14,13 @@ from models.enums import WorkspaceRoleName
 from services.commands.help import HelpEntry
 from services.core.forms import FormRequest
 from services.core.views import ActionItemView, DeliverableView, Page, PersonRef, ProjectView
-from services.digests.build import MyDigest
+from services.digests.personal import MyDigest
 from services.meetings.feeds import FeedLink
-from services.meetings.minutes import MinutesView
 from services.meetings.series import SeriesView
+from services.meetings.views import MinutesView
+from services.status.cadence import CadenceView
 from services.status.report import Report
-from services.status.update import CadenceView, UpdateView
+from services.status.update import UpdateView
 from services.workspace.settings import WorkspaceSettings
 
 ProjectEvent = Literal["created", "updated", "closed", "member_added", "member_removed", "shown"]

@@ -17,7 +17,7 @@ from services.commands.results import (
     MinutesResult,
     Result,
 )
-from services.meetings import feeds, forms, minutes, series
+from services.meetings import amend, closing, export, feeds, forms, minutes, series, views
 
 
 def run(ctx: Ctx, cmd: ast.MeetingCommand) -> Result:
@@ -45,12 +45,12 @@ def run(ctx: Ctx, cmd: ast.MeetingCommand) -> Result:
             )
             return MinutesResult(v, "attendance", today=today)
         case ast.MinutesForm():
-            v = minutes.view(s, minutes.open_in(s, actor, here).id)
+            v = views.view(s, minutes.open_in(s, actor, here).id)
             return FormResult(forms.minutes_request(v))
         case ast.MinutesEnd():
-            return MinutesResult(minutes.end(s, actor, channel=here, now=now), "ended", today=today)
+            return MinutesResult(closing.end(s, actor, channel=here, now=now), "ended", today=today)
         case ast.MinutesShow(None):
-            v = minutes.view(s, minutes.open_in(s, actor, here).id)
+            v = views.view(s, minutes.open_in(s, actor, here).id)
             return MinutesResult(v, "shown", today=today)
         case ast.MinutesShow(mid):
             return MinutesResult(minutes.get(s, actor, minutes_id=mid or 0), "shown", today=today)
@@ -58,10 +58,10 @@ def run(ctx: Ctx, cmd: ast.MeetingCommand) -> Result:
             return MinutesListResult(minutes.list_recent(s, actor, key=key), key)
         case ast.MinutesExport(mid):
             v = minutes.get(s, actor, minutes_id=mid)
-            return MinutesExportResult(v, minutes.to_markdown(v))
+            return MinutesExportResult(v, export.to_markdown(v))
         case ast.MinutesAmend(mid, op, text, kind_text, n):
             entry = EntryKind(kind_text) if kind_text else None
-            v = minutes.amend(s, actor, minutes_id=mid, op=op, text=text, now=now, kind=entry, n=n)
+            v = amend.amend(s, actor, minutes_id=mid, op=op, text=text, now=now, kind=entry, n=n)
             return MinutesResult(v, "amended", today=today)
         case ast.MeetingNew(key, title, recurrence):
             sv = series.create(s, actor, key=key, title=title, recurrence=recurrence, now=now)

@@ -24,8 +24,10 @@ from models import (
     Workspace,
 )
 from services.core.access import Actor, actor_for, get_project, visible_projects
+from services.core.errors import InvalidInput
 from services.core.ical.model import FeedItem
 from services.core.ical.write import feed, series_events
+from services.meetings.series import spec_of
 
 log = logging.getLogger(__name__)
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
@@ -185,9 +187,6 @@ def render(session: Session, token: str, *, now: datetime) -> bytes | None:
                 done=done,
             )
         )
-    from services.core.errors import InvalidInput
-    from services.meetings.series import spec_of
-
     series = []
     for ms in session.scalars(
         select(MeetingSeries)

@@ -13,8 +13,8 @@ from services.core.access import Actor
 from services.core.errors import DomainError
 from services.core.forms import Field, FieldKind, Form, FormId, FormRequest, Raw, Reader, Ref
 from services.meetings import minutes, series
-from services.meetings.minutes import MinutesView
 from services.meetings.series import SeriesView
+from services.meetings.views import MinutesView
 
 Pick = Callable[[str, str], Person]
 NOTE_LINES = 100  # the Minutes form takes up to this many notes (or decisions) at once

@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from services.meetings.minutes import MinutesView, record_posts, view
+from services.meetings.amend import record_posts
+from services.meetings.views import MinutesView, view
 from services.outbox.contents import AfterSent, AttachmentBuilder, Destination
 
 

@@ -1,7 +1,6 @@
 """Meeting series: created by command or imported from .ics, expanded with
-recurring-ical-events; before each occurrence the channel gets the agenda (open action items
-carried forward from earlier occurrences, and a "Start minutes" button); an occurrence that
-ends with no minutes gets its organizer nudged once."""
+recurring-ical-events into occurrences (stored once each). What is sent around an occurrence
+(the agenda before it, a nudge when it had no minutes) is in `agenda`."""
 
 from __future__ import annotations
 
@@ -9,40 +8,24 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from models import (
-    ActionItem,
-    ActionStatus,
-    MeetingOccurrence,
-    MeetingSeries,
-    Minutes,
-    Person,
-    Project,
-    ProjectRole,
-    Workspace,
-)
+from models import MeetingOccurrence, MeetingSeries, Project, ProjectRole
 from services.core import audit
-from services.core.access import Actor, get_project, project_role
-from services.core.dates import local_today, zone
+from services.core.access import Actor, get_project, project_role, visible_projects
+from services.core.dates import zone
 from services.core.errors import InvalidInput, NotFound, PermissionDenied
 from services.core.ical.expand import occurrences
 from services.core.ical.model import MovedOccurrence, Occurrence, SeriesSpec
 from services.core.ical.phrase import parse_recurrence
 from services.core.ical.read import parse_series
 from services.core.ical.rules import next_start
-from services.outbox.kinds import DigestKind
-from services.outbox.port import Digest, DigestLine, DigestSection
-from services.outbox.rows import insert_notifications, outbox_row
 
 DEFAULT_MINUTES = 30
-NUDGE_AFTER = timedelta(minutes=15)  # after an occurrence ends with no minutes
-CARRIED_LIMIT = 30
 
 
 @dataclass(frozen=True)
@@ -301,8 +284,6 @@ def list_series(
     session: Session, actor: Actor, *, now: datetime, key: str | None = None
 ) -> list[SeriesView]:
     """The active meeting series the actor can see (of one project if `key`)."""
-    from services.core.access import visible_projects
-
     q = (
         select(MeetingSeries, Project.key)
         .join(Project, Project.id == MeetingSeries.project_id)
@@ -341,128 +322,3 @@ def cancel(session: Session, actor: Actor, *, series_id: int, now: datetime) -> 
         now=now,
     )
     return _view(series, project.key, now)
-
-
-# --- scheduler ---------------------------------------------------------------------------------
-
-
-def carried_forward(session: Session, series_id: int) -> list[tuple[ActionItem, Person]]:
-    """Open action items minuted at earlier occurrences of the series."""
-    return [
-        (item, owner)
-        for item, owner in session.execute(
-            select(ActionItem, Person)
-            .join(Person, Person.id == ActionItem.owner_id)
-            .join(Minutes, Minutes.id == ActionItem.minutes_id)
-            .join(MeetingOccurrence, MeetingOccurrence.id == Minutes.occurrence_id)
-            .where(
-                MeetingOccurrence.series_id == series_id,
-                ActionItem.status == ActionStatus.OPEN,
-            )
-            .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
-            .limit(CARRIED_LIMIT + 1)
-        )
-    ]
-
-
-def materialize(session: Session, *, now: datetime) -> int:
-    """Queue each agenda due now and each no-minutes nudge; returns how many rows."""
-    rows: list[dict[str, Any]] = []
-    all_series = session.execute(
-        select(MeetingSeries, Workspace.timezone, Project.key)
-        .join(Workspace, Workspace.id == MeetingSeries.workspace_id)
-        .outerjoin(Project, Project.id == MeetingSeries.project_id)
-        .where(MeetingSeries.active.is_(True))
-        .order_by(MeetingSeries.id)
-    ).all()
-    for series, ws_tz, key in all_series:
-        lead = timedelta(minutes=series.agenda_minutes)
-        span = timedelta(minutes=series.duration_minutes)
-        for occ in expand(series, now - span - NUDGE_AFTER - timedelta(hours=2), now + lead):
-            if occ.start - lead <= now < occ.start and series.channel:
-                row = occurrence_row(session, series, occ)
-                if row.agenda_at is None:
-                    row.agenda_at = now
-                    rows.append(_agenda_row(session, series, row, key, ws_tz, now))
-            elif occ.end + NUDGE_AFTER <= now and series.organizer_id is not None:
-                row = occurrence_row(session, series, occ)
-                if row.nudged_at is not None:
-                    continue
-                row.nudged_at = now
-                has_minutes = session.scalar(
-                    select(Minutes.id).where(Minutes.occurrence_id == row.id).limit(1)
-                )
-                if has_minutes is None:
-                    rows.append(_nudge_row(series, row, key, ws_tz, now))
-    if rows:
-        session.flush()
-        insert_notifications(session, rows)
-    return len(rows)
-
-
-def _agenda_row(
-    session: Session,
-    series: MeetingSeries,
-    occ: MeetingOccurrence,
-    key: str | None,
-    ws_tz: str,
-    now: datetime,
-) -> dict[str, Any]:
-    carried = carried_forward(session, series.id)
-    lines = [
-        DigestLine(
-            "action_item", item.id, item.title, item.due_on, key, owner.handle, owner.external_id
-        )
-        for item, owner in carried[:CARRIED_LIMIT]
-    ]
-    local = occ.starts_at.astimezone(zone(series.timezone))
-    digest = Digest(
-        DigestKind.MEETING_AGENDA,
-        f"{series.title} · {local:%a %d %b %H:%M} ({series.timezone})",
-        local_today(now, ws_tz),
-        [DigestSection("Open action items carried forward", lines, len(carried))],
-        note="" if carried else "No open action items from earlier meetings.",
-        project_key=key or "",
-        ref=str(occ.id),
-    )
-    return outbox_row(
-        series.workspace_id,
-        "meeting_agenda",
-        ("meeting_occurrence", occ.id),
-        "agenda",
-        payload={"digest": digest.to_payload()},
-        at=now,
-        now=now,
-        channel=series.channel,
-    )
-
-
-def _nudge_row(
-    series: MeetingSeries, occ: MeetingOccurrence, key: str | None, ws_tz: str, now: datetime
-) -> dict[str, Any]:
-    local = occ.starts_at.astimezone(zone(series.timezone))
-    where = f" in <#{series.channel}>" if series.channel else ""
-    line = DigestLine(
-        "text",
-        occ.id,
-        f"“{series.title}” on {local:%a %d %b %H:%M}{where} "
-        "ended with no minutes. If it took place, record them with "
-        "`/pmo minutes start` (then `minutes note …`, `minutes end`).",
-    )
-    digest = Digest(
-        DigestKind.NOTICE,
-        "No minutes for your meeting",
-        local_today(now, ws_tz),
-        [DigestSection("", [line], 1)],
-        project_key=key or "",
-    )
-    return outbox_row(
-        series.workspace_id,
-        "meeting_no_minutes",
-        ("meeting_occurrence", occ.id),
-        "nudge",
-        payload={"digest": digest.to_payload()},
-        at=now,
-        now=now,
-        recipient_id=series.organizer_id,
-    )

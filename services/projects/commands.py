@@ -8,7 +8,7 @@ from services.commands import ast
 from services.commands.context import Ctx
 from services.commands.results import FormResult, ProjectListResult, ProjectResult, Result
 from services.core.errors import InvalidInput
-from services.projects import forms, register
+from services.projects import forms, members, register
 
 
 def yes_no(value: str) -> bool:
@@ -37,13 +37,13 @@ def run(ctx: Ctx, cmd: ast.ProjectCommand) -> Result:
         case ast.ProjectShow(key):
             return ProjectResult(register.show(s, actor, key=key, now=now), "shown", today)
         case ast.ProjectAdd(key, mention, role_text):
-            role = register.parse_project_role(role_text)
-            view = register.add_member(
+            role = members.parse_project_role(role_text)
+            view = members.add_member(
                 s, actor, key=key, person=ctx.person(mention), role=role, now=now
             )
             return ProjectResult(view, "member_added", today)
         case ast.ProjectRemove(key, mention):
-            view = register.remove_member(s, actor, key=key, person=ctx.person(mention), now=now)
+            view = members.remove_member(s, actor, key=key, person=ctx.person(mention), now=now)
             return ProjectResult(view, "member_removed", today)
         case ast.ProjectClose(key):
             return ProjectResult(register.close(s, actor, key=key, now=now), "closed", today)

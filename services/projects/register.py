@@ -1,4 +1,4 @@
-"""Projects: create, update, close, list, show, members."""
+"""Projects: create, update, close, list, show (their members are changed in `members`)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ from models import (
 from services.core import audit
 from services.core.access import (
     Actor,
-    can_manage,
     get_project,
     member_project_ids,
     project_role,
@@ -35,6 +34,7 @@ from services.core.errors import Conflict, InvalidInput
 from services.core.people import person_ref
 from services.core.refs import Cmd, phrase
 from services.core.views import MemberView, PersonRef, ProjectView
+from services.workspace.settings import parse_channel
 
 KEY_RE = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
 PROJECT_FIELDS = (
@@ -59,17 +59,6 @@ EDITABLE = {
     "private": "private",
     "state": "state",
 }
-
-
-def parse_project_role(text: str) -> ProjectRole:
-    """A project role from what was typed."""
-    norm = text.strip().lower().replace("-", "_")
-    norm = {"pmo": "pmo_lead", "owner": "pm", "manager": "pm", "read": "viewer"}.get(norm, norm)
-    try:
-        return ProjectRole(norm)
-    except ValueError:
-        roles = ", ".join(r.value for r in ProjectRole)
-        raise InvalidInput(f"{text!r} is not a project role.", f"Roles are: {roles}.") from None
 
 
 def validate_key(key: str) -> str:
@@ -134,11 +123,20 @@ def create(
     session.add(project)
     session.flush()
     pm_id = pm.id if pm is not None else actor.person_id
-    _add_membership(session, actor, project.id, pm_id, ProjectRole.PM, now)
+    add_membership(
+        session, actor, project_id=project.id, person_id=pm_id, role=ProjectRole.PM, now=now
+    )
     if pm_id != actor.person_id:
         # The creator keeps sight of the project (private ones included).
         creator_role = ProjectRole.PMO_LEAD if actor.is_pmo_lead else ProjectRole.MEMBER
-        _add_membership(session, actor, project.id, actor.person_id, creator_role, now)
+        add_membership(
+            session,
+            actor,
+            project_id=project.id,
+            person_id=actor.person_id,
+            role=creator_role,
+            now=now,
+        )
     session.flush()
     _audit(session, actor, project, "create", None, now)
     return show(session, actor, key=key, now=now)
@@ -178,8 +176,6 @@ def update(
     elif attr == "description":
         value = str(value)[:4000]
     elif attr == "home_channel":
-        from services.workspace.settings import parse_channel
-
         value = parse_channel(str(value))
     else:
         value = str(value)[: 64 if attr == "home_channel" else 40] or None
@@ -342,85 +338,16 @@ def _view(
     )
 
 
-def add_member(
-    session: Session, actor: Actor, *, key: str, person: Person, role: ProjectRole, now: datetime
-) -> ProjectView:
-    """Add a person to a project with a role, or change their role. PM or PMO lead."""
-    project = get_project(session, actor, key)
-    require_manager(
-        actor, project_role(session, actor.person_id, project.id), project, "change its members"
-    )
-    if person.workspace_id != actor.workspace_id or not person.active:
-        raise InvalidInput(f"@{person.handle} can't be added to a project here.")
-    existing = session.scalar(
-        select(Membership).where(
-            Membership.project_id == project.id, Membership.person_id == person.id
-        )
-    )
-    if existing is not None and existing.role == role:
-        raise Conflict(f"@{person.handle} is already {role.value} of {project.key}.")
-    before = None
-    if existing is not None:
-        before = {"person": person.handle, "role": existing.role.value}
-        if existing.role == ProjectRole.PM and role != ProjectRole.PM:
-            _require_other_pm(session, project, person)
-        existing.role = role
-    else:
-        _add_membership(session, actor, project.id, person.id, role, now)
-    session.flush()
-    audit.record_by(
-        session,
-        actor,
-        entity_type="membership",
-        entity_id=project.id,
-        action="update" if before else "add",
-        before=before,
-        after={"person": person.handle, "role": role.value},
-        now=now,
-    )
-    return show(session, actor, key=project.key, now=now)
-
-
-def remove_member(
-    session: Session, actor: Actor, *, key: str, person: Person, now: datetime
-) -> ProjectView:
-    """Remove a person from a project. PM or PMO lead; a project always keeps a PM."""
-    project = get_project(session, actor, key)
-    require_manager(
-        actor, project_role(session, actor.person_id, project.id), project, "change its members"
-    )
-    existing = session.scalar(
-        select(Membership).where(
-            Membership.project_id == project.id, Membership.person_id == person.id
-        )
-    )
-    if existing is None:
-        raise InvalidInput(f"@{person.handle} is not a member of {project.key}.")
-    if existing.role == ProjectRole.PM:
-        _require_other_pm(session, project, person)
-    session.delete(existing)
-    session.flush()
-    audit.record_by(
-        session,
-        actor,
-        entity_type="membership",
-        entity_id=project.id,
-        action="remove",
-        before={"person": person.handle, "role": existing.role.value},
-        after=None,
-        now=now,
-    )
-    return show(session, actor, key=project.key, now=now)
-
-
-def _add_membership(
+def add_membership(
     session: Session,
     actor: Actor,
+    *,
     project_id: int,
     person_id: int,
     role: ProjectRole,
     now: datetime,
 ) -> None:
+    """Make a person a member of a project with a role (the caller checks and audits)."""
     session.add(
         Membership(
             workspace_id=actor.workspace_id,
@@ -430,32 +357,3 @@ def _add_membership(
             created_at=now,
         )
     )
-
-
-def _require_other_pm(session: Session, project: Project, person: Person) -> None:
-    others = session.scalar(
-        select(func.count(Membership.id)).where(
-            Membership.project_id == project.id,
-            Membership.role == ProjectRole.PM,
-            Membership.person_id != person.id,
-        )
-    )
-    if not others:
-        raise Conflict(
-            f"{project.key} would have no PM.",
-            f"Make someone else PM first: project add {project.key} @someone pm",
-        )
-
-
-__all__ = [
-    "add_member",
-    "can_manage",
-    "close",
-    "create",
-    "list_projects",
-    "parse_project_role",
-    "remove_member",
-    "show",
-    "update",
-    "validate_key",
-]

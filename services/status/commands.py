@@ -14,7 +14,7 @@ from services.commands.results import (
     Result,
     StatusResult,
 )
-from services.status import forms, report, update
+from services.status import cadence, forms, report, update
 
 
 def run(ctx: Ctx, cmd: ast.StatusCommand) -> Result:
@@ -34,13 +34,13 @@ def run(ctx: Ctx, cmd: ast.StatusCommand) -> Result:
             shown, versions = update.show(s, actor, key=key)
             return StatusResult(shown, "shown", versions=versions, key=key.upper())
         case ast.StatusSettings(key, None):
-            cad = update.cadence(s, actor, key=key, now=now)
+            cad = cadence.cadence(s, actor, key=key, now=now)
             if cad.can_edit:
                 return FormResult(forms.cadence_request(cad), CadenceResult(cad, changed=False))
             return CadenceResult(cad, changed=False)
         case ast.StatusSettings(key, setting, value, mentions):
             named = [ctx.person(m) for m in mentions]
-            cad = update.set_cadence(
+            cad = cadence.set_cadence(
                 s, actor, key=key, setting=setting or "", value=value, reporters=named, now=now
             )
             return CadenceResult(cad, changed=True)

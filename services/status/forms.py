@@ -15,17 +15,8 @@ from models import Person
 from services.core.access import Actor
 from services.core.errors import DomainError
 from services.core.forms import Field, FieldKind, Form, FormId, FormRequest, Raw, Reader
-from services.status.update import (
-    TEXT_LIMIT,
-    CadenceForm,
-    CadenceView,
-    UpdateFields,
-    UpdateView,
-    configure_cadence,
-    parse_rag,
-    prefill,
-    submit,
-)
+from services.status.cadence import CadenceForm, CadenceView, configure_cadence
+from services.status.update import TEXT_LIMIT, UpdateFields, UpdateView, parse_rag, prefill, submit
 
 Pick = Callable[[str, str], Person]  # (field, raw pick) → the person, or a field error
 RAG_CHOICES = (("green", "🟢 Green"), ("amber", "🟠 Amber"), ("red", "🔴 Red"))

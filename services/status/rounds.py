@@ -39,11 +39,12 @@ from models.status import DEFAULT_RRULE
 from services.core import holidays
 from services.core.dates import zone
 from services.core.worktime import WorkWeek
-from services.digests.build import iso_week
+from services.digests.common import iso_week
 from services.outbox.kinds import DigestKind
 from services.outbox.port import Digest, DigestLine, DigestSection
 from services.outbox.rows import insert_notifications, outbox_row
-from services.status.update import _pms, occurrences
+from services.status.cycles import occurrences, pms_of
+from services.status.report import build, project_post
 from services.workspace.settings import rounds_enabled
 
 GRACE = timedelta(hours=1)
@@ -70,7 +71,7 @@ def open_cycles(session: Session, *, now: datetime) -> list[StatusCycle]:
         c.project_id: c
         for c in session.scalars(select(StatusCadence).where(StatusCadence.project_id.in_(ids)))
     }
-    pms = _pms(session, ids)
+    pms = pms_of(session, project_ids=ids)
     wss = {w.id: w for w in session.scalars(select(Workspace))}
     off = holidays.by_workspace(
         session,
@@ -281,8 +282,6 @@ def _period_ends(session: Session, now: datetime) -> list[dict[str, Any]]:
     done = [k for k in done if k not in reported]
     if not done:
         return []
-    from services.status.report import build, project_post
-
     rows: list[dict[str, Any]] = []
     wss = {
         w.id: w

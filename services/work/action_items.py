@@ -1,26 +1,21 @@
-"""Action items: add, assign, complete, reopen, snooze, cancel, list."""
+"""Action items: add (by command or from minutes), assign, complete, reopen, snooze, cancel,
+list."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from models import ActionItem, ActionStatus, Person, Project, ProjectRole, ProjectState, SourceKind
 from services.core import audit
-from services.core.access import (
-    Actor,
-    get_project,
-    member_project_ids,
-    project_role,
-    visible_projects,
-)
+from services.core.access import Actor, get_project, member_project_ids, project_role
 from services.core.dates import local_today
 from services.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
-from services.core.people import person_ref
 from services.core.refs import Cmd, phrase
 from services.core.views import ActionItemView, Page
+from services.work.item_queries import page, to_view, view_query, visible_to
 
 ITEM_FIELDS = ("title", "owner_id", "due_on", "status", "snoozed_until", "project_id", "notes")
 TITLE_LIMIT = 300
@@ -136,79 +131,66 @@ def add(
     return get(session, actor, item_id=item.id)
 
 
-def _view_query(actor: Actor) -> Select:
-    return _view_query_in(actor.workspace_id)
-
-
-def _view_query_in(workspace_id: int) -> Select:
-    owner = aliased(Person, name="owner")
-    creator = aliased(Person, name="creator")
-    return (
-        select(ActionItem, owner, creator, Project.key, Project.private)
-        .join(owner, owner.id == ActionItem.owner_id)
-        .join(creator, creator.id == ActionItem.created_by_id)
-        .outerjoin(Project, Project.id == ActionItem.project_id)
-        .where(ActionItem.workspace_id == workspace_id)
-    )
-
-
-def views_for_minutes(session: Session, workspace_id: int, minutes_id: int) -> list[ActionItemView]:
-    """The action items minuted in one minutes session, in the order they were taken."""
-    q = _view_query_in(workspace_id).where(ActionItem.minutes_id == minutes_id)
-    return [_to_view(*row) for row in session.execute(q.order_by(ActionItem.id))]
-
-
-def _to_view(
-    item: ActionItem, owner: Person, creator: Person, key: str | None, private: bool | None
+def create_from_minutes(
+    session: Session,
+    actor: Actor,
+    *,
+    minutes_id: int,
+    project_id: int | None,
+    title: str,
+    owner: Person,
+    now: datetime,
+    due_on: date | None = None,
+    source_ref: str | None = None,
 ) -> ActionItemView:
-    return ActionItemView(
-        id=item.id,
-        title=item.title,
-        status=item.status,
-        owner=person_ref(owner),
-        project_key=key,
-        due_on=item.due_on,
-        snoozed_until=item.snoozed_until,
-        source_ref=item.source_ref,
-        created_by=person_ref(creator),
-        done_at=item.done_at,
-        notes=item.notes,
-        project_private=bool(private),
+    """An action item minuted in a meeting: tracked at once, in the minutes' project."""
+    title = _clean_title(title)
+    if owner.workspace_id != actor.workspace_id or not owner.active:
+        raise InvalidInput(f"@{owner.handle} can't own items here.")
+    if project_id is not None:
+        project = session.get(Project, project_id)
+        if project and project.private and project_role(session, owner.id, project.id) is None:
+            raise InvalidInput(
+                f"@{owner.handle} is not a member of private project {project.key}.",
+                f"Add them first: project add {project.key} @{owner.handle} member",
+            )
+    item = ActionItem(
+        workspace_id=actor.workspace_id,
+        project_id=project_id,
+        title=title,
+        notes="",
+        owner_id=owner.id,
+        created_by_id=actor.person_id,
+        due_on=due_on,
+        status=ActionStatus.OPEN,
+        source_kind=SourceKind.MINUTES,
+        source_ref=source_ref or f"minutes:{minutes_id}",
+        minutes_id=minutes_id,
+        created_at=now,
+        updated_at=now,
     )
-
-
-def _visible(actor: Actor):
-    """Items the actor may see.
-
-    An item in a project is seen through the project: public ones by everyone, private ones by
-    their members only (so someone removed from a private project stops seeing its items).
-    Items with no project are seen by their owner and creator, and by PMO leads.
-    """
-    in_visible_project = ActionItem.project_id.in_(
-        select(Project.id).where(
-            Project.workspace_id == actor.workspace_id, visible_projects(actor)
-        )
-    )
-    if actor.is_pmo_lead:
-        return or_(ActionItem.project_id.is_(None), in_visible_project)
-    mine = or_(ActionItem.owner_id == actor.person_id, ActionItem.created_by_id == actor.person_id)
-    return or_(and_(ActionItem.project_id.is_(None), mine), in_visible_project)
+    session.add(item)
+    session.flush()
+    _audit(session, actor, item, "create", None, now)
+    return get(session, actor, item_id=item.id)
 
 
 def get(session: Session, actor: Actor, *, item_id: int) -> ActionItemView:
     """One visible action item."""
     row = session.execute(
-        _view_query(actor).where(ActionItem.id == item_id, _visible(actor))
+        view_query(actor.workspace_id).where(ActionItem.id == item_id, visible_to(actor))
     ).first()
     if row is None:
         raise NotFound(f"There is no action item #{item_id}.", "See `action list` for your items.")
-    return _to_view(*row)
+    return to_view(*row)
 
 
 def _load_for_change(session: Session, actor: Actor, item_id: int) -> ActionItem:
     item = session.scalar(
         select(ActionItem).where(
-            ActionItem.id == item_id, ActionItem.workspace_id == actor.workspace_id, _visible(actor)
+            ActionItem.id == item_id,
+            ActionItem.workspace_id == actor.workspace_id,
+            visible_to(actor),
         )
     )
     if item is None:
@@ -356,31 +338,12 @@ def set_due(
     return get(session, actor, item_id=item.id)
 
 
-def _page(session: Session, actor: Actor, where: list, limit: int) -> Page[ActionItemView]:
-    q = _view_query(actor).where(*where, _visible(actor))
-    rows = session.execute(
-        q.order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id).limit(limit)
-    ).all()
-    if len(rows) < limit:
-        total = len(rows)
-    else:
-        total = (
-            session.scalar(
-                select(func.count(ActionItem.id)).where(
-                    ActionItem.workspace_id == actor.workspace_id, *where, _visible(actor)
-                )
-            )
-            or 0
-        )
-    return Page(items=[_to_view(*r) for r in rows], total=total)
-
-
 def list_mine(
     session: Session, actor: Actor, *, now: datetime, limit: int = DEFAULT_LIMIT
 ) -> Page[ActionItemView]:
     """My open items, soonest due first (undated last)."""
     where = [ActionItem.owner_id == actor.person_id, ActionItem.status == ActionStatus.OPEN]
-    return _page(session, actor, where, limit)
+    return page(session, actor, where=where, limit=limit)
 
 
 def list_overdue(
@@ -400,7 +363,7 @@ def list_overdue(
                 ActionItem.project_id.in_(member_project_ids(actor)),
             )
         )
-    return _page(session, actor, where, limit)
+    return page(session, actor, where=where, limit=limit)
 
 
 def list_project(
@@ -417,4 +380,4 @@ def list_project(
     where = [ActionItem.project_id == project.id]
     if not include_closed:
         where.append(ActionItem.status == ActionStatus.OPEN)
-    return _page(session, actor, where, limit)
+    return page(session, actor, where=where, limit=limit)

@@ -17,7 +17,7 @@ from services.commands.results import (
 )
 from services.core import people
 from services.core.dates import parse_time
-from services.digests import build as digests
+from services.digests import personal as digests
 from services.workspace import leave, settings
 
 

@@ -34,7 +34,7 @@ from services.commands.results import (
 )
 from services.core.dates import zone
 from services.core.views import ActionItemView
-from services.meetings.minutes import EntryView, MinutesView
+from services.meetings.views import EntryView, MinutesView
 
 LIVE_TAIL = 8  # the live message shows the last few of each kind
 PART_CHARS = 12_000  # a final-minutes message stays well inside Slack's size limits

@@ -26,8 +26,10 @@ from handlers.slack.blocks import (
 from handlers.slack.digests.render import digest_blocks
 from handlers.slack.ids import ActionId
 from models.enums import Rag
+from services.status.cadence import CadenceView
+from services.status.messages import update_digest
 from services.status.report import RAG_DOT, ProjectLine, Report, project_post, severity
-from services.status.update import CadenceView, UpdateView, update_digest
+from services.status.update import UpdateView
 
 
 def _sections(title: str, lines: list[str]) -> list[Block]:
