@@ -21,6 +21,7 @@ from models import (
     Workspace,
 )
 from services.core.dates import local_today, zone
+from services.core.refs import ChannelRef, Cmd, Part, phrase
 from services.meetings.series import expand, occurrence_row
 from services.outbox.kinds import DigestKind
 from services.outbox.port import Digest, DigestLine, DigestSection
@@ -125,19 +126,23 @@ def _nudge_row(
     series: MeetingSeries, occ: MeetingOccurrence, key: str | None, ws_tz: str, now: datetime
 ) -> dict[str, Any]:
     local = occ.starts_at.astimezone(zone(series.timezone))
-    where = f" in <#{series.channel}>" if series.channel else ""
-    line = DigestLine(
-        "text",
-        occ.id,
-        f"“{series.title}” on {local:%a %d %b %H:%M}{where} "
-        "ended with no minutes. If it took place, record them with "
-        "`/pmo minutes start` (then `minutes note …`, `minutes end`).",
-    )
+    where: tuple[Part, ...] = (" in ", ChannelRef(series.channel)) if series.channel else ()
     digest = Digest(
         DigestKind.NOTICE,
         "No minutes for your meeting",
         local_today(now, ws_tz),
-        [DigestSection("", [line], 1)],
+        [],
+        note=phrase(
+            f"“{series.title}” on {local:%a %d %b %H:%M}",
+            *where,
+            " ended with no minutes. If it took place, record them with ",
+            Cmd("minutes start"),
+            " (then ",
+            Cmd("minutes note …"),
+            ", ",
+            Cmd("minutes end"),
+            ").",
+        ),
         project_key=key or "",
     )
     return outbox_row(

@@ -12,6 +12,7 @@ from models import AuditEvent, EntryKind, Minutes, MinutesEntry, MinutesState, P
 from services.core import audit
 from services.core.access import Actor, project_role
 from services.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from services.core.refs import Cmd, phrase
 from services.meetings.minutes import TITLE_LIMIT, clean_text, may_see
 from services.meetings.views import MinutesView, view
 from services.outbox.rows import insert_notifications, outbox_row
@@ -45,7 +46,7 @@ def amend(
     if m.state == MinutesState.OPEN:
         raise Conflict(
             "These minutes are still open: add to them directly.",
-            "e.g. `/pmo minutes note …` in their channel.",
+            phrase("e.g. ", Cmd("minutes note …"), " in their channel."),
         )
     before: dict[str, object] = {}
     after: dict[str, object] = {}

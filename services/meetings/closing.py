@@ -13,10 +13,11 @@ from models import ActionStatus, EntryKind, Minutes, MinutesEntry, MinutesState
 from services.core import audit
 from services.core.access import Actor
 from services.core.dates import local_today
+from services.core.refs import Cmd, phrase
 from services.meetings.minutes import audit_change, target
 from services.meetings.views import MinutesView, view
 from services.outbox.kinds import DigestKind
-from services.outbox.port import Digest, DigestLine, DigestSection
+from services.outbox.port import Digest
 from services.outbox.rows import insert_notifications, outbox_row
 
 AUTO_CLOSE_AFTER = timedelta(hours=12)
@@ -90,18 +91,17 @@ def _close(session: Session, m: Minutes, now: datetime, *, auto: bool) -> None:
 
 def _autoclose_notice(v: MinutesView, now: datetime) -> dict[str, object]:
     hours = int(AUTO_CLOSE_AFTER.total_seconds() // 3600)
-    line = DigestLine(
-        "text",
-        v.id,
-        f"“{v.title}” (#{v.id}) were open for {hours} hours, so I "
-        "closed them and posted them. Amend them with `/pmo minutes amend "
-        f"{v.id} note …`.",
-    )
     return Digest(
         DigestKind.NOTICE,
         "Your minutes were closed automatically",
         local_today(now, "UTC"),
-        [DigestSection("", [line], 1)],
+        [],
+        note=phrase(
+            f"“{v.title}” (#{v.id}) were open for {hours} hours, so I closed them and posted "
+            "them. Amend them with ",
+            Cmd(f"minutes amend {v.id} note …"),
+            ".",
+        ),
     ).to_payload()
 
 

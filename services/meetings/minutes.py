@@ -28,6 +28,7 @@ from models import (
 from services.core import audit
 from services.core.access import Actor, get_project, project_role
 from services.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from services.core.refs import Cmd, phrase
 from services.core.views import ActionItemView
 from services.meetings import series as meetings
 from services.meetings.views import MinutesView, view
@@ -85,7 +86,7 @@ def open_in(session: Session, actor: Actor, channel: str) -> Minutes:
     if m is None:
         raise NotFound(
             "No minutes are being taken in this channel.",
-            'Start them with `/pmo minutes start [KEY] ["title"]`.',
+            phrase("Start them with ", Cmd('minutes start [KEY] ["title"]'), "."),
         )
     if not may_see(session, actor, minutes=m):
         raise PermissionDenied("These minutes belong to a private project you are not in.")
@@ -99,7 +100,9 @@ def clean_text(text: str, what: str) -> str:
     """An entry's text (`what`: note or decision), trimmed and within the limit."""
     text = text.strip()
     if not text:
-        raise InvalidInput(f"The {what} is empty.", f"e.g. `/pmo minutes {what} Budget agreed`")
+        raise InvalidInput(
+            f"The {what} is empty.", phrase("e.g. ", Cmd(f"minutes {what} Budget agreed"))
+        )
     if len(text) > TEXT_LIMIT:
         raise InvalidInput(
             f"That {what} is {len(text):,} characters; the limit is {TEXT_LIMIT:,}.",
@@ -217,7 +220,13 @@ def _already_open(session: Session, m: Minutes) -> Conflict:
     return Conflict(
         f"Minutes are already open in this channel: “{m.title}” (#{m.id}), started by "
         f"{handle} at {m.started_at:%H:%M} UTC.",
-        "Add to them with `/pmo minutes note …`, or close them first with `/pmo minutes end`.",
+        phrase(
+            "Add to them with ",
+            Cmd("minutes note …"),
+            ", or close them first with ",
+            Cmd("minutes end"),
+            ".",
+        ),
     )
 
 
@@ -286,7 +295,8 @@ def target(session: Session, actor: Actor, *, channel: str, minutes_id: int | No
         raise NotFound(f"There are no minutes #{minutes_id}.")
     if m.state != MinutesState.OPEN:
         raise Conflict(
-            f"Minutes #{m.id} are closed.", f"Amend them: `/pmo minutes amend {m.id} note …`."
+            f"Minutes #{m.id} are closed.",
+            phrase("Amend them: ", Cmd(f"minutes amend {m.id} note …"), "."),
         )
     return m
 
@@ -332,7 +342,7 @@ def set_attendance(
     """Mark people as attending (or as sending regrets); a later call wins for a person."""
     m = target(session, actor, channel=channel, minutes_id=minutes_id)
     if not people:
-        raise InvalidInput("Name the people: `/pmo minutes attendee @ana @ben`.")
+        raise InvalidInput(phrase("Name the people: ", Cmd("minutes attendee @ana @ben"), "."))
     current = {
         a.person_id: a
         for a in session.scalars(select(MinutesAttendee).where(MinutesAttendee.minutes_id == m.id))

@@ -38,6 +38,7 @@ from models import (
 from models.status import DEFAULT_RRULE
 from services.core import holidays
 from services.core.dates import zone
+from services.core.refs import Cmd, phrase
 from services.core.worktime import WorkWeek
 from services.digests.common import iso_week
 from services.outbox.kinds import DigestKind
@@ -238,8 +239,12 @@ def _nudges(session: Session, now: datetime) -> list[dict[str, Any]]:
                 lead.format(key=p.key),
                 local.date(),
                 [],
-                note=f"{p.name} · {c.period} · due {local:%a %d %b %H:%M} your time. "
-                "Submit it here, or type `/pmo status " + p.key + ' green "summary"`.',
+                note=phrase(
+                    f"{p.name} · {c.period} · due {local:%a %d %b %H:%M} your time. "
+                    "Submit it here, or type ",
+                    Cmd(f'status {p.key} green "summary"'),
+                    ".",
+                ),
                 project_key=p.key,
             )
             rows.append(
