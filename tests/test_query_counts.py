@@ -90,8 +90,8 @@ def test_list_statement_counts_do_not_grow_with_rows(world: World, engine: Engin
     calls = {
         "overdue (lead)": lambda: action_items.list_overdue(s, lead, now=NOW),
         "overdue (member)": lambda: action_items.list_overdue(s, member, now=NOW),
-        "mine": lambda: action_items.list_mine(s, member, now=NOW),
-        "project": lambda: action_items.list_project(s, lead, key="PRJ3", now=NOW),
+        "mine": lambda: action_items.list_mine(s, member),
+        "project": lambda: action_items.list_project(s, lead, key="PRJ3"),
         "projects": lambda: projects.list_projects(s, lead, now=NOW),
         "project show": lambda: projects.show(s, lead, key="PRJ3", now=NOW),
         "deliverables": lambda: deliverables.list_for_project(s, lead, key="PRJ3"),

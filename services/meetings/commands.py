@@ -40,9 +40,7 @@ def run(ctx: Ctx, cmd: ast.MeetingCommand) -> Result:
             return MinutesResult(v, "action", item, today)
         case ast.MinutesAttend(mentions, present):
             named = [ctx.person(m) for m in mentions]
-            v = minutes.set_attendance(
-                s, actor, channel=here, people=named, present=present, now=now
-            )
+            v = minutes.set_attendance(s, actor, channel=here, people=named, present=present)
             return MinutesResult(v, "attendance", today=today)
         case ast.MinutesForm():
             v = views.view(s, minutes.open_in(s, actor, here).id)

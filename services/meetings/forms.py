@@ -141,7 +141,7 @@ def submit_minutes(
     for people, here in ((present, True), (absent, False)):
         if people:
             v = minutes.set_attendance(
-                session, actor, channel="", people=people, present=here, now=now, minutes_id=mid
+                session, actor, channel="", people=people, present=here, minutes_id=mid
             )
     for name, kind, lines in (
         ("notes", EntryKind.NOTE, notes),

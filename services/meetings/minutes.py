@@ -336,7 +336,6 @@ def set_attendance(
     channel: str,
     people: list[Person],
     present: bool,
-    now: datetime,
     minutes_id: int | None = None,
 ) -> MinutesView:
     """Mark people as attending (or as sending regrets); a later call wins for a person."""

@@ -13,12 +13,13 @@ COLORS = {None: "#d9d9d9", Rag.GREEN: "#2e7d32", Rag.AMBER: "#f9a825", Rag.RED: 
 
 def rag_heatmap(report: Report) -> bytes:
     """Rows are projects (worst first, at most 60), columns the cycles, oldest on the left."""
-    import matplotlib
+    # matplotlib takes a second to import: loaded only when a chart is drawn, not at start-up.
+    import matplotlib  # noqa: PLC0415
 
     matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-    from matplotlib.colors import ListedColormap
-    from matplotlib.patches import Patch
+    from matplotlib import pyplot as plt  # noqa: PLC0415
+    from matplotlib.colors import ListedColormap  # noqa: PLC0415
+    from matplotlib.patches import Patch  # noqa: PLC0415
 
     lines = sorted(report.projects, key=severity)[:MAX_ROWS]
     order = [None, Rag.GREEN, Rag.AMBER, Rag.RED]

@@ -339,7 +339,7 @@ def set_due(
 
 
 def list_mine(
-    session: Session, actor: Actor, *, now: datetime, limit: int = DEFAULT_LIMIT
+    session: Session, actor: Actor, *, limit: int = DEFAULT_LIMIT
 ) -> Page[ActionItemView]:
     """My open items, soonest due first (undated last)."""
     where = [ActionItem.owner_id == actor.person_id, ActionItem.status == ActionStatus.OPEN]
@@ -371,7 +371,6 @@ def list_project(
     actor: Actor,
     *,
     key: str,
-    now: datetime,
     limit: int = DEFAULT_LIMIT,
     include_closed: bool = False,
 ) -> Page[ActionItemView]:

@@ -45,11 +45,11 @@ def run(ctx: Ctx, cmd: ast.WorkCommand) -> Result:
             title = f"Overdue action items {scope}"
             return ActionListResult(title, page, today, "Nothing is overdue. 🎉")
         case ast.ActionList("project", key) if key:
-            page = action_items.list_project(s, actor, key=key, now=now)
+            page = action_items.list_project(s, actor, key=key)
             empty = f"{key} has no open action items."
             return ActionListResult(f"Open action items in {key}", page, today, empty)
         case ast.ActionList():
-            page = action_items.list_mine(s, actor, now=now)
+            page = action_items.list_mine(s, actor)
             return ActionListResult(
                 "Your open action items", page, today, "You have no open items."
             )

@@ -30,7 +30,7 @@ def home(session: Session, actor: Actor, *, now: datetime, item_limit: int = 15)
     mine = projects.list_projects(session, actor, now=now, member_only=True)
     return HomeData(
         today=today,
-        items=action_items.list_mine(session, actor, now=now, limit=item_limit),
+        items=action_items.list_mine(session, actor, limit=item_limit),
         projects=with_latest_rag(session, mine),
         deliverables=deliverables.list_upcoming(session, actor, today=today, days=14),
     )
