@@ -23,8 +23,6 @@ from sqlalchemy.orm import Session
 from models import (
     CycleState,
     LeavePeriod,
-    Notification,
-    NotificationState,
     Person,
     Project,
     ProjectState,
@@ -32,8 +30,6 @@ from models import (
     StatusCycle,
     StatusUpdate,
     Workspace,
-    WorkspaceRole,
-    WorkspaceRoleName,
 )
 from models.status import DEFAULT_RRULE
 from services.core import holidays
@@ -42,10 +38,10 @@ from services.core.refs import Cmd, phrase
 from services.core.worktime import WorkWeek
 from services.digests.common import iso_week
 from services.outbox.kinds import DigestKind
-from services.outbox.port import Digest, DigestLine, DigestSection
+from services.outbox.port import Digest
 from services.outbox.rows import insert_notifications, outbox_row
 from services.status.cycles import occurrences, pms_of
-from services.status.report import build, project_post
+from services.status.week_end import period_end_rows
 from services.workspace.settings import rounds_enabled
 
 GRACE = timedelta(hours=1)
@@ -174,31 +170,6 @@ def close_cycles(session: Session, *, now: datetime) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def _row(
-    ws_id: int,
-    rule: str,
-    subject: tuple[str, int],
-    occurrence: str,
-    at: datetime,
-    now: datetime,
-    payload: dict[str, Any],
-    *,
-    recipient_id: int | None = None,
-    channel: str | None = None,
-) -> dict[str, Any]:
-    return outbox_row(
-        ws_id,
-        rule,
-        subject,
-        occurrence,
-        payload=payload,
-        at=at,
-        now=now,
-        recipient_id=recipient_id,
-        channel=channel,
-    )
-
-
 def _nudges(session: Session, now: datetime) -> list[dict[str, Any]]:
     cycles = session.execute(
         select(StatusCycle, Project)
@@ -248,147 +219,17 @@ def _nudges(session: Session, now: datetime) -> list[dict[str, Any]]:
                 project_key=p.key,
             )
             rows.append(
-                _row(
+                outbox_row(
                     c.workspace_id,
                     "status_nudge",
                     ("status_cycle", c.id),
                     step,
-                    now,
-                    now,
-                    {"digest": nudge.to_payload()},
+                    at=now,
+                    now=now,
+                    payload={"digest": nudge.to_payload()},
                     recipient_id=r,
                 )
             )
-    return rows
-
-
-def _period_ends(session: Session, now: datetime) -> list[dict[str, Any]]:
-    """Weeks whose cycles have all closed in a workspace: report, project posts, missing."""
-    recent = session.execute(
-        select(StatusCycle.workspace_id, StatusCycle.period, StatusCycle.state).where(
-            StatusCycle.created_at >= now - timedelta(days=21)
-        )
-    ).all()
-    periods: dict[tuple[int, str], list[CycleState]] = defaultdict(list)
-    for ws_id, period, state in recent:
-        periods[(ws_id, period)].append(state)
-    done = [k for k, states in periods.items() if CycleState.OPEN not in states]
-    if not done:
-        return []
-    reported = set(
-        (r[0], r[1])
-        for r in session.execute(
-            select(Notification.workspace_id, Notification.occurrence).where(
-                Notification.rule == "status_period_end",
-                Notification.workspace_id.in_({w for w, _ in done}),
-            )
-        )
-    )
-    done = [k for k in done if k not in reported]
-    if not done:
-        return []
-    rows: list[dict[str, Any]] = []
-    wss = {
-        w.id: w
-        for w in session.scalars(select(Workspace).where(Workspace.id.in_({w for w, _ in done})))
-    }
-    leads: dict[int, list[int]] = defaultdict(list)
-    for ws_id, person_id in session.execute(
-        select(WorkspaceRole.workspace_id, WorkspaceRole.person_id).where(
-            WorkspaceRole.workspace_id.in_(wss), WorkspaceRole.role == WorkspaceRoleName.PMO_LEAD
-        )
-    ):
-        leads[ws_id].append(person_id)
-    for ws_id, period in done:
-        ws = wss[ws_id]
-        subject = ("workspace", ws_id)
-        # A marker row: this week of this workspace is handled, whatever else is queued.
-        rows.append(
-            outbox_row(
-                ws_id,
-                "status_period_end",
-                subject,
-                period,
-                payload={},
-                at=now,
-                now=now,
-                state=NotificationState.SKIPPED,
-                last_error="marker",
-            )
-        )
-        report = build(session, ws_id, period, today=now.astimezone(zone(ws.timezone)).date())
-        payload = {"report": {"period": period}}
-        if ws.pmo_channel:
-            rows.append(
-                _row(
-                    ws_id,
-                    "status_report",
-                    subject,
-                    period,
-                    now,
-                    now,
-                    payload,
-                    channel=ws.pmo_channel,
-                )
-            )
-        else:
-            rows += [
-                _row(ws_id, "status_report", subject, period, now, now, payload, recipient_id=lead)
-                for lead in leads[ws_id]
-            ]
-        for line in report.projects:
-            if line.update is not None and line.home_channel:
-                post = project_post(line, period, report.today)
-                rows.append(
-                    _row(
-                        ws_id,
-                        "status_project_post",
-                        ("project", line.project_id),
-                        period,
-                        now,
-                        now,
-                        {"digest": post.to_payload()},
-                        channel=line.home_channel,
-                    )
-                )
-        missing = [ln for ln in report.projects if ln.update is None and not ln.skipped]
-        if missing:
-            notice = Digest(
-                DigestKind.STATUS_MISSING,
-                f"Missing status updates for {period}",
-                report.today,
-                [
-                    DigestSection(
-                        f"{len(missing)} project{'s' if len(missing) != 1 else ''} did "
-                        "not report by the deadline",
-                        [
-                            DigestLine(
-                                "project",
-                                ln.project_id,
-                                ln.name,
-                                None,
-                                ln.key,
-                                owner_handle=ln.pm.handle if ln.pm else "",
-                            )
-                            for ln in missing[:25]
-                        ],
-                        len(missing),
-                    )
-                ],
-            )
-            rows += [
-                _row(
-                    ws_id,
-                    "status_missing",
-                    subject,
-                    period,
-                    now,
-                    now,
-                    {"digest": notice.to_payload()},
-                    recipient_id=lead,
-                )
-                for lead in leads[ws_id]
-            ]
     return rows
 
 
@@ -397,5 +238,5 @@ def sweep(session: Session, *, now: datetime) -> int:
     open_cycles(session, now=now)
     close_cycles(session, now=now)
     return insert_notifications(session, _nudges(session, now)) + insert_notifications(
-        session, _period_ends(session, now)
+        session, period_end_rows(session, now=now)
     )
