@@ -25,6 +25,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/vulture bot handlers services models --min-confidence 80
 
 bench: $(STAMP)
 	$(BIN)/python bench/list_queries.py

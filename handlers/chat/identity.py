@@ -38,8 +38,3 @@ class IdentityCache:
         with self._lock:
             self._entries[(team, user)] = (known, now + self.ttl)
         return known
-
-    def forget(self, team: str, user: str) -> None:
-        """Drop a pair (its person changed in a way the cache must not hide)."""
-        with self._lock:
-            self._entries.pop((team, user), None)

@@ -39,16 +39,19 @@ class CallbackId(enum.StrEnum):
 
 
 class BlockId(enum.StrEnum):
-    TITLE = "title"
+    """Block ids of our own (a modal's input blocks are named after its form's fields)."""
+
+    TITLE = "title"  # the item form's fields, as tests and payloads name them
     PROJECT = "project"
     OWNER = "owner"
     DUE = "due"
     NOTES = "notes"
-    KEY = "key"
-    NAME = "name"
-    PM = "pm"
-    PRIVATE = "private"
-    ITEM_PREFIX = "item:"
+    ITEM_PREFIX = "item:"  # + the item id: an item's buttons
+    STATUS_PREFIX = "status:"  # + the project key: a status nudge's or escalation's button
+    AGENDA_PREFIX = "agenda:"  # + the occurrence id: Start minutes
+    MINUTES_PREFIX = "minutes:"  # + the minutes id: Add… / End on the live message
+    HELP_ACTIONS = "help_actions"
+    HOME_ACTIONS = "home_actions"
 
 
 SNOOZE_CHOICES = {"1d": ("1 day", 1), "3d": ("3 days", 3), "1w": ("1 week", 7)}

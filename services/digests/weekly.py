@@ -42,7 +42,7 @@ from services.digests.common import (
     section,
     week_of,
 )
-from services.outbox.kinds import DigestKind
+from services.outbox.kinds import DigestKind, ReminderRule
 from services.outbox.port import Digest, DigestLine
 from services.workspace.settings import DigestSchedule
 
@@ -297,7 +297,7 @@ def _pmo_rows(
             select(Notification.subject_type, Notification.subject_id)
             .where(
                 Notification.workspace_id.in_(due),
-                Notification.rule.in_(["escalate_pm", "escalate_lead"]),
+                Notification.rule.in_([ReminderRule.ESCALATE_PM, ReminderRule.ESCALATE_LEAD]),
                 Notification.state == NotificationState.SENT,
             )
             .distinct()

@@ -17,8 +17,6 @@ from services.meetings.minutes import TITLE_LIMIT, clean_text, may_see
 from services.meetings.views import MinutesView, view
 from services.outbox.rows import insert_notifications, outbox_row
 
-AMEND_OPS = ("note", "decision", "edit", "remove", "title")
-
 
 def amend(
     session: Session,

@@ -16,7 +16,7 @@ from services.core.dates import local_today
 from services.core.refs import Cmd, phrase
 from services.meetings.minutes import audit_change, target
 from services.meetings.views import MinutesView, view
-from services.outbox.kinds import DigestKind
+from services.outbox.kinds import DigestKind, ReminderRule
 from services.outbox.port import Digest
 from services.outbox.rows import insert_notifications, outbox_row
 
@@ -57,7 +57,7 @@ def _close(session: Session, m: Minutes, now: datetime, *, auto: bool) -> None:
         rows.append(
             outbox_row(
                 m.workspace_id,
-                "minutes_action",
+                ReminderRule.MINUTES_ACTION,
                 ("action_item", item.id),
                 f"minutes:{m.id}",
                 payload={

@@ -16,8 +16,6 @@ from sqlalchemy.orm import Session
 
 from models import Notification, NotificationState
 
-KEY = ["workspace_id", "rule", "subject_type", "subject_id", "occurrence", "recipient_id"]
-
 
 def outbox_row(
     workspace_id: int,

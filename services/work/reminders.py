@@ -35,6 +35,7 @@ from models import (
 )
 from services.core import holidays
 from services.core.worktime import WorkWeek
+from services.outbox.kinds import ReminderRule
 from services.outbox.rows import insert_notifications, outbox_row
 from services.workspace.settings import ReminderPolicy
 
@@ -65,7 +66,7 @@ class _Subject:
 @dataclass(frozen=True)
 class _Row:
     workspace_id: int
-    rule: str
+    rule: ReminderRule
     subject_type: str
     item_id: int
     occurrence: str
@@ -183,7 +184,7 @@ def plan(session: Session, *, now: datetime, policy: ReminderPolicy | None = Non
         }
 
         def add(
-            rule: str,
+            rule: ReminderRule,
             occurrence: str,
             recipient: Person,
             at: datetime,
@@ -205,19 +206,19 @@ def plan(session: Session, *, now: datetime, policy: ReminderPolicy | None = Non
 
         owner_rule = None
         if rules.heads_up and today < due and today == ww.previous_working_day(due):
-            owner_rule = "heads_up"
+            owner_rule = ReminderRule.HEADS_UP
         elif today == due:
-            owner_rule = "due_today"
+            owner_rule = ReminderRule.DUE_TODAY
         elif today > due:
-            owner_rule = "overdue"
+            owner_rule = ReminderRule.OVERDUE
         if owner_rule and ww.in_window(now):
             if ww.on_leave(today):
-                if owner_rule == "overdue":
+                if owner_rule == ReminderRule.OVERDUE:
                     for pm in pms.get(item.project_id or -1, []):
                         if pm.id != o.id:
                             pww = work_week(pm, (), off)
                             add(
-                                "overdue_on_leave",
+                                ReminderRule.OVERDUE_ON_LEAVE,
                                 today.isoformat(),
                                 pm,
                                 pww.next_window_start(now),
@@ -225,19 +226,24 @@ def plan(session: Session, *, now: datetime, policy: ReminderPolicy | None = Non
             else:
                 add(
                     owner_rule,
-                    due.isoformat() if owner_rule != "overdue" else today.isoformat(),
+                    due.isoformat() if owner_rule != ReminderRule.OVERDUE else today.isoformat(),
                     o,
                     now,
                 )
         if days_over >= rules.escalate_pm_after:
             for pm in pms.get(item.project_id or -1, []):
                 if pm.id != o.id:
-                    add("escalate_pm", "once", pm, work_week(pm, (), off).next_window_start(now))
+                    add(
+                        ReminderRule.ESCALATE_PM,
+                        "once",
+                        pm,
+                        work_week(pm, (), off).next_window_start(now),
+                    )
         if days_over >= rules.escalate_lead_after:
             for lead in leads.get(item.workspace_id, []):
                 if lead.id != o.id:
                     add(
-                        "escalate_lead",
+                        ReminderRule.ESCALATE_LEAD,
                         "once",
                         lead,
                         work_week(lead, (), off).next_window_start(now),

@@ -92,13 +92,13 @@ def digest_buttons(d: Digest) -> list[Block]:
     match d.kind:
         case DigestKind.STATUS_NUDGE if d.project_key:
             submit = button("Submit update", ActionId.STATUS_OPEN, d.project_key, style="primary")
-            return [actions(f"status:{d.project_key}", [submit])]
+            return [actions(f"{BlockId.STATUS_PREFIX}{d.project_key}", [submit])]
         case DigestKind.MEETING_AGENDA if d.ref:
             start = button("Start minutes", ActionId.MINUTES_START, d.ref, style="primary")
-            return [actions(f"agenda:{d.ref}", [start])]
+            return [actions(f"{BlockId.AGENDA_PREFIX}{d.ref}", [start])]
         case DigestKind.STATUS_ESCALATION if d.project_key:
             show = button("Show the update", ActionId.STATUS_SHOW, d.project_key)
-            return [actions(f"status:{d.project_key}", [show])]
+            return [actions(f"{BlockId.STATUS_PREFIX}{d.project_key}", [show])]
         case (
             DigestKind.PERSONAL
             | DigestKind.PROJECT

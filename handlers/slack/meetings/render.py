@@ -23,7 +23,7 @@ from handlers.slack.blocks import (
     section,
     who,
 )
-from handlers.slack.ids import ActionId
+from handlers.slack.ids import ActionId, BlockId
 from services.commands.results import (
     IcsResult,
     MeetingListResult,
@@ -98,7 +98,7 @@ def live_message(v: MinutesView, today: date) -> Message:
         blocks.append(
             {
                 "type": "actions",
-                "block_id": f"minutes:{v.id}",
+                "block_id": f"{BlockId.MINUTES_PREFIX}{v.id}",
                 "elements": [
                     button("Add…", ActionId.MINUTES_ADD, str(v.id)),
                     button("End minutes", ActionId.MINUTES_END, str(v.id), style="danger"),

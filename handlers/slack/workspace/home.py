@@ -13,7 +13,7 @@ from handlers.slack.blocks import (
     list_with_overflow,
     section,
 )
-from handlers.slack.ids import ActionId
+from handlers.slack.ids import ActionId, BlockId
 from handlers.slack.projects.render import project_text
 from handlers.slack.work.render import deliverable_text, item_blocks
 from services.workspace.home import HomeData
@@ -28,7 +28,7 @@ def home_view(data: HomeData) -> dict[str, Any]:
     blocks: list[Block] = [
         header("Your PMO"),
         actions(
-            "home_actions",
+            BlockId.HOME_ACTIONS,
             [
                 button("New action item", ActionId.OPEN_NEW_ITEM, style="primary"),
                 button("New project", ActionId.OPEN_NEW_PROJECT),

@@ -17,7 +17,7 @@ from handlers.slack.blocks import (
     who,
 )
 from handlers.slack.digests.render import digest_blocks
-from handlers.slack.ids import ActionId
+from handlers.slack.ids import ActionId, BlockId
 from services.commands.results import (
     DigestResult,
     HelpResult,
@@ -43,7 +43,7 @@ def help_blocks(result: HelpResult) -> list[Block]:
         blocks.append(section(f"Nothing more on {escape(topic or 'that')}: try {command('help')}."))
     blocks.append(
         actions(
-            "help_actions",
+            BlockId.HELP_ACTIONS,
             [
                 button("New action item", ActionId.OPEN_NEW_ITEM, style="primary"),
                 button("New project", ActionId.OPEN_NEW_PROJECT),
