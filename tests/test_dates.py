@@ -59,3 +59,14 @@ def test_unreadable_dates_get_a_helpful_error(text: str) -> None:
         parse_date(text, tz="UTC", now=MON_NOON)
     assert "date" in err.value.message.lower()
     assert err.value.hint
+
+
+def test_the_horizon_is_five_years_either_way() -> None:
+    from datetime import date
+
+    from services.core.dates import within_horizon
+
+    today = date(2026, 11, 29)
+    assert within_horizon(date(2031, 11, 29), today) and within_horizon(date(2021, 11, 30), today)
+    assert not within_horizon(date(2032, 1, 1), today)
+    assert not within_horizon(date(2020, 1, 1), today)

@@ -13,6 +13,7 @@ import dateparser
 from services.core.errors import InvalidInput
 
 DATE_EXAMPLES = "2026-12-04, friday, next tue, tomorrow, in 3 days, end of month, 4 Dec"
+HORIZON_YEARS = 5  # a date a person meant lies within this many years of today, either way
 
 _WEEKDAYS = {
     name: i
@@ -110,6 +111,11 @@ def parse_date(text: str, *, tz: str, now: datetime) -> date:
     if parsed is None:
         raise InvalidInput(f"I couldn't read {text!r} as a date.", f"Try: {DATE_EXAMPLES}.")
     return parsed.date()
+
+
+def within_horizon(d: date, today: date) -> bool:
+    """Whether `d` lies within HORIZON_YEARS of `today` (dates beyond are refused or flagged)."""
+    return abs((d - today).days) <= HORIZON_YEARS * 366
 
 
 def day_label(d: date, today: date) -> str:
