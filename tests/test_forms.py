@@ -204,3 +204,21 @@ def test_the_reader_collects_every_error_before_failing() -> None:
     assert set(r.errors) == {"n", "t", "c"}
     request = FormRequest(form, {"c": "a"})
     assert prompt.label(form.fields[2], request) == "C (a) [optional]"
+
+
+def test_a_project_made_in_the_console_form_gets_no_channel(
+    sessions: sessionmaker[Session],
+) -> None:
+    console = ConsoleChannel(sessions, clock=lambda: NOW, echo=lambda _t: None)
+    reply = console.run("pat", "project new", interactive=True)
+    assert reply.form is not None and reply.form.form.id == FormId.NEW_PROJECT
+    done = prompt.fill(
+        reply.form,
+        scripted(["ORION", "Orion relaunch", "", "n"], []),
+        lambda values: console.submit("pat", reply.form, values),  # type: ignore[arg-type]
+        echo=lambda _t: None,
+    )
+    assert done.ok and "ORION" in done.text
+    with sessions() as s:
+        project = s.scalar(select(Project).where(Project.key == "ORION"))
+        assert project is not None and project.home_channel is None and not project.private

@@ -138,7 +138,9 @@ class ConsoleChannel:
 
     def submit(self, handle: str, request: FormRequest, values: Mapping[str, Raw]) -> Reply:
         """Submit a filled-in form; field errors are raised for the prompt to re-ask."""
-        outcome = submit_form(self.core, self.turn(handle), request.form.id, values, request.ref)
+        # The console is no chat channel: nothing made here gets it as a home channel.
+        ref = {**request.ref, "channel": None}
+        outcome = submit_form(self.core, self.turn(handle), request.form.id, values, ref)
         return self._show(outcome)
 
     def _guarded(self, work: Callable[[], Reply]) -> Reply:
