@@ -10,16 +10,18 @@ of chosen values, or a person's platform id (Slack `U…`, a console handle, a T
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from models import Person
 from services.core.dates import parse_date, parse_time
-from services.core.errors import FormErrors, InvalidInput
+from services.core.errors import DomainError, FormErrors, InvalidInput
 from services.core.refs import Text
 
 Raw = str | list[str] | None
 Ref = str | int | None
+Pick = Callable[[str, str], Person]  # (field, a person as picked) → the person, or a DomainError
 YES = frozenset({"y", "yes", "true", "on", "1"})
 NO = frozenset({"", "n", "no", "false", "off", "0", "-"})
 
@@ -259,6 +261,22 @@ class Reader:
     def picks(self, name: str) -> list[str]:
         """Several people as picked."""
         return many(self.values.get(name))
+
+    def person(self, name: str, pick: Pick) -> Person | None:
+        """The person picked in a field, resolved by the channel (None when empty or wrong)."""
+        raw = self.pick(name)
+        return self._resolve(name, raw, pick) if raw else None
+
+    def people(self, name: str, pick: Pick) -> list[Person]:
+        """The people picked in a field, resolved by the channel (the wrong ones left out)."""
+        return [p for raw in self.picks(name) if (p := self._resolve(name, raw, pick))]
+
+    def _resolve(self, name: str, raw: str, pick: Pick) -> Person | None:
+        try:
+            return pick(name, raw)
+        except DomainError as err:
+            self.fail(name, err.message)
+            return None
 
     def done(self) -> None:
         """Raise FormErrors when any field was wrong."""

@@ -3,20 +3,19 @@ message through the "Add to minutes" shortcut), and importing meeting series fro
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from models import EntryKind, Person
+from models import EntryKind
 from services.core.access import Actor
 from services.core.errors import DomainError
-from services.core.forms import Field, FieldKind, Form, FormId, FormRequest, Raw, Reader, Ref
+from services.core.forms import Field, FieldKind, Form, FormId, FormRequest, Pick, Raw, Reader, Ref
 from services.meetings import minutes, series
 from services.meetings.series import SeriesView
 from services.meetings.views import MinutesView
 
-Pick = Callable[[str, str], Person]
 NOTE_LINES = 100  # the Minutes form takes up to this many notes (or decisions) at once
 
 MINUTES_FORM = Form(
@@ -107,14 +106,6 @@ def import_request(*, key: str, channel: str | None) -> FormRequest:
     return FormRequest(IMPORT_FORM, {"channel": channel or ""}, {"key": key})
 
 
-def _person(r: Reader, pick: Pick, name: str, raw: str) -> Person | None:
-    try:
-        return pick(name, raw)
-    except DomainError as err:
-        r.fail(name, err.message)
-        return None
-
-
 def submit_minutes(
     session: Session,
     actor: Actor,
@@ -127,14 +118,12 @@ def submit_minutes(
     """Add everything in the form at once: all of it, or nothing and the errors."""
     mid = int(ref.get("minutes") or 0)
     r = Reader(MINUTES_FORM, values)
-    present = [p for raw in r.picks("attendees") if (p := _person(r, pick, "attendees", raw))]
-    absent = [p for raw in r.picks("absent") if (p := _person(r, pick, "absent", raw))]
+    present, absent = r.people("attendees", pick), r.people("absent", pick)
     notes, decisions = r.lines("notes"), r.lines("decisions")
     action = r.text("action")
-    raw_owner = r.pick("owner")
-    if action and not raw_owner:
+    owner = r.person("owner", pick)
+    if action and owner is None and "owner" not in r.errors:
         r.fail("owner", "The action item needs an owner.")
-    owner = _person(r, pick, "owner", raw_owner) if action and raw_owner else None
     due = r.date("due", tz=actor.timezone, now=now)
     r.done()
     v = minutes.get(session, actor, minutes_id=mid)
@@ -185,10 +174,9 @@ def submit_add(
     source = str(ref["source_ref"]) if ref.get("source_ref") else None
     r = Reader(ADD_FORM, values)
     kind, text = r.choice("kind") or "note", r.text("text")
-    raw_owner = r.pick("owner")
-    if kind == "action" and not raw_owner:
+    owner = r.person("owner", pick) if kind == "action" else None
+    if kind == "action" and owner is None and "owner" not in r.errors:
         r.fail("owner", "An action item needs an owner.")
-    owner = _person(r, pick, "owner", raw_owner) if kind == "action" and raw_owner else None
     due = r.date("due", tz=actor.timezone, now=now)
     r.done()
     try:

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from models import Person
 from services.core.access import Actor
-from services.core.errors import DomainError
-from services.core.forms import Field, FieldKind, Form, FormId, FormRequest, Raw, Reader, Ref
+from services.core.forms import Field, FieldKind, Form, FormId, FormRequest, Pick, Raw, Reader, Ref
 from services.core.views import ProjectView
 from services.projects import register
-
-Pick = Callable[[str, str], Person]
 
 PROJECT_FORM = Form(
     FormId.NEW_PROJECT,
@@ -56,13 +52,7 @@ def submit_project(
     r = Reader(PROJECT_FORM, values)
     key, name = r.text("key"), r.text("name")
     private = r.flag("private")
-    pm: Person | None = None
-    raw = r.pick("pm")
-    if raw:
-        try:
-            pm = pick("pm", raw)
-        except DomainError as err:
-            r.fail("pm", err.message)
+    pm = r.person("pm", pick)
     r.done()
     channel = str(ref["channel"]) if ref.get("channel") else None
     return register.create(

@@ -6,19 +6,16 @@ hands the answers back as raw values and they are read here, by one function per
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, time
 
 from sqlalchemy.orm import Session
 
-from models import Person
 from services.core.access import Actor
-from services.core.errors import DomainError
-from services.core.forms import Field, FieldKind, Form, FormId, FormRequest, Raw, Reader
+from services.core.forms import Field, FieldKind, Form, FormId, FormRequest, Pick, Raw, Reader
 from services.status.cadence import CadenceForm, CadenceView, configure_cadence
 from services.status.update import TEXT_LIMIT, UpdateFields, UpdateView, parse_rag, prefill, submit
 
-Pick = Callable[[str, str], Person]  # (field, raw pick) → the person, or a field error
 RAG_CHOICES = (("green", "🟢 Green"), ("amber", "🟠 Amber"), ("red", "🔴 Red"))
 DIMENSIONS = ("schedule", "scope", "budget", "resources")
 TEXTS = (
@@ -221,12 +218,7 @@ def submit_cadence(
     deadline_time = r.time("deadline_time", time(12, 0))
     channel = r.text("channel") or None
     active = r.flag("active")
-    reporter_ids: list[int] = []
-    for raw in r.picks("reporters"):
-        try:
-            reporter_ids.append(pick("reporters", raw).id)
-        except DomainError as err:
-            r.fail("reporters", err.message)
+    reporter_ids = [p.id for p in r.people("reporters", pick)]
     r.done()
     form = CadenceForm(
         days=days,

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from models import Person, SourceKind
+from models import SourceKind
 from services.core.access import Actor
-from services.core.errors import DomainError, InvalidInput
-from services.core.forms import Field, FieldKind, Form, FormId, FormRequest, Raw, Reader, Ref
+from services.core.errors import InvalidInput
+from services.core.forms import Field, FieldKind, Form, FormId, FormRequest, Pick, Raw, Reader, Ref
 from services.core.refs import Cmd, phrase
 from services.core.views import ActionItemView, DeliverableView, ProjectView
 from services.work import action_items, deliverables
-
-Pick = Callable[[str, str], Person]  # (field, raw pick) → the person, or a field error
 
 TITLE = Field(
     "title",
@@ -103,17 +101,6 @@ def deliverable_request(projects: list[ProjectView], *, channel: str | None) -> 
     )
 
 
-def _owner(r: Reader, pick: Pick, name: str = "owner") -> Person | None:
-    raw = r.pick(name)
-    if raw is None:
-        return None
-    try:
-        return pick(name, raw)
-    except DomainError as err:
-        r.fail(name, err.message)
-        return None
-
-
 def submit_item(
     session: Session,
     actor: Actor,
@@ -126,7 +113,7 @@ def submit_item(
     """Create an action item from the form (linked to the message it came from, if any)."""
     r = Reader(ITEM_FORM, values)
     title, project = r.text("title"), r.text("project")
-    owner = _owner(r, pick)
+    owner = r.person("owner", pick)
     due = r.date("due", tz=actor.timezone, now=now)
     notes = r.text("notes")
     r.done()
@@ -158,7 +145,7 @@ def submit_edit(
     """Save an edited item: title, owner, due date and notes in one audited step."""
     r = Reader(EDIT_ITEM_FORM, values)
     title = r.text("title")
-    owner = _owner(r, pick)
+    owner = r.person("owner", pick)
     due = r.date("due", tz=actor.timezone, now=now)
     notes = r.text("notes")
     r.done()
@@ -186,7 +173,7 @@ def submit_deliverable(
     """Create a deliverable from the form; baseline and forecast start at its due date."""
     r = Reader(DELIVERABLE_FORM, values)
     project, title = r.text("project"), r.text("title")
-    owner = _owner(r, pick)
+    owner = r.person("owner", pick)
     due = r.date("due", tz=actor.timezone, now=now)
     r.done()
     assert due is not None
