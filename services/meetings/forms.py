@@ -135,7 +135,7 @@ def submit_minutes(
     if action and not raw_owner:
         r.fail("owner", "The action item needs an owner.")
     owner = _person(r, pick, "owner", raw_owner) if action and raw_owner else None
-    due = r.date("due", tz=actor.timezone, now=now)
+    due = r.date("due", actor.sense(now))
     r.done()
     v = minutes.get(session, actor, minutes_id=mid)
     for people, here in ((present, True), (absent, False)):
@@ -189,7 +189,7 @@ def submit_add(
     if kind == "action" and not raw_owner:
         r.fail("owner", "An action item needs an owner.")
     owner = _person(r, pick, "owner", raw_owner) if kind == "action" and raw_owner else None
-    due = r.date("due", tz=actor.timezone, now=now)
+    due = r.date("due", actor.sense(now))
     r.done()
     try:
         if kind == "action" and owner is not None:

@@ -40,7 +40,8 @@ def run(ctx: Ctx, cmd: ast.WorkspaceCommand | ast.AdminCommand) -> Result:
         case ast.LeaveShow():
             return LeaveResult(leave.current_and_upcoming(s, actor, today=today), "shown", today)
         case ast.LeaveAdd(start_text, end_text):
-            start, end = ctx.day(start_text), ctx.day(end_text)
+            start = ctx.day(start_text, allow_past=True)
+            end = ctx.day(end_text, allow_past=True)
             periods = leave.record(s, actor, start=start, end=end, now=now)
             return LeaveResult(periods, "recorded", today)
         case ast.LeaveCancel():
