@@ -12,10 +12,12 @@ from handlers.slack.projects import render as projects
 from handlers.slack.status import render as status
 from handlers.slack.work import render as work
 from handlers.slack.workspace import render as workspace
+from handlers.slack.workspace.dates import dates_message
 from services.commands.results import (
     ActionListResult,
     ActionResult,
     CadenceResult,
+    DatesResult,
     DeliverableListResult,
     DeliverableResult,
     DigestResult,
@@ -93,5 +95,7 @@ def message(result: Result, *, public_url: str = "") -> Message:
                 return message(shown, public_url=public_url)
             text = f"Opening the {request.form.title.lower()} form…"
             return Message(text, [section(text)])
+        case DatesResult():
+            return dates_message(result)
         case _:
             assert_never(result)

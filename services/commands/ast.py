@@ -210,6 +210,11 @@ class DigestSet:
 
 
 @dataclass(frozen=True)
+class MeDates:
+    order: str | None = None  # DMY | MDY | YMD | auto (follow locale, workspace); None: show
+
+
+@dataclass(frozen=True)
 class StatusForm:
     """Open the full update form (a modal in Slack, a guided prompt in the console)."""
 
@@ -364,7 +369,7 @@ WorkCommand = (
 )
 WorkspaceCommand = (
     LeaveShow | LeaveAdd | LeaveCancel | SettingsShow | SettingsSet | DigestShow | DigestSet
-)
+) | MeDates
 StatusCommand = StatusForm | StatusQuick | StatusShow | StatusSettings | ReportShow | ReportStats
 MeetingCommand = (
     MinutesStart

@@ -21,6 +21,7 @@ from services.meetings.views import MinutesView
 from services.status.cadence import CadenceView
 from services.status.report import Report
 from services.status.update import UpdateView
+from services.workspace.date_prefs import DatesView
 from services.workspace.settings import WorkspaceSettings
 
 ProjectEvent = Literal["created", "updated", "closed", "member_added", "member_removed", "shown"]
@@ -202,6 +203,14 @@ class FormResult:
     shown: CadenceResult | None = None
 
 
+@dataclass(frozen=True)
+class DatesResult:
+    """How the person writes dates (`me dates`), and whether they just changed it."""
+
+    dates: DatesView
+    changed: bool
+
+
 Result = (
     HelpResult
     | RolesResult
@@ -225,4 +234,5 @@ Result = (
     | MeetingListResult
     | IcsResult
     | FormResult
+    | DatesResult
 )

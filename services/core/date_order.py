@@ -47,3 +47,8 @@ def effective_order(own: str | None, locale: str | None, workspace: str | None) 
     if workspace is not None and workspace in DateOrder.__members__:
         return DateOrder(workspace)
     return DEFAULT_ORDER
+
+
+def stored_order(value: str | None) -> DateOrder | None:
+    """A stored date order ("DMY") as the enum; None when unset or not one."""
+    return DateOrder(value) if value is not None and value in DateOrder.__members__ else None

@@ -12,10 +12,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.orm import Session
 
 from models import Workspace
+from models.enums import DateOrder
 from services.core import audit
 from services.core.access import Actor
+from services.core.date_order import DEFAULT_ORDER, stored_order
 from services.core.dates import parse_time
 from services.core.errors import InvalidInput, NotFound, PermissionDenied
+from services.workspace.date_prefs import set_workspace_order
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SLACK_CHANNEL = re.compile(r"^<#([CG][A-Z0-9]{2,20})(?:\|[^>]*)?>$")
@@ -71,6 +74,7 @@ class WorkspaceSettings:
     pmo_channel: str | None
     timezone: str
     status_rounds: bool = True
+    date_order: DateOrder = DEFAULT_ORDER  # for people whose platform gives no locale
 
 
 T = TypeVar("T", "ReminderPolicy", "DigestSchedule")
@@ -104,6 +108,7 @@ def workspace_settings(session: Session, actor: Actor) -> WorkspaceSettings:
         ws.pmo_channel,
         ws.timezone,
         rounds_enabled(ws.settings),
+        stored_order(ws.date_order) or DEFAULT_ORDER,
     )
 
 
@@ -202,6 +207,8 @@ def set_option(
         ws.settings = {**(ws.settings or {}), "status": {"rounds": _on_off(key, value)}}
     elif key == "pmo_channel":
         ws.pmo_channel = parse_channel(value)
+    elif key == "date_order":
+        set_workspace_order(ws, value)
     elif key == "timezone":
         try:
             ZoneInfo(value.strip())
@@ -238,4 +245,5 @@ def _flat(s: WorkspaceSettings) -> dict[str, Any]:
         "pmo_channel": s.pmo_channel,
         "timezone": s.timezone,
         "status_rounds": s.status_rounds,
+        "date_order": s.date_order.value,
     }

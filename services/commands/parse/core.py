@@ -58,6 +58,7 @@ GROUPS = {
     "ics": "ics",
     "calendar": "ics",
     "ical": "ics",
+    "me": "me",
 }
 
 
