@@ -245,7 +245,8 @@ def test_year_less_dates_are_the_nearest_one(d: date, order: DateOrder) -> None:
     sense = DateSense("UTC", order, MON_NOON)
     got = read_date(numeric(d, order, year=False), sense, allow_past=True)
     assert (got.month, got.day) == (d.month, d.day)
-    assert abs((got - TODAY).days) <= 366 // 2 + 1
+    if (d.month, d.day) != (2, 29):  # the nearest 29 February may be years off
+        assert abs((got - TODAY).days) <= 366 // 2 + 1
 
 
 @settings(max_examples=300, deadline=None)

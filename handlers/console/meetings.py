@@ -59,7 +59,8 @@ def meeting_list_text(result: MeetingListResult) -> str:
         f"#{sv.id} {sv.title} · {sv.project_key} · {sv.rrule or 'once'}" for sv in result.series
     ]
     lead = f"Imported {len(result.series)} meeting series.\n" if result.imported else ""
-    return lead + ("\n".join(lines) or "No meeting series.")
+    notes = "".join(f"\n{n}" for n in result.notes)
+    return lead + ("\n".join(lines) or "No meeting series.") + notes
 
 
 def ics_text(result: IcsResult, public_url: str) -> str:

@@ -6,7 +6,7 @@ them is decided once, at the chat edge (handlers/chat/audience.py), not here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
@@ -185,6 +185,7 @@ class MeetingListResult:
     series: list[SeriesView]
     key: str | None = None
     imported: bool = False  # the series an import just added or updated
+    notes: list[str] = field(default_factory=list)  # what the import decided (a time zone)
 
 
 @dataclass(frozen=True)

@@ -95,7 +95,8 @@ def _real(year: int, month: int, day: int) -> date | None:
 
 def _nearest(month: int, day: int, today: date) -> date | None:
     """The day `day`/`month` nearest to today (a year-less date means the closest one)."""
-    found = [d for y in (today.year - 1, today.year, today.year + 1) if (d := _real(y, month, day))]
+    years = range(today.year - 4, today.year + 5)  # 29 February: the nearest leap year's
+    found = [d for y in years if (d := _real(y, month, day))]
     return min(found, key=lambda d: (abs((d - today).days), d < today), default=None)
 
 

@@ -13,7 +13,6 @@ from services.core.access import Actor
 from services.core.errors import DomainError
 from services.core.forms import Field, FieldKind, Form, FormId, FormRequest, Raw, Reader, Ref
 from services.meetings import minutes, series
-from services.meetings.series import SeriesView
 from services.meetings.views import MinutesView
 
 Pick = Callable[[str, str], Person]
@@ -227,7 +226,7 @@ def submit_import(
     data: bytes,
     values: Mapping[str, Raw],
     now: datetime,
-) -> list[SeriesView]:
+) -> series.Imported:
     """Import every series of the uploaded file into the project: all or nothing."""
     r = Reader(IMPORT_FORM, values)
     channel = r.text("channel") or None
