@@ -90,6 +90,15 @@ def status_text(result: StatusResult) -> str:
         [lead, digest_text(update_digest(view, view.submitted_at.date()))]
         + ([note] if note else [])
         + (["The PMO leads have been told (red)."] if red else [])
+        + (
+            [
+                "Carried over from the last update: " + "; ".join(result.carried) + ".",
+                f"To send it without them: status {view.project_key} "
+                f"{view.fields.overall.value} <summary> --clear",
+            ]
+            if result.carried
+            else []
+        )
     )
 
 

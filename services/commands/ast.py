@@ -226,6 +226,7 @@ class StatusQuick:
     key: str
     overall: str
     summary: str = ""
+    clear: bool = False  # --clear: drop the blockers, escalation, asks carried over
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,7 @@ class StatusResult:
     note: str = ""
     versions: int = 0
     key: str = ""
+    carried: tuple[str, ...] = ()  # what a one-liner kept from the last update, in words
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,8 @@ def materialize(session: Session, *, now: datetime) -> int:
         lead = timedelta(minutes=series.agenda_minutes)
         span = timedelta(minutes=series.duration_minutes)
         for occ in expand(series, now - span - NUDGE_AFTER - timedelta(hours=2), now + lead):
+            if occ.start < series.created_at:
+                continue  # it happened before the bot knew the series: no agenda, no nudge
             if occ.start - lead <= now < occ.start and series.channel:
                 row = occurrence_row(session, series, occ)
                 if row.agenda_at is None:

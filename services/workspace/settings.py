@@ -50,6 +50,7 @@ class DigestSchedule:
     pmo_weekly: bool = True
     pmo_day: int = 1
     pmo_time: str = "09:30"
+    since: str = ""  # ISO instant of the last change: no catch-up for a slot before it
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any] | None) -> DigestSchedule:
@@ -110,6 +111,12 @@ def workspace_settings(session: Session, actor: Actor) -> WorkspaceSettings:
         rounds_enabled(ws.settings),
         stored_order(ws.date_order) or DEFAULT_ORDER,
     )
+
+
+def rounds_since(settings: dict[str, Any] | None) -> datetime | None:
+    """When status rounds were last turned on or off (no catch-up for a round before)."""
+    since = ((settings or {}).get("status") or {}).get("since")
+    return datetime.fromisoformat(since) if since else None
 
 
 def rounds_enabled(settings: dict[str, Any] | None) -> bool:
@@ -197,14 +204,15 @@ def set_option(
         new_r = _reminder_change(before.reminders, key, value)
         ws.settings = {**(ws.settings or {}), "reminders": asdict(new_r)}
     elif section == "digests":
-        new_d = _digest_change(before.digests, key, value)
+        new_d = replace(_digest_change(before.digests, key, value), since=now.isoformat())
         ws.settings = {**(ws.settings or {}), "digests": asdict(new_d)}
     elif section == "status":
         if key != "rounds":
             raise InvalidInput(
                 f"There is no status setting {key!r}.", "Use `status rounds on|off`."
             )
-        ws.settings = {**(ws.settings or {}), "status": {"rounds": _on_off(key, value)}}
+        rounds = {"rounds": _on_off(key, value), "since": now.isoformat()}
+        ws.settings = {**(ws.settings or {}), "status": rounds}
     elif key == "pmo_channel":
         ws.pmo_channel = parse_channel(value)
     elif key == "date_order":
