@@ -188,3 +188,44 @@ def test_holidays_import_agrees_with_recurring_ical_events(
         )
     if has_timed:  # timed meetings are never holidays, and the import says it left them out
         assert any("timed event" in n for n in result.notes), result.notes
+
+
+# No stored real export repeats a calendar-level header line; Nextcloud did (ics-py/ics-py#383:
+# four PRODID lines). This file is written in that shape.
+DUPLICATED_HEADERS = b"""BEGIN:VCALENDAR\r
+VERSION:2.0\r
+VERSION:2.0\r
+PRODID:-//Nextcloud//EN\r
+PRODID:-//Sabre//Sabre VObject 4.4.2//EN\r
+PRODID:-//Sabre//Sabre VObject 4.4.2//EN\r
+CALSCALE:GREGORIAN\r
+BEGIN:VEVENT\r
+UID:sync-1\r
+SUMMARY:Weekly sync\r
+DTSTART;TZID=Europe/Berlin:20261201T100000\r
+DTEND;TZID=Europe/Berlin:20261201T103000\r
+RRULE:FREQ=WEEKLY;COUNT=4\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:xmas\r
+SUMMARY:Christmas\r
+DTSTART;VALUE=DATE:20261225\r
+DTEND;VALUE=DATE:20261226\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def test_a_duplicated_header_line_is_read(world: World) -> None:
+    run_text(world.session, world.actor("lead"), 'project new CAL "Calendar"', now=NOW)
+    done = series.import_ics(
+        world.session, world.actor("lead"), key="CAL", data=DUPLICATED_HEADERS, now=NOW
+    )
+    assert [(v.title, v.rrule) for v in done.series] == [("Weekly sync", "FREQ=WEEKLY;COUNT=4")]
+    result = holidays.import_ics(
+        world.session, workspace_id=world.ws.id, data=DUPLICATED_HEADERS, today=NOW.date()
+    )
+    assert result.days == [(date(2026, 12, 25), "Christmas")]
+    assert result.notes == [
+        "Left out 4 timed event occurrences, e.g. 'Weekly sync': holidays are whole days."
+    ]

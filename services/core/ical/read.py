@@ -145,8 +145,9 @@ def read_series(data: bytes, *, default_timezone: str = "UTC") -> ReadCalendar:
 
 
 _VALUE = re.compile(r"(?:was|value|format:?)\s+['\"]?([^\s'\",]+)", re.I)
-_NAMES = {"VTIMEZONE": "a time zone", "STANDARD": "a time zone", "DAYLIGHT": "a time zone",
-          "VTODO": "a task", "VEVENT": "an event"}  # fmt: skip
+_ZONE = "a time zone"
+_NAMES = {"VTIMEZONE": _ZONE, "STANDARD": _ZONE, "DAYLIGHT": _ZONE, "VTODO": "a task"}
+_NAMES["VEVENT"] = "an event"
 _UNNEEDED = re.compile(rb"(?ims)^BEGIN:(VTODO|VJOURNAL)\r?$.*?^END:\1\r?\n?")
 _VTIMEZONE = re.compile(rb"(?ims)^BEGIN:VTIMEZONE\r?$.*?^END:VTIMEZONE\r?\n?")
 _TZID_LINE = re.compile(rb"(?im)^TZID[;:]([^\r\n]*)")
