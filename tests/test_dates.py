@@ -8,8 +8,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import func, select
 
+from models import ActionItem
 from models.enums import DateOrder
+from services.commands.execute import run_text
+from services.commands.results import ActionResult
 from services.core.date_grammar import (
     MONTHS,
     NUMBER_WORDS,
@@ -29,6 +33,7 @@ from services.core.dates import (
 )
 from services.core.errors import InvalidInput
 from services.core.refs import plain_text
+from tests.conftest import World
 
 MON_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # Monday 23 November 2026
 DMY = DateSense("UTC", DateOrder.DMY, MON_NOON)
@@ -288,3 +293,42 @@ def test_junk_is_refused_never_a_date(text: str, order: DateOrder) -> None:
     sense = DateSense("UTC", order, MON_NOON)
     with pytest.raises(InvalidInput):
         read_date(text, sense, allow_past=True)
+
+
+# --- the same properties through a command and the database, on both engines ---------------
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    d=st.dates(min_value=TODAY, max_value=TODAY + timedelta(days=HORIZON_YEARS * 365)),
+    order=orders,
+    style=st.integers(0, 6),
+)
+def test_a_typed_due_date_is_stored_as_meant(
+    world: World, d: date, order: DateOrder, style: int
+) -> None:
+    lead = world.person("lead")
+    lead.date_order = order.value
+    text = numeric(d, order) if style == 6 else in_words(d, style)
+    result = run_text(
+        world.session, world.actor("lead"), f'action add "Item" due:{text}', now=MON_NOON
+    )
+    assert isinstance(result, ActionResult) and result.item.due_on == d
+    stored = world.session.get(ActionItem, result.item.id)
+    assert stored is not None and stored.due_on == d
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=junk)
+def test_typed_junk_stores_nothing(world: World, text: str) -> None:
+    assume(text.strip() and '"' not in text)
+    before = world.session.scalar(select(func.count()).select_from(ActionItem))
+    with pytest.raises(InvalidInput):
+        run_text(
+            world.session, world.actor("lead"), f'action add "Item" due:"{text}"', now=MON_NOON
+        )
+    assert world.session.scalar(select(func.count()).select_from(ActionItem)) == before

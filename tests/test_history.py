@@ -3,6 +3,7 @@ it stood at the week's end, on-time rates over the rounds a project had; exports
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,6 +13,7 @@ from services.commands.execute import run_text
 from services.commands.results import ActionResult, DeliverableResult, ReportResult
 from services.status import exports
 from tests.conftest import NOW, World
+from tests.slack_harness import SlackBot
 
 PLANNED = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)  # Tue 10 Nov (W46)
 W47 = "2026-W47"  # Mon 16 to Sun 22 Nov; NOW is Mon 23 Nov (W48)
@@ -73,3 +75,18 @@ def test_a_past_week_through_the_console(sessions: sessionmaker[Session]) -> Non
     assert then.ok and "APOLLO" in then.text and "NEWP" not in then.text
     current = console.run("pat", "report")
     assert "NEWP" in current.text
+
+
+def test_a_past_week_through_slack(engine, sessions, db_url) -> None:  # type: ignore[no-untyped-def]
+    bot = SlackBot(engine, sessions, db_url, PLANNED)
+    try:
+        bot.fake.add_user("U1", "lead")
+        bot.command('project new APOLLO "Apollo"')
+        bot.command('action add APOLLO "Book the room" due:2026-11-18')
+        bot.clock.now = NOW
+        bot.command('project new NEWP "New project"')
+        then = json.dumps(bot.command(f"report {W47}"), ensure_ascii=False)
+        assert "APOLLO" in then and "NEWP" not in then
+        assert "NEWP" in json.dumps(bot.command("report"), ensure_ascii=False)
+    finally:
+        bot.close()
