@@ -90,6 +90,7 @@ def test_an_unknowable_zone_is_named_with_the_zone_used(slack: SlackBot, session
 def test_a_renamed_occurrence_keeps_its_title_in_the_agenda_and_the_feed(
     slack: SlackBot, sessions
 ) -> None:  # type: ignore[no-untyped-def]
+    slack.clock.now = datetime(2026, 1, 20, tzinfo=UTC)  # imported before the meetings
     upload(slack, "allenporter-ical/recurring_with_single_change.ics")
     with sessions() as s:
         row = s.scalar(select(MeetingSeries))

@@ -19,6 +19,7 @@ from services.commands.results import StatusResult
 from services.core import people
 from services.core.access import actor_for
 from services.digests import personal, sweep, weekly
+from services.meetings import agenda, series
 from services.meetings.series import expand
 from services.status import update
 from tests.conftest import NOW, World
@@ -152,3 +153,18 @@ def test_the_carried_over_warning_in_the_console(sessions: sessionmaker[Session]
     text = console.run("pat", 'status APOLLO green "Still good"').text
     assert "Carried over from the last update: blockers “Vendor contract unsigned”" in text
     assert "status APOLLO green <summary> --clear" in text
+
+
+def test_a_meeting_imported_after_it_happened_gets_no_nudge(world: World) -> None:
+    lead = world.actor("lead")
+    run_text(world.session, lead, 'project new APOLLO "Apollo"', now=NOW)
+    data = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:daily@x\r\n"
+        b"SUMMARY:Stand-up\r\nDTSTART:20261123T100000Z\r\nDTEND:20261123T101500Z\r\n"
+        b"RRULE:FREQ=DAILY;COUNT=3\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    series.import_ics(world.session, lead, key="APOLLO", data=data, now=NOW)  # at 12:00
+    agenda.materialize(world.session, now=NOW + timedelta(hours=1))
+    assert rows(world.session, "meeting_no_minutes") == []  # today's 10:00 was before the import
+    agenda.materialize(world.session, now=datetime(2026, 11, 24, 12, 0, tzinfo=UTC))
+    assert len(rows(world.session, "meeting_no_minutes")) == 1  # tomorrow's is nudged
