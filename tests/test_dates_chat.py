@@ -165,3 +165,13 @@ def test_workspace_date_order_is_the_fallback(console: ConsoleChannel, sessions)
     # leave may look back (recording leave taken); a due date may not
     assert console.run("pat", "leave 11/20 to 11/27").ok  # started last Friday
     assert not console.run("pat", f'action add "Y" due:{(TODAY - timedelta(days=1)):%m/%d}').ok
+
+
+def test_one_line_project_dates_confirm_in_words(console: ConsoleChannel) -> None:
+    assert console.run("pat", 'project new APOLLO "Apollo"').ok
+    target = console.run("pat", "project set APOLLO target 31/12")
+    assert target.ok and "Thursday 31 December 2026" in target.text
+    start = console.run("pat", "project set APOLLO start last monday")  # a start may be past
+    assert start.ok and "Monday 16 November 2026 → Thursday 31 December 2026" in start.text
+    late = console.run("pat", "project set APOLLO target yesterday")
+    assert not late.ok and "was yesterday" in late.text
