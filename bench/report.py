@@ -197,6 +197,15 @@ def run(kind: str) -> None:
                                       report_exports.to_markdown(report), report_exports.to_csv(report)))  # fmt: skip
         print(f"{kind:<11} build {t_build:7.1f} ms · render {t_render:7.1f} ms · raw SQL "
               f"aggregate {t_raw:7.1f} ms · build/raw {t_build / t_raw:4.2f} (target <= 2)")  # fmt: skip
+        past = reports.previous_periods(PERIOD, 5)[0]  # a past week, as it stood at its end
+
+        def build_past() -> reports.Report:
+            with sessions() as s:
+                return reports.build(s, ws, past, today=TODAY)
+
+        t_past = median_ms(build_past)
+        print(f"{kind:<11} past week {past} as it was: build {t_past:7.1f} ms "
+              f"({t_past / t_build:4.2f} x this week's)")  # fmt: skip
     finally:
         engine.dispose()
         if schema:

@@ -78,3 +78,11 @@ class MinutesState(enum.StrEnum):
 class EntryKind(enum.StrEnum):
     NOTE = "note"
     DECISION = "decision"
+
+
+class DateOrder(enum.StrEnum):
+    """How a person writes numeric dates: 31/12 (DMY), 12/31 (MDY) or 2026/12/31 (YMD)."""
+
+    DMY = "DMY"
+    MDY = "MDY"
+    YMD = "YMD"

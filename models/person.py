@@ -42,6 +42,12 @@ class Person(Base):
     digest_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     digest_at: Mapped[time | None] = mapped_column(Time)
     profile_refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # How they write numeric dates (DMY, MDY, YMD) when they chose it (`me dates`); else the
+    # platform's locale ("en-US") says it, else the workspace's setting.
+    date_order: Mapped[str | None] = mapped_column(String(3))
+    locale: Mapped[str | None] = mapped_column(String(35))
+    # Since when their daily digest runs as it is now (turned on, moved): no catch-up before.
+    digest_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

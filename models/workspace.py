@@ -23,6 +23,7 @@ class Workspace(Base):
     pmo_channel: Mapped[str | None] = mapped_column(String(64))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    date_order: Mapped[str | None] = mapped_column(String(3))  # DMY, MDY, YMD; None: DMY
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

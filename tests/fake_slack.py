@@ -153,8 +153,12 @@ class FakeSlack:
         self.server.shutdown()
         self.server.server_close()
 
-    def add_user(self, user_id: str, name: str, *, tz: str = "UTC", **extra: Any) -> None:
+    def add_user(
+        self, user_id: str, name: str, *, tz: str = "UTC", locale: str = "en-US", **extra: Any
+    ) -> None:
+        """A Slack user; `locale` is only answered when asked for (`include_locale`)."""
         self.users[user_id] = {
+            "locale": locale,
             "id": user_id,
             "name": name,
             "real_name": name.title(),
@@ -249,7 +253,9 @@ class FakeSlack:
             user = self.users.get(a.get("user", ""))
             if user is None:
                 raise _SlackError("user_not_found")
-            return {"ok": True, "user": user}
+            if str(a.get("include_locale", "")).lower() in ("1", "true") and "locale" in user:
+                return {"ok": True, "user": user}
+            return {"ok": True, "user": {k: v for k, v in user.items() if k != "locale"}}
         if method in (
             "chat.postMessage",
             "chat.postEphemeral",

@@ -53,6 +53,8 @@ def test_personal_digest_each_working_morning_once_across_dst_holiday_leave_and_
 ) -> None:
     nyc = world.person("nyc", tz="America/New_York")
     quiet = world.person("quiet", tz="Asia/Kolkata")  # owns nothing: never messaged
+    for p in (nyc, quiet):  # they joined before the sweeps below (no catch-up before joining)
+        p.created_at = at(2026, 10, 1, 0)
     lead = world.actor("lead")
     world.person("lead").digest_enabled = False
     for title, due in (("Overdue since October", date(2026, 10, 28)),

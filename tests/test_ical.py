@@ -594,7 +594,8 @@ def test_event_without_uid_gets_a_stable_one_and_vendor_tzid_is_understood() -> 
     (first,) = parse_series(data)
     (again,) = parse_series(data)
     assert first.uid == again.uid and first.uid.endswith("@import.pmo-bot")
-    assert first.timezone == "Europe/Berlin" and first.duration == timedelta(hours=1)
+    # No DTEND and no DURATION: RFC 5545 3.6.1 says it ends where it starts.
+    assert first.timezone == "Europe/Berlin" and first.duration == timedelta(0)
 
 
 def test_override_without_its_master_is_a_one_off_and_cancelled_masters_are_dropped() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -31,8 +31,11 @@ from services.work import action_items
 from tests.conftest import NOW, World
 
 
-def run(world: World, who: str, text: str):  # type: ignore[no-untyped-def]
-    return run_text(world.session, world.actor(who), text, now=NOW)
+def run(world: World, who: str, text: str, now: datetime = NOW):  # type: ignore[no-untyped-def]
+    return run_text(world.session, world.actor(who), text, now=now)
+
+
+EARLIER = NOW - timedelta(days=30)  # when work now overdue was planned (a due date can't be past)
 
 
 def audit_count(world: World, entity_type: str | None = None) -> int:
@@ -232,10 +235,10 @@ def test_lists_mine_project_and_overdue_respect_visibility(world: World) -> None
     for h in ("bob", "carol"):
         run(world, "lead", f"project add APOLLO @{h} member")
     run(world, "lead", "project add ZEUS @bob member")
-    run(world, "lead", 'action add APOLLO "Late one" @bob due:2026-11-20')
+    run(world, "lead", 'action add APOLLO "Late one" @bob due:2026-11-20', EARLIER)
     run(world, "lead", 'action add APOLLO "Later one" @carol due:2026-11-30')
-    run(world, "lead", 'action add ZEUS "Secret late" @bob due:2026-11-19')
-    run(world, "dan", 'action add "Dan private todo" due:2026-11-01')
+    run(world, "lead", 'action add ZEUS "Secret late" @bob due:2026-11-19', EARLIER)
+    run(world, "dan", 'action add "Dan private todo" due:2026-11-01', EARLIER)
 
     mine = run(world, "bob", "action list mine")
     assert [i.title for i in mine.page.items] == ["Secret late", "Late one"]
@@ -275,14 +278,14 @@ def test_list_pages_report_the_total(world: World) -> None:
 def test_overdue_uses_the_actors_own_today(world: World) -> None:
     # At 12:00 UTC on Mon 23 Nov it is already Tue 24 Nov in Kiritimati (UTC+14).
     world.person("kiri", tz="Pacific/Kiritimati")
-    run(world, "kiri", 'action add "Due Monday" due:2026-11-23')
+    run(world, "kiri", 'action add "Due Monday" due:2026-11-23', EARLIER)
     assert run(world, "kiri", "overdue").page.total == 1
     assert run(world, "lead", "overdue").page.total == 0
 
 
 def test_deliverable_list_and_done(world: World) -> None:
     run(world, "lead", 'project new APOLLO "Portal"')
-    a = run(world, "lead", 'deliverable add APOLLO "Beta" due:2026-11-20').deliverable
+    a = run(world, "lead", 'deliverable add APOLLO "Beta" due:2026-11-20', EARLIER).deliverable
     run(world, "lead", 'deliverable add APOLLO "Launch" due:2027-01-15')
     listed = run(world, "lead", "deliverable list APOLLO")
     assert isinstance(listed, DeliverableListResult)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -238,8 +239,10 @@ def test_message_shortcut_prefills_and_links_the_source(slack: SlackBot, session
 
 def test_app_home_lists_items_within_100_blocks(slack: SlackBot) -> None:
     slack.command('project new APOLLO "Moon portal"')
+    slack.clock.now = NOW - timedelta(days=30)  # planned a month ago: some are overdue now
     for i in range(40):
         slack.command(f'action add APOLLO "Item {i}" due:2026-11-{(i % 20) + 1:02d}')
+    slack.clock.now = NOW
     status, _ = slack.event(
         {"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"}
     )

@@ -365,7 +365,9 @@ def test_an_unexpected_failure_in_a_modal_is_an_inline_error(slack: SlackBot) ->
         BlockId.DUE: {"type": "datepicker", "selected_date": "2026-02-30"},
     })  # fmt: skip
     assert resp["response_action"] == "errors"
-    assert resp["errors"] == {BlockId.DUE: "'2026-02-30' is not a real calendar date."}
+    assert resp["errors"] == {
+        BlockId.DUE: "There is no 30 February 2026. Write it as YYYY-MM-DD, e.g. 2026-12-04."
+    }
     assert "Keep me" in slack.command("action show 1")["text"]
 
 

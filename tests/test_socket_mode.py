@@ -217,7 +217,7 @@ def test_slash_command_is_acked_over_the_socket_and_takes_effect(
     assert reply["response_type"] == "in_channel" and "APOLLO" in reply["text"]
     with sessions() as s:
         assert s.scalar(select(Project.name).where(Project.key == "APOLLO")) == "Moon portal"
-    bot.command('action add APOLLO "Send the plan" due:2099-01-15')
+    bot.command('action add APOLLO "Send the plan" due:2027-01-15')
     listing = bot.command("action list mine")
     assert listing["response_type"] == "ephemeral"
     assert "Send the plan" in json.dumps(listing["blocks"])
@@ -227,8 +227,8 @@ def test_slash_command_is_acked_over_the_socket_and_takes_effect(
 def test_done_button_over_the_socket_completes_the_item(
     bot: SocketBot, sessions: sessionmaker[Session]
 ) -> None:
-    bot.command('action add "First" due:2099-01-15')
-    bot.command('action add "Second" due:2099-01-16')
+    bot.command('action add "First" due:2027-01-15')
+    bot.command('action add "Second" due:2027-01-16')
     blocks = bot.command("action list mine")["blocks"]
     first = next(b["block_id"] for b in blocks if b["type"] == "actions")
     item_id = int(first.split(":")[1])
@@ -262,7 +262,7 @@ def test_modal_field_errors_come_back_in_the_ack_over_the_socket(
     ack = bot.submit(view, {
         BlockId.TITLE: {"type": "plain_text_input", "value": "Book the room"},
         BlockId.OWNER: {"type": "users_select", "selected_user": "U2"},
-        BlockId.DUE: {"type": "datepicker", "selected_date": "2099-01-15"},
+        BlockId.DUE: {"type": "datepicker", "selected_date": "2027-01-15"},
     })  # fmt: skip
     assert ack is None  # an empty ack closes the modal
     with sessions() as s:

@@ -248,6 +248,16 @@ def test_the_report_for_1000_projects_takes_a_bounded_number_of_statements(
     )
 
 
+def test_a_past_week_for_1000_projects_takes_a_bounded_number_of_statements(
+    world: World, engine: Engine
+) -> None:
+    seed_history(world, 1000, 9)
+    with count_statements(engine) as seen:
+        report = reports.build(world.session, world.ws.id, "2026-W46", today=date(2026, 11, 28))
+    assert len(report.projects) == 1000
+    assert len(seen) <= 14, seen  # + the zone, open work then, and the audit trail since
+
+
 def test_the_report_shows_changes_slipping_greens_missing_and_participation(two: World) -> None:
     world = two
     la, ko = world.actor("la"), world.actor("ko")

@@ -41,6 +41,8 @@ def holidays_import(path: str, workspace: str | None) -> None:
         f"Imported {result.added} new holiday day(s) for {ws_name} "
         f"({len(result.days)} in the file's range)."
     )
+    for note in result.notes:
+        click.echo(note)
 
 
 @holidays.command(name="list")

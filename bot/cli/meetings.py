@@ -44,12 +44,15 @@ def meetings_import(
                 )
                 if who is None:
                     raise click.ClickException(f"Nobody called @{handle.lstrip('@')} here.")
-                views = meetings.import_ics(
+                done = meetings.import_ics(
                     s, actor_for(s, who), key=key, data=data, now=system_now(), channel=channel
                 )
+                views = done.series
         except DomainError as err:
             raise click.ClickException(f"{err.message} {err.hint or ''}".strip()) from None
     for v in views:
         nxt = f"next {v.next_start:%a %d %b %H:%M} UTC" if v.next_start else "no more"
         click.echo(f"#{v.id} {v.title} · {v.rrule or 'once'} · {nxt}")
     click.echo(f"Imported {len(views)} meeting series into {key.upper()}.")
+    for note in done.notes:
+        click.echo(note)

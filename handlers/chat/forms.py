@@ -119,10 +119,10 @@ def submit_form(
             case FormId.MEETING_IMPORT:
                 if upload is None:
                     raise InvalidInput("Attach the .ics file.", field="file")
-                views = meeting_forms.submit_import(
+                done = meeting_forms.submit_import(
                     s, actor, key=key, data=upload, values=values, now=now
                 )
-                imported = MeetingListResult(views, key, imported=True)
+                imported = MeetingListResult(done.series, key, imported=True, notes=done.notes)
                 return Outcome(imported, Reply.NONE, (Announce(imported, None),))
             case _:
                 assert_never(form)

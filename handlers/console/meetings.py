@@ -59,7 +59,8 @@ def meeting_list_text(result: MeetingListResult) -> str:
         f"#{sv.id} {sv.title} · {sv.project_key} · {sv.rrule or 'once'}" for sv in result.series
     ]
     lead = f"Imported {len(result.series)} meeting series.\n" if result.imported else ""
-    return lead + ("\n".join(lines) or "No meeting series.")
+    notes = "".join(f"\n{n}" for n in result.notes)
+    return lead + ("\n".join(lines) or "No meeting series.") + notes
 
 
 def ics_text(result: IcsResult, public_url: str) -> str:
@@ -89,6 +90,15 @@ def status_text(result: StatusResult) -> str:
         [lead, digest_text(update_digest(view, view.submitted_at.date()))]
         + ([note] if note else [])
         + (["The PMO leads have been told (red)."] if red else [])
+        + (
+            [
+                "Carried over from the last update: " + "; ".join(result.carried) + ".",
+                f"To send it without them: status {view.project_key} "
+                f"{view.fields.overall.value} <summary> --clear",
+            ]
+            if result.carried
+            else []
+        )
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import assert_never
 
 from handlers.console import meetings as more
+from handlers.console.dates import dates_text
 from handlers.console.text import (
     STATE_LABEL,
     deliverable_line,
@@ -20,6 +21,7 @@ from services.commands.results import (
     ActionListResult,
     ActionResult,
     CadenceResult,
+    DatesResult,
     DeliverableListResult,
     DeliverableResult,
     DigestResult,
@@ -150,6 +152,7 @@ def render(result: Result, *, public_url: str = LOCAL_URL) -> str:
                     f"  PMO                  {weekly(dg.pmo_weekly, dg.pmo_day, dg.pmo_time)}"
                     f" to {ws.pmo_channel or 'PMO leads by DM (no pmo_channel set)'}",
                     f"Weekly status rounds: {'on' if ws.status_rounds else 'off'}",
+                    f"Date order (for people whose platform gives none): {ws.date_order.value}",
                 ]
             )
         case DigestResult(mine, event):
@@ -196,6 +199,8 @@ def render(result: Result, *, public_url: str = LOCAL_URL) -> str:
                 f"{request.form.title}: this opens a form ({fields}). Run it in the "
                 "interactive console (`pmo-bot console`), or use the one-line command."
             )
+        case DatesResult():
+            return dates_text(result)
         case _:
             assert_never(result)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.core.dates import day_label, relative_phrase
+from services.core.dates import day_label, long_day, relative_phrase
 from services.core.refs import Text, plain_text
 from services.core.views import ActionItemView, DeliverableView, PersonRef, ProjectView
 from services.outbox.kinds import DigestKind
@@ -104,8 +104,8 @@ def project_block(p: ProjectView) -> list[str]:
     ]
     if p.start_on or p.target_on:
         lines.append(
-            f"  Dates: {p.start_on.isoformat() if p.start_on else '?'} → "
-            f"{p.target_on.isoformat() if p.target_on else '?'}"
+            f"  Dates: {long_day(p.start_on) if p.start_on else '?'} → "
+            f"{long_day(p.target_on) if p.target_on else '?'}"
         )
     if p.description:
         lines.append(f"  {p.description}")

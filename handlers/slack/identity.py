@@ -56,7 +56,7 @@ def ensure_person(
         assert person is not None
         return person
     try:
-        info = client.users_info(user=user_id)["user"]
+        info = client.users_info(user=user_id, include_locale=True)["user"]
     except SlackApiError as exc:
         code = exc.response.get("error")
         log.warning("users.info failed for %s: %s", user_id, code)
@@ -83,6 +83,7 @@ def ensure_person(
         display_name=str(display),
         email=profile.get("email"),
         timezone=info.get("tz"),
+        locale=info.get("locale"),
         now=now,
         defaults=defaults,
     )

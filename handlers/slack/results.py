@@ -10,12 +10,15 @@ from handlers.slack.blocks import Message, section
 from handlers.slack.meetings import render as meetings
 from handlers.slack.projects import render as projects
 from handlers.slack.status import render as status
+from handlers.slack.status.carried import carried_message
 from handlers.slack.work import render as work
 from handlers.slack.workspace import render as workspace
+from handlers.slack.workspace.dates import dates_message
 from services.commands.results import (
     ActionListResult,
     ActionResult,
     CadenceResult,
+    DatesResult,
     DeliverableListResult,
     DeliverableResult,
     DigestResult,
@@ -68,7 +71,8 @@ def message(result: Result, *, public_url: str = "") -> Message:
             return workspace.digest_setting_message(result)
         case StatusResult(view, event, note, versions, key):
             today = view.submitted_at.date() if view else date.min
-            return status.status_message(view, event, note, versions, key, today)
+            shown = status.status_message(view, event, note, versions, key, today)
+            return carried_message(shown, result.carried, view)
         case CadenceResult(cad, changed):
             return status.cadence_message(cad, changed)
         case ReportResult(report, stats_only):
@@ -93,5 +97,7 @@ def message(result: Result, *, public_url: str = "") -> Message:
                 return message(shown, public_url=public_url)
             text = f"Opening the {request.form.title.lower()} form…"
             return Message(text, [section(text)])
+        case DatesResult():
+            return dates_message(result)
         case _:
             assert_never(result)

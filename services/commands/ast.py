@@ -210,6 +210,11 @@ class DigestSet:
 
 
 @dataclass(frozen=True)
+class MeDates:
+    order: str | None = None  # DMY | MDY | YMD | auto (follow locale, workspace); None: show
+
+
+@dataclass(frozen=True)
 class StatusForm:
     """Open the full update form (a modal in Slack, a guided prompt in the console)."""
 
@@ -221,6 +226,7 @@ class StatusQuick:
     key: str
     overall: str
     summary: str = ""
+    clear: bool = False  # --clear: drop the blockers, escalation, asks carried over
 
 
 @dataclass(frozen=True)
@@ -364,7 +370,7 @@ WorkCommand = (
 )
 WorkspaceCommand = (
     LeaveShow | LeaveAdd | LeaveCancel | SettingsShow | SettingsSet | DigestShow | DigestSet
-)
+) | MeDates
 StatusCommand = StatusForm | StatusQuick | StatusShow | StatusSettings | ReportShow | ReportStats
 MeetingCommand = (
     MinutesStart

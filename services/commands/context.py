@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from models import Person
 from services.core.access import Actor
-from services.core.dates import local_today, parse_date
+from services.core.dates import DateSense, local_today, read_date
 from services.core.people import Mention, resolve_mention
 
 MentionResolver = Callable[[Session, int, Mention], Person]
@@ -40,9 +40,14 @@ class Ctx:
         """The person a mention names (the channel decides how: a Slack id, a handle)."""
         return self.resolve(self.session, self.actor.workspace_id, mention)
 
-    def day(self, text: str) -> date:
-        """A date as typed, read in the actor's zone."""
-        return parse_date(text, tz=self.actor.timezone, now=self.now)
+    @property
+    def sense(self) -> DateSense:
+        """How the actor reads dates: their zone, their date order, now."""
+        return self.actor.sense(self.now)
+
+    def day(self, text: str, *, allow_past: bool = False) -> date:
+        """A date as typed, read for the actor (`read_date`); past dates only if allowed."""
+        return read_date(text, self.sense, allow_past=allow_past)
 
     def me(self) -> Person:
         """The acting person."""

@@ -135,6 +135,17 @@ ENTRIES: tuple[HelpEntry, ...] = (
         "A private calendar-feed link (yours, or a project's); revoke it",
     ),
     HelpEntry(
+        "dates",
+        "me dates  ·  me dates DMY|MDY|YMD|auto",
+        "How you write numeric dates: 31/12 (DMY), 12/31 (MDY) or 2026/12/31 (YMD); auto follows"
+        " your Slack or Teams language, else the workspace",
+    ),
+    HelpEntry(
+        "dates",
+        "settings date_order DMY|MDY|YMD",
+        "The workspace's date order, for people whose platform gives none (admins, PMO leads)",
+    ),
+    HelpEntry(
         "help",
         "help [project|action|deliverable|status|minutes|meeting|leave|digest|admin|dates]",
         "This help",
@@ -156,7 +167,10 @@ TOPICS = (
 DATES_HELP = (
     f"Dates can be written as {DATE_EXAMPLES}. They are read in your own time zone; "
     "a bare weekday means the coming one (today if it is that day), "
-    "'next tue' means Tuesday of next week, and 4/12 is read day first (4 December)."
+    "'next tue' means Tuesday of next week, and 4/12 is read in your date order (`me dates`): "
+    "4 December for DMY, 12 April for MDY. A date without a year is the nearest one. "
+    "Due dates can't be in the past (mark finished work done instead), and no date may be "
+    "more than five years away."
 )
 
 

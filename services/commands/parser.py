@@ -16,6 +16,7 @@ from collections.abc import Callable
 from services.commands import ast
 from services.commands.parse.core import GROUPS, Token, suggest, tokenize
 from services.commands.parse.help import parse_help
+from services.commands.parse.me import parse_me
 from services.commands.parse.meetings import parse_ics, parse_meeting, parse_minutes
 from services.commands.parse.projects import parse_project
 from services.commands.parse.status import parse_report, parse_status
@@ -55,6 +56,7 @@ GROUP_PARSERS: dict[str, Callable[[list[Token]], ast.Command]] = {
     "digest": parse_digest,
     "leave": parse_leave,
     "admin": parse_admin,
+    "me": parse_me,
 }
 
 

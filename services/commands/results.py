@@ -6,7 +6,7 @@ them is decided once, at the chat edge (handlers/chat/audience.py), not here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
@@ -21,6 +21,7 @@ from services.meetings.views import MinutesView
 from services.status.cadence import CadenceView
 from services.status.report import Report
 from services.status.update import UpdateView
+from services.workspace.date_prefs import DatesView
 from services.workspace.settings import WorkspaceSettings
 
 ProjectEvent = Literal["created", "updated", "closed", "member_added", "member_removed", "shown"]
@@ -135,6 +136,7 @@ class StatusResult:
     note: str = ""
     versions: int = 0
     key: str = ""
+    carried: tuple[str, ...] = ()  # what a one-liner kept from the last update, in words
 
 
 @dataclass(frozen=True)
@@ -184,6 +186,7 @@ class MeetingListResult:
     series: list[SeriesView]
     key: str | None = None
     imported: bool = False  # the series an import just added or updated
+    notes: list[str] = field(default_factory=list)  # what the import decided (a time zone)
 
 
 @dataclass(frozen=True)
@@ -200,6 +203,14 @@ class FormResult:
 
     request: FormRequest
     shown: CadenceResult | None = None
+
+
+@dataclass(frozen=True)
+class DatesResult:
+    """How the person writes dates (`me dates`), and whether they just changed it."""
+
+    dates: DatesView
+    changed: bool
 
 
 Result = (
@@ -225,4 +236,5 @@ Result = (
     | MeetingListResult
     | IcsResult
     | FormResult
+    | DatesResult
 )

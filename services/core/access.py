@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
-from models import Membership, Person, Project, ProjectRole, WorkspaceRole, WorkspaceRoleName
+from models import (
+    Membership,
+    Person,
+    Project,
+    ProjectRole,
+    Workspace,
+    WorkspaceRole,
+    WorkspaceRoleName,
+)
+from models.enums import DateOrder
+from services.core.date_order import DEFAULT_ORDER, effective_order
+from services.core.dates import DateSense
 from services.core.errors import NotFound, PermissionDenied
 
 
@@ -22,6 +34,11 @@ class Actor:
     display_name: str
     timezone: str
     roles: frozenset[WorkspaceRoleName] = frozenset()
+    date_order: DateOrder = DEFAULT_ORDER  # how they write numeric dates (own, locale, workspace)
+
+    def sense(self, now: datetime) -> DateSense:
+        """How this person reads dates at `now` (their zone and date order)."""
+        return DateSense(self.timezone, self.date_order, now)
 
     @property
     def is_admin(self) -> bool:
@@ -33,13 +50,21 @@ class Actor:
 
 
 def actor_for(session: Session, person: Person) -> Actor:
-    """Build the Actor for `person` (one query for their workspace roles)."""
-    roles = session.scalars(
-        select(WorkspaceRole.role).where(
-            WorkspaceRole.workspace_id == person.workspace_id,
-            WorkspaceRole.person_id == person.id,
+    """Build the Actor for `person` (one query: their workspace roles and its date order)."""
+    rows = session.execute(
+        select(Workspace.date_order, WorkspaceRole.role)
+        .select_from(Workspace)
+        .outerjoin(
+            WorkspaceRole,
+            and_(
+                WorkspaceRole.workspace_id == Workspace.id,
+                WorkspaceRole.person_id == person.id,
+            ),
         )
+        .where(Workspace.id == person.workspace_id)
     ).all()
+    roles = [role for _, role in rows if role is not None]
+    ws_order = rows[0][0] if rows else None
     return Actor(
         workspace_id=person.workspace_id,
         person_id=person.id,
@@ -47,6 +72,7 @@ def actor_for(session: Session, person: Person) -> Actor:
         display_name=person.display_name,
         timezone=person.timezone,
         roles=frozenset(roles),
+        date_order=effective_order(person.date_order, person.locale, ws_order),
     )
 
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, time
 
 from models import Person
-from services.core.dates import parse_date, parse_time
+from services.core.dates import DateSense, parse_time, read_date
 from services.core.errors import DomainError, FormErrors, InvalidInput
-from services.core.refs import Text
+from services.core.refs import Phrase, Text, parts_of
 
 Raw = str | list[str] | None
 Ref = str | int | None
@@ -126,6 +126,13 @@ def many(raw: Raw) -> list[str]:
     return [v for v in raw.replace(",", " ").split() if v]
 
 
+def with_hint(err: InvalidInput) -> Text:
+    """An error's message and hint as one text (a form field shows one line)."""
+    if err.hint is None:
+        return err.message
+    return Phrase((*parts_of(err.message), " ", *parts_of(err.hint)))
+
+
 class Reader:
     """Reads a submitted form field by field, collecting every error before it fails."""
 
@@ -225,8 +232,11 @@ class Reader:
             return None
         return int(raw)
 
-    def date(self, name: str, *, tz: str, now: datetime) -> date | None:
-        """A date as a date picker sends it (ISO) or as a person types it ('friday')."""
+    def date(
+        self, name: str, sense: DateSense, *, allow_past: bool = False, current: date | None = None
+    ) -> date | None:
+        """A date as a date picker sends it (ISO) or as a person types it ('friday'), read by
+        `read_date` for this person; `current` (the value it had) is kept even if past."""
         f = self.form.field(name)
         raw = one(self.values.get(name)).strip()
         if not raw or raw == "-":
@@ -234,9 +244,11 @@ class Reader:
                 self.fail(name, f"Pick {f.label.lower()}.")
             return None
         try:
-            return parse_date(raw, tz=tz, now=now)
+            return read_date(raw, sense, allow_past=allow_past)
         except InvalidInput as err:
-            self.fail(name, err.message)
+            if current is not None and raw == current.isoformat():
+                return current
+            self.fail(name, with_hint(err))
             return None
 
     def time(self, name: str, default: time | None = None) -> time | None:

@@ -90,6 +90,7 @@ def upsert_person(
     email: str | None = None,
     timezone: str | None = None,
     defaults: PersonDefaults | None = None,
+    locale: str | None = None,
 ) -> Person:
     """Create or refresh a person from a platform profile.
 
@@ -116,6 +117,7 @@ def upsert_person(
             active=True,
             profile_refreshed_at=now,
             created_at=now,
+            locale=str(locale)[:35] if locale else None,
         )
         session.add(person)
         session.flush()
@@ -139,6 +141,8 @@ def upsert_person(
     if email:
         person.email = email
     person.timezone = _valid_zone(timezone, person.timezone)
+    if locale:
+        person.locale = str(locale)[:35]  # the platform's language, for the date order
     person.active = True
     person.profile_refreshed_at = now
     session.flush()

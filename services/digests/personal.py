@@ -58,7 +58,10 @@ def personal_rows(session: Session, *, now: datetime) -> list[dict[str, Any]]:
         local = now.astimezone(zone(p.timezone))
         start = p.digest_at or p.work_start
         if str(local.isoweekday()) in p.working_days and start <= local.time() < p.work_end:
-            candidates.append((p, local.date()))
+            # No catch-up for today's slot if they (or this setting) arrived after it.
+            slot = datetime.combine(local.date(), start, tzinfo=zone(p.timezone))
+            if slot >= p.created_at and (p.digest_since is None or slot >= p.digest_since):
+                candidates.append((p, local.date()))
     if not candidates:
         return []
     ids = {p.id for p, _ in candidates}
@@ -167,6 +170,7 @@ def set_my_digest(
         me.digest_at, me.digest_enabled = at, True
     if enabled is not None:
         me.digest_enabled = enabled
+    me.digest_since = now  # from now on, as set: no catch-up for a slot before this
     session.flush()
     after = {"digest_enabled": me.digest_enabled, "digest_at": str(me.digest_at or "")}
     audit.record_by(

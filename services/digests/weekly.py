@@ -59,19 +59,35 @@ def weekly_day(monday: date, weekday: int, days_off: frozenset[date]) -> date | 
     return d
 
 
-def _weekly_due(
+def weekly_slot(
     ws: Workspace, which: str, now: datetime, days_off: frozenset[date]
-) -> tuple[date, str] | None:
-    """(today, ISO week) when this week's `which` digest is due by `now` in the workspace."""
+) -> datetime | None:
+    """When this week's `which` digest is (or was) due in the workspace, as an aware instant;
+    None when it is off or this week has no working day for it."""
     sched = DigestSchedule.from_settings(ws.settings)
     if not (sched.project_weekly if which == "project" else sched.pmo_weekly):
         return None
     weekday, at = sched.at(which)
-    local = now.astimezone(zone(ws.timezone))
-    today = local.date()
+    today = now.astimezone(zone(ws.timezone)).date()
     day = weekly_day(week_of(today)[0], weekday, days_off)
-    if day is None or today < day or (today == day and local.time() < at):
+    return None if day is None else datetime.combine(day, at, tzinfo=zone(ws.timezone))
+
+
+def _weekly_due(
+    ws: Workspace, which: str, now: datetime, days_off: frozenset[date]
+) -> tuple[date, str] | None:
+    """(today, ISO week) when this week's `which` digest is due by `now` in the workspace.
+
+    A slot before the workspace existed, or before its digest settings last changed, is not
+    caught up: a fresh install on a Sunday sends no "Monday" digest.
+    """
+    slot = weekly_slot(ws, which, now, days_off)
+    if slot is None or now < slot:
         return None
+    since = DigestSchedule.from_settings(ws.settings).since
+    if slot < ws.created_at or (since and slot < datetime.fromisoformat(since)):
+        return None
+    today = now.astimezone(zone(ws.timezone)).date()
     return today, iso_week(today)
 
 
@@ -178,14 +194,24 @@ def weekly_rows(session: Session, *, now: datetime) -> list[dict[str, Any]]:
     }
     rows: list[dict[str, Any]] = []
     if proj_due:
-        rows += _project_rows(session, now, proj_due, {w.id: w for w in workspaces})
+        slots = {
+            w.id: slot
+            for w in workspaces
+            if w.id in proj_due
+            and (slot := weekly_slot(w, "project", now, off.get(w.id, frozenset())))
+        }
+        rows += _project_rows(session, now, proj_due, {w.id: w for w in workspaces}, slots)
     if pmo_due:
         rows += _pmo_rows(session, now, pmo_due, {w.id: w for w in workspaces})
     return rows
 
 
 def _project_rows(
-    session: Session, now: datetime, due: dict[int, tuple[date, str]], wss: dict[int, Workspace]
+    session: Session,
+    now: datetime,
+    due: dict[int, tuple[date, str]],
+    wss: dict[int, Workspace],
+    slots: dict[int, datetime],
 ) -> list[dict[str, Any]]:
     sent = _already(session, PROJECT, {occ for _, occ in due.values()}, now)
     projects = [
@@ -198,6 +224,7 @@ def _project_rows(
             )
         )
         if (p.workspace_id, p.id, due[p.workspace_id][1]) not in sent
+        and p.created_at <= slots[p.workspace_id]  # no catch-up for a newer project
     ]
     if not projects:
         return []

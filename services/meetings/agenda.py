@@ -64,11 +64,14 @@ def materialize(session: Session, *, now: datetime) -> int:
         lead = timedelta(minutes=series.agenda_minutes)
         span = timedelta(minutes=series.duration_minutes)
         for occ in expand(series, now - span - NUDGE_AFTER - timedelta(hours=2), now + lead):
+            if occ.start < series.created_at:
+                continue  # it happened before the bot knew the series: no agenda, no nudge
             if occ.start - lead <= now < occ.start and series.channel:
                 row = occurrence_row(session, series, occ)
                 if row.agenda_at is None:
                     row.agenda_at = now
-                    rows.append(_agenda_row(session, series, row, key, ws_tz, now))
+                    title = occ.title or series.title  # a renamed occurrence keeps its title
+                    rows.append(_agenda_row(session, series, row, key, ws_tz, now, title))
             elif occ.end + NUDGE_AFTER <= now and series.organizer_id is not None:
                 row = occurrence_row(session, series, occ)
                 if row.nudged_at is not None:
@@ -78,7 +81,7 @@ def materialize(session: Session, *, now: datetime) -> int:
                     select(Minutes.id).where(Minutes.occurrence_id == row.id).limit(1)
                 )
                 if has_minutes is None:
-                    rows.append(_nudge_row(series, row, key, ws_tz, now))
+                    rows.append(_nudge_row(series, row, key, ws_tz, now, occ.title))
     if rows:
         session.flush()
         insert_notifications(session, rows)
@@ -92,6 +95,7 @@ def _agenda_row(
     key: str | None,
     ws_tz: str,
     now: datetime,
+    title: str,
 ) -> dict[str, Any]:
     carried = carried_forward(session, series.id)
     lines = [
@@ -103,7 +107,7 @@ def _agenda_row(
     local = occ.starts_at.astimezone(zone(series.timezone))
     digest = Digest(
         DigestKind.MEETING_AGENDA,
-        f"{series.title} · {local:%a %d %b %H:%M} ({series.timezone})",
+        f"{title} · {local:%a %d %b %H:%M} ({series.timezone})",
         local_today(now, ws_tz),
         [DigestSection("Open action items carried forward", lines, len(carried))],
         note="" if carried else "No open action items from earlier meetings.",
@@ -123,7 +127,12 @@ def _agenda_row(
 
 
 def _nudge_row(
-    series: MeetingSeries, occ: MeetingOccurrence, key: str | None, ws_tz: str, now: datetime
+    series: MeetingSeries,
+    occ: MeetingOccurrence,
+    key: str | None,
+    ws_tz: str,
+    now: datetime,
+    title: str,
 ) -> dict[str, Any]:
     local = occ.starts_at.astimezone(zone(series.timezone))
     where: tuple[Part, ...] = (" in ", ChannelRef(series.channel)) if series.channel else ()
@@ -133,7 +142,7 @@ def _nudge_row(
         local_today(now, ws_tz),
         [],
         note=phrase(
-            f"“{series.title}” on {local:%a %d %b %H:%M}",
+            f"“{title or series.title}” on {local:%a %d %b %H:%M}",
             *where,
             " ended with no minutes. If it took place, record them with ",
             Cmd("minutes start"),

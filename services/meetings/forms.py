@@ -13,7 +13,6 @@ from services.core.access import Actor
 from services.core.errors import DomainError
 from services.core.forms import Field, FieldKind, Form, FormId, FormRequest, Pick, Raw, Reader, Ref
 from services.meetings import minutes, series
-from services.meetings.series import SeriesView
 from services.meetings.views import MinutesView
 
 NOTE_LINES = 100  # the Minutes form takes up to this many notes (or decisions) at once
@@ -124,7 +123,7 @@ def submit_minutes(
     owner = r.person("owner", pick)
     if action and owner is None and "owner" not in r.errors:
         r.fail("owner", "The action item needs an owner.")
-    due = r.date("due", tz=actor.timezone, now=now)
+    due = r.date("due", actor.sense(now))
     r.done()
     v = minutes.get(session, actor, minutes_id=mid)
     for people, here in ((present, True), (absent, False)):
@@ -177,7 +176,7 @@ def submit_add(
     owner = r.person("owner", pick) if kind == "action" else None
     if kind == "action" and owner is None and "owner" not in r.errors:
         r.fail("owner", "An action item needs an owner.")
-    due = r.date("due", tz=actor.timezone, now=now)
+    due = r.date("due", actor.sense(now))
     r.done()
     try:
         if kind == "action" and owner is not None:
@@ -215,7 +214,7 @@ def submit_import(
     data: bytes,
     values: Mapping[str, Raw],
     now: datetime,
-) -> list[SeriesView]:
+) -> series.Imported:
     """Import every series of the uploaded file into the project: all or nothing."""
     r = Reader(IMPORT_FORM, values)
     channel = r.text("channel") or None

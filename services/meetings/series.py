@@ -22,7 +22,7 @@ from services.core.errors import InvalidInput, NotFound, PermissionDenied
 from services.core.ical.expand import occurrences
 from services.core.ical.model import MovedOccurrence, Occurrence, SeriesSpec
 from services.core.ical.phrase import parse_recurrence
-from services.core.ical.read import parse_series
+from services.core.ical.read import read_series
 from services.core.ical.rules import next_start
 
 DEFAULT_MINUTES = 30
@@ -42,6 +42,14 @@ class SeriesView:
     active: bool
 
 
+@dataclass(frozen=True)
+class Imported:
+    """The series an import added or updated, and what the reader had to decide."""
+
+    series: list[SeriesView]
+    notes: list[str]
+
+
 # --- expansion ---------------------------------------------------------------------------------
 
 
@@ -55,12 +63,18 @@ def spec_of(series: MeetingSeries) -> SeriesSpec:
         duration=timedelta(minutes=series.duration_minutes),
         rrule=series.rrule,
         exdates=tuple(datetime.fromisoformat(d) for d in series.exdates or []),
-        rdates=tuple(datetime.fromisoformat(d) for d in series.rdates or []),
+        rdates=tuple(datetime.fromisoformat(d.split("/")[0]) for d in series.rdates or []),
+        periods=tuple(
+            (datetime.fromisoformat(a), datetime.fromisoformat(b) - datetime.fromisoformat(a))
+            for a, _, b in (d.partition("/") for d in series.rdates or [])
+            if b
+        ),
         moved=tuple(
             MovedOccurrence(
                 datetime.fromisoformat(m["original_start"]),
                 datetime.fromisoformat(m["start"]),
                 datetime.fromisoformat(m["end"]),
+                str(m.get("title") or ""),  # a renamed occurrence keeps its own title
             )
             for m in series.moved or []
         ),
@@ -217,10 +231,12 @@ def import_ics(
     data: bytes,
     now: datetime,
     channel: str | None = None,
-) -> list[SeriesView]:
-    """Add (or update, by UID) every meeting series of an .ics file; all or nothing."""
+) -> Imported:
+    """Add (or update, by UID) every meeting series of an .ics file; all or nothing. The notes
+    say what the reader decided for itself (a time zone it could not place)."""
     project = editable(session, actor, key)
-    specs = parse_series(data, default_timezone=actor.timezone)
+    read = read_series(data, default_timezone=actor.timezone)
+    specs = read.series
     existing = {
         s.uid: s
         for s in session.scalars(
@@ -250,7 +266,7 @@ def import_ics(
         row.title = sp.title[:300] or "Meeting"
         row.timezone = sp.timezone
         row.starts_at = sp.start.astimezone(UTC)
-        row.duration_minutes = max(1, int(sp.duration.total_seconds() // 60))
+        row.duration_minutes = max(0, int(sp.duration.total_seconds() // 60))
         row.rrule = sp.rrule
         row.exdates = [d.astimezone(UTC).isoformat() for d in sp.exdates]
         row.moved = [
@@ -262,7 +278,12 @@ def import_ics(
             }
             for m in sp.moved
         ]
-        row.rdates = [d.astimezone(UTC).isoformat() for d in sp.rdates]
+        lengths = {d.astimezone(UTC): n for d, n in sp.periods}
+        row.rdates = [  # "start" or, with its own length (RDATE;VALUE=PERIOD), "start/end"
+            d.astimezone(UTC).isoformat()
+            + (f"/{(d + lengths[d]).astimezone(UTC).isoformat()}" if d in lengths else "")
+            for d in (x.astimezone(UTC) for x in sp.rdates)
+        ]
         row.channel = channel or row.channel or project.home_channel
         row.updated_at = now
         session.flush()
@@ -277,7 +298,7 @@ def import_ics(
             now=now,
         )
         out.append(_view(row, project.key, now))
-    return out
+    return Imported(out, read.notes)
 
 
 def list_series(

@@ -50,7 +50,7 @@ def run(ctx: Ctx, cmd: ast.ProjectCommand) -> Result:
         case ast.ProjectSet(key, field, raw):
             value: object = raw
             if field in ("start", "target"):
-                value = ctx.day(raw)
+                value = ctx.day(raw, allow_past=field == "start")
             elif field == "private":
                 value = yes_no(raw)
             view = register.update(s, actor, key=key, field=field, value=value, now=now)

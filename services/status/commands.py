@@ -12,9 +12,10 @@ from services.commands.results import (
     FormResult,
     ReportResult,
     Result,
+    StatusEvent,
     StatusResult,
 )
-from services.status import cadence, forms, report, update
+from services.status import cadence, carry, forms, report, update
 
 
 def run(ctx: Ctx, cmd: ast.StatusCommand) -> Result:
@@ -23,13 +24,16 @@ def run(ctx: Ctx, cmd: ast.StatusCommand) -> Result:
     match cmd:
         case ast.StatusForm(key):
             return FormResult(forms.status_request(s, actor, key=key))
-        case ast.StatusQuick(key, rag_word, summary):
+        case ast.StatusQuick(key, rag_word, summary, clear):
             prev = update.prefill(s, actor, key=key)[1]
             rag = update.parse_rag(rag_word)
             base = prev or update.UpdateFields(rag)
+            base = carry.cleared(base) if clear else base
             fields_ = dataclasses.replace(base, overall=rag, summary=summary or base.summary)
             upd, note = update.submit(s, actor, key=key, fields_=fields_, now=now)
-            return StatusResult(upd, "submitted" if upd.version == 1 else "edited", note)
+            carried = carry.carried_over(base) if prev is not None else ()
+            event: StatusEvent = "submitted" if upd.version == 1 else "edited"
+            return StatusResult(upd, event, note, carried=carried)
         case ast.StatusShow(key):
             shown, versions = update.show(s, actor, key=key)
             return StatusResult(shown, "shown", versions=versions, key=key.upper())

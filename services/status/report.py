@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import String, and_, case, func, select, type_coerce
+from sqlalchemy import String, and_, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from models import (
@@ -32,11 +32,14 @@ from models import (
     Rag,
     StatusCycle,
     StatusUpdate,
+    Workspace,
 )
 from services.core.access import Actor, visible_projects
+from services.core.dates import zone
 from services.core.errors import InvalidInput
 from services.core.views import PersonRef
 from services.outbox.port import Digest
+from services.status.as_of import overdue_at
 from services.status.messages import update_digest_parts
 from services.status.update import UpdateFields
 
@@ -65,6 +68,20 @@ def parse_week(text: str | None, today: date) -> str:
             f"{text[:20]!r} is not a week.", "Write it like 2026-W47, w47 or last."
         ) from None
     return f"{year}-W{week:02d}"
+
+
+def week_end_day(period: str) -> date:
+    """The Sunday that ends ISO week `period`."""
+    return date.fromisocalendar(int(period[:4]), int(period[6:]), 7)
+
+
+def past_week_end(session: Session, workspace_id: int, period: str, today: date) -> datetime | None:
+    """The end of `period` (Sunday midnight in the workspace's zone) if that week is over."""
+    sunday = week_end_day(period)
+    if sunday >= today:
+        return None
+    tz = session.scalar(select(Workspace.timezone).where(Workspace.id == workspace_id)) or "UTC"
+    return datetime.combine(sunday + timedelta(days=1), time(0), tzinfo=zone(tz))
 
 
 def previous_periods(period: str, n: int) -> list[str]:
@@ -150,7 +167,14 @@ def build(
 ) -> Report:
     """The week's report, in 6 statements whatever the size of the portfolio."""
     periods = previous_periods(period, HISTORY + 1)  # one more: the "before" of the oldest
+    moment = past_week_end(session, workspace_id, period, today)
     cond = [Project.workspace_id == workspace_id, Project.state != ProjectState.CLOSED]
+    if moment is not None:  # a past week as it was: the projects that existed and were open
+        cond = [
+            Project.workspace_id == workspace_id,
+            Project.created_at <= moment,
+            or_(Project.state != ProjectState.CLOSED, Project.closed_at > moment),
+        ]
     if project_ids is not None:
         cond.append(Project.id.in_(project_ids))
     if not include_private:
@@ -179,8 +203,15 @@ def build(
     rag = type_coerce(StatusUpdate.overall, String)
     in_window = StatusCycle.period != periods[0]
     per_week = [func.max(case((StatusCycle.period == per, rag))) for per in periods]
-    due_n = func.sum(case((and_(in_window, StatusCycle.state != CycleState.SKIPPED), 1), else_=0))
-    ok_n = func.sum(case((and_(in_window, StatusUpdate.on_time.is_(True)), 1), else_=0))
+    # Rounds a project had: closed ones, and open ones already answered (a round still open
+    # and unanswered is not late yet); skipped weeks are no round at all.
+    had = and_(
+        in_window,
+        StatusCycle.state != CycleState.SKIPPED,
+        or_(StatusCycle.state == CycleState.CLOSED, StatusUpdate.id.is_not(None)),
+    )
+    due_n = func.sum(case((had, 1), else_=0))
+    ok_n = func.sum(case((and_(had, StatusUpdate.on_time.is_(True)), 1), else_=0))
     this_state = func.max(
         case((StatusCycle.period == period, type_coerce(StatusCycle.state, String)))
     )
@@ -230,7 +261,7 @@ def build(
     ):
         r: Any = tuple(row)
         current[r[0]] = (UpdateFields(*r[1:13]), r[13], bool(r[14]), PersonRef(*r[15:19]))
-    overdue_items = dict(
+    overdue_items: dict[int | None, int] = dict(
         (r[0], r[1])
         for r in session.execute(
             select(ActionItem.project_id, func.count())
@@ -243,7 +274,7 @@ def build(
             .group_by(ActionItem.project_id)
         )
     )
-    overdue_dels = dict(
+    overdue_dels: dict[int | None, int] = dict(
         (r[0], r[1])
         for r in session.execute(
             select(Deliverable.project_id, func.count())
@@ -255,6 +286,12 @@ def build(
             .group_by(Deliverable.project_id)
         )
     )
+    if moment is not None:  # overdue as it stood at the week's end
+        then_items, then_dels = overdue_at(
+            session, workspace_id, moment=moment, day=week_end_day(period)
+        )
+        overdue_items = {k: v for k, v in then_items.items()}
+        overdue_dels = {k: v for k, v in then_dels.items()}
     window = periods[1:]
     pm_tally: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     people: dict[int, PersonRef] = {}

@@ -42,7 +42,7 @@ from services.outbox.port import Digest
 from services.outbox.rows import insert_notifications, outbox_row
 from services.status.cycles import occurrences, pms_of
 from services.status.week_end import period_end_rows
-from services.workspace.settings import rounds_enabled
+from services.workspace.settings import rounds_enabled, rounds_since
 
 GRACE = timedelta(hours=1)
 CHASE_BEFORE = timedelta(hours=2)
@@ -86,7 +86,12 @@ def open_cycles(session: Session, *, now: datetime) -> list[StatusCycle]:
         pm: Person | None = (pms.get(p.id) or [None])[0]  # type: ignore[list-item]
         tz = pm.timezone if pm else wss[p.workspace_id].timezone
         rule = row.rrule if row else DEFAULT_RRULE
-        occ = [o for o in occurrences(rule, tz, now - LOOKBACK, now) if o >= p.created_at]
+        # No catch-up for a round before the project, its cadence or the setting existed.
+        starts = [p.created_at, wss[p.workspace_id].created_at]
+        starts += [t for t in (rounds_since(wss[p.workspace_id].settings),) if t is not None]
+        if row is not None and row.updated_at is not None:
+            starts.append(row.updated_at)
+        occ = [o for o in occurrences(rule, tz, now - LOOKBACK, now) if o >= max(starts)]
         if not occ:
             continue
         local = occ[-1].astimezone(zone(tz))

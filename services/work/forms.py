@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from models import SourceKind
+from models import ActionItem, SourceKind
 from services.core.access import Actor
 from services.core.errors import InvalidInput
 from services.core.forms import Field, FieldKind, Form, FormId, FormRequest, Pick, Raw, Reader, Ref
@@ -114,7 +114,7 @@ def submit_item(
     r = Reader(ITEM_FORM, values)
     title, project = r.text("title"), r.text("project")
     owner = r.person("owner", pick)
-    due = r.date("due", tz=actor.timezone, now=now)
+    due = r.date("due", actor.sense(now))
     notes = r.text("notes")
     r.done()
     assert owner is not None
@@ -146,7 +146,9 @@ def submit_edit(
     r = Reader(EDIT_ITEM_FORM, values)
     title = r.text("title")
     owner = r.person("owner", pick)
-    due = r.date("due", tz=actor.timezone, now=now)
+    item = session.get(ActionItem, int(ref.get("item_id") or 0))
+    current = item.due_on if item is not None and item.workspace_id == actor.workspace_id else None
+    due = r.date("due", actor.sense(now), current=current)
     notes = r.text("notes")
     r.done()
     assert owner is not None
@@ -174,7 +176,7 @@ def submit_deliverable(
     r = Reader(DELIVERABLE_FORM, values)
     project, title = r.text("project"), r.text("title")
     owner = r.person("owner", pick)
-    due = r.date("due", tz=actor.timezone, now=now)
+    due = r.date("due", actor.sense(now))
     r.done()
     assert due is not None
     return deliverables.add(

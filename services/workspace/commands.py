@@ -7,6 +7,7 @@ from typing import assert_never
 from services.commands import ast
 from services.commands.context import Ctx
 from services.commands.results import (
+    DatesResult,
     DigestEvent,
     DigestResult,
     LeaveResult,
@@ -18,7 +19,7 @@ from services.commands.results import (
 from services.core import people
 from services.core.dates import parse_time
 from services.digests import personal as digests
-from services.workspace import leave, settings
+from services.workspace import date_prefs, leave, settings
 
 
 def run(ctx: Ctx, cmd: ast.WorkspaceCommand | ast.AdminCommand) -> Result:
@@ -40,7 +41,8 @@ def run(ctx: Ctx, cmd: ast.WorkspaceCommand | ast.AdminCommand) -> Result:
         case ast.LeaveShow():
             return LeaveResult(leave.current_and_upcoming(s, actor, today=today), "shown", today)
         case ast.LeaveAdd(start_text, end_text):
-            start, end = ctx.day(start_text), ctx.day(end_text)
+            start = ctx.day(start_text, allow_past=True)
+            end = ctx.day(end_text, allow_past=True)
             periods = leave.record(s, actor, start=start, end=end, now=now)
             return LeaveResult(periods, "recorded", today)
         case ast.LeaveCancel():
@@ -59,5 +61,9 @@ def run(ctx: Ctx, cmd: ast.WorkspaceCommand | ast.AdminCommand) -> Result:
             mine = digests.set_my_digest(s, actor, enabled=enabled, at=at, now=now)
             event: DigestEvent = "moved" if at else ("on" if enabled else "off")
             return DigestResult(mine, event)
+        case ast.MeDates(value):
+            if value is None:
+                return DatesResult(date_prefs.my_dates(s, actor, now=now), changed=False)
+            return DatesResult(date_prefs.set_my_dates(s, actor, value=value, now=now), True)
         case _:
             assert_never(cmd)

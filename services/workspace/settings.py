@@ -12,10 +12,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.orm import Session
 
 from models import Workspace
+from models.enums import DateOrder
 from services.core import audit
 from services.core.access import Actor
+from services.core.date_order import DEFAULT_ORDER, stored_order
 from services.core.dates import parse_time
 from services.core.errors import InvalidInput, NotFound, PermissionDenied
+from services.workspace.date_prefs import set_workspace_order
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SLACK_CHANNEL = re.compile(r"^<#([CG][A-Z0-9]{2,20})(?:\|[^>]*)?>$")
@@ -47,6 +50,7 @@ class DigestSchedule:
     pmo_weekly: bool = True
     pmo_day: int = 1
     pmo_time: str = "09:30"
+    since: str = ""  # ISO instant of the last change: no catch-up for a slot before it
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any] | None) -> DigestSchedule:
@@ -71,6 +75,7 @@ class WorkspaceSettings:
     pmo_channel: str | None
     timezone: str
     status_rounds: bool = True
+    date_order: DateOrder = DEFAULT_ORDER  # for people whose platform gives no locale
 
 
 T = TypeVar("T", "ReminderPolicy", "DigestSchedule")
@@ -104,7 +109,14 @@ def workspace_settings(session: Session, actor: Actor) -> WorkspaceSettings:
         ws.pmo_channel,
         ws.timezone,
         rounds_enabled(ws.settings),
+        stored_order(ws.date_order) or DEFAULT_ORDER,
     )
+
+
+def rounds_since(settings: dict[str, Any] | None) -> datetime | None:
+    """When status rounds were last turned on or off (no catch-up for a round before)."""
+    since = ((settings or {}).get("status") or {}).get("since")
+    return datetime.fromisoformat(since) if since else None
 
 
 def rounds_enabled(settings: dict[str, Any] | None) -> bool:
@@ -192,16 +204,19 @@ def set_option(
         new_r = _reminder_change(before.reminders, key, value)
         ws.settings = {**(ws.settings or {}), "reminders": asdict(new_r)}
     elif section == "digests":
-        new_d = _digest_change(before.digests, key, value)
+        new_d = replace(_digest_change(before.digests, key, value), since=now.isoformat())
         ws.settings = {**(ws.settings or {}), "digests": asdict(new_d)}
     elif section == "status":
         if key != "rounds":
             raise InvalidInput(
                 f"There is no status setting {key!r}.", "Use `status rounds on|off`."
             )
-        ws.settings = {**(ws.settings or {}), "status": {"rounds": _on_off(key, value)}}
+        rounds = {"rounds": _on_off(key, value), "since": now.isoformat()}
+        ws.settings = {**(ws.settings or {}), "status": rounds}
     elif key == "pmo_channel":
         ws.pmo_channel = parse_channel(value)
+    elif key == "date_order":
+        set_workspace_order(ws, value)
     elif key == "timezone":
         try:
             ZoneInfo(value.strip())
@@ -238,4 +253,5 @@ def _flat(s: WorkspaceSettings) -> dict[str, Any]:
         "pmo_channel": s.pmo_channel,
         "timezone": s.timezone,
         "status_rounds": s.status_rounds,
+        "date_order": s.date_order.value,
     }

@@ -294,7 +294,8 @@ def meeting_list_message(result: MeetingListResult) -> Message:
     if result.imported:
         n = len(result.series)
         lead = f"📅 Imported {n} meeting series into `{escape(key or '')}`."
-        return Message(f"Imported {n} meeting series into {key}.", [section(lead), *blocks])
+        notes = [context(escape(note)) for note in result.notes[:5]]  # a zone not placed
+        return Message(f"Imported {n} meeting series into {key}.", [section(lead), *blocks, *notes])
     return Message(head, blocks)
 
 

@@ -18,6 +18,7 @@ from handlers.slack.blocks import (
     who,
 )
 from services.commands.results import ProjectListResult, ProjectResult
+from services.core.dates import day_label
 from services.core.views import ProjectView
 
 RAG_DOTS = {"green": "🟢", "amber": "🟠", "red": "🔴"}
@@ -32,6 +33,8 @@ def project_text(p: ProjectView, today: date) -> str:
         f"PM {who(p.pm)} · {p.open_actions} open / {p.overdue_actions} overdue actions · "
         f"{p.open_deliverables} open / {p.late_deliverables} late deliverables",
     ]
+    if p.start_on:
+        lines.append(f"Start {day_label(p.start_on, today)}")
     if p.target_on:
         lines.append(f"Target {day(p.target_on, today)}")
     if p.rag:

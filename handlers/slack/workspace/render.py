@@ -112,7 +112,9 @@ def settings_message(result: SettingsResult) -> Message:
         f"• project channels: {weekly_project}\n"
         f"• PMO: {_weekly(dg.pmo_weekly, dg.pmo_day, dg.pmo_time)} to {channel}\n"
         f"*Weekly status rounds*: *{'on' if ws.status_rounds else 'off'}* "
-        f"(each project's own schedule: {command('status settings KEY')})"
+        f"(each project's own schedule: {command('status settings KEY')})\n"
+        f"*Date order* for people whose Slack language gives none: *{ws.date_order.value}* "
+        f"({command('settings date_order DMY|MDY|YMD')})"
     )
     return Message(fallback(text), [section(text)])
 

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from services.commands.help import usage
+from services.core.date_grammar import MAX_WORDS, date_words
 from services.core.errors import InvalidInput
 from services.core.people import Mention
 
@@ -57,6 +58,7 @@ GROUPS = {
     "ics": "ics",
     "calendar": "ics",
     "ical": "ics",
+    "me": "me",
 }
 
 
@@ -186,3 +188,20 @@ def date_option(tok: Token) -> str | None:
         if low.startswith(opt):
             return tok.text[len(opt) :]
     return None
+
+
+def take_date(opt: str, following: list[Token]) -> tuple[str, int]:
+    """The date that starts after `due:` (`opt`, the rest of that token) and how many of the
+    `following` tokens belong to it: the longest run of words that reads as a date
+    (`due:in 3 days Send the plan`), else one word (so a bad date is reported, not eaten)."""
+    if " " in opt.strip():  # it was quoted: due:"next tue"
+        return opt.strip(), 0
+    words = [opt] if opt else []
+    for tok in following:
+        if len(words) >= MAX_WORDS or tok.quoted or tok.mention is not None:
+            break
+        if date_option(tok) is not None:
+            break
+        words.append(tok.text)
+    n = date_words(words) or min(1, len(words))
+    return " ".join(words[:n]), max(0, n - (1 if opt else 0))

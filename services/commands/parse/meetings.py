@@ -11,6 +11,7 @@ from services.commands.parse.core import (
     pick_verb,
     read_id,
     read_key,
+    take_date,
 )
 from services.core.errors import InvalidInput
 from services.core.people import Mention
@@ -91,13 +92,19 @@ def _minutes_action(rest: list[Token]) -> ast.Command:
     owner: Mention | None = None
     due: str | None = None
     words: list[str] = []
-    for tok in rest:
+    i = 0
+    while i < len(rest):
+        tok = rest[i]
+        i += 1
         if tok.mention is not None and owner is None and not words:
             owner = tok.mention
             continue
         opt = date_option(tok) if due is None and (not tok.quoted or ":" in tok.text) else None
-        if opt:
-            due = opt  # one token (quote a date with spaces: due:"next tue")
+        if opt is not None:
+            due, used = take_date(opt, rest[i:])  # due:in 3 days, or due:"next tue"
+            i += used
+            if not due:
+                raise fail("minutes", "action", "The date after `due:` is missing.")
             continue
         words.append(tok.text)
     if owner is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from services.commands import ast
 from services.commands.parse.core import Token, fail, read_key
+from services.status.carry import CLEAR_WORDS
 
 RAG_WORD = ("green", "amber", "red", "g", "a", "r", "yellow")
 
@@ -28,8 +29,10 @@ def parse_status(args: list[Token]) -> ast.Command:
     rag = args[1].text.lower()
     if rag not in RAG_WORD:
         raise fail("status", "", f"{args[1].text[:20]!r} is not green, amber or red.")
-    summary = " ".join(t.text for t in args[2:])
-    return ast.StatusQuick(key, rag, summary)
+    rest = args[2:]
+    clear = bool(rest) and not rest[-1].quoted and rest[-1].text.lower() in CLEAR_WORDS
+    summary = " ".join(t.text for t in (rest[:-1] if clear else rest))
+    return ast.StatusQuick(key, rag, summary, clear)
 
 
 def parse_report(args: list[Token]) -> ast.Command:

@@ -18,6 +18,7 @@ from services.commands.parse.core import (
     read_key,
     read_mention,
     read_rest,
+    take_date,
 )
 from services.core.people import Mention
 
@@ -97,9 +98,12 @@ def read_item(args: list[Token], topic: str, verb: str, *, key_required: bool) -
         else:
             raise fail(topic, verb, "A project key is missing.")
     title: list[str] = []
-    due: list[str] | None = None
+    due: str | None = None
     owner: Mention | None = None
-    for tok in args:
+    i = 0
+    while i < len(args):
+        tok = args[i]
+        i += 1
         if tok.mention is not None:
             if owner is not None:
                 raise fail(topic, verb, "Name one owner only.")
@@ -109,19 +113,16 @@ def read_item(args: list[Token], topic: str, verb: str, *, key_required: bool) -
         if opt is not None:
             if due is not None:
                 raise fail(topic, verb, "Give one due date only.")
-            due = [opt] if opt else []
+            due, used = take_date(opt, args[i:])
+            i += used
             continue
-        if due is not None and not tok.quoted:
-            due.append(tok.text)  # unquoted words after due: belong to the date
-        else:
-            title.append(tok.text)
+        title.append(tok.text)
     text = " ".join(title).strip()
     if not text:
         raise fail(topic, verb, "The title is missing.")
-    due_text = " ".join(due).strip() if due is not None else None
-    if due is not None and not due_text:
+    if due is not None and not due:
         raise fail(topic, verb, "The date after `due:` is missing.")
-    return Item(key, text, owner, due_text)
+    return Item(key, text, owner, due)
 
 
 def _action_add(args: list[Token]) -> ast.Command:

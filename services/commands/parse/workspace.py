@@ -39,6 +39,8 @@ def parse_settings(args: list[Token]) -> ast.Command:
         return ast.SettingsSet("", "pmo_channel", words[1])
     if head in ("timezone", "tz", "time_zone") and len(words) == 2:
         return ast.SettingsSet("", "timezone", words[1])
+    if head in ("date_order", "dates", "date-order") and len(words) == 2:
+        return ast.SettingsSet("", "date_order", words[1])
     raise InvalidInput(
         "I couldn't read that setting.",
         "Use: `settings reminders <key> <value>`, `settings digests <key> <value>`, "

@@ -37,6 +37,8 @@ class SeriesSpec:
     url: str = ""
     sequence: int = 0
     rdates: tuple[datetime, ...] = ()  # aware UTC extra occurrence starts (RDATE)
+    # RDATE;VALUE=PERIOD: extra occurrences with their own length (start in `rdates` too)
+    periods: tuple[tuple[datetime, timedelta], ...] = ()
 
 
 @dataclass(frozen=True)

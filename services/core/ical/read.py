@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import re
 import warnings
+from dataclasses import dataclass, field
 
 from icalendar import Calendar
 
@@ -23,7 +24,9 @@ MAX_SERIES = 500
 _EVENT_UIDS = re.compile(rb"(?ims)^BEGIN:VEVENT\r?$.*?^UID[;:]([^\r\n]*)")
 
 
-def _read_calendars(data: bytes) -> list[Calendar]:
+def read_calendars(data: bytes) -> list[Calendar]:
+    """The VCALENDARs of an uploaded file, checked first (size, encoding, that it is one);
+    InvalidInput in plain words when it can't be read."""
     if not isinstance(data, bytes | bytearray):
         raise TypeError("parse_series reads bytes")
     if len(data) > MAX_BYTES:
@@ -55,8 +58,11 @@ def _read_calendars(data: bytes) -> list[Calendar]:
         with warnings.catch_warnings(action="ignore"):
             found = Calendar.from_ical(raw, multiple=True)
     except Exception as exc:  # icalendar raises assorted errors on damaged files
-        why = clean_text(str(exc)).replace("\n", " ")[:80]
-        raise InvalidInput(f"That calendar file is damaged ({why}).", IMPORT_HINT) from None
+        try:  # again without the parts we never read
+            with warnings.catch_warnings(action="ignore"):
+                found = Calendar.from_ical(_needed_only(raw), multiple=True)
+        except Exception:
+            raise InvalidInput(damaged(raw, str(exc)), IMPORT_HINT) from None
     calendars = [c for c in found if c.name == "VCALENDAR"]
     if not calendars:
         raise InvalidInput(
@@ -66,7 +72,21 @@ def _read_calendars(data: bytes) -> list[Calendar]:
     return calendars
 
 
+@dataclass(frozen=True)
+class ReadCalendar:
+    """The meeting series of a file, and what the reader had to decide for itself (a time zone
+    it could not place, and the zone it used instead), for the person who imported it."""
+
+    series: list[SeriesSpec]
+    notes: list[str] = field(default_factory=list)
+
+
 def parse_series(data: bytes, *, default_timezone: str = "UTC") -> list[SeriesSpec]:
+    """Every timed meeting series of an uploaded .ics file (see `read_series`)."""
+    return read_series(data, default_timezone=default_timezone).series
+
+
+def read_series(data: bytes, *, default_timezone: str = "UTC") -> ReadCalendar:
     """Every timed meeting series of an uploaded .ics file (a Google or Outlook export).
 
     One SeriesSpec per UID: the master VEVENT with its RRULE (first one), EXDATEs and RDATEs in
@@ -79,11 +99,12 @@ def parse_series(data: bytes, *, default_timezone: str = "UTC") -> list[SeriesSp
     Raises InvalidInput (never anything else) on a file that is not usable.
     """
     default = iana_zone(default_timezone) or "UTC"
+    notes: dict[str, str] = {}
     masters: dict[str, Master] = {}
     overrides: dict[str, list[Override]] = {}
     dropped: set[str] = set()  # UIDs of all-day or cancelled masters
     seen_events = all_day = 0
-    for cal in _read_calendars(data):
+    for cal in read_calendars(data):
         xwr = iana_zone(prop_text(cal, "X-WR-TIMEZONE") or "") if "X-WR-TIMEZONE" in cal else None
         zones = Zones(
             floating=xwr or default,
@@ -103,6 +124,8 @@ def parse_series(data: bytes, *, default_timezone: str = "UTC") -> list[SeriesSp
                 why = clean_text(str(exc)).replace("\n", " ")[:80]
                 raise InvalidInput(f"{label} could not be read ({why}).", IMPORT_HINT) from None
             all_day += kind == "all-day"
+        for tzid, what in zones.unread.items():
+            notes.setdefault(tzid, what)
     specs = assemble(masters, overrides, dropped)
     if not specs:
         if not seen_events:
@@ -118,7 +141,52 @@ def parse_series(data: bytes, *, default_timezone: str = "UTC") -> list[SeriesSp
         )
     if len(specs) > MAX_SERIES:
         raise _too_many(len(specs))
-    return specs
+    return ReadCalendar(specs, [f"Time zone: {what}." for what in notes.values()])
+
+
+_VALUE = re.compile(r"(?:was|value|format:?)\s+['\"]?([^\s'\",]+)", re.I)
+_ZONE = "a time zone"
+_NAMES = {"VTIMEZONE": _ZONE, "STANDARD": _ZONE, "DAYLIGHT": _ZONE, "VTODO": "a task"}
+_NAMES["VEVENT"] = "an event"
+_UNNEEDED = re.compile(rb"(?ims)^BEGIN:(VTODO|VJOURNAL)\r?$.*?^END:\1\r?\n?")
+_VTIMEZONE = re.compile(rb"(?ims)^BEGIN:VTIMEZONE\r?$.*?^END:VTIMEZONE\r?\n?")
+_TZID_LINE = re.compile(rb"(?im)^TZID[;:]([^\r\n]*)")
+
+
+def _needed_only(raw: bytes) -> bytes:
+    """The file without what the importer never reads: tasks, journal entries, and the
+    VTIMEZONEs of zones known by name (IANA or Windows) — a damaged one (iCloud writes Berlin's
+    1893 offset as +5328) need not spoil the events."""
+
+    def keep_zone(m: re.Match[bytes]) -> bytes:
+        tzid = _TZID_LINE.search(m.group(0))
+        name = tzid.group(1).decode("utf-8", "replace").split(":")[-1] if tzid else ""
+        return b"" if name and iana_zone(name) else m.group(0)
+
+    return _VTIMEZONE.sub(keep_zone, _UNNEEDED.sub(b"", raw))
+
+
+def damaged(raw: bytes, problem: str) -> str:
+    """Where a file icalendar cannot read is damaged, in words: the property and the part of
+    the calendar it is in (found by the value the parser choked on), never the exception."""
+    m = _VALUE.search(problem)
+    text = re.sub(r"\r?\n[ \t]", "", raw.decode("utf-8", "replace"))
+    if m:
+        component, title = "", ""
+        for line in text.splitlines():
+            if line.upper().startswith("BEGIN:"):
+                component, title = line[6:].strip().upper(), ""
+            elif line.upper().startswith("SUMMARY"):
+                title = line.split(":", 1)[-1].strip()
+            elif m.group(1) in line and ":" in line:
+                prop = line.split(":", 1)[0].split(";", 1)[0]
+                where = _NAMES.get(component, component.lower() or "the calendar")
+                named = f" ({title[:60]!r})" if title else ""
+                return (
+                    f"That calendar file is damaged: {where}{named} has a {prop} I can't read: "
+                    f"{clean_text(line.strip())[:80]!r}."
+                )
+    return "That calendar file is damaged: a line in it is not iCalendar I can read."
 
 
 def _too_many(count: int) -> InvalidInput:

@@ -117,13 +117,19 @@ def checked_rule(rule: str, start: datetime, *, label: str) -> str:
 def next_start(rule: str, at: time, *, timezone: str, after: datetime) -> datetime | None:
     """The first start of (rule, local time `at`) in `timezone` at or after `after`, aware UTC.
 
-    A helper for turning parse_recurrence's answer into SeriesSpec.start; None if the rule has
-    no occurrence left (COUNT or UNTIL already passed counts from `after`'s day).
+    A series begins where it first happens: on the first day from `after` on that the rule's
+    pattern matches ("biweekly on wed" starts on the coming Wednesday, and its fortnights are
+    counted from there). None if the rule has no occurrence left (UNTIL already passed).
     """
     tz = zone_or_invalid(timezone)
     local = aware(after, "after").astimezone(tz)
     anchor = datetime.combine(local.date() - timedelta(days=1), at, tzinfo=tz)
     normalized = checked_rule(rule, anchor, label="That repeat")
+    recur = parse_rule(normalized)
+    pattern = vRecur({k: v for k, v in recur.items() if k not in ("INTERVAL", "COUNT", "UNTIL")})
     with warnings.catch_warnings(action="ignore"):
-        found = rrulestr(normalized, dtstart=anchor).after(local, inc=True)
+        first = rrulestr(pattern.to_ical().decode(), dtstart=anchor).after(local, inc=True)
+        if first is None:
+            return None
+        found = rrulestr(normalized, dtstart=first).after(local, inc=True)
     return utc(found) if found is not None else None

@@ -19,10 +19,11 @@ from services.core.ical.rules import checked_rule
 from services.core.ical.write import clean_text
 from services.core.ical.zones import Zones, resolve, utc
 
-DEFAULT_DURATION = timedelta(hours=1)
+DEFAULT_DURATION = timedelta(0)  # RFC 5545 3.6.1: no DTEND, no DURATION: it ends as it starts
 MAX_UID = 255
 IMPORT_HINT = (
-    "Export the calendar as .ics (iCalendar) from Google Calendar or Outlook and try again."
+    "Export the calendar again as an .ics (iCalendar) file from your calendar app (Google "
+    "Calendar, Outlook, Apple Calendar, Thunderbird) and try again. Nothing was imported."
 )
 
 
@@ -50,6 +51,7 @@ class Master:
     rrule: str | None
     exdates: set[datetime]
     rdates: set[datetime]
+    periods: dict[datetime, timedelta]  # RDATE;VALUE=PERIOD starts (UTC) and their lengths
     description: str
     location: str
     url: str
@@ -86,17 +88,38 @@ def _dt_prop(ev: Component, name: str, label: str) -> Any:
 
 def _list_values(
     ev: Component, name: str, label: str, zones: Zones, series_zone: str
-) -> list[tuple[datetime, str] | date]:
-    """Every value of a property that may repeat and hold comma lists (EXDATE, RDATE)."""
+) -> list[tuple[tuple[datetime, str] | date, Any, str | None]]:
+    """Every value of a property that may repeat and hold comma lists (EXDATE, RDATE), with
+    the end of a PERIOD value (a date-time or a duration; None for plain values) and the
+    value's TZID."""
     out = []
     for prop in _props(ev, name):
         dts = getattr(prop, "dts", None)
         if dts is None:
-            raise InvalidInput(f"{label} has a {name} I can't read: {str(prop)[:60]!r}.")
+            raise InvalidInput(
+                f"{label} has a {name} I can't read: {str(prop)[:60]!r}.", IMPORT_HINT
+            )
         tzid = _tzid(prop)
         for one in dts:
-            out.append(resolve(one.dt, tzid or _tzid(one), zones, series_zone))
+            value = one.dt
+            end = value[1] if isinstance(value, tuple) else None
+            start = value[0] if isinstance(value, tuple) else value
+            zone_id = tzid or _tzid(one)
+            out.append((resolve(start, zone_id, zones, series_zone), end, zone_id))
     return out
+
+
+def _period_length(
+    start: datetime, end: Any, tzid: str | None, zones: Zones, tz_name: str
+) -> timedelta | None:
+    """The length of an RDATE PERIOD (its end or its duration), None for a plain RDATE."""
+    if isinstance(end, timedelta):
+        return end
+    if isinstance(end, datetime):
+        resolved = resolve(end, tzid, zones, tz_name)
+        if isinstance(resolved, tuple):
+            return max(timedelta(0), utc(resolved[0]) - utc(start))
+    return None
 
 
 def _at_time_of(value: tuple[datetime, str] | date, first: datetime) -> datetime:
@@ -190,8 +213,17 @@ def read_event(
         dropped.add(uid)
         return "cancelled"
     first, tz_name = start
-    exdates = {_at_time_of(v, first) for v in _list_values(ev, "EXDATE", label, zones, tz_name)}
-    rdates = {_at_time_of(v, first) for v in _list_values(ev, "RDATE", label, zones, tz_name)}
+    exdates = {
+        _at_time_of(v, first) for v, _, _ in _list_values(ev, "EXDATE", label, zones, tz_name)
+    }
+    rdates: set[datetime] = set()
+    periods: dict[datetime, timedelta] = {}
+    for v, end, zone_id in _list_values(ev, "RDATE", label, zones, tz_name):
+        at = _at_time_of(v, first)
+        rdates.add(at)
+        length = _period_length(at, end, zone_id, zones, tz_name)
+        if length is not None:
+            periods[at] = length
     master = Master(
         uid=uid,
         title=title,
@@ -201,6 +233,7 @@ def read_event(
         rrule=checked_rule(raw_rule, first, label=label) if raw_rule else None,
         exdates=exdates,
         rdates=rdates,
+        periods=periods,
         description=prop_text(ev, "DESCRIPTION"),
         location=prop_text(ev, "LOCATION"),
         url=prop_text(ev, "URL"),
@@ -253,6 +286,9 @@ def assemble(
                 url=master.url,
                 sequence=master.sequence,
                 rdates=tuple(sorted(master.rdates - exdates)),
+                periods=tuple(
+                    sorted((d, n) for d, n in master.periods.items() if d not in exdates)
+                ),
             )
         )
     for uid, orphans in overrides.items():

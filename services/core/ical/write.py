@@ -101,8 +101,12 @@ def series_events(spec: SeriesSpec, *, stamp: datetime | None = None) -> list[Ev
     if spec.rrule:
         rule = checked_rule(spec.rrule, first, label=f"The meeting {spec.title[:60]!r}")
         master.add("RRULE", vRecur.from_ical(rule))
-    if spec.rdates:
-        master.add("RDATE", [aware(d, "rdate").astimezone(tz) for d in sorted(spec.rdates)])
+    own_length = {utc(aware(d, "period")): length for d, length in spec.periods}
+    plain = [d for d in sorted(spec.rdates) if utc(aware(d, "rdate")) not in own_length]
+    if plain:
+        master.add("RDATE", [d.astimezone(tz) for d in plain])
+    for start, length in sorted(own_length.items()):  # RFC 5545 PERIOD, in UTC as it allows
+        master.add("RDATE", [(start, start + length)], parameters={"VALUE": "PERIOD"})
     cancelled = {utc(aware(d, "exdate")) for d in spec.exdates}
     if cancelled:
         master.add("EXDATE", [d.astimezone(tz) for d in sorted(cancelled)])

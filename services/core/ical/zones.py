@@ -20,6 +20,7 @@ from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from services.core.dates import zone
 from services.core.errors import InvalidInput
+from services.core.ical.outlook import display_name_zone
 
 
 def aware(value: datetime, what: str) -> datetime:
@@ -53,6 +54,7 @@ class Zones:
     vtimezones: dict[str, Timezone]
     default: str
     custom: dict[str, tuple[tzinfo, str | None] | None] = field(default_factory=dict)
+    unread: dict[str, str] = field(default_factory=dict)  # TZID → what was done instead
 
     def own(self, tzid: str, year: int) -> tuple[tzinfo, str | None] | None:
         """The file's own VTIMEZONE for `tzid` and the IANA zone it matches (once per TZID)."""
@@ -156,9 +158,11 @@ def resolve(
     """(aware datetime, its IANA zone) for a parsed DATE-TIME, or the date of a DATE.
 
     TZID: its IANA zone (Windows and /vendor/ names mapped), else the file's own VTIMEZONE
-    matched to an IANA zone with the same offsets; UTC: kept (in an X-WR-TIMEZONE calendar the
-    instant is read in that zone, as Google means it); floating and unknown TZIDs: the series'
-    zone, else X-WR-TIMEZONE, else the default zone. The wall time is always the one written.
+    matched to an IANA zone with the same offsets, else an Outlook display name ("(UTC-05:00)
+    Eastern Time (US & Canada)"), else the file's own VTIMEZONE as it stands; UTC: kept (in an
+    X-WR-TIMEZONE calendar the instant is read in that zone, as Google means it); floating and
+    unknown TZIDs: the series' zone, else X-WR-TIMEZONE, else the default zone. The wall time
+    is always the one written. What could not be placed is noted in `zones.unread`.
     """
     if isinstance(value, tuple):  # a PERIOD (RDATE): its start
         value = value[0]
@@ -172,12 +176,23 @@ def resolve(
         if iana is not None:
             return wall.replace(tzinfo=zone(iana)), iana
         own = zones.own(tzid, wall.year)
+        if own is not None and own[1] is not None:
+            return wall.replace(tzinfo=zone(own[1])), own[1]
+        named = display_name_zone(tzid)
+        if named is not None:
+            return wall.replace(tzinfo=zone(named)), named
         if own is not None:
-            tz, name = own
-            if name is not None:
-                return wall.replace(tzinfo=zone(name)), name
-            return utc(wall.replace(tzinfo=tz)).astimezone(zone(zones.floating)), zones.floating
+            zones.unread.setdefault(
+                tzid,
+                f"its own definition of {tzid[:60]!r} matches no known zone: times kept as "
+                f"the file gives them, shown in {zones.floating}",
+            )
+            return utc(wall.replace(tzinfo=own[0])).astimezone(zone(zones.floating)), zones.floating
     elif value.tzinfo is not None:
         return utc(value).astimezone(zone(zones.utc_as)), zones.utc_as
     name = series_zone or zones.floating
+    if tzid:
+        zones.unread.setdefault(
+            tzid, f"I couldn't tell which time zone {tzid[:60]!r} is: its times were read in {name}"
+        )
     return wall.replace(tzinfo=zone(name)), name
