@@ -29,6 +29,19 @@ from models.meeting import (
 from models.notification import Notification
 from models.person import LeavePeriod, Person
 from models.project import Membership, Project
+from models.raid import (
+    IssueType,
+    Level,
+    Proximity,
+    ProposalState,
+    RaidAction,
+    RaidEntry,
+    RaidKind,
+    RaidProposal,
+    RaidScore,
+    RaidStatus,
+    Strategy,
+)
 from models.status import StatusCadence, StatusCycle, StatusUpdate
 from models.work import ActionItem, Deliverable
 from models.workspace import Workspace, WorkspaceRole
@@ -69,4 +82,16 @@ __all__ = [
     "Workspace",
     "WorkspaceRole",
     "WorkspaceRoleName",
+    # the RAID log
+    "IssueType",
+    "Level",
+    "ProposalState",
+    "Proximity",
+    "RaidAction",
+    "RaidEntry",
+    "RaidKind",
+    "RaidProposal",
+    "RaidScore",
+    "RaidStatus",
+    "Strategy",
 ]
