@@ -136,6 +136,8 @@ class RaidEntry(Base):
     review_on: Mapped[date | None] = mapped_column(Date)  # a review date set by hand
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     red_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the PMO leads were last told (a risk turning red, a high or critical issue).
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Issues.
     issue_type: Mapped[IssueType | None] = mapped_column(str_enum(IssueType, "raid_issue_type"))
     priority: Mapped[Level | None] = mapped_column(str_enum(Level, "raid_priority"))

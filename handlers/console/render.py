@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import assert_never
 
 from handlers.console import meetings as more
+from handlers.console import raid
 from handlers.console.text import (
     STATE_LABEL,
     deliverable_line,
@@ -34,6 +35,10 @@ from services.commands.results import (
     MinutesResult,
     ProjectListResult,
     ProjectResult,
+    RaidEntryResult,
+    RaidListResult,
+    RaidOfferResult,
+    RaidSettingsResult,
     ReportResult,
     Result,
     RoleChanged,
@@ -196,6 +201,14 @@ def render(result: Result, *, public_url: str = LOCAL_URL) -> str:
                 f"{request.form.title}: this opens a form ({fields}). Run it in the "
                 "interactive console (`pmo-bot console`), or use the one-line command."
             )
+        case RaidEntryResult():
+            return raid.entry_text(result)
+        case RaidListResult():
+            return raid.list_text(result)
+        case RaidSettingsResult():
+            return raid.settings_text(result)
+        case RaidOfferResult():
+            return raid.offer_text(result)
         case _:
             assert_never(result)
 

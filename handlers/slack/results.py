@@ -9,6 +9,7 @@ from typing import assert_never
 from handlers.slack.blocks import Message, section
 from handlers.slack.meetings import render as meetings
 from handlers.slack.projects import render as projects
+from handlers.slack.raid import render as raid
 from handlers.slack.status import render as status
 from handlers.slack.work import render as work
 from handlers.slack.workspace import render as workspace
@@ -30,6 +31,10 @@ from services.commands.results import (
     MinutesResult,
     ProjectListResult,
     ProjectResult,
+    RaidEntryResult,
+    RaidListResult,
+    RaidOfferResult,
+    RaidSettingsResult,
     ReportResult,
     Result,
     RoleChanged,
@@ -93,5 +98,13 @@ def message(result: Result, *, public_url: str = "") -> Message:
                 return message(shown, public_url=public_url)
             text = f"Opening the {request.form.title.lower()} form…"
             return Message(text, [section(text)])
+        case RaidEntryResult():
+            return raid.entry_message(result)
+        case RaidListResult():
+            return raid.list_message(result)
+        case RaidSettingsResult():
+            return raid.settings_message(result)
+        case RaidOfferResult():
+            return raid.offer_message(result)
         case _:
             assert_never(result)

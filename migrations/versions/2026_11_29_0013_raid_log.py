@@ -107,6 +107,7 @@ def upgrade() -> None:
         sa.Column("review_on", sa.Date(), nullable=True),
         sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("red_since", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("escalated_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column(
             "issue_type",
             sa.Enum(

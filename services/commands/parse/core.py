@@ -57,6 +57,19 @@ GROUPS = {
     "ics": "ics",
     "calendar": "ics",
     "ical": "ics",
+    # the RAID log
+    "risk": "risk",
+    "risks": "risk",
+    "issue": "issue",
+    "issues": "issue",
+    "assumption": "assumption",
+    "assumptions": "assumption",
+    "dependency": "dependency",
+    "dependencies": "dependency",
+    "dep": "dependency",
+    "decision": "decision",
+    "decisions": "decision",
+    "raid": "raid",
 }
 
 
