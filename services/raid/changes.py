@@ -98,8 +98,8 @@ def score(
     if rp is not None or ri is not None:
         e.residual_probability = rp if rp is not None else e.residual_probability
         e.residual_impact = ri if ri is not None else e.residual_impact
-    rescore(e, policy_of(session, actor.workspace_id), now)
     e.reviewed_at, e.review_on, e.updated_at = now, None, now
+    rescore(e, policy_of(session, actor.workspace_id), now)
     session.add(score_row(e, actor.person_id, now, note))
     session.flush()
     audit_entry(session, actor, e, "score", before, now)
@@ -118,6 +118,7 @@ def review(session: Session, actor: Actor, *, ref: RaidRef, now: datetime) -> Ra
         )
     before = audit.snapshot(e, FIELDS)
     e.reviewed_at, e.review_on, e.updated_at = now, None, now
+    rescore(e, policy_of(session, actor.workspace_id), now)
     session.flush()
     audit_entry(session, actor, e, "review", before, now)
     return e
@@ -268,7 +269,8 @@ def edit(
     e.category = (new.category or "").strip()[:60] or None
     e.owner_id = new.owner.id if new.owner else e.owner_id
     e.actionee_id = new.actionee.id if new.actionee else None
-    e.due_on = new.due_on
+    if e.kind != RaidKind.RISK:
+        e.due_on = new.due_on
     scored = False
     if e.kind == RaidKind.RISK:
         check_level(new.probability, "probability", required=True)

@@ -20,8 +20,8 @@ from services.commands.results import (
 from services.core.errors import InvalidInput
 from services.core.people import person_ref
 from services.projects import register
-from services.raid import changes, escalation, forms, policy, proposals, queries
-from services.raid.entries import NewEntry, add
+from services.raid import changes, forms, policy, proposals, queries
+from services.raid.entries import NewEntry, add, reband
 from services.raid.store import for_change
 from services.raid.views import KIND_PLURAL
 
@@ -236,7 +236,7 @@ def run(ctx: Ctx, cmd: ast.RaidCommand) -> Result:
             if not words:
                 return RaidSettingsResult(policy.policy_of(s, actor.workspace_id), False)
             new_policy = policy.set_policy(s, actor, words=words, now=now)
-            escalation.reband(s, workspace_id=actor.workspace_id, red=new_policy.red, now=now)
+            reband(s, workspace_id=actor.workspace_id, policy=new_policy, now=now)
             return RaidSettingsResult(new_policy, True)
         case _:
             assert_never(cmd)

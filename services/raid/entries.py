@@ -5,7 +5,7 @@ it starts red or high."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -126,14 +126,40 @@ def audit_entry(
 
 
 def rescore(e: RaidEntry, policy: RaidPolicy, now: datetime) -> None:
-    """Keep score, rank and the red band's start in step with probability × impact."""
+    """Keep score, rank, the red band's start and a risk's next review (its `due_on`: the
+    date set by hand, else the last review plus its band's interval) in step."""
     e.score = (e.probability or 0) * (e.impact or 0) or None
     e.rank = rank_of(e)
     red = not e.opportunity and policy.band(e.score) == Rag.RED
-    if red and e.red_since is None:
+    if red and e.red_since is None and e.closed_at is None:
         e.red_since = now
     elif not red:
         e.red_since = None
+    if e.kind == RaidKind.RISK:
+        base = (e.reviewed_at or e.created_at or now).date()
+        interval = timedelta(days=policy.review_days(policy.band(e.score)))
+        e.due_on = e.review_on or base + interval
+
+
+def reband(session: Session, *, workspace_id: int, policy: RaidPolicy, now: datetime) -> int:
+    """After the RAID settings changed: every open risk's band and next review follow, and
+    those that turned red are escalated. Returns how many turned red."""
+    risks = session.scalars(
+        select(RaidEntry).where(
+            RaidEntry.workspace_id == workspace_id,
+            RaidEntry.kind == RaidKind.RISK,
+            RaidEntry.closed_at.is_(None),
+        )
+    ).all()
+    turned: list[RaidEntry] = []
+    for e in risks:
+        was = e.red_since
+        rescore(e, policy, now)
+        if was is None and e.red_since is not None:
+            turned.append(e)
+    session.flush()
+    escalation.escalate(session, turned, now=now)
+    return len(turned)
 
 
 def insert(session: Session, e: RaidEntry) -> RaidEntry:

@@ -146,25 +146,3 @@ def sweep(session: Session, *, now: datetime) -> int:
         )
     ).all()
     return escalate(session, list(pending), now=now)
-
-
-def reband(session: Session, *, workspace_id: int, red: int, now: datetime) -> int:
-    """After the bands changed: open threats now red start their red band (and are
-    escalated), those no longer red leave it. Returns how many changed."""
-    risks = session.scalars(
-        select(RaidEntry).where(
-            RaidEntry.workspace_id == workspace_id,
-            RaidEntry.kind == RaidKind.RISK,
-            RaidEntry.closed_at.is_(None),
-            RaidEntry.opportunity.is_(False),
-            or_(
-                and_(RaidEntry.score >= red, RaidEntry.red_since.is_(None)),
-                and_(RaidEntry.score < red, RaidEntry.red_since.is_not(None)),
-            ),
-        )
-    ).all()
-    for e in risks:
-        e.red_since = now if (e.score or 0) >= red else None
-    session.flush()
-    escalate(session, [e for e in risks if e.red_since is not None], now=now)
-    return len(risks)

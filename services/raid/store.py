@@ -73,7 +73,7 @@ def to_view(row: Any, policy: RaidPolicy) -> RaidEntryView:
         band=policy.band(e.score) if e.kind == RaidKind.RISK else None,
         proximity=e.proximity,
         strategy=e.strategy,
-        next_date=next_date(e, policy),
+        next_date=next_date(e),
         reviewed_at=e.reviewed_at,
         issue_type=e.issue_type,
         priority=e.priority,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from models import (
     IssueType,
@@ -18,7 +18,6 @@ from models import (
 )
 from services.commands.ast_raid import LETTERS
 from services.core.views import ActionItemView, PersonRef
-from services.raid.policy import RaidPolicy
 
 LEVEL_RANK = {Level.LOW: 1, Level.MEDIUM: 2, Level.HIGH: 3, Level.CRITICAL: 4}
 OPEN_STATUSES = (RaidStatus.OPEN, RaidStatus.MITIGATING)
@@ -138,15 +137,10 @@ class OfferView:
     entry_ref: str | None = None  # what was logged from it
 
 
-def next_date(e: RaidEntry, policy: RaidPolicy) -> date | None:
-    """A risk's next review: the date set by hand, else its last review (or creation) plus
-    its band's interval. Other kinds: their own date."""
-    if e.kind != RaidKind.RISK:
-        return e.decided_on if e.kind == RaidKind.DECISION else e.due_on
-    if e.review_on is not None:
-        return e.review_on
-    base = e.reviewed_at or e.created_at
-    return base.date() + timedelta(days=policy.review_days(policy.band(e.score)))
+def next_date(e: RaidEntry) -> date | None:
+    """A risk's next review (kept in `due_on`), an issue's due date, an assumption's
+    validate-by, a dependency's needed-by, a decision's date."""
+    return e.decided_on if e.kind == RaidKind.DECISION else e.due_on
 
 
 def rank_of(e: RaidEntry) -> int:
