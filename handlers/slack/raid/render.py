@@ -32,6 +32,7 @@ from services.commands.results import (
     RaidSettingsResult,
 )
 from services.outbox.port import Reminder
+from services.raid.portfolio import RaidSummary
 from services.raid.views import DATE_LABEL, RaidEntryView
 
 DOT = {"red": "🔴", "amber": "🟠", "green": "🟢"}
@@ -312,3 +313,30 @@ def _reminder_buttons(kind: str, value: str) -> list[dict[str, Any]]:
                 button("Met", ActionId.RAID_MET, value, style="primary"),
                 button("Missed", ActionId.RAID_MISSED, value, style="danger"),
             ]
+
+
+def report_groups(s: RaidSummary, today: date) -> list[list[Block]]:
+    """The portfolio report's RAID parts: top risks (the red band, highest score first, with
+    owner and review state) and new high-severity issues. People are named, not pinged."""
+    groups: list[list[Block]] = []
+    if s.top_risks:
+        lines = []
+        for v in s.top_risks[:10]:
+            review = day(v.next_date, today) if v.next_date else "no review date"
+            owner = escape("@" + v.owner.handle) if v.owner else "no owner"
+            lines.append(
+                f"{DOT['red']} `{escape(v.full_ref)}` *{escape(clip(v.title, 120))}* · "
+                f"*{v.score}* ({v.probability}×{v.impact}) · {owner} · review {review}"
+            )
+        more = s.red_total - len(lines)
+        tail = f"\n… and {more} more in the red band." if more > 0 else ""
+        groups.append([section(f"*Top risks* ({s.red_total} red)\n" + "\n".join(lines) + tail)])
+    if s.new_issues:
+        lines = [
+            f"{SEVERITY_DOT[v.severity.value if v.severity else 'low']} `{escape(v.full_ref)}` "
+            f"*{escape(clip(v.title, 120))}* · {v.severity.value if v.severity else ''} · "
+            f"{escape('@' + v.owner.handle) if v.owner else 'no owner'}"
+            for v in s.new_issues[:10]
+        ]
+        groups.append([section("*New high-severity issues*\n" + "\n".join(lines))])
+    return groups
