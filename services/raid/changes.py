@@ -58,6 +58,11 @@ ALLOWED: dict[RaidKind, tuple[RaidStatus, ...]] = {
 ISSUE_SEVERITY = {5: Level.CRITICAL, 4: Level.HIGH, 3: Level.MEDIUM}
 
 
+def _a(word: str) -> str:
+    """`an issue`, `a risk`."""
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
 def _project(session: Session, e: RaidEntry) -> Project:
     project = session.get(Project, e.project_id)
     assert project is not None
@@ -86,7 +91,7 @@ def score(
     """Rescore a risk; the history keeps every scoring, and a rescore counts as a review."""
     e = for_change(session, actor, ref)
     if e.kind != RaidKind.RISK:
-        raise InvalidInput(f"{ref_label(e)} is an {e.kind.value}; only risks are scored.")
+        raise InvalidInput(f"{ref_label(e)} is {_a(e.kind.value)}; only risks are scored.")
     _open(e)
     check_level(probability, "probability", required=True)
     check_level(impact, "impact", required=True)
@@ -113,7 +118,7 @@ def review(session: Session, actor: Actor, *, ref: RaidRef, now: datetime) -> Ra
     _open(e)
     if e.kind != RaidKind.RISK:
         raise InvalidInput(
-            f"{ref_label(e)} is an {e.kind.value}; reviews are for risks.",
+            f"{ref_label(e)} is {_a(e.kind.value)}; reviews are for risks.",
             "Change its date or status instead.",
         )
     before = audit.snapshot(e, FIELDS)
@@ -146,8 +151,8 @@ def set_status(
         allowed = ALLOWED[e.kind]
         if to not in allowed:
             raise InvalidInput(
-                f"{ref_label(e)} is an {e.kind.value}; it can't be {to.value}.",
-                f"An {e.kind.value} can be: {', '.join(s.value for s in allowed)}.",
+                f"{ref_label(e)} is {_a(e.kind.value)}; it can't be {to.value}.",
+                f"{_a(e.kind.value).capitalize()} can be: {', '.join(s.value for s in allowed)}.",
             )
         _open(e)
         if e.status == to:
@@ -208,7 +213,7 @@ def respond(
     under way (anything but accept or reject) makes the risk `mitigating`."""
     e = for_change(session, actor, ref)
     if e.kind != RaidKind.RISK:
-        raise InvalidInput(f"{ref_label(e)} is an {e.kind.value}; responses are for risks.")
+        raise InvalidInput(f"{ref_label(e)} is {_a(e.kind.value)}; responses are for risks.")
     _open(e)
     check_strategy(strategy, e.opportunity)
     before = audit.snapshot(e, FIELDS)

@@ -57,6 +57,11 @@ PROXIMITY_WORDS = {
 }
 
 
+def _a(word: str) -> str:
+    """`an issue`, `a risk`."""
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
 def level(word: str, field: str) -> Level:
     low = word.strip().lower()
     try:
@@ -160,13 +165,13 @@ def run(ctx: Ctx, cmd: ast.RaidCommand) -> Result:
         case ast.RaidRescoreForm(ref):
             risk = queries.view_of(s, actor, for_change(s, actor, ref).id)
             if risk.kind != RaidKind.RISK:
-                raise InvalidInput(f"{risk.ref} is an {risk.kind.value}; only risks are scored.")
+                raise InvalidInput(f"{risk.ref} is {_a(risk.kind.value)}; only risks are scored.")
             return FormResult(forms.rescore_request(risk))
         case ast.RaidResolveForm(ref):
             issue = queries.view_of(s, actor, for_change(s, actor, ref).id)
             if issue.kind != RaidKind.ISSUE:
                 raise InvalidInput(
-                    f"{issue.ref} is an {issue.kind.value}; only issues are resolved."
+                    f"{issue.ref} is {_a(issue.kind.value)}; only issues are resolved."
                 )
             return FormResult(forms.resolve_request(issue))
         case ast.RiskScore(ref, p, i, rp, ri, note):
