@@ -41,11 +41,12 @@ from services.raid.views import OfferView
 SAME = 80  # rapidfuzz WRatio from which two blockers are the same one, reworded
 RULE = "raid_offer"
 SPLIT = re.compile(r"\n|;|(?:^|\s)[•*-]\s")
+BULLET = re.compile(r"^(?:[•*-]|\d+[.)])\s*")
 
 
 def blocker_items(text: str) -> list[str]:
     """A blockers text as separate blockers (lines, bullets, semicolons)."""
-    items = [" ".join(part.split()) for part in SPLIT.split(text or "")]
+    items = [BULLET.sub("", " ".join(part.split())) for part in SPLIT.split(text or "")]
     return [i for i in items if len(i) >= 3]
 
 
