@@ -63,8 +63,7 @@ def replaced(slack: SlackBot, n: int) -> dict[str, Any]:
     """The n-th message a button click replaced in place (from 1)."""
     found: list[dict[str, Any]] = slack.wait_for(
         lambda: (
-            len(r := [x for x in slack.button_replies() if x.get("replace_original")]) >= n
-            and r
+            len(r := [x for x in slack.button_replies() if x.get("replace_original")]) >= n and r
         )
     )
     return found[n - 1]
