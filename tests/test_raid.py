@@ -374,3 +374,28 @@ def test_the_log_exports_every_entry_and_defuses_formulas(c: Console) -> None:
     wb = load_workbook(io.BytesIO(exports.to_xlsx(entries)))
     assert wb["Risks"].max_row == 2 and wb["Decisions"].max_row == 2
     assert "| APOLLO DEC-1 | Go with vendor B |" in exports.to_markdown(entries)
+
+
+def test_pmo_bot_raid_export_writes_the_log(db_url: str, sessions, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from bot.cli.main import main
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    runner = CliRunner()
+
+    def cli(*args: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    assert cli("console", "--as", "pat", "-c", 'project new APOLLO "Apollo"').exit_code == 0
+    cli("console", "--as", "pat", "-c", 'risk add APOLLO "Supplier may go bust" p:4 i:5')
+    cli("console", "--as", "pat", "-c", 'decision add APOLLO "Go with vendor B"')
+    md = cli("raid", "export", "--project", "apollo")
+    assert md.exit_code == 0 and "| APOLLO R-1 | Supplier may go bust |" in md.output
+    assert "## Decisions (1)" in md.output
+    out = tmp_path / "raid.xlsx"
+    done = cli("raid", "export", "--format", "xlsx", "-o", str(out))
+    assert done.exit_code == 0 and "Wrote 2 entries" in done.output
+    assert load_workbook(out)["Risks"]["D2"].value == "Supplier may go bust"
+    assert "There is no project NOPE" in cli("raid", "export", "--project", "NOPE").output
+    assert "give --output" in cli("raid", "export", "--format", "xlsx").output

@@ -250,3 +250,106 @@ def test_the_weekly_report_lists_top_risks_and_puts_the_heat_map_in_the_thread(
     uploads = slack.fake.of("files.completeUploadExternal")
     assert len(uploads) == 2 and all(u.args.get("thread_ts") for u in uploads)
     assert "Open risks by probability and impact" in json.dumps([u.args for u in uploads])
+
+
+def _select(value: str) -> dict[str, Any]:
+    return {"type": "static_select", "selected_option": {"value": value}}
+
+
+def _text(value: str) -> dict[str, Any]:
+    return {"type": "plain_text_input", "value": value}
+
+
+def test_every_entry_button_and_form_works_from_slack(slack: SlackBot, sessions) -> None:  # type: ignore[no-untyped-def]
+    def status_of(kind: RaidKind, number: int) -> RaidStatus:
+        with sessions() as s:
+            found = s.scalar(
+                select(RaidEntry.status).where(RaidEntry.kind == kind, RaidEntry.number == number)
+            )
+            assert found is not None
+            return found
+
+    # Issues: Resolve… opens its form; the resolution is kept; Reopen brings it back.
+    reply = slack.command('issue add APOLLO "Test env down" severity:low', user="U2")
+    slack.click(reply["blocks"], ActionId.RAID_RESOLVE, user="U2")
+    view = opened(slack, 1)
+    assert view["callback_id"] == CallbackId.RAID_RESOLVE_MODAL
+    assert slack.submit(view, {"rv_resolution": _text("")}, user="U2")["errors"]
+    assert slack.submit(view, {"rv_resolution": _text("Rebooted the rig")}, user="U2") == {}
+    assert status_of(RaidKind.ISSUE, 1) == RaidStatus.RESOLVED
+    shown = slack.command("raid show I-1", user="U2")
+    assert "Rebooted the rig" in json.dumps(shown["blocks"])
+    slack.click(shown["blocks"], ActionId.RAID_REOPEN, user="U2")
+    replaced(slack, 1)
+    assert status_of(RaidKind.ISSUE, 1) == RaidStatus.OPEN
+    # Assumptions: Confirmed, Invalid (which offers a risk: Edit first… opens the risk form).
+    a1 = slack.command('assumption add APOLLO "Licences in time"', user="U2")
+    slack.click(a1["blocks"], ActionId.RAID_CONFIRM, user="U2")
+    replaced(slack, 2)
+    assert status_of(RaidKind.ASSUMPTION, 1) == RaidStatus.CONFIRMED
+    a2 = slack.command('assumption add APOLLO "Budget approved in Q1"', user="U2")
+    slack.click(a2["blocks"], ActionId.RAID_INVALID, user="U2")
+    invalid = replaced(slack, 3)
+    assert "Log as risk" in json.dumps(invalid["blocks"])
+    slack.click(invalid["blocks"], ActionId.RAID_OFFER_EDIT, user="U2")
+    view = opened(slack, 2)
+    assert view["callback_id"] == CallbackId.RAID_RISK_MODAL
+    title = next(b for b in view["blocks"] if b.get("block_id") == "rr_title")
+    assert "does not hold" in title["element"]["initial_value"]
+    values = {
+        "rr_project": _select("APOLLO"),
+        "rr_title": _text("No budget until Q2"),
+        "rr_owner": {"type": "users_select", "selected_user": "U2"},
+        "rr_probability": _select("4"),
+        "rr_impact": _select("3"),
+        "rr_strategy": _select("exploit"),  # not a response to a threat
+    }
+    resp = slack.submit(view, values, user="U2")
+    assert "rr_strategy" in resp["errors"]
+    values["rr_strategy"] = _select("fallback")
+    assert slack.submit(view, values, user="U2") == {}
+    with sessions() as s:
+        risk = s.scalar(select(RaidEntry).where(RaidEntry.kind == RaidKind.RISK))
+        assert risk is not None and (risk.title, risk.score) == ("No budget until Q2", 12)
+    # Dependencies: Met and Missed.
+    d1 = slack.command('dependency add APOLLO "Ports opened" by:friday', user="U2")
+    d2 = slack.command('dependency add APOLLO "Vendor API keys" by:friday', user="U2")
+    slack.click(d1["blocks"], ActionId.RAID_MET, user="U2")
+    slack.click(d2["blocks"], ActionId.RAID_MISSED, user="U2")
+    replaced(slack, 5)
+    assert status_of(RaidKind.DEPENDENCY, 1) == RaidStatus.MET
+    assert status_of(RaidKind.DEPENDENCY, 2) == RaidStatus.MISSED
+    # Edit on a risk: its form without the project, prefilled; a new score joins the history.
+    r1 = slack.command("raid show R-1", user="U2")
+    slack.click(r1["blocks"], ActionId.RAID_EDIT, user="U2")
+    view = opened(slack, 3)
+    assert view["title"]["text"] == "Edit R-1"
+    assert not any(b.get("block_id") == "rr_project" for b in view["blocks"])
+    values.pop("rr_project")
+    values["rr_impact"] = _select("5")
+    assert slack.submit(view, values, user="U2") == {}
+    with sessions() as s:
+        scores = s.scalars(select(RaidScore.score).order_by(RaidScore.id)).all()
+        assert scores == [12, 20]
+    # `risk add` and `dependency add` alone open the new-entry forms.
+    slack.command("dependency add APOLLO", user="U2", expect_reply=False)
+    view = opened(slack, 4)
+    assert view["callback_id"] == CallbackId.RAID_ENTRY_MODAL and "Needed by" in json.dumps(view)
+    assert (
+        slack.submit(
+            view,
+            {
+                "re_project": _select("APOLLO"),
+                "re_title": _text("Legal OK"),
+                "re_owner": {"type": "users_select", "selected_user": "U2"},
+                "re_due": {"type": "datepicker", "selected_date": "2026-12-11"},
+            },
+            user="U2",
+        )
+        == {}
+    )
+    with sessions() as s:
+        dep = s.scalar(select(RaidEntry).where(RaidEntry.title == "Legal OK"))
+        assert (
+            dep is not None and dep.kind == RaidKind.DEPENDENCY and str(dep.due_on) == "2026-12-11"
+        )
