@@ -69,14 +69,19 @@ def log_entries(
         q = q.where(Project.key == key.upper())
     rows = session.execute(q.order_by(Project.key, RaidEntry.kind, RaidEntry.number)).all()
     views = [to_view(r, policy) for r in rows]
-    ids = {i for r in rows for i in (r[0].attendees or [])}
+    present: dict[int, list[int]] = {
+        i: people
+        for i, people in session.execute(
+            select(RaidEntry.id, RaidEntry.attendees).where(
+                RaidEntry.workspace_id == workspace_id, RaidEntry.kind == RaidKind.DECISION
+            )
+        )
+    }
+    ids = {i for people in present.values() for i in (people or [])}
     names = {
         i: h for i, h in session.execute(select(Person.id, Person.handle).where(Person.id.in_(ids)))
     }
-    return [
-        v if not rows[n][0].attendees else _with_attendees(v, rows[n][0].attendees, names)
-        for n, v in enumerate(views)
-    ]
+    return [_with_attendees(v, present[v.id], names) if present.get(v.id) else v for v in views]
 
 
 def _with_attendees(v: RaidEntryView, ids: list[int], names: dict[int, str]) -> RaidEntryView:

@@ -66,13 +66,19 @@ def summary(
         if p and i:
             heat[p - 1][i - 1] = n
             red_total += n if p * i >= policy.red else 0
+    order = (RaidEntry.score.desc(), RaidEntry.due_on, RaidEntry.id)
+    top_ids = (
+        select(RaidEntry.id)
+        .where(*threats, RaidEntry.score >= policy.red)
+        .order_by(*order)
+        .limit(TOP)
+    )
     top = [
         to_view(r, policy)
         for r in session.execute(
             view_query(workspace_id)
-            .where(*threats, RaidEntry.score >= policy.red)
-            .order_by(RaidEntry.score.desc(), RaidEntry.due_on, RaidEntry.id)
-            .limit(TOP)
+            .where(RaidEntry.id.in_(top_ids.scalar_subquery()))
+            .order_by(*order)
         )
     ]
     start, end = week_of(period)

@@ -4,11 +4,12 @@ the top risk of each project (for the project register)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import String, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from models import (
@@ -49,15 +50,25 @@ def _page(
 ) -> Page[RaidEntryView]:
     """The first `limit` visible entries: risks by score, issues by severity, then the rest
     by date; and how many there are in all."""
-    q = view_query(actor.workspace_id).where(*where, visible(actor))
+    order = (
+        KIND_ORDER,
+        RaidEntry.rank.desc(),
+        RaidEntry.due_on.is_(None),
+        RaidEntry.due_on,
+        RaidEntry.id,
+    )
+    # The page's ids first, from the entries alone (sorted and cut before any join), then
+    # their views: one statement.
+    ids = (
+        select(RaidEntry.id)
+        .where(RaidEntry.workspace_id == actor.workspace_id, *where, visible(actor))
+        .order_by(*order)
+        .limit(limit)
+    )
     rows = session.execute(
-        q.order_by(
-            KIND_ORDER,
-            RaidEntry.rank.desc(),
-            RaidEntry.due_on.is_(None),
-            RaidEntry.due_on,
-            RaidEntry.id,
-        ).limit(limit)
+        view_query(actor.workspace_id)
+        .where(RaidEntry.id.in_(ids.scalar_subquery()))
+        .order_by(*order)
     ).all()
     total = len(rows)
     if total >= limit:
@@ -131,7 +142,7 @@ def view_of(session: Session, actor: Actor, entry_id: int, *, full: bool = False
     )
     actions = _actions(session, actor, entry_id)
     attendees: tuple[Any, ...] = ()
-    ids = list(row[0].attendees or [])
+    ids = list(session.scalar(select(RaidEntry.attendees).where(RaidEntry.id == entry_id)) or [])
     if ids:
         found = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))}
         attendees = tuple(person_ref(found[i]) for i in ids if i in found)
@@ -206,19 +217,17 @@ def top_risk_by_project(
         )
         .subquery()
     )
+    top_ids = select(ranked.c.entry_id).where(ranked.c.n == 1).scalar_subquery()
     rows = session.execute(
         view_query(workspace_id)
-        .add_columns(Workspace.settings)
+        .add_columns(type_coerce(Workspace.settings, String).label("settings"))
         .join(Workspace, Workspace.id == RaidEntry.workspace_id)
-        .join(ranked, ranked.c.entry_id == RaidEntry.id)
-        .where(ranked.c.n == 1)
+        .where(RaidEntry.id.in_(top_ids))
     ).all()
-    out: dict[int, RaidEntryView] = {}
-    for r in rows:
-        policy = RaidPolicy.from_settings(r[-1])
-        v = to_view(tuple(r[:-1]), policy)
-        out[r[0].project_id] = v
-    return out
+    if not rows:
+        return {}
+    policy = RaidPolicy.from_settings(json.loads(rows[0].settings or "{}"))
+    return {r.project_id: to_view(r, policy) for r in rows}
 
 
 def project_of(session: Session, entry_id: int) -> Project | None:

@@ -3,6 +3,7 @@ who may add and change entries, and finding an entry by its ref (`R-3`, `APOLLO 
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, select
@@ -12,28 +13,80 @@ from models import Person, Project, ProjectRole, ProjectState, RaidEntry, RaidKi
 from services.commands.ast_raid import LETTERS, RaidRef
 from services.core.access import Actor, get_project, project_role, visible_projects
 from services.core.errors import Conflict, NotFound, PermissionDenied
-from services.core.people import person_ref
 from services.core.refs import Cmd, phrase
+from services.core.views import PersonRef
 from services.raid.policy import RaidPolicy
-from services.raid.views import RaidEntryView, next_date
+from services.raid.views import RaidEntryView
 
 MANAGERS = (ProjectRole.PM, ProjectRole.PMO_LEAD)
 
 
+ENTRY_COLUMNS = (
+    "id",
+    "project_id",
+    "kind",
+    "number",
+    "title",
+    "status",
+    "description",
+    "category",
+    "opportunity",
+    "probability",
+    "impact",
+    "score",
+    "residual_probability",
+    "residual_impact",
+    "proximity",
+    "strategy",
+    "due_on",
+    "reviewed_at",
+    "issue_type",
+    "priority",
+    "severity",
+    "resolution",
+    "decided_on",
+    "minutes_id",
+    "source_ref",
+    "created_at",
+    "closed_at",
+    "attendees",
+)
+PERSON_COLUMNS = ("id", "external_id", "handle", "display_name")
+
+
 def view_query(workspace_id: int) -> Select:
-    """A workspace's entries with their project and people (one select)."""
+    """A workspace's entries with their project and people, as plain columns (one select;
+    lists of thousands build no ORM entities)."""
+    return _view_select().where(RaidEntry.workspace_id == workspace_id)
+
+
+@cache
+def _view_select() -> Select:
     owner = aliased(Person, name="owner")
     actionee = aliased(Person, name="actionee")
     raiser = aliased(Person, name="raiser")
     linked = aliased(RaidEntry, name="linked")
+    people = [
+        getattr(who, c).label(f"{name}_{c}")
+        for name, who in (("owner", owner), ("actionee", actionee), ("raiser", raiser))
+        for c in PERSON_COLUMNS
+    ]
     return (
-        select(RaidEntry, Project, owner, actionee, raiser, linked.kind, linked.number)
+        select(
+            *(getattr(RaidEntry, c) for c in ENTRY_COLUMNS),
+            Project.key.label("project_key"),
+            Project.name.label("project_name"),
+            Project.private.label("project_private"),
+            Project.home_channel.label("home_channel"),
+            *people,
+            linked.kind.label("linked_kind"),
+            linked.number.label("linked_number"),
+        )
         .join(Project, Project.id == RaidEntry.project_id)
         .join(raiser, raiser.id == RaidEntry.raised_by_id)
         .outerjoin(owner, owner.id == RaidEntry.owner_id)
         .outerjoin(actionee, actionee.id == RaidEntry.actionee_id)
         .outerjoin(linked, linked.id == RaidEntry.linked_entry_id)
-        .where(RaidEntry.workspace_id == workspace_id)
     )
 
 
@@ -46,46 +99,59 @@ def visible(actor: Actor) -> ColumnElement[bool]:
     )
 
 
-def to_view(row: Any, policy: RaidPolicy) -> RaidEntryView:
+def _person(r: Any, name: str) -> PersonRef | None:
+    pid = getattr(r, f"{name}_id")
+    if pid is None:
+        return None
+    return PersonRef(
+        pid,
+        getattr(r, f"{name}_external_id"),
+        getattr(r, f"{name}_handle"),
+        getattr(r, f"{name}_display_name"),
+    )
+
+
+def to_view(r: Any, policy: RaidPolicy) -> RaidEntryView:
     """One row of `view_query` as a view."""
-    e, p, owner, actionee, raiser, linked_kind, linked_number = row
-    linked = f"{LETTERS[linked_kind.value]}-{linked_number}" if linked_kind is not None else None
+    linked = f"{LETTERS[r.linked_kind.value]}-{r.linked_number}" if r.linked_kind else None
+    raiser = _person(r, "raiser")
+    assert raiser is not None
     return RaidEntryView(
-        id=e.id,
-        kind=e.kind,
-        number=e.number,
-        project_key=p.key,
-        project_name=p.name,
-        project_private=p.private,
-        title=e.title,
-        status=e.status,
-        raised_by=person_ref(raiser),
-        owner=person_ref(owner) if owner is not None else None,
-        actionee=person_ref(actionee) if actionee is not None else None,
-        description=e.description,
-        category=e.category,
-        opportunity=e.opportunity,
-        probability=e.probability,
-        impact=e.impact,
-        score=e.score,
-        residual_probability=e.residual_probability,
-        residual_impact=e.residual_impact,
-        band=policy.band(e.score) if e.kind == RaidKind.RISK else None,
-        proximity=e.proximity,
-        strategy=e.strategy,
-        next_date=next_date(e),
-        reviewed_at=e.reviewed_at,
-        issue_type=e.issue_type,
-        priority=e.priority,
-        severity=e.severity,
-        resolution=e.resolution,
+        id=r.id,
+        kind=r.kind,
+        number=r.number,
+        project_key=r.project_key,
+        project_name=r.project_name,
+        project_private=r.project_private,
+        title=r.title,
+        status=r.status,
+        raised_by=raiser,
+        owner=_person(r, "owner"),
+        actionee=_person(r, "actionee"),
+        description=r.description,
+        category=r.category,
+        opportunity=r.opportunity,
+        probability=r.probability,
+        impact=r.impact,
+        score=r.score,
+        residual_probability=r.residual_probability,
+        residual_impact=r.residual_impact,
+        band=policy.band(r.score) if r.kind == RaidKind.RISK else None,
+        proximity=r.proximity,
+        strategy=r.strategy,
+        next_date=r.decided_on if r.kind == RaidKind.DECISION else r.due_on,
+        reviewed_at=r.reviewed_at,
+        issue_type=r.issue_type,
+        priority=r.priority,
+        severity=r.severity,
+        resolution=r.resolution,
         linked=linked,
-        decided_on=e.decided_on,
-        minutes_id=e.minutes_id,
-        source_ref=e.source_ref,
-        created_at=e.created_at,
-        closed_at=e.closed_at,
-        home_channel=p.home_channel,
+        decided_on=r.decided_on,
+        minutes_id=r.minutes_id,
+        source_ref=r.source_ref,
+        created_at=r.created_at,
+        closed_at=r.closed_at,
+        home_channel=r.home_channel,
     )
 
 
