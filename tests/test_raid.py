@@ -276,6 +276,10 @@ def test_an_invalid_assumption_is_offered_as_a_risk_and_logged_with_one_command(
     with c.sessions() as s:
         states = [p.state for p in s.scalars(select(RaidProposal).order_by(RaidProposal.id))]
         assert states == [ProposalState.LOGGED, ProposalState.DISMISSED]
+        audited = s.scalars(
+            select(AuditEvent.action).where(AuditEvent.entity_type == "raid_proposal")
+        ).all()
+        assert sorted(audited) == ["dismissed", "logged"]
 
 
 def test_decisions_minuted_land_in_the_decision_log_and_follow_amendments(c: Console) -> None:
@@ -346,6 +350,9 @@ def test_the_report_has_top_risks_new_issues_and_exports_them(c: Console) -> Non
     c.ok("maria", 'risk add APOLLO "Upside" p:5 i:5 type:opportunity')
     c.ok("maria", 'issue add APOLLO "Data centre flooded" severity:critical')
     c.ok("maria", 'issue add APOLLO "Typo on the site" severity:low')
+    # The PM's status form reminds them of the open red risks.
+    form = c.ch.run("pm", "status APOLLO", interactive=True).form
+    assert form is not None and "Open red risks: R-1 Supplier may go bust (20)" in form.intro
     with c.sessions() as s:
         report = reports.build(s, 1, "2026-W48", today=NOW.date())
     assert report.raid is not None

@@ -142,6 +142,16 @@ def test_the_review_reminder_has_still_valid_rescore_and_close(slack: SlackBot, 
     slack.clock.now = due
     jobs.sweep(sessions, notifier, now=due)
     (dm,) = dms(slack, "U2", "Due for review")
+    # Maria's App Home lists her reviews due.
+    slack.event({"type": "app_home_opened", "user": "U2", "channel": "D2", "tab": "home"})
+    home = slack.wait_for(
+        lambda: [
+            c.args["view"] for c in slack.fake.of("views.publish") if c.args["user_id"] == "U2"
+        ]
+    )[-1]
+    assert "Your RAID reviews due (1)" in json.dumps(home) and "Supplier may go bust" in json.dumps(
+        home
+    )
     validate_blocks(dm["blocks"], limit=50)
     labels = json.dumps(dm["blocks"], ensure_ascii=False)
     assert all(b in labels for b in ("Still valid", "Rescore…", "Close"))

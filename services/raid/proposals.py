@@ -27,6 +27,7 @@ from models import (
     StatusCycle,
     StatusUpdate,
 )
+from services.core import audit
 from services.core.access import Actor
 from services.core.dates import local_today
 from services.core.errors import Conflict, NotFound
@@ -271,6 +272,7 @@ def log(
         actor.person_id,
     )
     session.flush()
+    _audit(session, actor, p, now)
     return e
 
 
@@ -279,4 +281,18 @@ def dismiss(session: Session, actor: Actor, *, offer_id: int, now: datetime) -> 
     p, project = _load(session, actor, offer_id)
     p.state, p.decided_at, p.decided_by_id = ProposalState.DISMISSED, now, actor.person_id
     session.flush()
+    _audit(session, actor, p, now)
     return view(p, project.key)
+
+
+def _audit(session: Session, actor: Actor, p: RaidProposal, now: datetime) -> None:
+    audit.record_by(
+        session,
+        actor,
+        entity_type="raid_proposal",
+        entity_id=p.id,
+        action=p.state.value,
+        before={"state": ProposalState.OFFERED.value},
+        after={"state": p.state.value, "entry_id": p.entry_id, "title": p.title},
+        now=now,
+    )
