@@ -4,7 +4,8 @@ dependencies, decisions) with 5 score points per risk.
 Prints, per engine: the time of `raid all` for a PMO lead (the whole command path: parse,
 permission-scoped queries, views, Slack and console rendering), of `raid <KEY>`, of the
 report's RAID part (top risks, new high-severity issues, the heat map counts) and of
-`top_risk_by_project` over every project — each with the SQL statements it ran (the test
+`top_risk_by_project` over every project, and of one review sweep (who is reminded of what,
+within each person's budget) — each with the SQL statements it ran (the test
 tests/test_raid_reviews.py asserts the bounds on a smaller log).
 
     python bench/raid.py [--only sqlite|postgresql] [--projects 1000]
@@ -50,6 +51,7 @@ from models import (
 )
 from services.commands.execute import run_text
 from services.core.access import actor_for
+from services.raid import reviews
 from services.raid.portfolio import summary
 from services.raid.queries import top_risk_by_project
 
@@ -273,6 +275,9 @@ def run(kind: str, url: str, projects: int) -> None:
             "raid P0042": raid_project,
             "report: RAID part": lambda: summary(s, ws_id, project_ids=pids, period="2026-W48"),
             "top_risk_by_project (all)": lambda: top_risk_by_project(s, ws_id, pids),
+            "review sweep: plan + budget": lambda: reviews.within_budget(
+                s, reviews.plan(s, now=NOW)
+            ),
         }
         print(f"\n{kind}: {projects:,} projects, {n:,} entries (seeded in {seeded:.1f} s)")
         for name, fn in cases.items():
