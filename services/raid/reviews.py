@@ -35,6 +35,7 @@ from models import (
     WorkspaceRoleName,
 )
 from services.core import holidays
+from services.core.worktime import WorkWeek
 from services.outbox.kinds import ReminderRule
 from services.outbox.rows import insert_notifications, outbox_row
 from services.raid.policy import RaidPolicy
@@ -108,7 +109,16 @@ def plan(session: Session, *, now: datetime) -> list[Planned]:
     """Every RAID reminder due by `now`, before the budget (a fixed number of statements)."""
     owner = aliased(Person, name="owner")
     entries = session.execute(
-        select(RaidEntry, owner, Project.key)
+        select(
+            RaidEntry.id,
+            RaidEntry.workspace_id,
+            RaidEntry.project_id,
+            RaidEntry.kind,
+            RaidEntry.due_on,
+            RaidEntry.rank,
+            owner,
+            Project.key,
+        )
         .join(owner, owner.id == RaidEntry.owner_id)
         .join(Project, Project.id == RaidEntry.project_id)
         .where(
@@ -120,16 +130,38 @@ def plan(session: Session, *, now: datetime) -> list[Planned]:
     ).all()
     if not entries:
         return []
-    leave, pms, leads, settings, days_off = _people(session, entries, now)
+    rows = [(e, e.owner, e.key) for e in entries]
+    leave, pms, leads, settings, days_off = _people(session, rows, now)
     out: list[Planned] = []
-    for e, o, key in entries:
-        off = days_off.get(e.workspace_id, frozenset())
-        rules = ReminderPolicy.from_settings(settings.get(e.workspace_id))
-        ww = work_week(o, tuple(leave.get(o.id, ())), off)
-        today, due = ww.local(now).date(), e.due_on
+    rules_of: dict[int, ReminderPolicy] = {}
+    weeks: dict[tuple[int, int], tuple[WorkWeek, date, bool]] = {}
+    starts: dict[tuple[int, int], datetime] = {}
+    overdue: dict[tuple[int, int, date], int] = {}
+
+    def start_of(person: Person, ws_id: int) -> datetime:
+        """When a PM or lead can next be told (their working window)."""
+        key = (person.id, ws_id)
+        if key not in starts:
+            off = days_off.get(ws_id, frozenset())
+            starts[key] = work_week(person, (), off).next_window_start(now)
+        return starts[key]
+
+    for e, o, key in rows:
+        if e.workspace_id not in rules_of:
+            rules_of[e.workspace_id] = ReminderPolicy.from_settings(settings.get(e.workspace_id))
+        rules = rules_of[e.workspace_id]
+        if (o.id, e.workspace_id) not in weeks:
+            off = days_off.get(e.workspace_id, frozenset())
+            ww = work_week(o, tuple(leave.get(o.id, ())), off)
+            weeks[(o.id, e.workspace_id)] = (ww, ww.local(now).date(), ww.in_window(now))
+        ww, today, in_window = weeks[(o.id, e.workspace_id)]
+        due = e.due_on
         if due is None or today < due:
             continue
-        days_over = ww.working_days_between(due, today) if today > due else 0
+        if (o.id, e.workspace_id, due) not in overdue:
+            over = ww.working_days_between(due, today) if today > due else 0
+            overdue[(o.id, e.workspace_id, due)] = over
+        days_over = overdue[(o.id, e.workspace_id, due)]
         payload = {
             "due_on": due.isoformat(),
             "project_key": key,
@@ -144,7 +176,7 @@ def plan(session: Session, *, now: datetime) -> list[Planned]:
             occurrence: str,
             to: Person,
             at: datetime,
-            entry: RaidEntry = e,
+            entry: Any = e,
             payload: dict[str, Any] = payload,
             urgency: tuple[int, int, int] = urgency,
         ) -> None:
@@ -162,12 +194,16 @@ def plan(session: Session, *, now: datetime) -> list[Planned]:
                 )
             )
 
-        if ww.in_window(now):
+        if in_window:
             if ww.on_leave(today):
                 for pm in pms.get(e.project_id, []):
                     if pm.id != o.id:
-                        at = work_week(pm, (), off).next_window_start(now)
-                        add(ReminderRule.RAID_ESCALATE_PM, f"leave:{today}", pm, at)
+                        add(
+                            ReminderRule.RAID_ESCALATE_PM,
+                            f"leave:{today}",
+                            pm,
+                            start_of(pm, e.workspace_id),
+                        )
             elif today == due:
                 add(ReminderRule.RAID_DUE, due.isoformat(), o, now)
             else:
@@ -183,7 +219,7 @@ def plan(session: Session, *, now: datetime) -> list[Planned]:
                             rule,
                             due.isoformat(),
                             person,
-                            work_week(person, (), off).next_window_start(now),
+                            start_of(person, e.workspace_id),
                         )
     return out
 
