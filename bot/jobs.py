@@ -14,6 +14,8 @@ from services.meetings import agenda
 from services.meetings import closing as minutes_closing
 from services.outbox import inbound
 from services.outbox.port import Notifier
+from services.raid import escalation as raid_escalation
+from services.raid import reviews as raid_reviews
 from services.status import rounds
 from services.work import reminders
 
@@ -28,6 +30,7 @@ def materialize(sessions: sessionmaker[Session], *, now: datetime) -> int:
         new += rounds.sweep(s, now=now)
         new += agenda.materialize(s, now=now)
         new += len(minutes_closing.close_stale(s, now=now))
+        new += raid_reviews.materialize(s, now=now) + raid_escalation.sweep(s, now=now)
     if new >= ANALYZE_AFTER and sessions.kw["bind"].dialect.name == "postgresql":
         # A bulk load just before it is read back: fresh statistics now, or the planner,
         # still seeing the old small table, scans it once per delivered message.

@@ -29,6 +29,19 @@ from models.meeting import (
 from models.notification import Notification
 from models.person import LeavePeriod, Person
 from models.project import Membership, Project
+from models.raid import (
+    IssueType,
+    Level,
+    ProposalState,
+    Proximity,
+    RaidAction,
+    RaidEntry,
+    RaidKind,
+    RaidProposal,
+    RaidScore,
+    RaidStatus,
+    Strategy,
+)
 from models.status import StatusCadence, StatusCycle, StatusUpdate
 from models.work import ActionItem, Deliverable
 from models.workspace import Workspace, WorkspaceRole
@@ -44,7 +57,9 @@ __all__ = [
     "DeliverableStatus",
     "EntryKind",
     "Holiday",
+    "IssueType",
     "LeavePeriod",
+    "Level",
     "MeetingOccurrence",
     "MeetingSeries",
     "Membership",
@@ -60,11 +75,20 @@ __all__ = [
     "Project",
     "ProjectRole",
     "ProjectState",
+    "ProposalState",
+    "Proximity",
     "Rag",
+    "RaidAction",
+    "RaidEntry",
+    "RaidKind",
+    "RaidProposal",
+    "RaidScore",
+    "RaidStatus",
     "SourceKind",
     "StatusCadence",
     "StatusCycle",
     "StatusUpdate",
+    "Strategy",
     "UTCDateTime",
     "Workspace",
     "WorkspaceRole",

@@ -131,6 +131,7 @@ def test_manifest_matches_the_code() -> None:
     assert {s["callback_id"] for s in features["shortcuts"]} == {
         CallbackId.CREATE_ITEM_SHORTCUT,
         CallbackId.ADD_TO_MINUTES_SHORTCUT,
+        CallbackId.RAID_LOG_SHORTCUT,
     }
     assert features["app_home"]["home_tab_enabled"] is True
     settings = manifest["settings"]

@@ -260,7 +260,7 @@ def test_every_listener_the_front_acks_for_acks_empty(sessions) -> None:  # type
         handled += bolt_ack.status == 200
     # The command, the event, every message shortcut and every button.
     shortcuts = [c for c in CallbackId if ".shortcut." in c]
-    assert len(shortcuts) == 2
+    assert len(shortcuts) == 3  # create item, add to minutes, log as risk / issue
     assert handled == 2 + len(shortcuts) + len(ActionId)
     assert [c.method for c in fake.calls] == ["auth.test"]  # Bolt's, once; no work in an ack
     fake.stop()

@@ -13,6 +13,7 @@ from bot.cli.holidays import holidays
 from bot.cli.meetings import meetings_group
 from bot.cli.minutes import minutes_group
 from bot.cli.outbox import outbox
+from bot.cli.raid import raid_group
 from bot.cli.report import report_cmd
 from bot.cli.scheduler import scheduler_cmd
 from bot.cli.serve import serve
@@ -53,5 +54,6 @@ for command in (
     report_cmd,
     minutes_group,
     meetings_group,
+    raid_group,
 ):
     main.add_command(command)

@@ -48,10 +48,28 @@ class StartMinutes:
 class FromMessage:
     """A message shortcut: make an action item of it, or add it to the open minutes."""
 
-    to: Literal["item", "minutes"]
+    to: Literal["item", "minutes", "raid"]  # raid: log it as a risk or an issue
     text: str
     author: str | None = None  # the message's author (a platform id)
     link: str | None = None  # a permalink to it
 
 
-Action = RunCommand | ChangeItem | MinutesButton | StartMinutes | FromMessage
+@dataclass(frozen=True)
+class ChangeEntry:
+    """A button on a RAID entry (Still valid, Close, Confirmed, Met …); it updates in place."""
+
+    entry_id: int
+    change: Literal["review", "closed", "confirmed", "invalid", "met", "missed", "open"]
+
+
+@dataclass(frozen=True)
+class TakeOffer:
+    """Log as issue (or risk) / Dismiss on an offer; it updates in place."""
+
+    offer_id: int
+    op: Literal["log", "dismiss"]
+
+
+Action = (
+    RunCommand | ChangeItem | MinutesButton | StartMinutes | FromMessage | ChangeEntry | TakeOffer
+)

@@ -7,7 +7,13 @@ private project's news never goes to a channel, only to the people concerned.
 
 from __future__ import annotations
 
-from services.commands.results import ActionResult, DeliverableResult, ProjectResult, Result
+from services.commands.results import (
+    ActionResult,
+    DeliverableResult,
+    ProjectResult,
+    RaidEntryResult,
+    Result,
+)
 
 
 def private_project(result: Result) -> bool:
@@ -19,6 +25,8 @@ def private_project(result: Result) -> bool:
             return item.project_private
         case DeliverableResult(d):
             return d.project_private
+        case RaidEntryResult(entry):
+            return entry.project_private
         case _:
             return False
 
@@ -36,6 +44,8 @@ def channel_news(result: Result) -> bool:
             )
         case DeliverableResult(d):
             return not d.project_private
+        case RaidEntryResult(entry, event):
+            return event in ("created", "logged") and not entry.project_private
         case _:
             return False
 

@@ -14,11 +14,12 @@ from services.meetings import outbox as meetings_outbox
 from services.outbox import delivery
 from services.outbox.contents import Contents
 from services.outbox.port import DeliveryError, Notifier
+from services.raid import outbox as raid_outbox
 from services.status import outbox as status_outbox
 from services.work import outbox as work_outbox
 
 CONTENTS = Contents(
-    subjects=work_outbox.SUBJECTS,
+    subjects={**work_outbox.SUBJECTS, **raid_outbox.SUBJECTS},
     stale=status_outbox.STALE,
     attachments={**status_outbox.ATTACHMENTS, **meetings_outbox.ATTACHMENTS},
     after_sent=meetings_outbox.AFTER_SENT,

@@ -16,7 +16,15 @@ from typing import Protocol
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.chat import audience
-from handlers.chat.actions import Action, ChangeItem, FromMessage, MinutesButton, RunCommand
+from handlers.chat.actions import (
+    Action,
+    ChangeEntry,
+    ChangeItem,
+    FromMessage,
+    MinutesButton,
+    RunCommand,
+    TakeOffer,
+)
 from handlers.chat.actions import StartMinutes as StartMinutesAction
 from handlers.chat.outcome import (
     DeliverNow,
@@ -29,6 +37,7 @@ from handlers.chat.outcome import (
 )
 from models import Person
 from services.commands import ast
+from services.commands import ast_raid as raid_ast
 from services.commands.execute import execute
 from services.commands.parser import parse
 from services.commands.results import (
@@ -36,6 +45,8 @@ from services.commands.results import (
     FormResult,
     MinutesExportResult,
     MinutesResult,
+    RaidEntryResult,
+    RaidOfferResult,
     Result,
 )
 from services.core.access import Actor, actor_for
@@ -46,6 +57,8 @@ from services.core.refs import Cmd, phrase
 from services.meetings import closing, minutes
 from services.meetings import forms as meeting_forms
 from services.projects import register
+from services.raid import forms as raid_forms
+from services.raid.views import RaidEntryView
 from services.work import forms as work_forms
 
 
@@ -117,6 +130,8 @@ def after_command(result: Result, turn: Turn) -> Outcome:
             if event in ("ended", "amended"):
                 follow.append(DeliverNow(turn.workspace_id))
             return Outcome(result, Reply.PRIVATE, tuple(follow))
+        case RaidEntryResult(entry, event) if event != "shown":
+            return Outcome(result, reply, raid_follow_ups(entry, turn))
         case MinutesExportResult(v, markdown):
             title = f"Minutes #{v.id}: {v.title}"[:250]
             file = SendFile(result.filename, title, markdown.encode())
@@ -180,6 +195,34 @@ def run_action(core: Core, turn: Turn, action: Action) -> Outcome:
                     source_ref=link,
                 )
                 return Outcome(None, Reply.NONE, (OpenForm(request),))
+            case ChangeEntry(entry_id, change):
+                ref = raid_ast.RaidRef(entry_id=entry_id)
+                cmd = (
+                    raid_ast.RaidReview(ref)
+                    if change == "review"
+                    else raid_ast.RaidSetStatus(ref, change)
+                )
+                changed = run(cmd)
+                assert isinstance(changed, RaidEntryResult)
+                return Outcome(changed, Reply.REPLACE, raid_follow_ups(changed.entry, turn))
+            case TakeOffer(offer_id, op):
+                taken = run(raid_ast.RaidOffer(offer_id, op))
+                assert isinstance(taken, RaidEntryResult | RaidOfferResult)
+                follow = (
+                    raid_follow_ups(taken.entry, turn) if isinstance(taken, RaidEntryResult) else ()
+                )
+                return Outcome(taken, Reply.REPLACE, follow)
+            case FromMessage("raid", text, _author, link):
+                visible = register.list_projects(s, actor, now=now)
+                me = s.get(Person, actor.person_id)
+                request = raid_forms.log_request(
+                    visible,
+                    owner=me.external_id if me else None,
+                    channel=turn.channel,
+                    text=text,
+                    link=link,
+                )
+                return Outcome(None, Reply.NONE, (OpenForm(request),))
             case FromMessage("minutes", text, author, link):
                 m = minutes.open_in(s, actor, turn.channel or "")
                 request = meeting_forms.add_request(
@@ -187,6 +230,17 @@ def run_action(core: Core, turn: Turn, action: Action) -> Outcome:
                 )
                 return Outcome(None, Reply.NONE, (OpenForm(request),))
     raise NotFound("I couldn't read that button.")
+
+
+def raid_follow_ups(entry: RaidEntryView, turn: Turn) -> tuple[RefreshHome | DeliverNow, ...]:
+    """After a RAID change: the owner's home, and the PMO leads' escalation sent at once when
+    the entry is red or a high or critical issue."""
+    follow: list[RefreshHome | DeliverNow] = [RefreshHome(entry.owner)] if entry.owner else []
+    red = entry.band is not None and entry.band.value == "red" and not entry.opportunity
+    high = entry.severity is not None and entry.severity.value in ("high", "critical")
+    if entry.is_open and (red or high):
+        follow.append(DeliverNow(turn.workspace_id))
+    return tuple(follow)
 
 
 def _item_command(

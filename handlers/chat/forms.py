@@ -11,8 +11,16 @@ from collections.abc import Mapping
 from typing import assert_never
 
 from handlers.chat import audience
-from handlers.chat.dispatch import Core, Turn, acting
-from handlers.chat.outcome import Announce, Notify, Outcome, RefreshHome, RefreshLive, Reply
+from handlers.chat.dispatch import Core, Turn, acting, raid_follow_ups
+from handlers.chat.outcome import (
+    Announce,
+    DeliverNow,
+    Notify,
+    Outcome,
+    RefreshHome,
+    RefreshLive,
+    Reply,
+)
 from models import Person
 from services.commands.results import (
     ActionResult,
@@ -21,6 +29,8 @@ from services.commands.results import (
     MeetingListResult,
     MinutesResult,
     ProjectResult,
+    RaidEntryResult,
+    RaidEvent,
     StatusResult,
 )
 from services.core.dates import local_today
@@ -29,6 +39,9 @@ from services.core.forms import Form, FormId, Raw, Ref
 from services.core.people import person_ref
 from services.meetings import forms as meeting_forms
 from services.projects import forms as project_forms
+from services.raid import form_reading as raid_reading
+from services.raid import forms as raid_forms
+from services.raid.queries import view_of as raid_view
 from services.status import forms as status_forms
 from services.work import forms as work_forms
 
@@ -42,6 +55,12 @@ DEFINITIONS: dict[FormId, Form] = {
     FormId.MINUTES_ADD: meeting_forms.MINUTES_FORM,
     FormId.ADD_TO_MINUTES: meeting_forms.ADD_FORM,
     FormId.MEETING_IMPORT: meeting_forms.IMPORT_FORM,
+    FormId.RAID_RISK: raid_forms.RISK_FORM,
+    FormId.RAID_ISSUE: raid_forms.ISSUE_FORM,
+    FormId.RAID_ENTRY: raid_forms.ENTRY_FORM,
+    FormId.RAID_RESCORE: raid_forms.RESCORE_FORM,
+    FormId.RAID_RESOLVE: raid_forms.RESOLVE_FORM,
+    FormId.RAID_LOG: raid_forms.LOG_FORM,
 }
 
 
@@ -124,8 +143,29 @@ def submit_form(
                 )
                 imported = MeetingListResult(done.series, key, imported=True, notes=done.notes)
                 return Outcome(imported, Reply.NONE, (Announce(imported, None),))
+            case FormId.RAID_RISK | FormId.RAID_ISSUE | FormId.RAID_ENTRY:
+                entry, new = raid_reading.submit_entry(
+                    s, actor, form=DEFINITIONS[form], values=values, ref=ref, pick=pick, now=now
+                )
+                event: RaidEvent = "created" if new else "edited"
+            case FormId.RAID_RESCORE:
+                entry = raid_reading.submit_rescore(s, actor, values=values, ref=ref, now=now)
+                event = "scored"
+            case FormId.RAID_RESOLVE:
+                entry = raid_reading.submit_resolve(s, actor, values=values, ref=ref, now=now)
+                event = "status"
+            case FormId.RAID_LOG:
+                entry = raid_reading.submit_log(
+                    s, actor, values=values, ref=ref, pick=pick, now=now
+                )
+                event = "created"
             case _:
                 assert_never(form)
+        logged = RaidEntryResult(raid_view(s, actor, entry.id), event, today, by=by)
+        where = audience.announce_in(logged, channel) if event == "created" else None
+        follow_ups: list[Announce | RefreshHome | DeliverNow] = [Announce(logged, where)]
+        follow_ups += raid_follow_ups(logged.entry, turn)
+        return Outcome(logged, Reply.NONE, tuple(follow_ups))
 
 
 def _minutes_added(minutes_id: int, result: MinutesResult) -> Outcome:

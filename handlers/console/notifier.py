@@ -20,6 +20,10 @@ LABEL = {
     "escalate_lead": "ESCALATION to the PMO",
     "undeliverable": "its owner can't be reached",
     "minutes_action": "new, from the minutes",
+    "raid_due": "due for review",
+    "raid_overdue": "review overdue",
+    "raid_escalate_pm": "ESCALATION to you as PM: review overdue",
+    "raid_escalate_lead": "ESCALATION to the PMO: review long overdue",
 }
 
 
@@ -41,7 +45,8 @@ def bundle_text(bundle: Bundle) -> str:
             f" · owner @{r.owner_handle}" if r.rule.startswith(("escalate", "overdue_on")) else ""
         )
         lines.append(
-            f"  {'deliverable ' if r.kind == 'deliverable' else ''}#{r.item_id} "
+            f"  {'deliverable ' if r.kind == 'deliverable' else ''}"
+            f"{'' if r.kind.startswith('raid_') else '#' + str(r.item_id) + ' '}"
             f"{r.title}{key}{owner} · "
             f"{LABEL.get(r.rule, r.rule)} · "
             f"due {when(r.due_on, bundle.today)}"

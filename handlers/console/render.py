@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import assert_never
 
 from handlers.console import meetings as more
+from handlers.console import raid
 from handlers.console.dates import dates_text
 from handlers.console.text import (
     STATE_LABEL,
@@ -36,6 +37,10 @@ from services.commands.results import (
     MinutesResult,
     ProjectListResult,
     ProjectResult,
+    RaidEntryResult,
+    RaidListResult,
+    RaidOfferResult,
+    RaidSettingsResult,
     ReportResult,
     Result,
     RoleChanged,
@@ -201,6 +206,14 @@ def render(result: Result, *, public_url: str = LOCAL_URL) -> str:
             )
         case DatesResult():
             return dates_text(result)
+        case RaidEntryResult():
+            return raid.entry_text(result)
+        case RaidListResult():
+            return raid.list_text(result)
+        case RaidSettingsResult():
+            return raid.settings_text(result)
+        case RaidOfferResult():
+            return raid.offer_text(result)
         case _:
             assert_never(result)
 

@@ -17,11 +17,13 @@ from slack_sdk.errors import SlackApiError
 
 from handlers.chat.actions import (
     Action,
+    ChangeEntry,
     ChangeItem,
     FromMessage,
     MinutesButton,
     RunCommand,
     StartMinutes,
+    TakeOffer,
 )
 from handlers.chat.dispatch import Turn, run_action, run_command
 from handlers.chat.forms import DEFINITIONS, submit_form
@@ -32,6 +34,7 @@ from handlers.slack.meetings.download import download
 from handlers.slack.outcomes import answer, follow, publish_home
 from handlers.slack.runtime import OOPS, Req, SlackDeps, Work, ack_now, identify, lazy
 from services.commands import ast
+from services.commands import ast_raid as raid_ast
 from services.core.errors import DomainError, FormErrors, NotFound
 from services.core.forms import FormId
 from services.core.refs import Text
@@ -103,7 +106,8 @@ def _from_message(to: str) -> Work:
         except (SlackApiError, KeyError) as exc:
             log.warning("chat.getPermalink failed: %s", exc)
         text = str(message.get("text") or "")
-        return FromMessage("item" if to == "item" else "minutes", text, message.get("user"), link)
+        where = {"item": "item", "raid": "raid"}.get(to, "minutes")
+        return FromMessage(where, text, message.get("user"), link)  # type: ignore[arg-type]
 
     return _acting(shortcut)
 
@@ -133,9 +137,53 @@ BUTTONS: dict[ActionId, Work] = {
     ActionId.MINUTES_END: _minutes("end"),
     ActionId.MINUTES_START: _acting(lambda req: StartMinutes(int(_value(req)))),
 }
+
+
+def _entry(change: str) -> Work:
+    def entry(req: Req) -> Action:
+        return ChangeEntry(int(_value(req)), change)  # type: ignore[arg-type]
+
+    return _acting(entry)
+
+
+def _offer(op: str) -> Work:
+    def offer(req: Req) -> Action:
+        return TakeOffer(int(_value(req)), "log" if op == "log" else "dismiss")
+
+    return _acting(offer)
+
+
+def _by_id(make: Callable[[raid_ast.RaidRef], ast.Command]) -> Callable[[str], ast.Command]:
+    def command(value: str) -> ast.Command:
+        return make(raid_ast.RaidRef(entry_id=int(value)))
+
+    return command
+
+
+BUTTONS.update(
+    {
+        ActionId.RAID_SHOW: _command(_by_id(raid_ast.RaidShow)),
+        ActionId.RAID_EDIT: _command(_by_id(raid_ast.RaidEditForm)),
+        ActionId.RAID_RESCORE: _command(_by_id(raid_ast.RaidRescoreForm)),
+        ActionId.RAID_RESOLVE: _command(_by_id(raid_ast.RaidResolveForm)),
+        ActionId.RAID_REVIEW: _entry("review"),
+        ActionId.RAID_CLOSE: _entry("closed"),
+        ActionId.RAID_CONFIRM: _entry("confirmed"),
+        ActionId.RAID_INVALID: _entry("invalid"),
+        ActionId.RAID_MET: _entry("met"),
+        ActionId.RAID_MISSED: _entry("missed"),
+        ActionId.RAID_REOPEN: _entry("open"),
+        ActionId.RAID_OFFER_LOG: _offer("log"),
+        ActionId.RAID_OFFER_DISMISS: _offer("dismiss"),
+        ActionId.RAID_OFFER_EDIT: _command(lambda v: raid_ast.RaidOffer(int(v), "edit")),
+        ActionId.OPEN_NEW_RISK: _command(lambda _: raid_ast.RaidForm("risk")),
+        ActionId.OPEN_NEW_ISSUE: _command(lambda _: raid_ast.RaidForm("issue")),
+    }
+)
 SHORTCUTS: dict[CallbackId, Work] = {
     CallbackId.CREATE_ITEM_SHORTCUT: _from_message("item"),
     CallbackId.ADD_TO_MINUTES_SHORTCUT: _from_message("minutes"),
+    CallbackId.RAID_LOG_SHORTCUT: _from_message("raid"),
 }
 
 

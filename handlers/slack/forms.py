@@ -30,6 +30,12 @@ CALLBACKS: dict[FormId, CallbackId] = {
     FormId.MINUTES_ADD: CallbackId.MINUTES_MODAL,
     FormId.ADD_TO_MINUTES: CallbackId.ADD_TO_MINUTES_MODAL,
     FormId.MEETING_IMPORT: CallbackId.MEETING_IMPORT_MODAL,
+    FormId.RAID_RISK: CallbackId.RAID_RISK_MODAL,
+    FormId.RAID_ISSUE: CallbackId.RAID_ISSUE_MODAL,
+    FormId.RAID_ENTRY: CallbackId.RAID_ENTRY_MODAL,
+    FormId.RAID_RESCORE: CallbackId.RAID_RESCORE_MODAL,
+    FormId.RAID_RESOLVE: CallbackId.RAID_RESOLVE_MODAL,
+    FormId.RAID_LOG: CallbackId.RAID_LOG_MODAL,
 }
 FORMS = {callback: form for form, callback in CALLBACKS.items()}
 # Block ids are the field names, prefixed per form so that they read well in Slack's payloads.
@@ -39,6 +45,12 @@ PREFIXES: dict[FormId, str] = {
     FormId.MINUTES_ADD: "mm_",
     FormId.ADD_TO_MINUTES: "am_",
     FormId.MEETING_IMPORT: "mi_",
+    FormId.RAID_RISK: "rr_",
+    FormId.RAID_ISSUE: "ri_",
+    FormId.RAID_ENTRY: "re_",
+    FormId.RAID_RESCORE: "rs_",
+    FormId.RAID_RESOLVE: "rv_",
+    FormId.RAID_LOG: "rl_",
 }
 TITLED_BY_KEY = (FormId.STATUS, FormId.CADENCE, FormId.MEETING_IMPORT)
 

@@ -22,6 +22,23 @@ class ActionId(enum.StrEnum):
     MINUTES_ADD = "pmo.minutes.add"
     MINUTES_END = "pmo.minutes.end"
     MINUTES_START = "pmo.minutes.start"
+    # the RAID log: buttons on entries, review reminders and offers
+    RAID_SHOW = "pmo.raid.show"
+    RAID_EDIT = "pmo.raid.edit"
+    RAID_RESCORE = "pmo.raid.rescore"
+    RAID_REVIEW = "pmo.raid.review"
+    RAID_CLOSE = "pmo.raid.close"
+    RAID_RESOLVE = "pmo.raid.resolve"
+    RAID_CONFIRM = "pmo.raid.confirm"
+    RAID_INVALID = "pmo.raid.invalid"
+    RAID_MET = "pmo.raid.met"
+    RAID_MISSED = "pmo.raid.missed"
+    RAID_REOPEN = "pmo.raid.reopen"
+    RAID_OFFER_LOG = "pmo.raid.offer.log"
+    RAID_OFFER_EDIT = "pmo.raid.offer.edit"
+    RAID_OFFER_DISMISS = "pmo.raid.offer.dismiss"
+    OPEN_NEW_RISK = "pmo.open.new_risk"
+    OPEN_NEW_ISSUE = "pmo.open.new_issue"
 
 
 class CallbackId(enum.StrEnum):
@@ -36,6 +53,13 @@ class CallbackId(enum.StrEnum):
     ADD_TO_MINUTES_SHORTCUT = "pmo.shortcut.add_to_minutes"
     ADD_TO_MINUTES_MODAL = "pmo.modal.add_to_minutes"
     MEETING_IMPORT_MODAL = "pmo.modal.meeting_import"
+    RAID_RISK_MODAL = "pmo.modal.raid_risk"
+    RAID_ISSUE_MODAL = "pmo.modal.raid_issue"
+    RAID_ENTRY_MODAL = "pmo.modal.raid_entry"
+    RAID_RESCORE_MODAL = "pmo.modal.raid_rescore"
+    RAID_RESOLVE_MODAL = "pmo.modal.raid_resolve"
+    RAID_LOG_MODAL = "pmo.modal.raid_log"
+    RAID_LOG_SHORTCUT = "pmo.shortcut.log_raid"
 
 
 class BlockId(enum.StrEnum):
@@ -52,6 +76,8 @@ class BlockId(enum.StrEnum):
     MINUTES_PREFIX = "minutes:"  # + the minutes id: Add… / End on the live message
     HELP_ACTIONS = "help_actions"
     HOME_ACTIONS = "home_actions"
+    RAID_PREFIX = "raid:"  # + the entry id: an entry's buttons
+    RAID_OFFER_PREFIX = "raidoffer:"  # + the offer id: Log as issue / Edit first / Dismiss
 
 
 SNOOZE_CHOICES = {"1d": ("1 day", 1), "3d": ("3 days", 3), "1w": ("1 week", 7)}

@@ -17,6 +17,7 @@ from handlers.slack.meetings import render as minutes_render
 from handlers.slack.status import render as reports
 from services.meetings.outbox import FinalMinutes
 from services.outbox.port import Bundle, DeliveryError
+from services.raid.charts import heat_map
 from services.status import charts
 from services.status.report import Report
 
@@ -119,6 +120,15 @@ class SlackNotifier:
             filename=f"rag-{report.period}.png",
             title=f"RAG by project, last {len(report.periods)} cycles",
         )
+        if report.raid is not None and report.raid.open_risks:
+            self._wait_turn(where)
+            client.files_upload_v2(
+                channel=where,
+                thread_ts=ts,
+                content=heat_map(report.raid, report.period),
+                filename=f"risks-{report.period}.png",
+                title=f"Open risks by probability and impact, {report.period}",
+            )
 
     def _post_minutes(
         self,

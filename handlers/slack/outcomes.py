@@ -30,11 +30,12 @@ from handlers.slack.blocks import MESSAGE_BLOCKS, Message, error_message
 from handlers.slack.errors import advice_for
 from handlers.slack.meetings.render import live_message
 from handlers.slack.notifier import SlackNotifier
+from handlers.slack.raid.render import replace_entry
 from handlers.slack.runtime import Req, SlackDeps
 from handlers.slack.work.render import replace_item
 from handlers.slack.workspace.home import home_view
 from models import Person
-from services.commands.results import ActionResult
+from services.commands.results import ActionResult, RaidEntryResult, RaidOfferResult
 from services.core.access import actor_for
 from services.core.dates import local_today
 from services.core.errors import DomainError
@@ -74,6 +75,16 @@ def reply(req: Req, outcome: Outcome) -> None:
             elif req.respond is not None:
                 blocks = (req.body.get("message") or {}).get("blocks") or []
                 new = replace_item(blocks, result)
+                req.respond(replace_original=True, text=new.text, blocks=new.blocks)
+        case Reply.REPLACE if isinstance(result, RaidEntryResult | RaidOfferResult):
+            container = req.body.get("container") or {}
+            if container.get("type") == "view":  # a click on App Home: refresh it
+                person = req.turn.person_id
+                req.deps.defer(publish_home, req.deps, req.client, person, req.user)
+            elif req.respond is not None:
+                blocks = (req.body.get("message") or {}).get("blocks") or []
+                clicked = str((req.body.get("actions") or [{}])[0].get("block_id") or "")
+                new = replace_entry(blocks, clicked, result)
                 req.respond(replace_original=True, text=new.text, blocks=new.blocks)
         case Reply.CHANNEL if req.respond is not None:
             req.respond(response_type="in_channel", text=msg.text, blocks=msg.blocks)

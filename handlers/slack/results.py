@@ -9,6 +9,7 @@ from typing import assert_never
 from handlers.slack.blocks import Message, section
 from handlers.slack.meetings import render as meetings
 from handlers.slack.projects import render as projects
+from handlers.slack.raid import render as raid
 from handlers.slack.status import render as status
 from handlers.slack.status.carried import carried_message
 from handlers.slack.work import render as work
@@ -33,6 +34,10 @@ from services.commands.results import (
     MinutesResult,
     ProjectListResult,
     ProjectResult,
+    RaidEntryResult,
+    RaidListResult,
+    RaidOfferResult,
+    RaidSettingsResult,
     ReportResult,
     Result,
     RoleChanged,
@@ -99,5 +104,13 @@ def message(result: Result, *, public_url: str = "") -> Message:
             return Message(text, [section(text)])
         case DatesResult():
             return dates_message(result)
+        case RaidEntryResult():
+            return raid.entry_message(result)
+        case RaidListResult():
+            return raid.list_message(result)
+        case RaidSettingsResult():
+            return raid.settings_message(result)
+        case RaidOfferResult():
+            return raid.offer_message(result)
         case _:
             assert_never(result)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.commands.ast_raid import RaidCommand
 from services.core.people import Mention
 
 
@@ -397,4 +398,5 @@ Command = (
     | WorkspaceCommand
     | StatusCommand
     | MeetingCommand
+    | RaidCommand
 )

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from services.commands import ast
+from services.commands.ast_raid import RaidCommand
 from services.commands.context import Ctx, MentionResolver, default_resolver
 from services.commands.help import DATES_HELP, entries_for
 from services.commands.parser import parse
@@ -18,6 +19,7 @@ from services.commands.results import HelpResult, Result
 from services.core.access import Actor
 from services.meetings import commands as meetings
 from services.projects import commands as projects
+from services.raid import commands as raid
 from services.status import commands as status
 from services.work import commands as work
 from services.workspace import commands as workspace
@@ -58,4 +60,6 @@ def execute(
         return status.run(ctx, cmd)
     if isinstance(cmd, ast.MeetingCommand):
         return meetings.run(ctx, cmd)
+    if isinstance(cmd, RaidCommand):
+        return raid.run(ctx, cmd)
     return workspace.run(ctx, cmd)

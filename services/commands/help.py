@@ -152,6 +152,61 @@ ENTRIES: tuple[HelpEntry, ...] = (
     ),
 )
 
+ENTRIES += (
+    HelpEntry(
+        "risk",
+        'risk add <KEY> "<title>" p:<1-5> i:<1-5> [@owner] [review:<date>]',
+        "Log a risk (score = probability × impact; `type:opportunity` for an upside)",
+    ),
+    HelpEntry("risk", "risk add [<KEY>]  ·  risk edit <id>", "The risk form, new or to change"),
+    HelpEntry(
+        "risk",
+        "risk score <id> p:<1-5> i:<1-5> [residual p:<1-5> i:<1-5>]",
+        "Rescore a risk (its history shows the trend); alone it opens the form",
+    ),
+    HelpEntry(
+        "risk",
+        'risk respond <id> <avoid|reduce|fallback|transfer|share|accept> ["<action>" @who '
+        "due:<date>]",
+        "Set the response; an action becomes a linked action item",
+    ),
+    HelpEntry("risk", "risk review <id>", "Still valid: the next review falls due by its band"),
+    HelpEntry(
+        "risk", "risk close|accept|occurred|reopen <id>", "An occurred risk becomes an issue"
+    ),
+    HelpEntry(
+        "issue",
+        'issue add <KEY> "<title>" [severity:high] [priority:low] [type:change] [@owner] '
+        "[due:<date>]",
+        "Log an issue (high and critical go to the PMO leads at once)",
+    ),
+    HelpEntry("issue", 'issue resolve <id> "<resolution>"  ·  issue close <id>', "Close an issue"),
+    HelpEntry(
+        "assumption",
+        'assumption add <KEY> "<title>" [@owner] [by:<date>]  ·  assumption confirm|invalid <id>',
+        "Assumptions to validate; an invalid one is offered as a risk",
+    ),
+    HelpEntry(
+        "dependency",
+        'dependency add <KEY> "<title>" [@owner] [by:<date>]  ·  dependency met|missed <id>',
+        "What the project needs from outside, and by when",
+    ),
+    HelpEntry(
+        "raid",
+        "raid [<KEY>|mine|all] [risks|issues|assumptions|dependencies] [closed]",
+        "The RAID log: risks by score, issues by severity (ids like R-3, or APOLLO R-3)",
+    ),
+    HelpEntry("raid", "raid show <id>", "One entry with its score trend and response actions"),
+    HelpEntry("raid", "raid log <n>  ·  raid dismiss <n>", "Take or turn down an offer to log"),
+    HelpEntry(
+        "raid",
+        "settings raid [bands <red> <amber> | review <red|amber|green> <days> | budget <n>]",
+        "Score bands (default 15 and 5), review intervals, review reminders a day",
+    ),
+    HelpEntry("decision", 'decision add <KEY> "<decision>"', "Add to a project's decision log"),
+    HelpEntry("decision", "decision list <KEY>", "The decision log (minuted ones included)"),
+)
+
 TOPICS = (
     "project",
     "action",
@@ -163,6 +218,12 @@ TOPICS = (
     "digest",
     "admin",
     "dates",
+    "raid",
+    "risk",
+    "issue",
+    "assumption",
+    "dependency",
+    "decision",
 )
 DATES_HELP = (
     f"Dates can be written as {DATE_EXAMPLES}. They are read in your own time zone; "

@@ -19,6 +19,14 @@ from services.commands.parse.help import parse_help
 from services.commands.parse.me import parse_me
 from services.commands.parse.meetings import parse_ics, parse_meeting, parse_minutes
 from services.commands.parse.projects import parse_project
+from services.commands.parse.raid import (
+    parse_assumption,
+    parse_decision,
+    parse_dependency,
+    parse_issue,
+    parse_raid,
+    parse_risk,
+)
 from services.commands.parse.status import parse_report, parse_status
 from services.commands.parse.work import parse_action, parse_deliverable
 from services.commands.parse.workspace import (
@@ -57,6 +65,12 @@ GROUP_PARSERS: dict[str, Callable[[list[Token]], ast.Command]] = {
     "leave": parse_leave,
     "admin": parse_admin,
     "me": parse_me,
+    "risk": parse_risk,
+    "issue": parse_issue,
+    "assumption": parse_assumption,
+    "dependency": parse_dependency,
+    "decision": parse_decision,
+    "raid": parse_raid,
 }
 
 

@@ -18,6 +18,8 @@ from services.digests.personal import MyDigest
 from services.meetings.feeds import FeedLink
 from services.meetings.series import SeriesView
 from services.meetings.views import MinutesView
+from services.raid.policy import RaidPolicy
+from services.raid.views import OfferView, RaidEntryView
 from services.status.cadence import CadenceView
 from services.status.report import Report
 from services.status.update import UpdateView
@@ -45,6 +47,9 @@ MinutesEvent = Literal[
     "started", "note", "decision", "action", "attendance", "ended", "shown", "amended", "added"
 ]
 MeetingEvent = Literal["created", "cancelled", "imported"]
+RaidEvent = Literal[
+    "created", "scored", "reviewed", "status", "responded", "assigned", "edited", "shown", "logged"
+]
 
 
 @dataclass(frozen=True)
@@ -213,6 +218,43 @@ class DatesResult:
     changed: bool
 
 
+# --- the RAID log ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RaidEntryResult:
+    """An entry added, changed or shown; `linked` is the issue an occurred risk became,
+    `offer` the risk an invalid assumption is offered as."""
+
+    entry: RaidEntryView
+    event: RaidEvent
+    today: date
+    by: PersonRef | None = None
+    linked: RaidEntryView | None = None
+    offer: OfferView | None = None
+
+
+@dataclass(frozen=True)
+class RaidListResult:
+    title: str
+    page: Page[RaidEntryView]
+    today: date
+    empty_text: str
+
+
+@dataclass(frozen=True)
+class RaidSettingsResult:
+    policy: RaidPolicy
+    changed: bool
+
+
+@dataclass(frozen=True)
+class RaidOfferResult:
+    """An offer dismissed (taking one shows the entry it made)."""
+
+    offer: OfferView
+
+
 Result = (
     HelpResult
     | RolesResult
@@ -237,4 +279,8 @@ Result = (
     | IcsResult
     | FormResult
     | DatesResult
+    | RaidEntryResult
+    | RaidListResult
+    | RaidSettingsResult
+    | RaidOfferResult
 )

@@ -53,6 +53,12 @@ class FormId(enum.StrEnum):
     MINUTES_ADD = "minutes_add"
     ADD_TO_MINUTES = "add_to_minutes"
     MEETING_IMPORT = "meeting_import"
+    RAID_RISK = "raid_risk"  # a new or edited risk
+    RAID_ISSUE = "raid_issue"
+    RAID_ENTRY = "raid_entry"  # an assumption, a dependency or a decision
+    RAID_RESCORE = "raid_rescore"
+    RAID_RESOLVE = "raid_resolve"
+    RAID_LOG = "raid_log"  # a message logged as a risk or an issue
 
 
 @dataclass(frozen=True)

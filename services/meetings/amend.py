@@ -16,6 +16,7 @@ from services.core.refs import Cmd, phrase
 from services.meetings.minutes import TITLE_LIMIT, clean_text, may_see
 from services.meetings.views import MinutesView, view
 from services.outbox.rows import insert_notifications, outbox_row
+from services.raid.decisions import sync_minutes
 
 
 def amend(
@@ -91,6 +92,7 @@ def amend(
         )
     m.amended_at = now
     session.flush()
+    sync_minutes(session, m.id, now=now)  # the decision log follows the amendment
     audit.record_by(
         session,
         actor,

@@ -19,6 +19,7 @@ from services.meetings.views import MinutesView, view
 from services.outbox.kinds import DigestKind, ReminderRule
 from services.outbox.port import Digest
 from services.outbox.rows import insert_notifications, outbox_row
+from services.raid.decisions import sync_minutes
 
 AUTO_CLOSE_AFTER = timedelta(hours=12)
 
@@ -37,6 +38,7 @@ def end(
 def _close(session: Session, m: Minutes, now: datetime, *, auto: bool) -> None:
     m.state, m.ended_at, m.auto_closed = MinutesState.CLOSED, now, auto
     session.flush()
+    sync_minutes(session, m.id, now=now)  # decisions land in the project's decision log
     v = view(session, m.id)
     rows = [
         outbox_row(

@@ -20,6 +20,12 @@ class ReminderRule(enum.StrEnum):
     ESCALATE_LEAD = "escalate_lead"
     UNDELIVERABLE = "undeliverable"
     MINUTES_ACTION = "minutes_action"
+    # The RAID log: a risk's review (or an issue's, assumption's, dependency's date) is due,
+    # then overdue, then its project's PM and the PMO leads are told.
+    RAID_DUE = "raid_due"
+    RAID_OVERDUE = "raid_overdue"
+    RAID_ESCALATE_PM = "raid_escalate_pm"
+    RAID_ESCALATE_LEAD = "raid_escalate_lead"
 
 
 class DigestKind(enum.StrEnum):
@@ -34,3 +40,5 @@ class DigestKind(enum.StrEnum):
     STATUS_MISSING = "status_missing"
     STATUS_UPDATE = "status_update"
     MEETING_AGENDA = "meeting_agenda"
+    RAID_ESCALATION = "raid_escalation"  # a risk turned red, a high or critical issue
+    RAID_OFFER = "raid_offer"  # log a lingering blocker as an issue, an invalid assumption …

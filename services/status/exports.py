@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from models import Rag
+from services.raid.exports import report_markdown, report_sheets
 from services.status.report import HISTORY, Report
 
 COLUMNS = [
@@ -102,6 +103,8 @@ def to_xlsx(report: Report) -> bytes:
         if color:
             ws.cell(row=ws.max_row, column=4).fill = PatternFill("solid", fgColor=color)
     ws.freeze_panes = "B2"
+    if report.raid is not None:
+        report_sheets(wb, report.raid)  # top risks and new high-severity issues
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -156,6 +159,8 @@ def to_markdown(report: Report) -> str:
             f"{esc(f.summary) if f else esc(ln.skip_note)} | {esc(f.blockers) if f else ''} | "
             f"{esc(f.asks) if f else ''} | {ln.overdue_items} | {ln.overdue_deliverables} |"
         )
+    if report.raid is not None:
+        lines += report_markdown(report.raid, report.today)
     rate = report.on_time_rate
     if rate is not None:
         lines += ["", f"On time over the last {HISTORY} cycles: {rate:.0%}."]

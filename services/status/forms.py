@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from services.core.access import Actor
 from services.core.forms import Field, FieldKind, Form, FormId, FormRequest, Pick, Raw, Reader
+from services.raid.queries import open_red_risks
 from services.status.cadence import CadenceForm, CadenceView, configure_cadence
 from services.status.update import TEXT_LIMIT, UpdateFields, UpdateView, parse_rag, prefill, submit
 
@@ -108,12 +109,13 @@ def read_status(values: Mapping[str, Raw]) -> UpdateFields:
 def status_request(session: Session, actor: Actor, *, key: str) -> FormRequest:
     """The update form for a project, prefilled from its last update."""
     project, last = prefill(session, actor, key=key)
-    return FormRequest(
-        STATUS_FORM,
-        status_values(last),
-        {"key": project.key},
-        intro=f"{project.key} · {project.name} · this week's update",
-    )
+    intro = f"{project.key} · {project.name} · this week's update"
+    red = open_red_risks(session, workspace_id=actor.workspace_id, project_id=project.id)
+    if red:  # what the PM should not forget to report on
+        shown = "; ".join(f"{r.ref} {r.title} ({r.score})" for r in red[:3])
+        more = f" and {len(red) - 3} more" if len(red) > 3 else ""
+        intro += f"\nOpen red risks: {shown}{more}."
+    return FormRequest(STATUS_FORM, status_values(last), {"key": project.key}, intro=intro)
 
 
 def submit_status(

@@ -39,6 +39,7 @@ from services.core.dates import zone
 from services.core.errors import InvalidInput
 from services.core.views import PersonRef
 from services.outbox.port import Digest
+from services.raid.portfolio import RaidSummary, summary
 from services.status.as_of import overdue_at
 from services.status.messages import update_digest_parts
 from services.status.update import UpdateFields
@@ -138,6 +139,7 @@ class Report:
     today: date
     projects: list[ProjectLine]
     pm_rates: list[tuple[PersonRef, float, int]] = field(default_factory=list)
+    raid: RaidSummary | None = None  # top risks, new high-severity issues, the risk heat map
 
     def count(self, rag: Rag | None) -> int:
         return sum(
@@ -165,7 +167,8 @@ def build(
     project_ids: set[int] | None = None,
     include_private: bool = True,
 ) -> Report:
-    """The week's report, in 6 statements whatever the size of the portfolio."""
+    """The week's report, in 10 statements whatever the size of the portfolio (4 of them for
+    its RAID part)."""
     periods = previous_periods(period, HISTORY + 1)  # one more: the "before" of the oldest
     moment = past_week_end(session, workspace_id, period, today)
     cond = [Project.workspace_id == workspace_id, Project.state != ProjectState.CLOSED]
@@ -341,7 +344,8 @@ def build(
         ((people[i], ok / n, n) for i, (ok, n) in pm_tally.items()),
         key=lambda t: (t[1], t[0].handle),
     )
-    return Report(workspace_id, period, window, today, lines, pm_rates)
+    raid = summary(session, workspace_id, project_ids=[p[0] for p in projects], period=period)
+    return Report(workspace_id, period, window, today, lines, pm_rates, raid)
 
 
 def severity(line: ProjectLine) -> tuple[int, str]:

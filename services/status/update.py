@@ -35,6 +35,7 @@ from services.core.views import PersonRef
 from services.outbox.kinds import DigestKind
 from services.outbox.port import Digest, DigestLine, DigestSection
 from services.outbox.rows import insert_notifications, outbox_row
+from services.raid.proposals import check_blockers
 from services.status.cycles import cycle_for_submission
 
 RAG_WORDS = {
@@ -251,6 +252,15 @@ def submit(
     assert author is not None
     view = _view(upd, cycle, project, author)
     _escalate(session, view, cycle, now)
+    # A blocker the last round reported too is offered to the PM as an issue (once).
+    check_blockers(
+        session,
+        project=project,
+        cycle=cycle,
+        blockers=f.blockers,
+        author_id=actor.person_id,
+        now=now,
+    )
     return view, note
 
 

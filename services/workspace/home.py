@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -13,6 +13,8 @@ from services.core.access import Actor
 from services.core.dates import local_today
 from services.core.views import ActionItemView, DeliverableView, Page, ProjectView
 from services.projects import register as projects
+from services.raid.queries import reviews_due
+from services.raid.views import RaidEntryView
 from services.work import action_items, deliverables
 
 
@@ -22,6 +24,7 @@ class HomeData:
     items: Page[ActionItemView]
     projects: list[ProjectView]
     deliverables: list[DeliverableView]
+    reviews: list[RaidEntryView] = field(default_factory=list)  # RAID entries due this week
 
 
 def home(session: Session, actor: Actor, *, now: datetime, item_limit: int = 15) -> HomeData:
@@ -33,6 +36,7 @@ def home(session: Session, actor: Actor, *, now: datetime, item_limit: int = 15)
         items=action_items.list_mine(session, actor, limit=item_limit),
         projects=with_latest_rag(session, mine),
         deliverables=deliverables.list_upcoming(session, actor, today=today, days=14),
+        reviews=reviews_due(session, actor, today=today),
     )
 
 

@@ -29,6 +29,8 @@ from handlers.slack.blocks import (
     who,
 )
 from handlers.slack.ids import ActionId, BlockId
+from handlers.slack.raid.render import offer_blocks
+from handlers.slack.raid.render import reminder_rows as raid_reminder_rows
 from handlers.slack.work.render import snooze_menu
 from services.core.views import PersonRef
 from services.outbox.kinds import DigestKind, ReminderRule
@@ -63,6 +65,14 @@ def reminder_lead(rule: ReminderRule) -> str:
             return "📭 I couldn't reach this item's owner"
         case ReminderRule.MINUTES_ACTION:
             return "📝 New action item for you from the minutes"
+        case ReminderRule.RAID_DUE:
+            return "🔎 Due for review in the RAID log"
+        case ReminderRule.RAID_OVERDUE:
+            return "🔴 Review overdue in the RAID log"
+        case ReminderRule.RAID_ESCALATE_PM:
+            return "⚠️ Escalation: a review overdue in your project"
+        case ReminderRule.RAID_ESCALATE_LEAD:
+            return "🚨 Escalation to the PMO: a review long overdue"
         case _:
             assert_never(rule)
 
@@ -99,6 +109,12 @@ def digest_buttons(d: Digest) -> list[Block]:
         case DigestKind.STATUS_ESCALATION if d.project_key:
             show = button("Show the update", ActionId.STATUS_SHOW, d.project_key)
             return [actions(f"{BlockId.STATUS_PREFIX}{d.project_key}", [show])]
+        case DigestKind.RAID_ESCALATION if d.ref:
+            show = button("Open the entry", ActionId.RAID_SHOW, d.ref, style="primary")
+            return [actions(f"{BlockId.RAID_PREFIX}{d.ref}", [show])]
+        case DigestKind.RAID_OFFER if d.ref:
+            kind, _, offer_id = d.ref.partition(":")  # "issue:12"
+            return offer_blocks(int(offer_id), kind, "")[1:]
         case (
             DigestKind.PERSONAL
             | DigestKind.PROJECT
@@ -109,6 +125,8 @@ def digest_buttons(d: Digest) -> list[Block]:
             | DigestKind.STATUS_MISSING
             | DigestKind.STATUS_UPDATE
             | DigestKind.MEETING_AGENDA
+            | DigestKind.RAID_ESCALATION
+            | DigestKind.RAID_OFFER
         ):
             return []
         case _:
@@ -151,6 +169,8 @@ def digest_fallback(d: Digest) -> str:
 
 
 def _reminder_rows(r: Reminder, today: date, n: int) -> list[Block]:
+    if r.kind.startswith("raid_"):
+        return raid_reminder_rows(r, reminder_lead(r.rule), today, n)
     owner = who(PersonRef(0, r.owner_external_id, r.owner_handle, r.owner_handle))
     key = f" · `{escape(r.project_key)}`" if r.project_key else ""
     extra = f" · owner {owner}" if r.rule in OWNER_NAMED else ""

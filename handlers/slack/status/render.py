@@ -25,6 +25,7 @@ from handlers.slack.blocks import (
 )
 from handlers.slack.digests.render import digest_blocks
 from handlers.slack.ids import ActionId
+from handlers.slack.raid.render import report_groups
 from models.enums import Rag
 from services.status.cadence import CadenceView
 from services.status.messages import update_digest
@@ -113,6 +114,8 @@ def report_parent(report: Report) -> Message:
                 ],
             )
         )
+    if r.raid is not None:
+        groups += report_groups(r.raid, r.today)
     overdue = sorted(
         (ln for ln in r.projects if ln.overdue_items or ln.overdue_deliverables),
         key=lambda ln: (-(ln.overdue_items + ln.overdue_deliverables), ln.key),

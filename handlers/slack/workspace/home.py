@@ -15,10 +15,12 @@ from handlers.slack.blocks import (
 )
 from handlers.slack.ids import ActionId, BlockId
 from handlers.slack.projects.render import project_text
+from handlers.slack.raid.render import entry_blocks
 from handlers.slack.work.render import deliverable_text, item_blocks
 from services.workspace.home import HomeData
 
-ITEM_BUDGET = 60  # blocks for items, so the projects and deliverables still fit
+ITEM_BUDGET = 50  # blocks for items, so the projects, reviews and deliverables still fit
+REVIEW_BUDGET = 66
 PROJECT_BUDGET = 85
 
 
@@ -40,6 +42,10 @@ def home_view(data: HomeData) -> dict[str, Any]:
         blocks.append(section("Nothing open. 🎉"))
     item_rows = [item_blocks(i, today) for i in data.items.items]
     blocks = list_with_overflow(item_rows, blocks, data.items.total, ITEM_BUDGET)
+    if data.reviews:  # RAID entries whose review or date comes within the week
+        blocks.append(header(f"Your RAID reviews due ({len(data.reviews)})"))
+        review_rows = [entry_blocks(v, today) for v in data.reviews]
+        blocks = list_with_overflow(review_rows, blocks, len(data.reviews), REVIEW_BUDGET)
     blocks.append({"type": "divider"})
     blocks.append(header("Your projects"))
     if not data.projects:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.slack.blocks import (
+    SECTION_TEXT,
     Block,
     Message,
     actions,
@@ -35,8 +36,14 @@ def help_blocks(result: HelpResult) -> list[Block]:
     head = f"PMO Bot — {topic} commands" if topic else "PMO Bot — what I can do"
     lines = "\n".join(f"{command(e.usage)} — {escape(e.summary)}" for e in result.entries)
     blocks: list[Block] = [header(head)]
-    if lines:
-        blocks.append(section(lines))
+    chunk = ""
+    for line in lines.splitlines():  # the whole reference is longer than one section holds
+        if chunk and len(chunk) + len(line) + 1 > SECTION_TEXT:
+            blocks.append(section(chunk))
+            chunk = ""
+        chunk = f"{chunk}\n{line}" if chunk else line
+    if chunk:
+        blocks.append(section(chunk))
     if result.extra:
         blocks.append(context(escape(result.extra)))
     if not lines and not result.extra:

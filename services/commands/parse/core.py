@@ -59,6 +59,19 @@ GROUPS = {
     "calendar": "ics",
     "ical": "ics",
     "me": "me",
+    # the RAID log
+    "risk": "risk",
+    "risks": "risk",
+    "issue": "issue",
+    "issues": "issue",
+    "assumption": "assumption",
+    "assumptions": "assumption",
+    "dependency": "dependency",
+    "dependencies": "dependency",
+    "dep": "dependency",
+    "decision": "decision",
+    "decisions": "decision",
+    "raid": "raid",
 }
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from services.commands import ast
 from services.commands.parse.core import Token, fail, no_extra, pick_verb, read_mention
+from services.commands.parse.raid import parse_settings_raid
 from services.core.errors import InvalidInput
 from services.core.people import Mention
 
@@ -32,6 +33,8 @@ def parse_settings(args: list[Token]) -> ast.Command:
         return ast.SettingsShow()
     words = [t.text for t in args]
     head = words[0].lower()
+    if head == "raid":
+        return parse_settings_raid(words[1:])
     section = SETTINGS_SECTIONS.get(head)
     if section and len(words) == 3:
         return ast.SettingsSet(section, words[1], words[2])
@@ -72,7 +75,7 @@ def parse_leave(args: list[Token]) -> ast.Command:
     if len(words) == 1 and words[0].lower() in ("cancel", "off", "end", "back"):
         return ast.LeaveCancel()
     text = " ".join(words)
-    for sep in (" to ", " until ", " till ", " - ", " – "):  # noqa: RUF001 (en dash on purpose)
+    for sep in (" to ", " until ", " till ", " - ", " – "):
         if sep in text.lower():
             i = text.lower().index(sep)
             start, end = text[:i].strip(), text[i + len(sep) :].strip()

@@ -1,0 +1,1 @@
+"""The RAID log in Slack."""
