@@ -790,3 +790,26 @@ def test_next_start_turns_a_phrase_into_the_first_meeting() -> None:
         utc(2026, 11, 2, 15),
         utc(2026, 12, 7, 15),
     ]
+
+
+def _custom_zone_file(offset: str, uid: str) -> bytes:
+    return ics(
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//Microsoft Corporation//Outlook 16.0//EN\n"
+        "BEGIN:VTIMEZONE\nTZID:Customized Time Zone\nBEGIN:STANDARD\nDTSTART:16010101T000000\n"
+        f"TZOFFSETFROM:{offset}\nTZOFFSETTO:{offset}\nEND:STANDARD\nEND:VTIMEZONE\n"
+        f'BEGIN:VEVENT\nUID:{uid}\nSUMMARY:Call\nDTSTART;TZID="Customized Time Zone":20261102T090000\n'
+        'DTEND;TZID="Customized Time Zone":20261102T093000\nDTSTAMP:20260915T101010Z\n'
+        "END:VEVENT\nEND:VCALENDAR"
+    )
+
+
+def test_a_zone_one_file_defines_never_leaks_into_the_next_file() -> None:
+    """icalendar caches custom zones by name for the whole process; every upload reads with a
+    fresh cache, so two files that both define "Customized Time Zone" each get their own."""
+    from services.core.ical.read import read_calendars
+
+    for offset, hours in (("-0500", 14), ("+0900", 0), ("-0500", 14)):
+        (cal,) = read_calendars(_custom_zone_file(offset, f"call-{offset}"))
+        (event,) = cal.walk("VEVENT")
+        start = event["DTSTART"].dt
+        assert start.astimezone(UTC).hour == hours, (offset, start)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services.commands import ast
+from services.commands import ast, ast_meetings
 from services.commands.parser import parse, tokenize
 from services.core.errors import InvalidInput
 from services.core.people import Mention
@@ -199,7 +199,7 @@ def test_leave_forms(text: str, expected: ast.Command) -> None:
         ("deliverable add", ast.DeliverableForm()),
         ("action edit 12", ast.ActionEditForm(12)),
         ("action edit #12", ast.ActionEditForm(12)),
-        ("minutes add", ast.MinutesForm()),
+        ("minutes add", ast_meetings.MinutesForm()),
     ],
 )
 def test_commands_that_open_forms(text: str, expected: ast.Command) -> None:

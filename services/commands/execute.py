@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from services.commands import ast
+from services.commands import ast, ast_meetings
 from services.commands.ast_raid import RaidCommand
 from services.commands.context import Ctx, MentionResolver, default_resolver
 from services.commands.help import DATES_HELP, entries_for
@@ -58,7 +58,7 @@ def execute(
         return work.run(ctx, cmd)
     if isinstance(cmd, ast.StatusCommand):
         return status.run(ctx, cmd)
-    if isinstance(cmd, ast.MeetingCommand):
+    if isinstance(cmd, ast_meetings.MeetingCommand):
         return meetings.run(ctx, cmd)
     if isinstance(cmd, RaidCommand):
         return raid.run(ctx, cmd)

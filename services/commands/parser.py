@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from services.commands import ast
+from services.commands import ast, ast_meetings
 from services.commands.parse.core import GROUPS, Token, suggest, tokenize
 from services.commands.parse.help import parse_help
 from services.commands.parse.me import parse_me
@@ -84,7 +84,7 @@ def parse(text: str) -> ast.Command:
     free = FREE_TEXT.match(text)
     if free:  # a note or decision is kept exactly as typed (quotes included)
         kind = "note" if free.group(1).lower() in ("note", "n") else "decision"
-        return ast.MinutesAdd(kind, free.group(2).strip())
+        return ast_meetings.MinutesAdd(kind, free.group(2).strip())
     tokens = tokenize(text.strip())
     if not tokens:
         return ast.Help()

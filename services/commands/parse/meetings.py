@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.commands import ast
+from services.commands import ast, ast_meetings
 from services.commands.parse.core import (
     KEY_TOKEN,
     Token,
@@ -51,7 +51,7 @@ MINUTES_VERBS = {
 def parse_minutes(args: list[Token]) -> ast.Command:
     """`minutes [<verb> …]`; alone it shows the open minutes here."""
     if not args:
-        return ast.MinutesShow()
+        return ast_meetings.MinutesShow()
     verb = pick_verb("minutes", args[0], MINUTES_VERBS)
     rest = args[1:]
     if verb == "start":
@@ -59,16 +59,16 @@ def parse_minutes(args: list[Token]) -> ast.Command:
         if rest and not rest[0].quoted and KEY_TOKEN.match(rest[0].text):
             key, rest = rest[0].text, rest[1:]
         title = " ".join(t.text for t in rest).strip() or None
-        return ast.MinutesStart(key, title)
+        return ast_meetings.MinutesStart(key, title)
     if verb in ("note", "decision"):
-        return ast.MinutesAdd(verb, " ".join(t.text for t in rest))
+        return ast_meetings.MinutesAdd(verb, " ".join(t.text for t in rest))
     if verb == "action":
         return _minutes_action(rest)
     if verb in ("attendee", "absent"):
         people = tuple(m for t in rest if (m := t.mention) is not None)
         if not people or len(people) != len(rest):
             raise fail("minutes", verb, "Name people with @, e.g. `minutes attendee @ana @ben`.")
-        return ast.MinutesAttend(people, present=verb == "attendee")
+        return ast_meetings.MinutesAttend(people, present=verb == "attendee")
     if verb == "add":
         if rest:
             raise fail(
@@ -76,15 +76,19 @@ def parse_minutes(args: list[Token]) -> ast.Command:
                 "add",
                 "`minutes add` opens a form; to type a note, use `minutes note <text>`.",
             )
-        return ast.MinutesForm()
+        return ast_meetings.MinutesForm()
     if verb == "end":
-        return ast.MinutesEnd()
+        return ast_meetings.MinutesEnd()
     if verb == "show":
-        return ast.MinutesShow(read_id(rest[0], "minutes", "show", "minutes") if rest else None)
+        return ast_meetings.MinutesShow(
+            read_id(rest[0], "minutes", "show", "minutes") if rest else None
+        )
     if verb == "list":
-        return ast.MinutesList(read_key(rest[0], "minutes", "list") if rest else None)
+        return ast_meetings.MinutesList(read_key(rest[0], "minutes", "list") if rest else None)
     if verb == "export":
-        return ast.MinutesExport(read_id(rest[0] if rest else None, "minutes", "export", "minutes"))
+        return ast_meetings.MinutesExport(
+            read_id(rest[0] if rest else None, "minutes", "export", "minutes")
+        )
     return _minutes_amend(rest)
 
 
@@ -112,7 +116,7 @@ def _minutes_action(rest: list[Token]) -> ast.Command:
     text = " ".join(words).strip()
     if not text:
         raise fail("minutes", "action", "What is the action?")
-    return ast.MinutesAction(owner, due, text)
+    return ast_meetings.MinutesAction(owner, due, text)
 
 
 def _minutes_amend(rest: list[Token]) -> ast.Command:
@@ -122,13 +126,13 @@ def _minutes_amend(rest: list[Token]) -> ast.Command:
         raise fail("minutes", "amend", "Say what to change.")
     op = rest[1].text.lower()
     if op in ("note", "decision", "title"):
-        return ast.MinutesAmend(mid, op, " ".join(t.text for t in rest[2:]))
+        return ast_meetings.MinutesAmend(mid, op, " ".join(t.text for t in rest[2:]))
     if op in ("edit", "remove", "delete", "rm"):
         op = "remove" if op in ("remove", "delete", "rm") else "edit"
         if len(rest) < 4 or rest[2].text.lower() not in ("note", "decision"):
             raise fail("minutes", "amend", f"e.g. `minutes amend {mid} {op} note 2 …`.")
         n = read_id(rest[3], "minutes", "amend", "entry")
-        return ast.MinutesAmend(
+        return ast_meetings.MinutesAmend(
             mid, op, " ".join(t.text for t in rest[4:]), rest[2].text.lower(), n
         )
     raise fail("minutes", "amend", f"I can't amend with `{rest[1].text[:20]}`.")
@@ -137,14 +141,18 @@ def _minutes_amend(rest: list[Token]) -> ast.Command:
 def parse_meeting(args: list[Token]) -> ast.Command:
     """`meeting [list|import|cancel|new …]`; alone it lists the meeting series."""
     if not args:
-        return ast.MeetingList()
+        return ast_meetings.MeetingList()
     word = args[0].text.lower()
     if word in ("list", "ls"):
-        return ast.MeetingList(read_key(args[1], "meeting", "list") if len(args) > 1 else None)
+        return ast_meetings.MeetingList(
+            read_key(args[1], "meeting", "list") if len(args) > 1 else None
+        )
     if word in ("import", "upload"):
-        return ast.MeetingImport(read_key(args[1] if len(args) > 1 else None, "meeting", "import"))
+        return ast_meetings.MeetingImport(
+            read_key(args[1] if len(args) > 1 else None, "meeting", "import")
+        )
     if word in ("cancel", "stop", "delete"):
-        return ast.MeetingCancel(
+        return ast_meetings.MeetingCancel(
             read_id(args[1] if len(args) > 1 else None, "meeting", "cancel", "meeting")
         )
     if word in ("new", "add", "create"):
@@ -156,7 +164,7 @@ def parse_meeting(args: list[Token]) -> ast.Command:
                 "Give a quoted title and when, e.g. "
                 '`meeting new APOLLO "Weekly sync" weekly on tue 10:00`.',
             )
-        return ast.MeetingNew(key, args[2].text, " ".join(t.text for t in args[3:]))
+        return ast_meetings.MeetingNew(key, args[2].text, " ".join(t.text for t in args[3:]))
     raise InvalidInput(
         f"`meeting` has no `{args[0].text[:40]}`.", "Type `help meeting` for the meeting commands."
     )
@@ -171,4 +179,4 @@ def parse_ics(args: list[Token]) -> ast.Command:
     if len(words) > 1:
         raise fail("meeting", "ics", "Give at most one project key.")
     key = read_key(args[-1], "meeting", "ics") if words else None
-    return ast.IcsLink(key, revoke)
+    return ast_meetings.IcsLink(key, revoke)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 import warnings
 from dataclasses import dataclass, field
 
-from icalendar import Calendar
+from icalendar import Calendar, Component
+from icalendar.timezone import tzp
 
 from services.core.errors import InvalidInput
 from services.core.ical.model import SeriesSpec
@@ -55,21 +57,31 @@ def read_calendars(data: bytes) -> list[Calendar]:
     if len(uids) > MAX_SERIES:
         raise _too_many(len(uids))
     try:
-        with warnings.catch_warnings(action="ignore"):
-            found = Calendar.from_ical(raw, multiple=True)
+        found = _from_ical(raw)
     except Exception as exc:  # icalendar raises assorted errors on damaged files
         try:  # again without the parts we never read
-            with warnings.catch_warnings(action="ignore"):
-                found = Calendar.from_ical(_needed_only(raw), multiple=True)
+            found = _from_ical(_needed_only(raw))
         except Exception:
             raise InvalidInput(damaged(raw, str(exc)), IMPORT_HINT) from None
-    calendars = [c for c in found if c.name == "VCALENDAR"]
+    calendars = [c for c in found if isinstance(c, Calendar) and c.name == "VCALENDAR"]
     if not calendars:
         raise InvalidInput(
             "That calendar file is damaged: it has no complete BEGIN:VCALENDAR … END:VCALENDAR.",
             IMPORT_HINT,
         )
     return calendars
+
+
+# icalendar keeps the zones a file defines (VTIMEZONE) in a process-wide cache, by name, and
+# Outlook names every custom zone "Customized Time Zone": without a fresh cache, what one
+# upload means would depend on what another workspace uploaded before.
+_PARSING = threading.Lock()
+
+
+def _from_ical(raw: bytes) -> list[Component]:
+    with _PARSING, warnings.catch_warnings(action="ignore"):
+        tzp.use_zoneinfo()  # a fresh zone cache for every file
+        return list(Calendar.from_ical(raw, multiple=True))
 
 
 @dataclass(frozen=True)
