@@ -11,9 +11,11 @@ from collections.abc import Mapping
 from typing import assert_never
 
 from handlers.chat import audience
-from handlers.chat.dispatch import Core, Turn, acting
+from handlers.chat.dispatch import Core, Turn, acting, after_command
 from handlers.chat.outcome import Announce, Notify, Outcome, RefreshHome, RefreshLive, Reply
 from models import Person
+from services.commands import ast
+from services.commands.execute import execute
 from services.commands.results import (
     ActionResult,
     CadenceResult,
@@ -27,8 +29,11 @@ from services.core.dates import local_today
 from services.core.errors import DomainError, InvalidInput
 from services.core.forms import Form, FormId, Raw, Ref
 from services.core.people import person_ref
+from services.dependencies import forms as dependency_forms
+from services.documents import forms as document_forms
 from services.meetings import forms as meeting_forms
 from services.projects import forms as project_forms
+from services.raci import forms as raci_forms
 from services.status import forms as status_forms
 from services.work import forms as work_forms
 
@@ -42,6 +47,11 @@ DEFINITIONS: dict[FormId, Form] = {
     FormId.MINUTES_ADD: meeting_forms.MINUTES_FORM,
     FormId.ADD_TO_MINUTES: meeting_forms.ADD_FORM,
     FormId.MEETING_IMPORT: meeting_forms.IMPORT_FORM,
+    FormId.SIGNOFF_NOT_YET: raci_forms.NOT_YET_FORM,
+    FormId.DEPENDENCY_PROPOSE: dependency_forms.PROPOSE_FORM,
+    FormId.DEPENDENCY_DECLINE: dependency_forms.DECLINE_FORM,
+    FormId.GATE_REJECT: project_forms.REJECT_FORM,
+    FormId.DOCUMENT_CHANGES: document_forms.CHANGES_FORM,
 }
 
 
@@ -124,6 +134,27 @@ def submit_form(
                 )
                 imported = MeetingListResult(views, key, imported=True)
                 return Outcome(imported, Reply.NONE, (Announce(imported, None),))
+            case (
+                FormId.SIGNOFF_NOT_YET
+                | FormId.DEPENDENCY_PROPOSE
+                | FormId.DEPENDENCY_DECLINE
+                | FormId.GATE_REJECT
+                | FormId.DOCUMENT_CHANGES
+            ):
+                if form == FormId.SIGNOFF_NOT_YET:
+                    cmd: ast.Command = raci_forms.read_not_yet(values, ref)
+                elif form == FormId.DEPENDENCY_PROPOSE:
+                    tz = actor.timezone
+                    cmd = dependency_forms.read_propose(values, ref, tz=tz, now=now)
+                elif form == FormId.DEPENDENCY_DECLINE:
+                    cmd = dependency_forms.read_decline(values, ref)
+                elif form == FormId.GATE_REJECT:
+                    cmd = project_forms.read_reject(values, ref)
+                else:
+                    cmd = document_forms.read_changes(values, ref)
+                answered = execute(s, actor, cmd, now=now, resolve=turn.people.resolve)
+                told = after_command(answered, turn)
+                return Outcome(answered, Reply.NONE, (Announce(answered, None), *told.follow_ups))
             case _:
                 assert_never(form)
 

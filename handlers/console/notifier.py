@@ -20,6 +20,7 @@ LABEL = {
     "escalate_lead": "ESCALATION to the PMO",
     "undeliverable": "its owner can't be reached",
     "minutes_action": "new, from the minutes",
+    "escalate_accountable": "ESCALATION to you as Accountable (RACI)",
 }
 
 

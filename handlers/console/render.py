@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import assert_never
 
 from handlers.console import meetings as more
+from handlers.console import registers
 from handlers.console.text import (
     STATE_LABEL,
     deliverable_line,
@@ -40,6 +41,19 @@ from services.commands.results import (
     RolesResult,
     SettingsResult,
     StatusResult,
+)
+from services.commands.results_registers import (
+    DependencyListResult,
+    DependencyResult,
+    DocumentListResult,
+    DocumentResult,
+    FileResult,
+    PhasesResult,
+    RaciMatrixResult,
+    RaciResult,
+    RegisterCardResult,
+    RegisterResult,
+    SignoffResult,
 )
 from services.core.errors import DomainError
 from services.workspace.settings import WEEKDAYS
@@ -196,6 +210,20 @@ def render(result: Result, *, public_url: str = LOCAL_URL) -> str:
                 f"{request.form.title}: this opens a form ({fields}). Run it in the "
                 "interactive console (`pmo-bot console`), or use the one-line command."
             )
+        case (
+            RaciResult()
+            | RaciMatrixResult()
+            | SignoffResult()
+            | FileResult()
+            | DependencyResult()
+            | DependencyListResult()
+            | RegisterResult()
+            | RegisterCardResult()
+            | PhasesResult()
+            | DocumentResult()
+            | DocumentListResult()
+        ):
+            return registers.text(result)
         case _:
             assert_never(result)
 

@@ -30,6 +30,11 @@ CALLBACKS: dict[FormId, CallbackId] = {
     FormId.MINUTES_ADD: CallbackId.MINUTES_MODAL,
     FormId.ADD_TO_MINUTES: CallbackId.ADD_TO_MINUTES_MODAL,
     FormId.MEETING_IMPORT: CallbackId.MEETING_IMPORT_MODAL,
+    FormId.SIGNOFF_NOT_YET: CallbackId.SIGNOFF_NOT_YET_MODAL,
+    FormId.DEPENDENCY_PROPOSE: CallbackId.DEPENDENCY_PROPOSE_MODAL,
+    FormId.DEPENDENCY_DECLINE: CallbackId.DEPENDENCY_DECLINE_MODAL,
+    FormId.GATE_REJECT: CallbackId.GATE_REJECT_MODAL,
+    FormId.DOCUMENT_CHANGES: CallbackId.DOCUMENT_CHANGES_MODAL,
 }
 FORMS = {callback: form for form, callback in CALLBACKS.items()}
 # Block ids are the field names, prefixed per form so that they read well in Slack's payloads.
@@ -39,6 +44,11 @@ PREFIXES: dict[FormId, str] = {
     FormId.MINUTES_ADD: "mm_",
     FormId.ADD_TO_MINUTES: "am_",
     FormId.MEETING_IMPORT: "mi_",
+    FormId.SIGNOFF_NOT_YET: "so_",
+    FormId.DEPENDENCY_PROPOSE: "dp_",
+    FormId.DEPENDENCY_DECLINE: "dd_",
+    FormId.GATE_REJECT: "gr_",
+    FormId.DOCUMENT_CHANGES: "dc_",
 }
 TITLED_BY_KEY = (FormId.STATUS, FormId.CADENCE, FormId.MEETING_IMPORT)
 

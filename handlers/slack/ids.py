@@ -22,6 +22,15 @@ class ActionId(enum.StrEnum):
     MINUTES_ADD = "pmo.minutes.add"
     MINUTES_END = "pmo.minutes.end"
     MINUTES_START = "pmo.minutes.start"
+    SIGNOFF = "pmo.raci.signoff"
+    SIGNOFF_NOT_YET = "pmo.raci.not_yet"
+    DEPENDENCY_ACCEPT = "pmo.dependency.accept"
+    DEPENDENCY_PROPOSE = "pmo.dependency.propose"
+    DEPENDENCY_DECLINE = "pmo.dependency.decline"
+    GATE_APPROVE = "pmo.gate.approve"
+    GATE_REJECT = "pmo.gate.reject"
+    DOCUMENT_APPROVE = "pmo.doc.approve"
+    DOCUMENT_CHANGES = "pmo.doc.changes"
 
 
 class CallbackId(enum.StrEnum):
@@ -36,6 +45,11 @@ class CallbackId(enum.StrEnum):
     ADD_TO_MINUTES_SHORTCUT = "pmo.shortcut.add_to_minutes"
     ADD_TO_MINUTES_MODAL = "pmo.modal.add_to_minutes"
     MEETING_IMPORT_MODAL = "pmo.modal.meeting_import"
+    SIGNOFF_NOT_YET_MODAL = "pmo.modal.signoff_not_yet"
+    DEPENDENCY_PROPOSE_MODAL = "pmo.modal.dependency_propose"
+    DEPENDENCY_DECLINE_MODAL = "pmo.modal.dependency_decline"
+    GATE_REJECT_MODAL = "pmo.modal.gate_reject"
+    DOCUMENT_CHANGES_MODAL = "pmo.modal.document_changes"
 
 
 class BlockId(enum.StrEnum):
@@ -50,6 +64,10 @@ class BlockId(enum.StrEnum):
     STATUS_PREFIX = "status:"  # + the project key: a status nudge's or escalation's button
     AGENDA_PREFIX = "agenda:"  # + the occurrence id: Start minutes
     MINUTES_PREFIX = "minutes:"  # + the minutes id: Add… / End on the live message
+    SIGNOFF_PREFIX = "signoff:"  # + the deliverable id: Sign off / Not yet
+    DEPENDENCY_PREFIX = "dependency:"  # + the dependency id: Accept / Propose / Decline
+    GATE_PREFIX = "gate:"  # + KEY:phase: Approve / Reject a phase change
+    DOCUMENT_PREFIX = "doc:"  # + id:version: Approve / Request changes
     HELP_ACTIONS = "help_actions"
     HOME_ACTIONS = "home_actions"
 

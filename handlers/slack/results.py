@@ -9,6 +9,7 @@ from typing import assert_never
 from handlers.slack.blocks import Message, section
 from handlers.slack.meetings import render as meetings
 from handlers.slack.projects import render as projects
+from handlers.slack.registers import render as registers
 from handlers.slack.status import render as status
 from handlers.slack.work import render as work
 from handlers.slack.workspace import render as workspace
@@ -36,6 +37,19 @@ from services.commands.results import (
     RolesResult,
     SettingsResult,
     StatusResult,
+)
+from services.commands.results_registers import (
+    DependencyListResult,
+    DependencyResult,
+    DocumentListResult,
+    DocumentResult,
+    FileResult,
+    PhasesResult,
+    RaciMatrixResult,
+    RaciResult,
+    RegisterCardResult,
+    RegisterResult,
+    SignoffResult,
 )
 
 
@@ -93,5 +107,19 @@ def message(result: Result, *, public_url: str = "") -> Message:
                 return message(shown, public_url=public_url)
             text = f"Opening the {request.form.title.lower()} form…"
             return Message(text, [section(text)])
+        case (
+            RaciResult()
+            | RaciMatrixResult()
+            | SignoffResult()
+            | FileResult()
+            | DependencyResult()
+            | DependencyListResult()
+            | RegisterResult()
+            | RegisterCardResult()
+            | PhasesResult()
+            | DocumentResult()
+            | DocumentListResult()
+        ):
+            return registers.message(result)
         case _:
             assert_never(result)

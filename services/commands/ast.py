@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.commands.ast_registers import RegistersCommand
 from services.core.people import Mention
 
 
@@ -391,4 +392,5 @@ Command = (
     | WorkspaceCommand
     | StatusCommand
     | MeetingCommand
+    | RegistersCommand
 )

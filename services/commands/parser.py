@@ -18,6 +18,7 @@ from services.commands.parse.core import GROUPS, Token, suggest, tokenize
 from services.commands.parse.help import parse_help
 from services.commands.parse.meetings import parse_ics, parse_meeting, parse_minutes
 from services.commands.parse.projects import parse_project
+from services.commands.parse.registers import parse_depend, parse_doc, parse_raci
 from services.commands.parse.status import parse_report, parse_status
 from services.commands.parse.work import parse_action, parse_deliverable
 from services.commands.parse.workspace import (
@@ -55,6 +56,9 @@ GROUP_PARSERS: dict[str, Callable[[list[Token]], ast.Command]] = {
     "digest": parse_digest,
     "leave": parse_leave,
     "admin": parse_admin,
+    "raci": parse_raci,
+    "depend": parse_depend,
+    "doc": parse_doc,
 }
 
 

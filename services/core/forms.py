@@ -51,6 +51,11 @@ class FormId(enum.StrEnum):
     MINUTES_ADD = "minutes_add"
     ADD_TO_MINUTES = "add_to_minutes"
     MEETING_IMPORT = "meeting_import"
+    SIGNOFF_NOT_YET = "signoff_not_yet"
+    DEPENDENCY_PROPOSE = "dependency_propose"
+    DEPENDENCY_DECLINE = "dependency_decline"
+    GATE_REJECT = "gate_reject"
+    DOCUMENT_CHANGES = "document_changes"
 
 
 @dataclass(frozen=True)

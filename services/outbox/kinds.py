@@ -20,6 +20,7 @@ class ReminderRule(enum.StrEnum):
     ESCALATE_LEAD = "escalate_lead"
     UNDELIVERABLE = "undeliverable"
     MINUTES_ACTION = "minutes_action"
+    ESCALATE_ACCOUNTABLE = "escalate_accountable"  # a deliverable's RACI Accountable, before its PM
 
 
 class DigestKind(enum.StrEnum):
@@ -34,3 +35,7 @@ class DigestKind(enum.StrEnum):
     STATUS_MISSING = "status_missing"
     STATUS_UPDATE = "status_update"
     MEETING_AGENDA = "meeting_agenda"
+    SIGNOFF_REQUEST = "signoff_request"  # Sign off / Not yet, to a deliverable's Accountable
+    DEPENDENCY_REQUEST = "dependency_request"  # Accept / Propose another date / Decline
+    DOCUMENT_REVIEW = "document_review"  # Approve / Request changes, to a document's approver
+    GATE_REQUEST = "gate_request"  # Approve / Reject a phase change, to the gate's approver

@@ -40,6 +40,7 @@ OWNER_NAMED = frozenset(
         ReminderRule.ESCALATE_LEAD,
         ReminderRule.OVERDUE_ON_LEAVE,
         ReminderRule.UNDELIVERABLE,
+        ReminderRule.ESCALATE_ACCOUNTABLE,
     }
 )
 
@@ -63,6 +64,8 @@ def reminder_lead(rule: ReminderRule) -> str:
             return "📭 I couldn't reach this item's owner"
         case ReminderRule.MINUTES_ACTION:
             return "📝 New action item for you from the minutes"
+        case ReminderRule.ESCALATE_ACCOUNTABLE:
+            return "⚠️ Escalation: overdue, and you are Accountable for it"
         case _:
             assert_never(rule)
 
@@ -99,6 +102,23 @@ def digest_buttons(d: Digest) -> list[Block]:
         case DigestKind.STATUS_ESCALATION if d.project_key:
             show = button("Show the update", ActionId.STATUS_SHOW, d.project_key)
             return [actions(f"{BlockId.STATUS_PREFIX}{d.project_key}", [show])]
+        case DigestKind.SIGNOFF_REQUEST if d.ref:
+            sign = button("Sign off", ActionId.SIGNOFF, d.ref, style="primary")
+            not_yet = button("Not yet", ActionId.SIGNOFF_NOT_YET, d.ref)
+            return [actions(f"{BlockId.SIGNOFF_PREFIX}{d.ref}", [sign, not_yet])]
+        case DigestKind.DEPENDENCY_REQUEST if d.ref:
+            accept = button("Accept", ActionId.DEPENDENCY_ACCEPT, d.ref, style="primary")
+            other = button("Propose another date", ActionId.DEPENDENCY_PROPOSE, d.ref)
+            decline = button("Decline", ActionId.DEPENDENCY_DECLINE, d.ref, style="danger")
+            return [actions(f"{BlockId.DEPENDENCY_PREFIX}{d.ref}", [accept, other, decline])]
+        case DigestKind.DOCUMENT_REVIEW if d.ref:
+            approve = button("Approve", ActionId.DOCUMENT_APPROVE, d.ref, style="primary")
+            changes = button("Request changes", ActionId.DOCUMENT_CHANGES, d.ref)
+            return [actions(f"{BlockId.DOCUMENT_PREFIX}{d.ref}", [approve, changes])]
+        case DigestKind.GATE_REQUEST if d.ref:
+            ok = button("Approve", ActionId.GATE_APPROVE, d.ref, style="primary")
+            reject = button("Reject", ActionId.GATE_REJECT, d.ref, style="danger")
+            return [actions(f"{BlockId.GATE_PREFIX}{d.ref}", [ok, reject])]
         case (
             DigestKind.PERSONAL
             | DigestKind.PROJECT
@@ -109,6 +129,10 @@ def digest_buttons(d: Digest) -> list[Block]:
             | DigestKind.STATUS_MISSING
             | DigestKind.STATUS_UPDATE
             | DigestKind.MEETING_AGENDA
+            | DigestKind.SIGNOFF_REQUEST
+            | DigestKind.DEPENDENCY_REQUEST
+            | DigestKind.DOCUMENT_REVIEW
+            | DigestKind.GATE_REQUEST
         ):
             return []
         case _:

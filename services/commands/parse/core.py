@@ -57,6 +57,16 @@ GROUPS = {
     "ics": "ics",
     "calendar": "ics",
     "ical": "ics",
+    "raci": "raci",
+    "depend": "depend",
+    "depends": "depend",
+    "dependency": "depend",
+    "dependencies": "depend",
+    "dep": "depend",
+    "doc": "doc",
+    "docs": "doc",
+    "document": "doc",
+    "documents": "doc",
 }
 
 

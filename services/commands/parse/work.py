@@ -19,6 +19,7 @@ from services.commands.parse.core import (
     read_mention,
     read_rest,
 )
+from services.commands.parse.registers import parse_signoff
 from services.core.people import Mention
 
 ACTION_VERBS = {
@@ -59,6 +60,9 @@ DELIVERABLE_VERBS = {
     "done": "done",
     "complete": "done",
     "deliver": "done",
+    "signoff": "signoff",
+    "sign-off": "signoff",
+    "sign": "signoff",
 }
 
 
@@ -224,4 +228,5 @@ DELIVERABLE_PARSERS: dict[str, Callable[[list[Token]], ast.Command]] = {
     "list": _deliverable_list,
     "forecast": _deliverable_forecast,
     "done": _deliverable_done,
+    "signoff": parse_signoff,
 }
