@@ -13,6 +13,7 @@ from bot.cli.holidays import holidays
 from bot.cli.meetings import meetings_group
 from bot.cli.minutes import minutes_group
 from bot.cli.outbox import outbox
+from bot.cli.registers import raci_cmd, register_cmd
 from bot.cli.report import report_cmd
 from bot.cli.scheduler import scheduler_cmd
 from bot.cli.serve import serve
@@ -53,5 +54,7 @@ for command in (
     report_cmd,
     minutes_group,
     meetings_group,
+    register_cmd,
+    raci_cmd,
 ):
     main.add_command(command)

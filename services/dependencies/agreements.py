@@ -34,6 +34,7 @@ from services.core.access import (
     visible_projects,
 )
 from services.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from services.core.locks import lock
 from services.core.people import person_ref
 from services.core.refs import Cmd, phrase
 from services.dependencies import notices
@@ -225,6 +226,8 @@ def _load(session: Session, actor: Actor, dependency_id: int) -> Dependency:
             f"There is no dependency #{dependency_id}.",
             phrase("See ", Cmd("depend list"), "."),
         )
+    lock(session, Dependency, dep.id)  # answers to one dependency, one at a time
+    session.refresh(dep)
     return dep
 
 

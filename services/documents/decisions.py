@@ -10,9 +10,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import DocumentReview, ReviewDecision, VersionState
+from models import Document, DocumentReview, ReviewDecision, VersionState
 from services.core.access import Actor
 from services.core.errors import Conflict, InvalidInput, PermissionDenied
+from services.core.locks import lock
 from services.core.refs import Cmd, phrase
 from services.documents import notices
 from services.documents.library import MAX_NOTE, audit_doc, current, load, settle
@@ -32,6 +33,7 @@ def decide(
 ) -> DocumentView:
     """A named approver approves the version in review, or requests changes with a comment."""
     doc, project = load(session, actor, document_id)
+    lock(session, Document, doc.id)  # decisions on one document, one at a time
     v = current(session, doc)
     if version is not None and version.lstrip("vV") != v.number:
         raise Conflict(

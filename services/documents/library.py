@@ -38,6 +38,7 @@ from services.core.access import (
     visible_projects,
 )
 from services.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from services.core.locks import lock
 from services.core.refs import Cmd, phrase
 from services.documents import notices
 from services.documents.read import views_of
@@ -194,6 +195,7 @@ def new_version(
 ) -> DocumentView:
     """A new version: the current one is superseded, every approver is asked again."""
     doc, project = load(session, actor, document_id)
+    lock(session, Document, doc.id)
     if doc.owner_id != actor.person_id:
         _can_edit(session, actor, project)
     link = _url(url)
@@ -291,6 +293,7 @@ def set_approvers(
     """Name who approves the document (PM or PMO lead); those not yet asked about the current
     version are asked now; people no longer named are not asked any more."""
     doc, project = load(session, actor, document_id)
+    lock(session, Document, doc.id)
     require_manager(
         actor, project_role(session, actor.person_id, project.id), project, "name approvers"
     )

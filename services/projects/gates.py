@@ -14,6 +14,7 @@ from models import GateState, Membership, Person, Project, ProjectState, StageGa
 from services.core import audit
 from services.core.access import Actor, get_project, project_role, require_manager
 from services.core.errors import Conflict, InvalidInput, PermissionDenied
+from services.core.locks import lock
 from services.core.people import person_ref
 from services.core.refs import Cmd, phrase
 from services.outbox.contents import StaleCheck
@@ -162,6 +163,7 @@ def change_phase(
     require_manager(
         actor, project_role(session, actor.person_id, project.id), project, "change its phase"
     )
+    lock(session, Project, project.id)
     if project.state == ProjectState.CLOSED:
         raise Conflict(f"{project.key} is closed.")
     name = match_phase(workspace_phases(session, actor.workspace_id), phase)
@@ -212,6 +214,7 @@ def decide(
 ) -> tuple[str, GateEvent]:
     """The gate's approver lets the project into the phase, or rejects it saying why."""
     project = get_project(session, actor, key)
+    lock(session, Project, project.id)
     gate = session.scalar(
         select(StageGate).where(
             StageGate.project_id == project.id, StageGate.state == GateState.PENDING

@@ -14,6 +14,7 @@ from models import Deliverable, Membership, Person, Project, RaciAssignment, Rac
 from services.core import audit
 from services.core.access import Actor, get_project, project_role, require_manager
 from services.core.errors import Conflict, InvalidInput
+from services.core.locks import lock
 from services.core.refs import Cmd, phrase
 from services.raci.matrix import REMOVE, card, deliverable_of
 from services.raci.views import ORDER, RaciCard
@@ -40,7 +41,7 @@ def _check_person(session: Session, actor: Actor, project: Project, p: Person) -
         )
 
 
-def _snapshot(rows: list[tuple[RaciAssignment, Person]]) -> dict[str, list[str]]:
+def _snapshot(rows: Sequence[tuple[RaciAssignment, Person]]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for r, p in rows:
         out.setdefault(r.letter.value, []).append(p.handle)
@@ -63,6 +64,7 @@ def set_letters(
     require_manager(
         actor, project_role(session, actor.person_id, project.id), project, "set its RACI"
     )
+    lock(session, Project, project.id)  # one change of a project's chart at a time
     d = deliverable_of(session, project, deliverable_id) if deliverable_id is not None else None
     named: dict[int, set[RaciLetter]] = {}
     removed: set[int] = set()
@@ -98,7 +100,7 @@ def set_letters(
             .join(Person, Person.id == RaciAssignment.person_id)
             .where(scope)
             .order_by(RaciAssignment.id)
-        ).tuples()
+        )
     )
     current = next((p for r, p in rows if r.letter == RaciLetter.ACCOUNTABLE), None)
     if (
@@ -144,7 +146,7 @@ def set_letters(
             select(RaciAssignment, Person)
             .join(Person, Person.id == RaciAssignment.person_id)
             .where(scope)
-        ).tuples()
+        )
     )
     audit.record_by(
         session,
@@ -185,7 +187,7 @@ def clear(
             select(RaciAssignment, Person)
             .join(Person, Person.id == RaciAssignment.person_id)
             .where(scope)
-        ).tuples()
+        )
     )
     if not rows:
         raise Conflict(f"{_scope_label(project, d)} names nobody yet.")

@@ -29,7 +29,7 @@ def to_xlsx(m: RaciMatrix) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = f"RACI {m.project_key}"[:31]
-    heads = ["Person", "Name", f"{m.project_key} default"] + [
+    heads = ["Handle", "Name", f"{m.project_key} default"] + [
         safe(f"#{d.id} {d.title}") for d in m.deliverables
     ]
     ws.append(heads)
@@ -38,7 +38,7 @@ def to_xlsx(m: RaciMatrix) -> bytes:
         c.alignment = Alignment(wrap_text=True, vertical="top")
     ws.append(["", "Forecast", ""] + [d.forecast_on.isoformat() for d in m.deliverables])
     for p in m.people:
-        row: list[str] = [safe("@" + p.handle), safe(p.display_name), m.cell(p.id, None)]
+        row: list[str] = [safe(p.handle), safe(p.display_name), m.cell(p.id, None)]
         row += [m.cell(p.id, d.id) for d in m.deliverables]
         ws.append(row)
         for col in range(3, len(row) + 1):

@@ -14,6 +14,7 @@ from models import Deliverable, DeliverableStatus, Person, Project, SignoffReque
 from services.core import audit
 from services.core.access import Actor, can_manage, project_role, visible_projects
 from services.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from services.core.locks import lock
 from services.core.refs import Cmd, phrase
 from services.raci import notices
 from services.raci.matrix import card
@@ -71,6 +72,7 @@ def mark_done(
     of the Accountable (by the PM, a PMO lead or a Responsible). The Accountable marking it
     done with nobody to consult signs it off there and then."""
     d, project = _load(session, actor, deliverable_id)
+    lock(session, Deliverable, d.id)
     if d.status in (DeliverableStatus.DONE, DeliverableStatus.CANCELLED):
         raise Conflict(f"Deliverable #{d.id} is already {d.status.value}.")
     route = route_of(session, d)
@@ -145,6 +147,7 @@ def decide(
 ) -> tuple[RaciCard, Event]:
     """The Accountable signs a deliverable off (it is done) or says why not yet."""
     d, project = _load(session, actor, deliverable_id)
+    lock(session, Deliverable, d.id)
     req = _pending(session, d)
     if req is None:
         raise Conflict(

@@ -36,6 +36,8 @@ from models import (
 from services.core.access import Actor, visible_projects
 from services.core.errors import InvalidInput
 from services.core.views import PersonRef
+from services.dependencies.views import DependencyView
+from services.dependencies.watch import at_risk
 from services.outbox.port import Digest
 from services.status.messages import update_digest_parts
 from services.status.update import UpdateFields
@@ -121,6 +123,7 @@ class Report:
     today: date
     projects: list[ProjectLine]
     pm_rates: list[tuple[PersonRef, float, int]] = field(default_factory=list)
+    at_risk: list[DependencyView] = field(default_factory=list)  # accepted dependencies
 
     def count(self, rag: Rag | None) -> int:
         return sum(
@@ -148,7 +151,8 @@ def build(
     project_ids: set[int] | None = None,
     include_private: bool = True,
 ) -> Report:
-    """The week's report, in 6 statements whatever the size of the portfolio."""
+    """The week's report, in 7 statements whatever the size of the portfolio (10 when
+    dependencies are at risk)."""
     periods = previous_periods(period, HISTORY + 1)  # one more: the "before" of the oldest
     cond = [Project.workspace_id == workspace_id, Project.state != ProjectState.CLOSED]
     if project_ids is not None:
@@ -304,7 +308,9 @@ def build(
         ((people[i], ok / n, n) for i, (ok, n) in pm_tally.items()),
         key=lambda t: (t[1], t[0].handle),
     )
-    return Report(workspace_id, period, window, today, lines, pm_rates)
+    risky = at_risk(session, workspace_id, project_ids={pid for pid, *_ in projects})
+    risky = [v for v in risky if include_private or not v.private]
+    return Report(workspace_id, period, window, today, lines, pm_rates, risky)
 
 
 def severity(line: ProjectLine) -> tuple[int, str]:

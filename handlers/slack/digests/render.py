@@ -169,9 +169,22 @@ def digest_blocks(d: Digest, skip: set[tuple[str, int]]) -> list[Block]:
     return blocks + digest_buttons(d)
 
 
+# Digests whose parts are not lists worth counting in a notification's text.
+UNCOUNTED = frozenset(
+    {
+        DigestKind.PMO,
+        DigestKind.NOTICE,
+        DigestKind.SIGNOFF_REQUEST,
+        DigestKind.DEPENDENCY_REQUEST,
+        DigestKind.DOCUMENT_REVIEW,
+        DigestKind.GATE_REQUEST,
+    }
+)
+
+
 def digest_fallback(d: Digest) -> str:
     counts = ", ".join(f"{sec.heading.lower()}: {sec.total}" for sec in d.sections)
-    return f"{d.title}" + (f" ({counts})" if counts and d.kind != DigestKind.PMO else "")
+    return f"{d.title}" + (f" ({counts})" if counts and d.kind not in UNCOUNTED else "")
 
 
 def _reminder_rows(r: Reminder, today: date, n: int) -> list[Block]:
