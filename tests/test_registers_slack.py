@@ -199,6 +199,7 @@ def test_document_approvals_over_two_versions(slack: SlackBot, sessions) -> None
     )
     # v1.1: both are asked again (each once), with v1.0's decisions in view.
     ok(slack.command('doc version 1 https://acme.example/charter-2 "Budget added"', user="U2"))
+
     def ask_for(user: str, value: str) -> dict[str, Any]:
         def found() -> list[dict[str, Any]]:
             return [

@@ -74,21 +74,21 @@ def views(session: Session, deps: Sequence[Dependency]) -> list[DependencyView]:
             )
         )
     }
-    people = {
-        p.id: person_ref(p)
-        for p in session.scalars(
-            select(Person).where(
-                Person.id.in_(
-                    {i for d in deps for i in (d.asked_by_id, d.decided_by_id) if i is not None}
-                )
-            )
-        )
-    }
+    who = {i for d in deps for i in (d.asked_by_id, d.decided_by_id) if i is not None}
+    people = (
+        {p.id: person_ref(p) for p in session.scalars(select(Person).where(Person.id.in_(who)))}
+        if who
+        else {}
+    )
     wanted = {d.upstream_deliverable_id for d in deps if d.upstream_deliverable_id}
-    delivs = {
-        d.id: UpstreamDeliverable(d.id, d.title, d.forecast_on, d.status)
-        for d in session.scalars(select(Deliverable).where(Deliverable.id.in_(wanted)))
-    }
+    delivs = (
+        {
+            d.id: UpstreamDeliverable(d.id, d.title, d.forecast_on, d.status)
+            for d in session.scalars(select(Deliverable).where(Deliverable.id.in_(wanted)))
+        }
+        if wanted
+        else {}
+    )
     out = []
     for d in deps:
         up, down = projects[d.upstream_project_id], projects[d.downstream_project_id]

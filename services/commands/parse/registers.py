@@ -16,6 +16,7 @@ from services.commands.parse.core import (
     pick_verb,
     read_id,
     read_key,
+    suggest,
 )
 from services.core.people import Mention
 
@@ -171,7 +172,8 @@ def parse_depend(args: list[Token]) -> ast.Command:
         )
     key = first.text.upper()
     if len(args) < 3 or args[1].quoted or args[1].text.lower() not in ("on", "needs", "from"):
-        raise fail("depend", "<KEY>", "Say which project it depends on: `APOLLO on HERMES`.")
+        hint = suggest(first.text, list(DEPEND_VERBS))
+        raise fail("depend", "<KEY>", f"Say which project it depends on: `APOLLO on HERMES`.{hint}")
     other = read_key(args[2], "depend", "<KEY>")
     what: list[str] = []
     by: list[str] | None = None
