@@ -236,7 +236,7 @@ def register_lines(ln: RegisterLine, has_risk_log: bool) -> list[str]:
         f"  {p.key:<10} {p.name} · {p.state.value.replace('_', ' ')} · phase {p.phase or '—'}",
         f"    PM {who(p.pm)} · sponsor {sponsor} · {dates} · budget {budget}",
         f"    RAG {rag} · top risk: {risk} · open items {ln.open_items} "
-        f"({p.overdue_actions} overdue actions, {p.late_deliverables} late deliverables)",
+        f"({p.overdue_actions} overdue, {p.late_deliverables} late)",
     ]
     if ln.pending_gate is not None:
         g = ln.pending_gate

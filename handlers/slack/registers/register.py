@@ -43,8 +43,7 @@ def line_text(ln: RegisterLine, has_risk_log: bool) -> str:
         f"phase *{escape(p.phase or '—')}* · {p.state.value.replace('_', ' ')}",
         f"PM {who(p.pm)} · sponsor {sponsors} · {dates}",
         f"Budget {escape(budget)} · {rag} · top risk: {risk}",
-        f"Open items {ln.open_items} ({p.overdue_actions} overdue actions, "
-        f"{p.late_deliverables} late deliverables)",
+        f"Open items {ln.open_items} ({p.overdue_actions} overdue, {p.late_deliverables} late)",
     ]
     if ln.pending_gate is not None:
         g = ln.pending_gate
