@@ -99,8 +99,8 @@ def test_register_reads_do_not_grow_with_rows(world: World, engine: Engine) -> N
     s, lead, ws_id = world.session, world.actor("lead"), world.ws.id
     today = NOW.date()
     calls = {
-        "raci chart": (lambda: matrix.matrix(s, lead, key="PRJ3", today=today), 6),
-        "raci card": (lambda: matrix.card(s, lead, key="PRJ3", deliverable_id=350, today=today), 5),
+        "raci chart": (lambda: matrix.matrix(s, lead, key="PRJ3", today=today), 7),
+        "raci card": (lambda: matrix.card(s, lead, key="PRJ3", deliverable_id=350, today=today), 6),
         "register": (lambda: portfolio.build(s, lead, now=NOW, today=today), 10),
         "register entry": (lambda: portfolio.entry(s, lead, key="PRJ3", now=NOW, today=today), 11),
         "documents": (lambda: library.list_for(s, lead, key="PRJ3"), 7),

@@ -5,7 +5,8 @@ both sides' PMs. Keyed so that each goes once."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,6 +56,19 @@ def _send(
     skip: int | None,
 ) -> int:
     off = holidays_ahead(session, dep.workspace_id, now)
+    return insert_notifications(session, _rows(dep, rule, occurrence, to, make, now, skip, off))
+
+
+def _rows(
+    dep: Dependency,
+    rule: str,
+    occurrence: str,
+    to: Sequence[Person],
+    make: Digest,
+    now: datetime,
+    skip: int | None,
+    off: frozenset[date],
+) -> list[dict[str, Any]]:
     rows = []
     for p in {p.id: p for p in to}.values():
         if p.id == skip or not p.active:
@@ -73,7 +87,7 @@ def _send(
                 holidays=off,
             )
         )
-    return insert_notifications(session, rows)
+    return rows
 
 
 def ask(
@@ -136,22 +150,22 @@ def answered(
     _send(session, dep, ANSWER, f"{dep.state.value}{dep.round}", to, digest, now, by)
 
 
-def alert(
-    session: Session,
+def alert_rows(
     dep: Dependency,
     v: DependencyView,
     why: str,
     to: Sequence[Person],
     now: datetime,
-) -> int:
-    """A risk alert to both sides' PMs (once per new risk)."""
+    off: frozenset[date],
+) -> list[dict[str, Any]]:
+    """A risk alert to both sides' PMs (once per new risk: keyed by the alert's number)."""
     today = now.date()
     title = (
         f"⚠️ Dependency #{dep.id} at risk: {v.downstream_key} needs “{v.what}” from "
         f"{v.upstream_key} by {day_label(v.needed_by, today)}"
     )
     digest = Digest(DigestKind.NOTICE, title, today, _sections(v), why)
-    return _send(session, dep, RISK, f"risk{dep.alerts}", to, digest, now, None)
+    return _rows(dep, RISK, f"risk{dep.alerts}", to, digest, now, None, off)
 
 
 def stale_requests(session: Session, ids: set[int]) -> set[int]:

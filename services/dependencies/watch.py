@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -24,10 +25,12 @@ from models import (
     StatusCycle,
     StatusUpdate,
 )
+from services.core import holidays
 from services.core.dates import day_label
 from services.dependencies import notices
 from services.dependencies.agreements import views
-from services.dependencies.views import DependencyView
+from services.dependencies.views import DependencyView, UpstreamDeliverable
+from services.outbox.rows import insert_notifications
 
 OPEN = (DeliverableStatus.PLANNED, DeliverableStatus.IN_PROGRESS)
 
@@ -38,21 +41,23 @@ class Risk:
     words: str  # the same, for people
 
 
-def assess(dep: Dependency, d: Deliverable | None, red: str | None, today: date) -> Risk | None:
-    """The dependency's risk now (None: on track). `red` is the period of the upstream
-    project's latest update when it is red."""
+def assess(
+    needed_by: date, d: UpstreamDeliverable | None, red: str | None, today: date
+) -> Risk | None:
+    """A dependency's risk now (None: on track). `red` is the period of the upstream project's
+    latest update when it is red."""
     keys: list[str] = []
     words: list[str] = []
     if d is not None and d.status in OPEN:
-        if d.forecast_on > dep.needed_by:
+        if d.forecast_on > needed_by:
             keys.append(f"slip:{d.forecast_on.isoformat()}")
             words.append(
                 f"#{d.id} {d.title} is forecast for {day_label(d.forecast_on, today)}, after "
-                f"the {day_label(dep.needed_by, today)} it is needed by."
+                f"the {day_label(needed_by, today)} it is needed by."
             )
-        elif today > dep.needed_by:
+        elif today > needed_by:
             keys.append("overdue")
-            words.append(f"#{d.id} {d.title} was needed by {day_label(dep.needed_by, today)}.")
+            words.append(f"#{d.id} {d.title} was needed by {day_label(needed_by, today)}.")
     if red is not None:
         keys.append("red")
         words.append(f"The upstream project reported red ({red}).")
@@ -75,25 +80,38 @@ def _latest_red(session: Session, project_ids: set[int]) -> dict[int, str]:
 
 
 def materialize(session: Session, *, now: datetime) -> int:
-    """Re-assess every accepted dependency; alert both PMs of each new risk (5 statements, plus
-    2 per dependency whose risk changed)."""
+    """Re-assess every accepted dependency; alert both PMs of each new risk (2 statements when
+    nothing changed, 10 at most when anything did)."""
+    # Plain columns: every accepted dependency is read each minute; entities only for those
+    # whose risk changed.
     found = session.execute(
-        select(Dependency, Deliverable)
+        select(
+            Dependency.id,
+            Dependency.needed_by,
+            Dependency.upstream_project_id,
+            Dependency.risk_keys,
+            Deliverable.id,
+            Deliverable.title,
+            Deliverable.forecast_on,
+            Deliverable.status,
+        )
         .outerjoin(Deliverable, Deliverable.id == Dependency.upstream_deliverable_id)
         .where(Dependency.state == DependencyState.ACCEPTED)
     ).all()
     if not found:
         return 0
-    red = _latest_red(session, {dep.upstream_project_id for dep, _ in found})
-    changed: list[tuple[Dependency, Risk | None]] = []
-    for dep, d in found:
-        risk = assess(dep, d, red.get(dep.upstream_project_id), now.date())
-        old = frozenset((dep.risk_keys or "").split(";")) - {""}
-        new = risk.keys if risk else frozenset()
-        if new != old:
-            changed.append((dep, risk))
-    if not changed:
+    red = _latest_red(session, {r[2] for r in found})
+    risks: dict[int, Risk | None] = {}
+    for dep_id, needed_by, upstream, keys, d_id, title, forecast_on, status in found:
+        up = UpstreamDeliverable(d_id, title, forecast_on, status) if d_id is not None else None
+        risk = assess(needed_by, up, red.get(upstream), now.date())
+        old = frozenset((keys or "").split(";")) - {""}
+        if (risk.keys if risk else frozenset()) != old:
+            risks[dep_id] = risk
+    if not risks:
         return 0
+    deps = list(session.scalars(select(Dependency).where(Dependency.id.in_(risks))))
+    changed = [(dep, risks[dep.id]) for dep in deps]
     pms: dict[int, list[Person]] = defaultdict(list)
     projects = {
         p for dep, _ in changed for p in (dep.upstream_project_id, dep.downstream_project_id)
@@ -105,7 +123,7 @@ def materialize(session: Session, *, now: datetime) -> int:
         .order_by(Membership.id)
     ):
         pms[pid].append(pm)
-    sent = 0
+    alerted: list[tuple[Dependency, Risk]] = []
     for dep, risk in changed:
         old = frozenset((dep.risk_keys or "").split(";")) - {""}
         dep.risk_keys = ";".join(sorted(risk.keys)) if risk else None
@@ -117,12 +135,23 @@ def materialize(session: Session, *, now: datetime) -> int:
             dep.risk_since = now
         if risk.keys - old:  # something new is wrong: tell both sides once
             dep.alerts += 1
-            session.flush()
-            view = views(session, [dep])[0]
-            to = pms[dep.downstream_project_id] + pms[dep.upstream_project_id]
-            sent += notices.alert(session, dep, view, risk.words, to, now)
+            alerted.append((dep, risk))
     session.flush()
-    return sent
+    if not alerted:
+        return 0
+    shown = {v.id: v for v in views(session, [dep for dep, _ in alerted])}
+    days_off = holidays.by_workspace(
+        session,
+        workspace_ids={dep.workspace_id for dep, _ in alerted},
+        start=now.date() - timedelta(days=1),
+        end=now.date() + timedelta(days=22),
+    )
+    rows: list[dict[str, Any]] = []
+    for dep, risk in alerted:
+        to = pms[dep.downstream_project_id] + pms[dep.upstream_project_id]
+        off = days_off.get(dep.workspace_id, frozenset())
+        rows += notices.alert_rows(dep, shown[dep.id], risk.words, to, now, off)
+    return insert_notifications(session, rows)
 
 
 def at_risk(

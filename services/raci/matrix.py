@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, String, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from models import (
@@ -40,14 +40,14 @@ from services.work import deliverables
 P = TypeVar("P")
 Letters = dict[RaciLetter, list[P]]
 REMOVE = "-"
+LETTERS = tuple(RaciLetter(code) for code in ORDER)
 
 
 def merge(default: Letters[P], own: Letters[P], owner: P | None) -> list[tuple[RaciLetter, P, str]]:
     """The effective letters of a deliverable: its own people per letter, else the project's,
     else (for R only) its owner; each with where it came from."""
     out: list[tuple[RaciLetter, P, str]] = []
-    for code in ORDER:
-        letter = RaciLetter(code)
+    for letter in LETTERS:
         if own.get(letter):
             out += [(letter, p, "own") for p in own[letter]]
         elif default.get(letter):
@@ -58,19 +58,45 @@ def merge(default: Letters[P], own: Letters[P], owner: P | None) -> list[tuple[R
 
 
 def load_rows(
-    session: Session, project_ids: Sequence[int]
+    session: Session, project_ids: Sequence[int], *, among: Select[int] | None = None
 ) -> dict[int, dict[int | None, Letters[Person]]]:
-    """Every assignment of these projects: project → deliverable (None: default) → letters."""
+    """Every assignment of these projects — or, `among` given (a subquery of deliverable ids),
+    of those deliverables and their projects' defaults: project → deliverable (None: default)
+    → letters. Two statements, plain columns, each person loaded once."""
     out: dict[int, dict[int | None, Letters[Person]]] = defaultdict(lambda: defaultdict(dict))
     if not project_ids:
         return out
-    for row, person in session.execute(
-        select(RaciAssignment, Person)
-        .join(Person, Person.id == RaciAssignment.person_id)
-        .where(RaciAssignment.project_id.in_(project_ids))
+    cond: ColumnElement[bool]
+    if among is None:
+        cond = RaciAssignment.project_id.in_(project_ids)
+    else:
+        projects = select(Deliverable.project_id).where(Deliverable.id.in_(among))
+        cond = or_(
+            RaciAssignment.deliverable_id.in_(among),
+            RaciAssignment.deliverable_id.is_(None) & RaciAssignment.project_id.in_(projects),
+        )
+    rows = session.execute(
+        select(
+            RaciAssignment.project_id,
+            RaciAssignment.deliverable_id,
+            RaciAssignment.person_id,
+            type_coerce(RaciAssignment.letter, String),
+        )
+        .where(cond)
         .order_by(RaciAssignment.id)
-    ):
-        out[row.project_id][row.deliverable_id].setdefault(row.letter, []).append(person)
+    ).all()
+    if not rows:
+        return out
+    people = {
+        p.id: p
+        for p in session.scalars(
+            select(Person).where(Person.id.in_(select(RaciAssignment.person_id).where(cond)))
+        )
+    }
+    letters = {str(x.value): x for x in RaciLetter}
+    for project_id, deliverable_id, person_id, letter in rows:
+        scope = out[project_id][deliverable_id]
+        scope.setdefault(letters[letter], []).append(people[person_id])
     return out
 
 
@@ -176,7 +202,7 @@ def card_of(session: Session, actor: Actor, *, deliverable_id: int, today: date)
 
 
 def matrix(session: Session, actor: Actor, *, key: str, today: date) -> RaciMatrix:
-    """The project's chart: people by deliverables, the letters in each cell (4 statements)."""
+    """The project's chart: people by deliverables, the letters in each cell (7 statements)."""
     project = get_project(session, actor, key)
     scopes = load_rows(session, [project.id]).get(project.id, {})
     listed = deliverables.list_for_project(session, actor, key=project.key)

@@ -23,27 +23,28 @@ class Route:
     has_raci: bool  # any letter comes from a RACI (not only the owner)
 
 
-def routes(session: Session, items: Sequence[tuple[int, int, Person | None]]) -> dict[int, Route]:
-    """The route of each (deliverable id, project id, owner), in one statement."""
-    rows = load_rows(session, sorted({project_id for _, project_id, _ in items}))
+def routes(
+    session: Session,
+    items: Sequence[tuple[int, int, Person | None]],
+    *,
+    among: Select[int] | None = None,
+) -> dict[int, Route]:
+    """The route of each (deliverable id, project id, owner), in two statements; `among`
+    (the deliverables' ids as a subquery) keeps other deliverables' rows out."""
+    rows = load_rows(session, sorted({project_id for _, project_id, _ in items}), among=among)
     out: dict[int, Route] = {}
     for deliverable_id, project_id, owner in items:
         scopes = rows.get(project_id, {})
         merged = merge(scopes.get(None, {}), scopes.get(deliverable_id, {}), owner)
-
-        def of(letter: RaciLetter, merged: list[tuple[RaciLetter, Person, str]] = merged):
-            seen: dict[int, Person] = {}
-            for got, p, _ in merged:
-                if got == letter:
-                    seen.setdefault(p.id, p)
-            return tuple(seen.values())
-
-        accountable = of(RaciLetter.ACCOUNTABLE)
+        by: dict[RaciLetter, dict[int, Person]] = {}
+        for letter, p, _ in merged:
+            by.setdefault(letter, {}).setdefault(p.id, p)
+        accountable = list(by.get(RaciLetter.ACCOUNTABLE, {}).values())
         out[deliverable_id] = Route(
-            of(RaciLetter.RESPONSIBLE),
+            tuple(by.get(RaciLetter.RESPONSIBLE, {}).values()),
             accountable[0] if accountable else None,
-            of(RaciLetter.CONSULTED),
-            of(RaciLetter.INFORMED),
+            tuple(by.get(RaciLetter.CONSULTED, {}).values()),
+            tuple(by.get(RaciLetter.INFORMED, {}).values()),
             any(src != "owner" for _, _, src in merged),
         )
     return out

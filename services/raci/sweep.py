@@ -6,17 +6,17 @@ after, the PM once it is overdue by the workspace's `escalate_pm_after`."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, exists, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from models import (
     Deliverable,
     DeliverableStatus,
     Membership,
+    Notification,
     Person,
     Project,
     ProjectRole,
@@ -37,7 +37,7 @@ from services.outbox.kinds import DigestKind
 from services.outbox.notices import notice_row, work_week
 from services.outbox.port import Digest, DigestLine, DigestSection
 from services.outbox.rows import insert_notifications
-from services.raci.notices import informed_rows, signoff_commands
+from services.raci.notices import INFORMED, informed_rows, signoff_commands
 from services.raci.routing import awaiting_signoff, routes
 from services.workspace.settings import ReminderPolicy
 
@@ -60,11 +60,21 @@ def _days_off(session: Session, ws_ids: set[int], now: datetime) -> dict[int, fr
 
 
 def _slipped(session: Session, now: datetime) -> int:
+    """Deliverables whose forecast passed (in their workspace's zone) and that are not done,
+    in projects with someone Informed, whose slip for that forecast nobody was told of yet."""
     owner = aliased(Person, name="owner")
     informed = select(RaciAssignment.project_id).where(RaciAssignment.letter == RaciLetter.INFORMED)
+    told = select(Notification.id).where(
+        Notification.workspace_id == Deliverable.workspace_id,  # the outbox key's index
+        Notification.rule == INFORMED,
+        Notification.subject_type == "deliverable",
+        Notification.subject_id == Deliverable.id,
+        Notification.occurrence == literal("slipped:") + cast(Deliverable.forecast_on, String),
+    )
     found = session.execute(
-        select(Deliverable, Project, owner)
+        select(Deliverable, Project, owner, Workspace.timezone)
         .join(Project, Project.id == Deliverable.project_id)
+        .join(Workspace, Workspace.id == Project.workspace_id)
         .outerjoin(owner, owner.id == Deliverable.owner_id)
         .where(
             Deliverable.status.in_(OPEN),
@@ -72,20 +82,18 @@ def _slipped(session: Session, now: datetime) -> int:
             Deliverable.project_id.in_(informed),
             Deliverable.id.not_in(awaiting_signoff()),
             Project.state != ProjectState.CLOSED,
+            ~exists(told),
         )
     ).all()
-    if not found:
+    late = [(d, p, o) for d, p, o, tz in found if local_today(now, tz) > d.forecast_on]
+    if not late:
         return 0
-    route = routes(session, [(d.id, d.project_id, o) for d, _, o in found])
-    off = _days_off(session, {p.workspace_id for _, p, _ in found}, now)
+    route = routes(session, [(d.id, d.project_id, o) for d, _, o in late])
+    off = _days_off(session, {p.workspace_id for _, p, _ in late}, now)
     rows: list[dict[str, Any]] = []
-    for d, project, _ in found:
-        r = route[d.id]
-        late = tuple(p for p in r.informed if local_today(now, p.timezone) > d.forecast_on)
-        if late:
-            news = replace(r, informed=late)
-            ws_off = off.get(project.workspace_id, frozenset())
-            rows += informed_rows(d, project, news, "slipped", now, off=ws_off)
+    for d, project, _ in late:
+        ws_off = off.get(project.workspace_id, frozenset())
+        rows += informed_rows(d, project, route[d.id], "slipped", now, off=ws_off)
     return insert_notifications(session, rows)
 
 

@@ -254,21 +254,23 @@ def plan(session: Session, *, now: datetime, policy: ReminderPolicy | None = Non
 
 def _deliverable_subjects(session: Session, horizon: date) -> list[_Subject]:
     """Open deliverables due by `horizon`, one subject per Responsible (by the RACI; else the
-    owner), escalating to the RACI Accountable; not while waiting for sign-off (2 statements)."""
+    owner), escalating to the RACI Accountable; not while waiting for sign-off (3 statements)."""
     owner = aliased(Person, name="owner")
+    due = (
+        Deliverable.status.in_([DeliverableStatus.PLANNED, DeliverableStatus.IN_PROGRESS]),
+        Deliverable.forecast_on <= horizon,
+        Deliverable.id.not_in(awaiting_signoff()),
+    )
     found = session.execute(
         select(Deliverable, owner, Project.key)
         .outerjoin(owner, owner.id == Deliverable.owner_id)
         .join(Project, Project.id == Deliverable.project_id)
-        .where(
-            Deliverable.status.in_([DeliverableStatus.PLANNED, DeliverableStatus.IN_PROGRESS]),
-            Deliverable.forecast_on <= horizon,
-            Deliverable.id.not_in(awaiting_signoff()),
-        )
+        .where(*due)
     ).all()
     if not found:
         return []
-    route = routes(session, [(d.id, d.project_id, o) for d, o, _ in found])
+    among = select(Deliverable.id).where(*due)
+    route = routes(session, [(d.id, d.project_id, o) for d, o, _ in found], among=among)
     return [
         _Subject(
             "deliverable",
