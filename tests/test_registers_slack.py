@@ -259,3 +259,38 @@ def test_a_stage_gate_is_approved_from_its_button_and_the_register_exports(
     assert upload.args["data"].startswith(b"Key,Name,State,PM,Sponsor,Phase")
     denied = slack.command("project register", user="U4")
     assert "for PMO leads" in str(denied)
+
+
+def test_decline_and_reject_ask_why_in_a_modal(slack: SlackBot, sessions) -> None:  # type: ignore[no-untyped-def]
+    ok(slack.command('depend APOLLO on HERMES "Sandbox access" by:2026-12-08', user="U2"))
+    (request,) = wait_dms(slack, "U3", 1)
+    # Only HERMES's PM may answer: APOLLO's PM clicking Decline is told so.
+    slack.click(request["blocks"], ActionId.DEPENDENCY_DECLINE, user="U2", channel="DU2")
+    assert slack.wait_for(
+        lambda: [r for r in slack.button_replies() if "waits for HERMES" in str(r)]
+    )
+    slack.click(request["blocks"], ActionId.DEPENDENCY_DECLINE, user="U3", channel="DU3")
+    view = opened_view(slack, 1)
+    assert view["callback_id"] == CallbackId.DEPENDENCY_DECLINE_MODAL
+    why = {"dd_reason": {"type": "plain_text_input", "value": "No capacity before January"}}
+    assert slack.submit(view, why, user="U3") == {}
+    told = slack.wait_for(lambda: [m for m in dms(slack, "U2") if "declined" in m["text"]])
+    assert "No capacity before January" in str(told[0]["blocks"])
+    with sessions() as s:
+        assert s.get(Dependency, 1).state == DependencyState.DECLINED  # type: ignore[union-attr]
+    # A stage gate rejected from its button, with a reason, leaves the phase alone.
+    ok(slack.command("project gate APOLLO Executing <@U5>", user="U2"))
+    ok(slack.command("project set APOLLO phase executing", user="U2"))
+    (ask,) = wait_dms(slack, "U5", 1)
+    slack.click(ask["blocks"], ActionId.GATE_REJECT, user="U5", channel="DU5")
+    view = opened_view(slack, 2)
+    assert view["callback_id"] == CallbackId.GATE_REJECT_MODAL
+    empty = {"gr_reason": {"type": "plain_text_input", "value": ""}}
+    resp = slack.submit(view, empty, user="U5")
+    assert resp["response_action"] == "errors" and "gr_reason" in resp["errors"]
+    reason = {"gr_reason": {"type": "plain_text_input", "value": "Acceptance tests first"}}
+    assert slack.submit(view, reason, user="U5") == {}
+    rejected = slack.wait_for(lambda: [m for m in dms(slack, "U2") if "stays in" in m["text"]])
+    assert "Acceptance tests first" in str(rejected[0]["blocks"])
+    with sessions() as s:
+        assert s.scalar(select(Project.phase).where(Project.key == "APOLLO")) is None
