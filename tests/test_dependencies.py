@@ -200,3 +200,21 @@ def test_the_console_shows_the_request_with_its_command_forms(
         stored = s.get(Dependency, 1)
         assert stored is not None and stored.awaiting is None
         assert (stored.state, stored.needed_by) == (DependencyState.ACCEPTED, date(2026, 12, 10))
+
+
+def test_a_private_projects_dependency_is_seen_and_answered_by_the_other_side(
+    world: World,
+) -> None:
+    for h in ("ann", "hal", "out"):
+        world.person(h)
+    run(world, "lead", 'project new SECRET "Secret" @ann private')
+    run(world, "lead", 'project new HERMES "Hermes" @hal')
+    dep = run(world, "ann", 'depend SECRET on HERMES "Sandbox" by:2026-12-08').dependency
+    # HERMES's PM is party to it, though SECRET is private to them.
+    assert [v.id for v in run(world, "hal", "depend list HERMES").provides] == [dep.id]
+    assert run(world, "hal", f"depend accept {dep.id}").dependency.state == DependencyState.ACCEPTED
+    # Someone in neither project does not see it.
+    with pytest.raises(NotFound):
+        run(world, "out", f"depend accept {dep.id}")
+    listed = run(world, "out", "depend list HERMES")
+    assert listed.needs == [] and listed.provides == []

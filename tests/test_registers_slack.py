@@ -294,3 +294,50 @@ def test_decline_and_reject_ask_why_in_a_modal(slack: SlackBot, sessions) -> Non
     assert "Acceptance tests first" in str(rejected[0]["blocks"])
     with sessions() as s:
         assert s.scalar(select(Project.phase).where(Project.key == "APOLLO")) is None
+
+
+def test_every_register_view_fits_block_kit(slack: SlackBot) -> None:
+    ok(slack.command("raci set APOLLO R <@U4> A <@U2> I <@U1>", user="U2"))
+    ok(slack.command("raci set APOLLO 1 C <@U6>", user="U2"))
+    ok(slack.command('doc add APOLLO "Charter" https://acme.example/charter', user="U2"))
+    ok(slack.command('depend APOLLO on HERMES "Sandbox" by:2026-12-08', user="U2"))
+    ok(slack.command("project gate APOLLO Closing <@U1>", user="U2"))
+    for text, expect in (
+        ("raci APOLLO 1", "project default"),
+        ("raci APOLLO", "Accountable: <@U2>"),
+        ("doc list APOLLO", "Charter"),
+        ("doc show 1", "draft"),
+        ("depend list", "waiting for"),
+        ("project phases", "Initiating"),
+        ("project register APOLLO", "Stage gates"),
+        ("help raci", "raci set"),
+    ):
+        reply = ok(slack.command(text, user="U2"))
+        validate_blocks(reply["blocks"], limit=50)
+        assert expect in str(reply["blocks"]), text
+    ok(slack.command("raci clear APOLLO 1", user="U2"))
+    shown = ok(slack.command("raci APOLLO 1", user="U2"))
+    assert "<@U6>" not in str(shown["blocks"])
+
+
+def test_chasers_and_slips_reach_slack_with_their_buttons(slack: SlackBot, sessions) -> None:  # type: ignore[no-untyped-def]
+    ok(slack.command("raci set APOLLO 1 A <@U5> I <@U7>", user="U2"))
+    ok(slack.command("deliverable done 1", user="U2"))  # Mon 23 Nov: sign-off due Wed
+    ok(slack.command('doc add APOLLO "Plan" https://acme.example/plan', user="U2"))
+    ok(slack.command("doc approvers 1 <@U6> by:2026-11-25", user="U2"))
+    ok(slack.command('deliverable add APOLLO "Build" <@U4> due:2026-11-24', user="U2"))
+    ok(slack.command("raci set APOLLO 2 I <@U7>", user="U2"))
+    wait_dms(slack, "U5", 1)
+    wait_dms(slack, "U6", 1)
+    client = WebClient(token="xoxb-test", base_url=slack.fake.api_url)
+    notifier = SlackNotifier(lambda _team: client, pace=0)
+    for day in (24, 25, 26):
+        jobs.sweep(sessions, notifier, now=datetime(2026, 11, day, 10, tzinfo=UTC))
+    sign = [m for m in dms(slack, "U5") if "Still waiting for your sign-off" in m["text"]]
+    assert len(sign) == 2 and has_button(sign[0], ActionId.SIGNOFF)  # Wed and Thu
+    review = [m for m in dms(slack, "U6") if "Reminder: Approval asked" in m["text"]]
+    assert len(review) == 3 and has_button(review[-1], ActionId.DOCUMENT_APPROVE)  # Tue to Thu
+    slips = [m for m in dms(slack, "U7") if "Slipping: APOLLO #2 Build" in m["text"]]
+    assert len(slips) == 1
+    for m in sign + review + slips:
+        validate_blocks(m["blocks"], limit=50)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from models import (
@@ -208,6 +208,20 @@ def _pms(session: Session, project_id: int) -> list[Person]:
     )
 
 
+def _visible(actor: Actor, up: type[Project], down: type[Project]) -> ColumnElement[bool]:
+    """Who sees a dependency: whoever sees both projects, and the members of either (they are
+    party to it, even when the other project is private to them)."""
+    mine = member_project_ids(actor)
+    return or_(
+        and_(
+            or_(up.private.is_(False), up.id.in_(mine)),
+            or_(down.private.is_(False), down.id.in_(mine)),
+        ),
+        up.id.in_(mine),
+        down.id.in_(mine),
+    )
+
+
 def _load(session: Session, actor: Actor, dependency_id: int) -> Dependency:
     up, down = aliased(Project), aliased(Project)
     dep = session.scalar(
@@ -217,8 +231,7 @@ def _load(session: Session, actor: Actor, dependency_id: int) -> Dependency:
         .where(
             Dependency.id == dependency_id,
             Dependency.workspace_id == actor.workspace_id,
-            or_(up.private.is_(False), up.id.in_(member_project_ids(actor))),
-            or_(down.private.is_(False), down.id.in_(member_project_ids(actor))),
+            _visible(actor, up, down),
         )
     )
     if dep is None:
@@ -333,11 +346,7 @@ def listed(
         select(Dependency)
         .join(up, up.id == Dependency.upstream_project_id)
         .join(down, down.id == Dependency.downstream_project_id)
-        .where(
-            Dependency.workspace_id == actor.workspace_id,
-            or_(up.private.is_(False), up.id.in_(member_project_ids(actor))),
-            or_(down.private.is_(False), down.id.in_(member_project_ids(actor))),
-        )
+        .where(Dependency.workspace_id == actor.workspace_id, _visible(actor, up, down))
         .order_by(Dependency.needed_by, Dependency.id)
     )
     if key is not None:
