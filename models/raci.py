@@ -28,7 +28,6 @@ class SignoffState(enum.StrEnum):
     PENDING = "pending"
     SIGNED_OFF = "signed_off"
     NOT_YET = "not_yet"
-    WITHDRAWN = "withdrawn"  # the deliverable was re-forecast or cancelled meanwhile
 
 
 class RaciAssignment(Base):

@@ -196,6 +196,8 @@ def dependency_line(v: DependencyView, today: date) -> str:
         f"by {day_label(v.needed_by, today)}",
         state,
     ]
+    if v.asked_by:
+        parts.append(f"asked by {who(v.asked_by)}")
     if v.deliverable:
         parts.append(
             f"{v.upstream_key} #{v.deliverable.id} {v.deliverable.title}, forecast "

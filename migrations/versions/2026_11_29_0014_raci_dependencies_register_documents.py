@@ -131,7 +131,6 @@ def upgrade() -> None:
                 "pending",
                 "signed_off",
                 "not_yet",
-                "withdrawn",
                 name="signoff_state",
                 native_enum=False,
                 create_constraint=True,

@@ -20,7 +20,6 @@ class Route:
     accountable: Person | None
     consulted: tuple[Person, ...]
     informed: tuple[Person, ...]
-    has_raci: bool  # any letter comes from a RACI (not only the owner)
 
 
 def routes(
@@ -45,7 +44,6 @@ def routes(
             accountable[0] if accountable else None,
             tuple(by.get(RaciLetter.CONSULTED, {}).values()),
             tuple(by.get(RaciLetter.INFORMED, {}).values()),
-            any(src != "owner" for _, _, src in merged),
         )
     return out
 

@@ -11,11 +11,6 @@ from services.core.views import DeliverableView, PersonRef
 ORDER = "RACI"
 
 
-def letters_label(letters: set[RaciLetter] | frozenset[RaciLetter]) -> str:
-    """Letters in R, A, C, I order joined by '/' ('A/R' is shown as 'R/A')."""
-    return "/".join(L for L in ORDER if RaciLetter(L) in letters)
-
-
 @dataclass(frozen=True)
 class RaciEntry:
     """One person holding one letter, and where it comes from."""

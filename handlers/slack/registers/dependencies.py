@@ -16,6 +16,7 @@ from handlers.slack.blocks import (
     header,
     list_with_overflow,
     section,
+    who,
 )
 from models import DependencyState
 from services.commands.results_registers import DependencyListResult, DependencyResult
@@ -36,7 +37,7 @@ def dependency_text(v: DependencyView, today: date) -> str:
         state = "❌ declined" + (f": “{escape(clip(v.reason, 300))}”" if v.reason else "")
     else:
         state = "✅ agreed"
-    parts = [line, state]
+    parts = [line, state + (f" · asked by {who(v.asked_by)}" if v.asked_by else "")]
     if v.deliverable:
         parts.append(
             f"`{escape(v.upstream_key)}` *#{v.deliverable.id}* "
