@@ -222,6 +222,8 @@ def test_document_approvals_over_two_versions(slack: SlackBot, sessions) -> None
         ]
     )
     assert "Approved: APOLLO · Charter v1.1" in posted[0]["text"] + str(posted[0]["blocks"])
+    assert "Approved by @cat, @dan." in str(posted[0]["blocks"])  # named, not pinged
+    assert "<@U5>" not in str(posted[0]["blocks"])
     for user in ("U5", "U6"):  # each asked once per version
         asked = [
             e["value"]

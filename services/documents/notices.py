@@ -145,15 +145,14 @@ def approved(session: Session, doc: DocumentView, project: Project, now: datetim
     """The project's channel is told a version was approved (its owner and PM by DM when the
     project has no channel)."""
     v = doc.current
-    names: list[Part] = []
-    for i, r in enumerate(v.reviews):
-        names += [", " if i else "", r.approver]
+    # Named, not pinged: this may be a channel post.
+    names = ", ".join(f"@{r.approver.handle}" for r in v.reviews)
     digest = Digest(
         DigestKind.NOTICE,
         f"✅ Approved: {doc.project_key} · {doc.title} v{v.number}",
         now.date(),
         [_version_lines(v)],
-        phrase("Approved by ", *names, "."),
+        f"Approved by {names}.",
         doc.project_key,
     )
     subject = ("document_version", v.id)
