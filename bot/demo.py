@@ -12,6 +12,8 @@ from models import (
     ActionItem,
     AuditEvent,
     Deliverable,
+    Dependency,
+    Document,
     Holiday,
     LeavePeriod,
     Membership,
@@ -20,9 +22,14 @@ from models import (
     Platform,
     Project,
     ProjectRole,
+    RaciAssignment,
+    StageGate,
     Workspace,
     WorkspaceRole,
 )
+from services.commands.execute import execute
+from services.commands.parser import parse
+from services.commands.results_registers import DependencyResult, DocumentResult
 from services.core import people
 from services.core.access import actor_for
 from services.core.dates import local_today
@@ -68,6 +75,27 @@ ACTIONS = [
     (None, "Collect Q1 resource plans from PMs", "pat", 4),
 ]
 # key, title, owner, baseline days, forecast days
+# The registers, as the PMO lead or the PM would type them ({beta} is APOLLO's "Beta release",
+# {dry_run} HERMES's "Data migration dry run"; {dep} and {doc} what the commands before made).
+REGISTERS = [
+    ("maria", "project set APOLLO phase planning"),
+    ("raj", "project set HERMES phase executing"),
+    ("sofia", "project set ATLAS phase planning"),
+    ("sam", "project set IRIS phase initiating"),
+    ("maria", "project set APOLLO start {start}"),
+    ("maria", "project set APOLLO end {end}"),
+    ("maria", "project add APOLLO @sam sponsor"),
+    ("maria", "project set APOLLO budget 250k EUR"),
+    ("maria", "project set APOLLO actual 112,400"),
+    ("maria", "project gate APOLLO Executing @sam"),
+    ("maria", "raci set APOLLO R @tom A @maria I @pat"),
+    ("maria", "raci set APOLLO {beta} R @tom @li C @sam"),
+    ("raj", "project set HERMES budget 180k EUR"),
+    ("maria", 'depend APOLLO on HERMES "Migrated customer records" by:{beta_on} #{dry_run}'),
+    ("raj", "depend accept {dep}"),
+    ("maria", 'doc add APOLLO "Launch runbook" https://example.com/apollo/runbook v:1.0'),
+    ("maria", "doc approvers {doc} @sam @li"),
+]
 DELIVERABLES = [
     ("APOLLO", "Beta release", "tom", -5, 9),
     ("APOLLO", "Production launch", "maria", 30, 30),
@@ -89,6 +117,10 @@ def reset(session: Session) -> None:
     if ws_id is None:
         return
     for model in (
+        Dependency,
+        Document,
+        StageGate,
+        RaciAssignment,
         Notification,
         Holiday,
         AuditEvent,
@@ -147,6 +179,7 @@ def seed(session: Session, *, now: datetime) -> str:
             due_on=today + timedelta(days=offset),
             now=now,
         )
+    made: dict[str, object] = {}
     for key, title, owner, base, forecast in DELIVERABLES:
         d = deliverables.add(
             session,
@@ -157,8 +190,22 @@ def seed(session: Session, *, now: datetime) -> str:
             due_on=today + timedelta(days=base),
             now=now,
         )
+        made[{"Beta release": "beta", "Data migration dry run": "dry_run"}.get(title, title)] = d.id
         if forecast != base:
             deliverables.forecast(
                 session, lead, deliverable_id=d.id, on=today + timedelta(days=forecast), now=now
             )
+    made |= {
+        "beta_on": (today + timedelta(days=9)).isoformat(),
+        "start": (today - timedelta(days=60)).isoformat(),
+        "end": (today + timedelta(days=120)).isoformat(),
+    }
+    for who, text in REGISTERS:
+        result = execute(
+            session, actor_for(session, folks[who]), parse(text.format(**made)), now=now
+        )
+        if isinstance(result, DependencyResult):
+            made["dep"] = result.dependency.id
+        elif isinstance(result, DocumentResult):
+            made["doc"] = result.document.id
     return DEMO_LEAD

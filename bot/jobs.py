@@ -9,11 +9,14 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.chat.delivery import SweepReport, deliver_due
+from services.dependencies import watch as dependencies
 from services.digests import sweep as digests
+from services.documents import sweep as documents
 from services.meetings import agenda
 from services.meetings import closing as minutes_closing
 from services.outbox import inbound
 from services.outbox.port import Notifier
+from services.raci import sweep as raci
 from services.raid import escalation as raid_escalation
 from services.raid import reviews as raid_reviews
 from services.status import rounds
@@ -31,6 +34,8 @@ def materialize(sessions: sessionmaker[Session], *, now: datetime) -> int:
         new += agenda.materialize(s, now=now)
         new += len(minutes_closing.close_stale(s, now=now))
         new += raid_reviews.materialize(s, now=now) + raid_escalation.sweep(s, now=now)
+        new += raci.materialize(s, now=now) + documents.materialize(s, now=now)
+        new += dependencies.materialize(s, now=now)
     if new >= ANALYZE_AFTER and sessions.kw["bind"].dialect.name == "postgresql":
         # A bulk load just before it is read back: fresh statistics now, or the planner,
         # still seeing the old small table, scans it once per delivered message.

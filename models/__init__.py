@@ -2,6 +2,15 @@
 
 from models.audit import AuditEvent
 from models.base import Base, UTCDateTime
+from models.dependency import Dependency, DependencySide, DependencyState
+from models.document import (
+    Document,
+    DocumentApprover,
+    DocumentReview,
+    DocumentVersion,
+    ReviewDecision,
+    VersionState,
+)
 from models.enums import (
     ActionStatus,
     CycleState,
@@ -16,6 +25,7 @@ from models.enums import (
     SourceKind,
     WorkspaceRoleName,
 )
+from models.gate import GateState, StageGate
 from models.holiday import Holiday
 from models.inbound import ProcessedEvent
 from models.meeting import (
@@ -29,6 +39,7 @@ from models.meeting import (
 from models.notification import Notification
 from models.person import LeavePeriod, Person
 from models.project import Membership, Project
+from models.raci import RaciAssignment, RaciLetter, SignoffRequest, SignoffState
 from models.raid import (
     IssueType,
     Level,
@@ -55,7 +66,15 @@ __all__ = [
     "CycleState",
     "Deliverable",
     "DeliverableStatus",
+    "Dependency",
+    "DependencySide",
+    "DependencyState",
+    "Document",
+    "DocumentApprover",
+    "DocumentReview",
+    "DocumentVersion",
     "EntryKind",
+    "GateState",
     "Holiday",
     "IssueType",
     "LeavePeriod",
@@ -77,6 +96,8 @@ __all__ = [
     "ProjectState",
     "ProposalState",
     "Proximity",
+    "RaciAssignment",
+    "RaciLetter",
     "Rag",
     "RaidAction",
     "RaidEntry",
@@ -84,12 +105,17 @@ __all__ = [
     "RaidProposal",
     "RaidScore",
     "RaidStatus",
+    "ReviewDecision",
+    "SignoffRequest",
+    "SignoffState",
     "SourceKind",
+    "StageGate",
     "StatusCadence",
     "StatusCycle",
     "StatusUpdate",
     "Strategy",
     "UTCDateTime",
+    "VersionState",
     "Workspace",
     "WorkspaceRole",
     "WorkspaceRoleName",

@@ -167,8 +167,10 @@ def test_project_set_and_close(world: World) -> None:
     run(world, "lead", 'project new APOLLO "Portal"')
     res = run(world, "lead", "project set APOLLO target 2027-03-31")
     assert res.project.target_on == date(2027, 3, 31)
-    res = run(world, "lead", "project set APOLLO phase Delivery")
-    assert res.project.phase == "Delivery"
+    res = run(world, "lead", "project set APOLLO phase executing")  # no gate: at once
+    assert res.card.line.project.phase == "Executing"
+    with pytest.raises(InvalidInput, match="not one of this workspace's phases"):
+        run(world, "lead", "project set APOLLO phase Delivery")
     with pytest.raises(InvalidInput, match="not a project field"):
         run(world, "lead", "project set APOLLO colour blue")
     res = run(world, "lead", "project close APOLLO")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from pathlib import Path
 
 import click
 from sqlalchemy import select
@@ -91,7 +92,8 @@ def start() -> None:
                 demo.seed(s, now=system_now())
                 click.echo("Local mode: no Slack or Teams credentials, so here is the console.")
                 click.echo("A sample portfolio was created (5 projects, 9 people in 9 time zones).")
-        _repl(ConsoleChannel(sessions, defaults=person_defaults(settings)), demo.DEMO_LEAD)
+        channel = ConsoleChannel(sessions, defaults=person_defaults(settings), downloads=Path.cwd())
+        _repl(channel, demo.DEMO_LEAD)
 
 
 @click.command()
@@ -102,7 +104,9 @@ def console(as_: str, command: str | None) -> None:
     settings = load_settings()
     handle = as_.lstrip("@").lower()
     with open_engine(settings) as engine:
-        channel = ConsoleChannel(db.make_sessionmaker(engine), defaults=person_defaults(settings))
+        channel = ConsoleChannel(
+            db.make_sessionmaker(engine), defaults=person_defaults(settings), downloads=Path.cwd()
+        )
         if command is None:
             _repl(channel, handle)
             return
@@ -125,4 +129,7 @@ def demo_cmd(open_console: bool) -> None:
             f"{len(demo.ACTIONS)} action items. You are @{lead}, the PMO lead."
         )
         if open_console:
-            _repl(ConsoleChannel(sessions, defaults=person_defaults(settings)), lead)
+            channel = ConsoleChannel(
+                sessions, defaults=person_defaults(settings), downloads=Path.cwd()
+            )
+            _repl(channel, lead)

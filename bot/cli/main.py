@@ -14,6 +14,7 @@ from bot.cli.meetings import meetings_group
 from bot.cli.minutes import minutes_group
 from bot.cli.outbox import outbox
 from bot.cli.raid import raid_group
+from bot.cli.registers import raci_cmd, register_cmd
 from bot.cli.report import report_cmd
 from bot.cli.scheduler import scheduler_cmd
 from bot.cli.serve import serve
@@ -55,5 +56,7 @@ for command in (
     minutes_group,
     meetings_group,
     raid_group,
+    register_cmd,
+    raci_cmd,
 ):
     main.add_command(command)

@@ -10,17 +10,27 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.dependencies import notices as dependency_notices
+from services.documents import sweep as document_sweep
 from services.meetings import outbox as meetings_outbox
 from services.outbox import delivery
 from services.outbox.contents import Contents
 from services.outbox.port import DeliveryError, Notifier
+from services.projects import gates
+from services.raci import sweep as raci_sweep
 from services.raid import outbox as raid_outbox
 from services.status import outbox as status_outbox
 from services.work import outbox as work_outbox
 
 CONTENTS = Contents(
     subjects={**work_outbox.SUBJECTS, **raid_outbox.SUBJECTS},
-    stale=status_outbox.STALE,
+    stale={
+        **status_outbox.STALE,
+        **raci_sweep.STALE,
+        **dependency_notices.STALE,
+        **gates.STALE,
+        **document_sweep.STALE,
+    },
     attachments={**status_outbox.ATTACHMENTS, **meetings_outbox.ATTACHMENTS},
     after_sent=meetings_outbox.AFTER_SENT,
 )

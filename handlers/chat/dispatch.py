@@ -49,6 +49,13 @@ from services.commands.results import (
     RaidOfferResult,
     Result,
 )
+from services.commands.results_registers import (
+    DependencyResult,
+    DocumentResult,
+    FileResult,
+    RegisterCardResult,
+    SignoffResult,
+)
 from services.core.access import Actor, actor_for
 from services.core.dates import local_today
 from services.core.errors import Conflict, NotFound, PermissionDenied
@@ -136,6 +143,12 @@ def after_command(result: Result, turn: Turn) -> Outcome:
             title = f"Minutes #{v.id}: {v.title}"[:250]
             file = SendFile(result.filename, title, markdown.encode())
             return Outcome(result, Reply.NONE, (file,))
+        case FileResult(filename, title, content):
+            return Outcome(result, Reply.NONE, (SendFile(filename, title[:250], content),))
+        case SignoffResult() | DependencyResult() | RegisterCardResult() | DocumentResult() if (
+            result.event not in ("shown", "set")
+        ):
+            return Outcome(result, reply, (DeliverNow(turn.workspace_id),))
         case _:
             return Outcome(result, reply)
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import assert_never
 
 from handlers.chat import audience
-from handlers.chat.dispatch import Core, Turn, acting, raid_follow_ups
+from handlers.chat.dispatch import Core, Turn, acting, after_command, raid_follow_ups
 from handlers.chat.outcome import (
     Announce,
     DeliverNow,
@@ -22,6 +22,8 @@ from handlers.chat.outcome import (
     Reply,
 )
 from models import Person
+from services.commands import ast
+from services.commands.execute import execute
 from services.commands.results import (
     ActionResult,
     CadenceResult,
@@ -37,8 +39,11 @@ from services.core.dates import local_today
 from services.core.errors import DomainError, InvalidInput
 from services.core.forms import Form, FormId, Raw, Ref
 from services.core.people import person_ref
+from services.dependencies import forms as dependency_forms
+from services.documents import forms as document_forms
 from services.meetings import forms as meeting_forms
 from services.projects import forms as project_forms
+from services.raci import forms as raci_forms
 from services.raid import form_reading as raid_reading
 from services.raid import forms as raid_forms
 from services.raid.queries import view_of as raid_view
@@ -61,6 +66,11 @@ DEFINITIONS: dict[FormId, Form] = {
     FormId.RAID_RESCORE: raid_forms.RESCORE_FORM,
     FormId.RAID_RESOLVE: raid_forms.RESOLVE_FORM,
     FormId.RAID_LOG: raid_forms.LOG_FORM,
+    FormId.SIGNOFF_NOT_YET: raci_forms.NOT_YET_FORM,
+    FormId.DEPENDENCY_PROPOSE: dependency_forms.PROPOSE_FORM,
+    FormId.DEPENDENCY_DECLINE: dependency_forms.DECLINE_FORM,
+    FormId.GATE_REJECT: project_forms.REJECT_FORM,
+    FormId.DOCUMENT_CHANGES: document_forms.CHANGES_FORM,
 }
 
 
@@ -159,6 +169,26 @@ def submit_form(
                     s, actor, values=values, ref=ref, pick=pick, now=now
                 )
                 event = "created"
+            case (
+                FormId.SIGNOFF_NOT_YET
+                | FormId.DEPENDENCY_PROPOSE
+                | FormId.DEPENDENCY_DECLINE
+                | FormId.GATE_REJECT
+                | FormId.DOCUMENT_CHANGES
+            ):
+                if form == FormId.SIGNOFF_NOT_YET:
+                    cmd: ast.Command = raci_forms.read_not_yet(values, ref)
+                elif form == FormId.DEPENDENCY_PROPOSE:
+                    cmd = dependency_forms.read_propose(values, ref, sense=actor.sense(now))
+                elif form == FormId.DEPENDENCY_DECLINE:
+                    cmd = dependency_forms.read_decline(values, ref)
+                elif form == FormId.GATE_REJECT:
+                    cmd = project_forms.read_reject(values, ref)
+                else:
+                    cmd = document_forms.read_changes(values, ref)
+                answered = execute(s, actor, cmd, now=now, resolve=turn.people.resolve)
+                told = after_command(answered, turn)
+                return Outcome(answered, Reply.NONE, (Announce(answered, None), *told.follow_ups))
             case _:
                 assert_never(form)
         logged = RaidEntryResult(raid_view(s, actor, entry.id), event, today, by=by)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -83,8 +84,11 @@ class ConsoleChannel:
         clock: Callable[[], datetime] = system_now,
         echo: Callable[[str], None] = print,
         public_url: str = LOCAL_URL,
+        downloads: Path | None = None,
     ) -> None:
+        """`downloads`: where files sent to the person (exports) are saved; None: not saved."""
         self.sessions = sessions
+        self.downloads = downloads
         self.defaults = defaults or people.PersonDefaults()
         self.clock = clock
         self.echo = echo
@@ -176,6 +180,10 @@ class ConsoleChannel:
                         now=self.clock(),
                         clock=self.clock,
                     )
+                case SendFile(filename, _title, content) if self.downloads is not None:
+                    path = self.downloads / Path(filename).name
+                    path.write_bytes(content)
+                    lines.append(f"(saved to {path})")
                 case RefreshHome() | RefreshLive() | SendFile():
                     pass  # no home tab or live message here; exports print as the reply
         return Reply(True, "\n".join(lines), form)

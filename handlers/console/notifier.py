@@ -24,6 +24,7 @@ LABEL = {
     "raid_overdue": "review overdue",
     "raid_escalate_pm": "ESCALATION to you as PM: review overdue",
     "raid_escalate_lead": "ESCALATION to the PMO: review long overdue",
+    "escalate_accountable": "ESCALATION to you as Accountable (RACI)",
 }
 
 

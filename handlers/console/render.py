@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import assert_never
 
 from handlers.console import meetings as more
-from handlers.console import raid
+from handlers.console import raid, registers
 from handlers.console.dates import dates_text
 from handlers.console.text import (
     STATE_LABEL,
@@ -47,6 +47,19 @@ from services.commands.results import (
     RolesResult,
     SettingsResult,
     StatusResult,
+)
+from services.commands.results_registers import (
+    DependencyListResult,
+    DependencyResult,
+    DocumentListResult,
+    DocumentResult,
+    FileResult,
+    PhasesResult,
+    RaciMatrixResult,
+    RaciResult,
+    RegisterCardResult,
+    RegisterResult,
+    SignoffResult,
 )
 from services.core.errors import DomainError
 from services.workspace.settings import WEEKDAYS
@@ -214,6 +227,20 @@ def render(result: Result, *, public_url: str = LOCAL_URL) -> str:
             return raid.settings_text(result)
         case RaidOfferResult():
             return raid.offer_text(result)
+        case (
+            RaciResult()
+            | RaciMatrixResult()
+            | SignoffResult()
+            | FileResult()
+            | DependencyResult()
+            | DependencyListResult()
+            | RegisterResult()
+            | RegisterCardResult()
+            | PhasesResult()
+            | DocumentResult()
+            | DocumentListResult()
+        ):
+            return registers.text(result)
         case _:
             assert_never(result)
 

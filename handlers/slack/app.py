@@ -35,6 +35,7 @@ from handlers.slack.outcomes import answer, follow, publish_home
 from handlers.slack.runtime import OOPS, Req, SlackDeps, Work, ack_now, identify, lazy
 from services.commands import ast
 from services.commands import ast_raid as raid_ast
+from services.commands import ast_registers as reg
 from services.core.errors import DomainError, FormErrors, NotFound
 from services.core.forms import FormId
 from services.core.refs import Text
@@ -112,6 +113,18 @@ def _from_message(to: str) -> Work:
     return _acting(shortcut)
 
 
+def _gate(value: str) -> tuple[str, str]:
+    """A gate button's value, `KEY:phase`."""
+    key, phase = value.split(":", 1)
+    return key, phase
+
+
+def _document(value: str) -> tuple[int, str]:
+    """A document button's value, `id:version`."""
+    doc_id, version = value.split(":", 1)
+    return int(doc_id), version
+
+
 def handle_home_opened(req: Req) -> None:
     """Publish the Home tab when someone opens it."""
     event = req.body.get("event") or {}
@@ -136,6 +149,17 @@ BUTTONS: dict[ActionId, Work] = {
     ActionId.MINUTES_ADD: _minutes("add"),
     ActionId.MINUTES_END: _minutes("end"),
     ActionId.MINUTES_START: _acting(lambda req: StartMinutes(int(_value(req)))),
+    ActionId.SIGNOFF: _command(lambda v: reg.DeliverableSignoff(int(v))),
+    ActionId.SIGNOFF_NOT_YET: _command(lambda v: reg.SignoffForm(int(v))),
+    ActionId.DEPENDENCY_ACCEPT: _command(lambda v: reg.DependAccept(int(v))),
+    ActionId.DEPENDENCY_PROPOSE: _command(lambda v: reg.DependForm(int(v), "propose")),
+    ActionId.DEPENDENCY_DECLINE: _command(lambda v: reg.DependForm(int(v), "decline")),
+    ActionId.GATE_APPROVE: _command(
+        lambda v: reg.ProjectGateDecide(_gate(v)[0], True, "", _gate(v)[1])
+    ),
+    ActionId.GATE_REJECT: _command(lambda v: reg.GateRejectForm(*_gate(v))),
+    ActionId.DOCUMENT_APPROVE: _command(lambda v: reg.DocApprove(*_document(v))),
+    ActionId.DOCUMENT_CHANGES: _command(lambda v: reg.DocChangesForm(*_document(v))),
 }
 
 

@@ -36,6 +36,11 @@ CALLBACKS: dict[FormId, CallbackId] = {
     FormId.RAID_RESCORE: CallbackId.RAID_RESCORE_MODAL,
     FormId.RAID_RESOLVE: CallbackId.RAID_RESOLVE_MODAL,
     FormId.RAID_LOG: CallbackId.RAID_LOG_MODAL,
+    FormId.SIGNOFF_NOT_YET: CallbackId.SIGNOFF_NOT_YET_MODAL,
+    FormId.DEPENDENCY_PROPOSE: CallbackId.DEPENDENCY_PROPOSE_MODAL,
+    FormId.DEPENDENCY_DECLINE: CallbackId.DEPENDENCY_DECLINE_MODAL,
+    FormId.GATE_REJECT: CallbackId.GATE_REJECT_MODAL,
+    FormId.DOCUMENT_CHANGES: CallbackId.DOCUMENT_CHANGES_MODAL,
 }
 FORMS = {callback: form for form, callback in CALLBACKS.items()}
 # Block ids are the field names, prefixed per form so that they read well in Slack's payloads.
@@ -51,6 +56,11 @@ PREFIXES: dict[FormId, str] = {
     FormId.RAID_RESCORE: "rs_",
     FormId.RAID_RESOLVE: "rv_",
     FormId.RAID_LOG: "rl_",
+    FormId.SIGNOFF_NOT_YET: "so_",
+    FormId.DEPENDENCY_PROPOSE: "dp_",
+    FormId.DEPENDENCY_DECLINE: "dd_",
+    FormId.GATE_REJECT: "gr_",
+    FormId.DOCUMENT_CHANGES: "dc_",
 }
 TITLED_BY_KEY = (FormId.STATUS, FormId.CADENCE, FormId.MEETING_IMPORT)
 

@@ -39,6 +39,15 @@ class ActionId(enum.StrEnum):
     RAID_OFFER_DISMISS = "pmo.raid.offer.dismiss"
     OPEN_NEW_RISK = "pmo.open.new_risk"
     OPEN_NEW_ISSUE = "pmo.open.new_issue"
+    SIGNOFF = "pmo.raci.signoff"
+    SIGNOFF_NOT_YET = "pmo.raci.not_yet"
+    DEPENDENCY_ACCEPT = "pmo.dependency.accept"
+    DEPENDENCY_PROPOSE = "pmo.dependency.propose"
+    DEPENDENCY_DECLINE = "pmo.dependency.decline"
+    GATE_APPROVE = "pmo.gate.approve"
+    GATE_REJECT = "pmo.gate.reject"
+    DOCUMENT_APPROVE = "pmo.doc.approve"
+    DOCUMENT_CHANGES = "pmo.doc.changes"
 
 
 class CallbackId(enum.StrEnum):
@@ -60,6 +69,11 @@ class CallbackId(enum.StrEnum):
     RAID_RESOLVE_MODAL = "pmo.modal.raid_resolve"
     RAID_LOG_MODAL = "pmo.modal.raid_log"
     RAID_LOG_SHORTCUT = "pmo.shortcut.log_raid"
+    SIGNOFF_NOT_YET_MODAL = "pmo.modal.signoff_not_yet"
+    DEPENDENCY_PROPOSE_MODAL = "pmo.modal.dependency_propose"
+    DEPENDENCY_DECLINE_MODAL = "pmo.modal.dependency_decline"
+    GATE_REJECT_MODAL = "pmo.modal.gate_reject"
+    DOCUMENT_CHANGES_MODAL = "pmo.modal.document_changes"
 
 
 class BlockId(enum.StrEnum):
@@ -74,6 +88,10 @@ class BlockId(enum.StrEnum):
     STATUS_PREFIX = "status:"  # + the project key: a status nudge's or escalation's button
     AGENDA_PREFIX = "agenda:"  # + the occurrence id: Start minutes
     MINUTES_PREFIX = "minutes:"  # + the minutes id: Add… / End on the live message
+    SIGNOFF_PREFIX = "signoff:"  # + the deliverable id: Sign off / Not yet
+    DEPENDENCY_PREFIX = "dependency:"  # + the dependency id: Accept / Propose / Decline
+    GATE_PREFIX = "gate:"  # + KEY:phase: Approve / Reject a phase change
+    DOCUMENT_PREFIX = "doc:"  # + id:version: Approve / Request changes
     HELP_ACTIONS = "help_actions"
     HOME_ACTIONS = "home_actions"
     RAID_PREFIX = "raid:"  # + the entry id: an entry's buttons

@@ -151,7 +151,7 @@ def send_file(req: Req, f: SendFile, outcome: Outcome) -> None:
             content=f.content,
             filename=f.filename,
             title=f.title,
-            initial_comment=f"{f.title} as Markdown.",
+            initial_comment=f"{f.title} ({f.filename}).",
         )
     except SlackApiError as exc:
         req.tell(error_message(DomainError("I couldn't send you the file.", advice_for(exc))))

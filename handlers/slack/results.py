@@ -10,6 +10,7 @@ from handlers.slack.blocks import Message, section
 from handlers.slack.meetings import render as meetings
 from handlers.slack.projects import render as projects
 from handlers.slack.raid import render as raid
+from handlers.slack.registers import render as registers
 from handlers.slack.status import render as status
 from handlers.slack.status.carried import carried_message
 from handlers.slack.work import render as work
@@ -44,6 +45,19 @@ from services.commands.results import (
     RolesResult,
     SettingsResult,
     StatusResult,
+)
+from services.commands.results_registers import (
+    DependencyListResult,
+    DependencyResult,
+    DocumentListResult,
+    DocumentResult,
+    FileResult,
+    PhasesResult,
+    RaciMatrixResult,
+    RaciResult,
+    RegisterCardResult,
+    RegisterResult,
+    SignoffResult,
 )
 
 
@@ -112,5 +126,19 @@ def message(result: Result, *, public_url: str = "") -> Message:
             return raid.settings_message(result)
         case RaidOfferResult():
             return raid.offer_message(result)
+        case (
+            RaciResult()
+            | RaciMatrixResult()
+            | SignoffResult()
+            | FileResult()
+            | DependencyResult()
+            | DependencyListResult()
+            | RegisterResult()
+            | RegisterCardResult()
+            | PhasesResult()
+            | DocumentResult()
+            | DocumentListResult()
+        ):
+            return registers.message(result)
         case _:
             assert_never(result)

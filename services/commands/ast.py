@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from services.commands.ast_meetings import MeetingCommand
 from services.commands.ast_raid import RaidCommand
+from services.commands.ast_registers import RegistersCommand
 from services.core.people import Mention
 
 
@@ -296,4 +297,5 @@ Command = (
     | StatusCommand
     | MeetingCommand
     | RaidCommand
+    | RegistersCommand
 )

@@ -10,15 +10,19 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from services.commands import ast, ast_meetings
+from services.commands import ast, ast_meetings, ast_registers
 from services.commands.ast_raid import RaidCommand
 from services.commands.context import Ctx, MentionResolver, default_resolver
 from services.commands.help import DATES_HELP, entries_for
 from services.commands.parser import parse
 from services.commands.results import HelpResult, Result
 from services.core.access import Actor
+from services.dependencies import commands as dependencies
+from services.documents import commands as documents
 from services.meetings import commands as meetings
 from services.projects import commands as projects
+from services.projects import gate_commands as gates
+from services.raci import commands as raci
 from services.raid import commands as raid
 from services.status import commands as status
 from services.work import commands as work
@@ -62,4 +66,12 @@ def execute(
         return meetings.run(ctx, cmd)
     if isinstance(cmd, RaidCommand):
         return raid.run(ctx, cmd)
+    if isinstance(cmd, ast_registers.RaciCommand):
+        return raci.run(ctx, cmd)
+    if isinstance(cmd, ast_registers.DependencyCommand):
+        return dependencies.run(ctx, cmd)
+    if isinstance(cmd, ast_registers.RegisterCommand):
+        return gates.run(ctx, cmd)
+    if isinstance(cmd, ast_registers.DocumentCommand):
+        return documents.run(ctx, cmd)
     return workspace.run(ctx, cmd)

@@ -147,9 +147,62 @@ ENTRIES: tuple[HelpEntry, ...] = (
     ),
     HelpEntry(
         "help",
-        "help [project|action|deliverable|status|minutes|meeting|leave|digest|admin|dates]",
+        "help [project|action|deliverable|status|minutes|meeting|raci|depend|doc|leave|digest|"
+        "admin|dates]",
         "This help",
     ),
+    HelpEntry(
+        "project",
+        "project register [csv|xlsx|<KEY>]",
+        "The project register (PMO leads): PM, sponsor, phase, dates, budget, RAG, top risk",
+    ),
+    HelpEntry(
+        "project",
+        "project set <KEY> budget|actual <amount> [EUR]  ·  project set <KEY> currency <code>",
+        "The planned and actual budget (start and end: `start`, `end`)",
+    ),
+    HelpEntry("project", "project phases [<phase> …]", "This workspace's phases (set: admins)"),
+    HelpEntry(
+        "project",
+        'project gate <KEY> [<phase> @approver | approve | reject "<why>"]',
+        "Stage gates: who approves entering a phase; `project set <KEY> phase <phase>` asks them",
+    ),
+    HelpEntry(
+        "deliverable",
+        'deliverable signoff <id> [no "<why>"]',
+        "Sign off a deliverable marked done (its Accountable), or say why not yet",
+    ),
+    HelpEntry("raci", "raci <KEY> [<deliverable id>]", "The RACI chart, or one deliverable's"),
+    HelpEntry(
+        "raci",
+        "raci set <KEY> [<deliverable id>] R @a @b A @c C @d I @e",
+        "Set letters (no id: the project's default); `- @x` removes someone; one A only",
+    ),
+    HelpEntry("raci", "raci clear <KEY> [<deliverable id>]", "Back to the project's default"),
+    HelpEntry("raci", "raci export <KEY>", "The chart as an Excel file"),
+    HelpEntry(
+        "depend",
+        'depend <KEY> on <OTHER> "<what>" by:<date> [#<deliverable>]',
+        "Ask the other project's PM to commit to it",
+    ),
+    HelpEntry("depend", "depend list [<KEY>]", "Dependencies both ways, with their state and risk"),
+    HelpEntry("depend", "depend accept <id>", "Agree to the date on the table"),
+    HelpEntry("depend", "depend propose <id> <date>", "Propose another date"),
+    HelpEntry("depend", 'depend decline <id> "<why>"', "Decline, saying why"),
+    HelpEntry("doc", 'doc add <KEY> "<title>" <url> [v:1.0]', "Register a document (a link)"),
+    HelpEntry(
+        "doc",
+        'doc version <id> <url> [v:1.1] ["what changed"]',
+        "A new version: every approver is asked again",
+    ),
+    HelpEntry(
+        "doc",
+        "doc approvers <id> @a @b [by:<date>]",
+        "Who approves it (PM or PMO lead); they are asked and chased",
+    ),
+    HelpEntry("doc", "doc list <KEY>  ·  doc show <id>", "Documents; one with every version"),
+    HelpEntry("doc", "doc approve <id>", "Approve the version in review (approvers)"),
+    HelpEntry("doc", 'doc changes <id> "<comment>"', "Request changes, with a comment"),
 )
 
 ENTRIES += (
@@ -214,6 +267,9 @@ TOPICS = (
     "status",
     "minutes",
     "meeting",
+    "raci",
+    "depend",
+    "doc",
     "leave",
     "digest",
     "admin",

@@ -27,6 +27,7 @@ from services.commands.parse.raid import (
     parse_raid,
     parse_risk,
 )
+from services.commands.parse.registers import parse_depend, parse_doc, parse_raci
 from services.commands.parse.status import parse_report, parse_status
 from services.commands.parse.work import parse_action, parse_deliverable
 from services.commands.parse.workspace import (
@@ -71,6 +72,9 @@ GROUP_PARSERS: dict[str, Callable[[list[Token]], ast.Command]] = {
     "dependency": parse_dependency,
     "decision": parse_decision,
     "raid": parse_raid,
+    "raci": parse_raci,
+    "depend": parse_depend,
+    "doc": parse_doc,
 }
 
 

@@ -12,6 +12,7 @@ from typing import Literal
 
 from models.enums import WorkspaceRoleName
 from services.commands.help import HelpEntry
+from services.commands.results_registers import RegistersResult
 from services.core.forms import FormRequest
 from services.core.views import ActionItemView, DeliverableView, Page, PersonRef, ProjectView
 from services.digests.personal import MyDigest
@@ -283,4 +284,5 @@ Result = (
     | RaidListResult
     | RaidSettingsResult
     | RaidOfferResult
+    | RegistersResult
 )

@@ -59,6 +59,11 @@ class FormId(enum.StrEnum):
     RAID_RESCORE = "raid_rescore"
     RAID_RESOLVE = "raid_resolve"
     RAID_LOG = "raid_log"  # a message logged as a risk or an issue
+    SIGNOFF_NOT_YET = "signoff_not_yet"
+    DEPENDENCY_PROPOSE = "dependency_propose"
+    DEPENDENCY_DECLINE = "dependency_decline"
+    GATE_REJECT = "gate_reject"
+    DOCUMENT_CHANGES = "document_changes"
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ class ReminderRule(enum.StrEnum):
     RAID_OVERDUE = "raid_overdue"
     RAID_ESCALATE_PM = "raid_escalate_pm"
     RAID_ESCALATE_LEAD = "raid_escalate_lead"
+    ESCALATE_ACCOUNTABLE = "escalate_accountable"  # a deliverable's RACI Accountable, before its PM
 
 
 class DigestKind(enum.StrEnum):
@@ -42,3 +43,7 @@ class DigestKind(enum.StrEnum):
     MEETING_AGENDA = "meeting_agenda"
     RAID_ESCALATION = "raid_escalation"  # a risk turned red, a high or critical issue
     RAID_OFFER = "raid_offer"  # log a lingering blocker as an issue, an invalid assumption …
+    SIGNOFF_REQUEST = "signoff_request"  # Sign off / Not yet, to a deliverable's Accountable
+    DEPENDENCY_REQUEST = "dependency_request"  # Accept / Propose another date / Decline
+    DOCUMENT_REVIEW = "document_review"  # Approve / Request changes, to a document's approver
+    GATE_REQUEST = "gate_request"  # Approve / Reject a phase change, to the gate's approver

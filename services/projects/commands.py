@@ -7,8 +7,9 @@ from typing import assert_never
 from services.commands import ast
 from services.commands.context import Ctx
 from services.commands.results import FormResult, ProjectListResult, ProjectResult, Result
+from services.commands.results_registers import RegisterCardResult
 from services.core.errors import InvalidInput
-from services.projects import forms, members, register
+from services.projects import budget, forms, gates, members, portfolio, register, risks
 
 
 def yes_no(value: str) -> bool:
@@ -47,7 +48,15 @@ def run(ctx: Ctx, cmd: ast.ProjectCommand) -> Result:
             return ProjectResult(view, "member_removed", today)
         case ast.ProjectClose(key):
             return ProjectResult(register.close(s, actor, key=key, now=now), "closed", today)
+        case ast.ProjectSet(key, "phase", raw):
+            name, event = gates.change_phase(s, actor, key=key, phase=raw, now=now)
+            entry = portfolio.entry(s, actor, key=key, now=now, today=today, source=risks.SOURCE)
+            return RegisterCardResult(entry, event, name)
+        case ast.ProjectSet(key, "budget" | "planned" | "actual" | "currency" as field, raw):
+            view = budget.set_money(s, actor, key=key, field=field, value=raw, now=now)
+            return ProjectResult(view, "updated", today)
         case ast.ProjectSet(key, field, raw):
+            field = "target" if field == "end" else field
             value: object = raw
             if field in ("start", "target"):
                 value = ctx.day(raw, allow_past=field == "start")

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from services.commands import ast_registers as reg
 from services.core.access import Actor
 from services.core.forms import Field, FieldKind, Form, FormId, FormRequest, Pick, Raw, Reader, Ref
 from services.core.views import ProjectView
@@ -58,3 +59,39 @@ def submit_project(
     return register.create(
         session, actor, key=key, name=name, pm=pm, private=private, now=now, home_channel=channel
     )
+
+
+REJECT_FORM = Form(
+    FormId.GATE_REJECT,
+    "Reject the phase change",
+    "Reject",
+    (
+        Field(
+            "reason",
+            "Why?",
+            FieldKind.LONG_TEXT,
+            required=True,
+            max_length=1000,
+            hint="Whoever asked for the phase change is told.",
+        ),
+    ),
+)
+
+
+def reject_request(key: str, phase: str) -> FormRequest:
+    """The form a gate's approver fills in to reject a phase change."""
+    return FormRequest(
+        REJECT_FORM,
+        {},
+        {"key": key, "phase": phase},
+        intro=f"{key} asks to enter {phase}. Why not yet?",
+    )
+
+
+def read_reject(values: Mapping[str, Raw], ref: Mapping[str, Ref]) -> reg.ProjectGateDecide:
+    """The command the filled-in reject form stands for."""
+    r = Reader(REJECT_FORM, values)
+    reason = r.text("reason")
+    r.done()
+    phase = str(ref["phase"]) if ref.get("phase") else None
+    return reg.ProjectGateDecide(str(ref.get("key") or ""), False, reason, phase)

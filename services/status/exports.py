@@ -137,6 +137,13 @@ def to_markdown(report: Report) -> str:
             f"{ln.overdue_deliverables} overdue deliverable(s)"
             for ln in slipping
         ]
+    if report.at_risk:
+        lines += ["", "## Dependencies at risk", ""]
+        lines += [
+            f"- #{v.id} {v.downstream_key} needs “{esc(v.what)}” from {v.upstream_key} by "
+            f"{v.needed_by.isoformat()}: {esc(v.risk or '')}"
+            for v in report.at_risk
+        ]
     if report.missing:
         lines += ["", "## Missing updates", ""]
         lines += [

@@ -38,6 +38,8 @@ from services.core.access import Actor, visible_projects
 from services.core.dates import zone
 from services.core.errors import InvalidInput
 from services.core.views import PersonRef
+from services.dependencies.views import DependencyView
+from services.dependencies.watch import at_risk
 from services.outbox.port import Digest
 from services.raid.portfolio import RaidSummary, summary
 from services.status.as_of import overdue_at
@@ -140,6 +142,7 @@ class Report:
     projects: list[ProjectLine]
     pm_rates: list[tuple[PersonRef, float, int]] = field(default_factory=list)
     raid: RaidSummary | None = None  # top risks, new high-severity issues, the risk heat map
+    at_risk: list[DependencyView] = field(default_factory=list)  # accepted dependencies
 
     def count(self, rag: Rag | None) -> int:
         return sum(
@@ -167,8 +170,8 @@ def build(
     project_ids: set[int] | None = None,
     include_private: bool = True,
 ) -> Report:
-    """The week's report, in 10 statements whatever the size of the portfolio (4 of them for
-    its RAID part)."""
+    """The week's report in a bounded number of statements whatever the size of the portfolio
+    (4 of them for its RAID part, 3 more when dependencies are at risk)."""
     periods = previous_periods(period, HISTORY + 1)  # one more: the "before" of the oldest
     moment = past_week_end(session, workspace_id, period, today)
     cond = [Project.workspace_id == workspace_id, Project.state != ProjectState.CLOSED]
@@ -345,7 +348,9 @@ def build(
         key=lambda t: (t[1], t[0].handle),
     )
     raid = summary(session, workspace_id, project_ids=[p[0] for p in projects], period=period)
-    return Report(workspace_id, period, window, today, lines, pm_rates, raid)
+    risky = at_risk(session, workspace_id, project_ids={pid for pid, *_ in projects})
+    risky = [v for v in risky if include_private or not v.private]
+    return Report(workspace_id, period, window, today, lines, pm_rates, raid, risky)
 
 
 def severity(line: ProjectLine) -> tuple[int, str]:

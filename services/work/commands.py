@@ -14,8 +14,11 @@ from services.commands.results import (
     FormResult,
     Result,
 )
+from services.commands.results_registers import SignoffResult
 from services.core.people import person_ref
 from services.projects import register
+from services.raci import news as raci_news
+from services.raci import signoff
 from services.work import action_items, deliverables, forms
 
 NO_DATE = ("none", "no date", "clear")
@@ -90,10 +93,14 @@ def run(ctx: Ctx, cmd: ast.WorkCommand) -> Result:
             return DeliverableListResult(key, listed, today)
         case ast.DeliverableForecast(d_id, on_text):
             on = ctx.day(on_text)
+            was = deliverables.list_forecast(s, actor, deliverable_id=d_id)
             d = deliverables.forecast(s, actor, deliverable_id=d_id, on=on, now=now)
+            raci_news.forecast_moved(s, d_id, was=was, by=ctx.me(), now=now)
             return DeliverableResult(d, "forecast", today)
         case ast.DeliverableDone(d_id):
-            d = deliverables.complete(s, actor, deliverable_id=d_id, now=now)
-            return DeliverableResult(d, "done", today)
+            card, event = signoff.mark_done(s, actor, deliverable_id=d_id, now=now, today=today)
+            if event == "done" and card.deliverable is not None:
+                return DeliverableResult(card.deliverable, "done", today)
+            return SignoffResult(card, event)
         case _:
             assert_never(cmd)

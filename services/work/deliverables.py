@@ -120,6 +120,19 @@ def _load(session: Session, actor: Actor, deliverable_id: int) -> tuple[Delivera
     return d, project
 
 
+def list_forecast(session: Session, actor: Actor, *, deliverable_id: int) -> date | None:
+    """A deliverable's forecast date as it stands (None if the actor can't see it)."""
+    return session.scalar(
+        select(Deliverable.forecast_on)
+        .join(Project, Project.id == Deliverable.project_id)
+        .where(
+            Deliverable.id == deliverable_id,
+            Deliverable.workspace_id == actor.workspace_id,
+            visible_projects(actor),
+        )
+    )
+
+
 def forecast(
     session: Session, actor: Actor, *, deliverable_id: int, on: date, now: datetime
 ) -> DeliverableView:
@@ -140,12 +153,25 @@ def complete(
 ) -> DeliverableView:
     """Mark a deliverable done."""
     d, project = _load(session, actor, deliverable_id)
+    return finish(session, actor, d, project, now=now)
+
+
+def finish(
+    session: Session, actor: Actor, d: Deliverable, project: Project, *, now: datetime
+) -> DeliverableView:
+    """Mark a loaded deliverable done; the caller has checked the actor may (its PM, or its
+    RACI Accountable signing it off)."""
     if d.status == DeliverableStatus.DONE:
         raise Conflict(f"Deliverable #{d.id} is already done.")
     before = audit.snapshot(d, FIELDS)
     d.status, d.done_at, d.updated_at = DeliverableStatus.DONE, now, now
     session.flush()
     _audit(session, actor, d, "complete", before, now)
+    return view_of(session, d, project)
+
+
+def view_of(session: Session, d: Deliverable, project: Project) -> DeliverableView:
+    """A loaded deliverable as a view."""
     owner = session.get(Person, d.owner_id) if d.owner_id else None
     return _view(d, project.key, owner, project.private)
 

@@ -37,6 +37,7 @@ from services.core import holidays
 from services.core.worktime import WorkWeek
 from services.outbox.kinds import ReminderRule
 from services.outbox.rows import insert_notifications, outbox_row
+from services.raci.routing import awaiting_signoff, routes
 from services.workspace.settings import ReminderPolicy
 
 
@@ -61,6 +62,7 @@ class _Subject:
     due: date
     snoozed_until: date | None
     owner: Person
+    accountable: Person | None = None  # a deliverable's RACI Accountable: escalated to first
 
 
 @dataclass(frozen=True)
@@ -105,20 +107,7 @@ def plan(session: Session, *, now: datetime, policy: ReminderPolicy | None = Non
             )
         )
         if i.due_on is not None
-    ] + [
-        _Subject(
-            "deliverable", d.id, d.workspace_id, d.project_id, key, d.title, d.forecast_on, None, o
-        )
-        for d, o, key in session.execute(
-            select(Deliverable, owner, Project.key)
-            .join(owner, owner.id == Deliverable.owner_id)
-            .join(Project, Project.id == Deliverable.project_id)
-            .where(
-                Deliverable.status.in_([DeliverableStatus.PLANNED, DeliverableStatus.IN_PROGRESS]),
-                Deliverable.forecast_on <= horizon,
-            )
-        )
-    ]
+    ] + _deliverable_subjects(session, horizon)
     if not subjects:
         return []
     owner_ids = {x.owner.id for x in subjects}
@@ -211,10 +200,12 @@ def plan(session: Session, *, now: datetime, policy: ReminderPolicy | None = Non
             owner_rule = ReminderRule.DUE_TODAY
         elif today > due:
             owner_rule = ReminderRule.OVERDUE
+        accountable = item.accountable
         if owner_rule and ww.in_window(now):
             if ww.on_leave(today):
                 if owner_rule == ReminderRule.OVERDUE:
-                    for pm in pms.get(item.project_id or -1, []):
+                    cover = [accountable] if accountable else pms.get(item.project_id or -1, [])
+                    for pm in cover:
                         if pm.id != o.id:
                             pww = work_week(pm, (), off)
                             add(
@@ -230,9 +221,19 @@ def plan(session: Session, *, now: datetime, policy: ReminderPolicy | None = Non
                     o,
                     now,
                 )
-        if days_over >= rules.escalate_pm_after:
+        pm_after = rules.escalate_pm_after
+        if accountable is not None:  # the Accountable first, the PM a working day later
+            pm_after += 1
+            if days_over >= rules.escalate_pm_after and accountable.id != o.id:
+                add(
+                    ReminderRule.ESCALATE_ACCOUNTABLE,
+                    "once",
+                    accountable,
+                    work_week(accountable, (), off).next_window_start(now),
+                )
+        if days_over >= pm_after:
             for pm in pms.get(item.project_id or -1, []):
-                if pm.id != o.id:
+                if pm.id != o.id and (accountable is None or pm.id != accountable.id):
                     add(
                         ReminderRule.ESCALATE_PM,
                         "once",
@@ -249,6 +250,43 @@ def plan(session: Session, *, now: datetime, policy: ReminderPolicy | None = Non
                         work_week(lead, (), off).next_window_start(now),
                     )
     return out
+
+
+def _deliverable_subjects(session: Session, horizon: date) -> list[_Subject]:
+    """Open deliverables due by `horizon`, one subject per Responsible (by the RACI; else the
+    owner), escalating to the RACI Accountable; not while waiting for sign-off (3 statements)."""
+    owner = aliased(Person, name="owner")
+    due = (
+        Deliverable.status.in_([DeliverableStatus.PLANNED, DeliverableStatus.IN_PROGRESS]),
+        Deliverable.forecast_on <= horizon,
+        Deliverable.id.not_in(awaiting_signoff()),
+    )
+    found = session.execute(
+        select(Deliverable, owner, Project.key)
+        .outerjoin(owner, owner.id == Deliverable.owner_id)
+        .join(Project, Project.id == Deliverable.project_id)
+        .where(*due)
+    ).all()
+    if not found:
+        return []
+    among = select(Deliverable.id).where(*due)
+    route = routes(session, [(d.id, d.project_id, o) for d, o, _ in found], among=among)
+    return [
+        _Subject(
+            "deliverable",
+            d.id,
+            d.workspace_id,
+            d.project_id,
+            key,
+            d.title,
+            d.forecast_on,
+            None,
+            r,
+            route[d.id].accountable,
+        )
+        for d, _, key in found
+        for r in route[d.id].responsible
+    ]
 
 
 def materialize(session: Session, *, now: datetime, policy: ReminderPolicy | None = None) -> int:

@@ -42,6 +42,7 @@ OWNER_NAMED = frozenset(
         ReminderRule.ESCALATE_LEAD,
         ReminderRule.OVERDUE_ON_LEAVE,
         ReminderRule.UNDELIVERABLE,
+        ReminderRule.ESCALATE_ACCOUNTABLE,
     }
 )
 
@@ -73,6 +74,8 @@ def reminder_lead(rule: ReminderRule) -> str:
             return "⚠️ Escalation: a review overdue in your project"
         case ReminderRule.RAID_ESCALATE_LEAD:
             return "🚨 Escalation to the PMO: a review long overdue"
+        case ReminderRule.ESCALATE_ACCOUNTABLE:
+            return "⚠️ Escalation: overdue, and you are Accountable for it"
         case _:
             assert_never(rule)
 
@@ -115,6 +118,23 @@ def digest_buttons(d: Digest) -> list[Block]:
         case DigestKind.RAID_OFFER if d.ref:
             kind, _, offer_id = d.ref.partition(":")  # "issue:12"
             return offer_blocks(int(offer_id), kind, "")[1:]
+        case DigestKind.SIGNOFF_REQUEST if d.ref:
+            sign = button("Sign off", ActionId.SIGNOFF, d.ref, style="primary")
+            not_yet = button("Not yet", ActionId.SIGNOFF_NOT_YET, d.ref)
+            return [actions(f"{BlockId.SIGNOFF_PREFIX}{d.ref}", [sign, not_yet])]
+        case DigestKind.DEPENDENCY_REQUEST if d.ref:
+            accept = button("Accept", ActionId.DEPENDENCY_ACCEPT, d.ref, style="primary")
+            other = button("Propose another date", ActionId.DEPENDENCY_PROPOSE, d.ref)
+            decline = button("Decline", ActionId.DEPENDENCY_DECLINE, d.ref, style="danger")
+            return [actions(f"{BlockId.DEPENDENCY_PREFIX}{d.ref}", [accept, other, decline])]
+        case DigestKind.DOCUMENT_REVIEW if d.ref:
+            approve = button("Approve", ActionId.DOCUMENT_APPROVE, d.ref, style="primary")
+            changes = button("Request changes", ActionId.DOCUMENT_CHANGES, d.ref)
+            return [actions(f"{BlockId.DOCUMENT_PREFIX}{d.ref}", [approve, changes])]
+        case DigestKind.GATE_REQUEST if d.ref:
+            ok = button("Approve", ActionId.GATE_APPROVE, d.ref, style="primary")
+            reject = button("Reject", ActionId.GATE_REJECT, d.ref, style="danger")
+            return [actions(f"{BlockId.GATE_PREFIX}{d.ref}", [ok, reject])]
         case (
             DigestKind.PERSONAL
             | DigestKind.PROJECT
@@ -127,6 +147,10 @@ def digest_buttons(d: Digest) -> list[Block]:
             | DigestKind.MEETING_AGENDA
             | DigestKind.RAID_ESCALATION
             | DigestKind.RAID_OFFER
+            | DigestKind.SIGNOFF_REQUEST
+            | DigestKind.DEPENDENCY_REQUEST
+            | DigestKind.DOCUMENT_REVIEW
+            | DigestKind.GATE_REQUEST
         ):
             return []
         case _:
@@ -163,9 +187,22 @@ def digest_blocks(d: Digest, skip: set[tuple[str, int]]) -> list[Block]:
     return blocks + digest_buttons(d)
 
 
+# Digests whose parts are not lists worth counting in a notification's text.
+UNCOUNTED = frozenset(
+    {
+        DigestKind.PMO,
+        DigestKind.NOTICE,
+        DigestKind.SIGNOFF_REQUEST,
+        DigestKind.DEPENDENCY_REQUEST,
+        DigestKind.DOCUMENT_REVIEW,
+        DigestKind.GATE_REQUEST,
+    }
+)
+
+
 def digest_fallback(d: Digest) -> str:
     counts = ", ".join(f"{sec.heading.lower()}: {sec.total}" for sec in d.sections)
-    return f"{d.title}" + (f" ({counts})" if counts and d.kind != DigestKind.PMO else "")
+    return f"{d.title}" + (f" ({counts})" if counts and d.kind not in UNCOUNTED else "")
 
 
 def _reminder_rows(r: Reminder, today: date, n: int) -> list[Block]:

@@ -133,6 +133,18 @@ def report_parent(report: Report) -> Message:
                 ],
             )
         )
+    if r.at_risk:
+        groups.append(
+            _sections(
+                "⚠️ Dependencies at risk",
+                [
+                    f"• `{escape(v.downstream_key)}` needs “{escape(clip(v.what, 120))}” from "
+                    f"`{escape(v.upstream_key)}` by {v.needed_by:%a %d %b}: "
+                    f"{escape(clip(v.risk or '', 300))}"
+                    for v in r.at_risk
+                ],
+            )
+        )
     low = ", ".join(
         f"{escape('@' + p.handle)} {rate:.0%}" for p, rate, _ in r.pm_rates[:3] if rate < 1
     )

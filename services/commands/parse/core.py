@@ -72,6 +72,14 @@ GROUPS = {
     "decision": "decision",
     "decisions": "decision",
     "raid": "raid",
+    "raci": "raci",
+    # cross-project dependencies (`dependency` is the RAID log's: something outside the project)
+    "depend": "depend",
+    "depends": "depend",
+    "doc": "doc",
+    "docs": "doc",
+    "document": "doc",
+    "documents": "doc",
 }
 
 

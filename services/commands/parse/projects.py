@@ -14,6 +14,7 @@ from services.commands.parse.core import (
     read_mention,
     read_rest,
 )
+from services.commands.parse.registers import parse_gate, parse_phases, parse_register
 from services.core.people import Mention
 
 VERBS = {
@@ -35,6 +36,10 @@ VERBS = {
     "set": "set",
     "edit": "set",
     "update": "set",
+    "register": "register",
+    "phases": "phases",
+    "gate": "gate",
+    "gates": "gate",
 }
 
 
@@ -116,4 +121,7 @@ PARSERS: dict[str, Callable[[list[Token]], ast.Command]] = {
     "remove": _remove,
     "close": _close,
     "set": _set,
+    "register": parse_register,
+    "phases": parse_phases,
+    "gate": parse_gate,
 }

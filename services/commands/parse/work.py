@@ -20,6 +20,7 @@ from services.commands.parse.core import (
     read_rest,
     take_date,
 )
+from services.commands.parse.registers import parse_signoff
 from services.core.people import Mention
 
 ACTION_VERBS = {
@@ -60,6 +61,9 @@ DELIVERABLE_VERBS = {
     "done": "done",
     "complete": "done",
     "deliver": "done",
+    "signoff": "signoff",
+    "sign-off": "signoff",
+    "sign": "signoff",
 }
 
 
@@ -225,4 +229,5 @@ DELIVERABLE_PARSERS: dict[str, Callable[[list[Token]], ast.Command]] = {
     "list": _deliverable_list,
     "forecast": _deliverable_forecast,
     "done": _deliverable_done,
+    "signoff": parse_signoff,
 }

@@ -1,0 +1,1 @@
+"""The registers in Block Kit: RACI, dependencies, the project register, documents."""

@@ -1,0 +1,1 @@
+"""Cross-project dependencies, agreed in chat and watched once accepted."""

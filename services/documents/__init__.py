@@ -1,0 +1,1 @@
+"""The document register: links, versions, approvers and their decisions on each version."""

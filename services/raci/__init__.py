@@ -1,0 +1,1 @@
+"""RACI charts that act: who is chased, who is escalated to, who signs off, who is told."""
