@@ -238,7 +238,9 @@ def test_the_report_for_1000_projects_takes_a_bounded_number_of_statements(
     with count_statements(engine) as seen:
         report = reports.build(world.session, world.ws.id, "2026-W48", today=date(2026, 11, 28))
     assert len(report.projects) == 1000
-    assert len(seen) <= 10, seen
+    # 6 for the status part, 4 for the RAID part, 1 for the dependencies at risk: the same for
+    # 10 projects or 1,000.
+    assert len(seen) <= 11, seen
     assert (
         report.count(Rag.GREEN)
         + report.count(Rag.AMBER)
