@@ -24,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from handlers.slack.status.render import report_parent, report_replies
 from sqlalchemy import insert, text
 
 from bot.db import make_engine, make_sessionmaker, upgrade
+from handlers.slack.status.render import report_parent, report_replies
 from models import (
     ActionItem,
     ActionStatus,

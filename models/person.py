@@ -41,6 +41,9 @@ class Person(Base):
     # The daily personal digest: on unless they opt out; at `digest_at` (default: work_start).
     digest_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     digest_at: Mapped[time | None] = mapped_column(Time)
+    # Quiet hours in their own zone (`me quiet 18:00-08:00`): nothing is sent to them then.
+    quiet_start: Mapped[time | None] = mapped_column(Time)
+    quiet_end: Mapped[time | None] = mapped_column(Time)
     profile_refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

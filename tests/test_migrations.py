@@ -73,4 +73,4 @@ def test_cli_refuses_a_stale_schema_and_names_the_fix(empty_engine: Engine, monk
     result = CliRunner().invoke(main, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
     result = CliRunner().invoke(main, ["console", "-c", "help"])
-    assert result.exit_code == 0 and "action add" in result.output
+    assert result.exit_code == 0 and "help <topic>" in result.output

@@ -25,6 +25,7 @@ from handlers.chat.actions import (
 )
 from handlers.chat.dispatch import Turn, run_action, run_command
 from handlers.chat.forms import DEFINITIONS, submit_form
+from handlers.chat.paging import next_page
 from handlers.slack import forms, identity
 from handlers.slack.blocks import flat
 from handlers.slack.ids import SNOOZE_CHOICES, ActionId, BlockId, CallbackId
@@ -132,6 +133,7 @@ BUTTONS: dict[ActionId, Work] = {
     ActionId.MINUTES_ADD: _minutes("add"),
     ActionId.MINUTES_END: _minutes("end"),
     ActionId.MINUTES_START: _acting(lambda req: StartMinutes(int(_value(req)))),
+    ActionId.LIST_MORE: _command(next_page),
 }
 SHORTCUTS: dict[CallbackId, Work] = {
     CallbackId.CREATE_ITEM_SHORTCUT: _from_message("item"),

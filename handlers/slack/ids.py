@@ -22,6 +22,7 @@ class ActionId(enum.StrEnum):
     MINUTES_ADD = "pmo.minutes.add"
     MINUTES_END = "pmo.minutes.end"
     MINUTES_START = "pmo.minutes.start"
+    LIST_MORE = "pmo.list.more"  # the next page of a cut list (its value: the command)
 
 
 class CallbackId(enum.StrEnum):
@@ -52,6 +53,7 @@ class BlockId(enum.StrEnum):
     MINUTES_PREFIX = "minutes:"  # + the minutes id: Add… / End on the live message
     HELP_ACTIONS = "help_actions"
     HOME_ACTIONS = "home_actions"
+    LIST_MORE = "list_more"  # the More button under a cut list
 
 
 SNOOZE_CHOICES = {"1d": ("1 day", 1), "3d": ("3 days", 3), "1w": ("1 week", 7)}

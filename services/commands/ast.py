@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.commands.everyday_ast import ItemCommand, PeopleCommand
 from services.core.people import Mention
 
 
@@ -101,6 +102,7 @@ class ActionEditForm:
 class ActionList:
     scope: str = "mine"  # mine | overdue | project
     key: str | None = None
+    page: int = 1
 
 
 @dataclass(frozen=True)
@@ -391,4 +393,6 @@ Command = (
     | WorkspaceCommand
     | StatusCommand
     | MeetingCommand
+    | PeopleCommand
+    | ItemCommand
 )

@@ -10,16 +10,18 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from services.commands import ast
+from services.commands import ast, everyday_ast
 from services.commands.context import Ctx, MentionResolver, default_resolver
 from services.commands.help import DATES_HELP, entries_for
 from services.commands.parser import parse
 from services.commands.results import HelpResult, Result
 from services.core.access import Actor
 from services.meetings import commands as meetings
+from services.people import commands as people
 from services.projects import commands as projects
 from services.status import commands as status
 from services.work import commands as work
+from services.work import item_commands as items
 from services.workspace import commands as workspace
 
 
@@ -58,4 +60,8 @@ def execute(
         return status.run(ctx, cmd)
     if isinstance(cmd, ast.MeetingCommand):
         return meetings.run(ctx, cmd)
+    if isinstance(cmd, everyday_ast.PeopleCommand):
+        return people.run(ctx, cmd)
+    if isinstance(cmd, everyday_ast.ItemCommand):
+        return items.run(ctx, cmd)
     return workspace.run(ctx, cmd)

@@ -136,10 +136,45 @@ ENTRIES: tuple[HelpEntry, ...] = (
     ),
     HelpEntry(
         "help",
-        "help [project|action|deliverable|status|minutes|meeting|leave|digest|admin|dates]",
-        "This help",
+        "help [<topic>]",
+        "This help; topics: project, action, deliverable, status, minutes, meeting, leave, "
+        "digest, admin, people, dates",
     ),
 )
+
+# Everyday use (issue 14): people, your own settings, and more ways to work items.
+ENTRIES += (
+    HelpEntry("people", "people [page <n>]", "Who the bot knows here: name, time zone, roles"),
+    HelpEntry("people", "whoami", "Who you are here, your roles and your time now"),
+    HelpEntry("people", "me", "Your own settings: time zone, working hours and days, quiet hours"),
+    HelpEntry(
+        "people", "me timezone <Area/City>", "Your time zone (dates and times are read in it)"
+    ),
+    HelpEntry(
+        "people", "me hours 08:00-16:30", "Your working hours: reminders come at their start"
+    ),
+    HelpEntry("people", "me days mon-thu", "Your working days: nobody is chased on the others"),
+    HelpEntry(
+        "people", "me quiet 18:00-08:00  ·  me quiet off", "Quiet hours: nothing reaches you"
+    ),
+    HelpEntry("action", "action list @person", "What one person owes"),
+    HelpEntry("action", "action list done [<KEY>]", "Items done, most recent first"),
+    HelpEntry("action", "action list … page <n>", "The next page of any cut list"),
+    HelpEntry(
+        "action", "action done <id> <id> …", "Several at once (also reopen, cancel, snooze…)"
+    ),
+    HelpEntry("action", 'action edit <id> title|due|owner|notes "<value>"', "Change one field"),
+    HelpEntry("action", 'action note <id> "<text>"', "Add a dated note (shown in lists and cards)"),
+    HelpEntry("deliverable", "deliverable show <id>", "A deliverable with its slip history"),
+    HelpEntry("leave", "leave cancel <id>", "End one leave period (`leave` lists their numbers)"),
+)
+HELP_ALIASES = {
+    "me": "people",
+    "whoami": "people",
+    "report": "status",
+    "settings": "admin",
+    "ics": "meeting",
+}
 
 TOPICS = (
     "project",
@@ -152,6 +187,7 @@ TOPICS = (
     "digest",
     "admin",
     "dates",
+    "people",
 )
 DATES_HELP = (
     f"Dates can be written as {DATE_EXAMPLES}. They are read in your own time zone; "

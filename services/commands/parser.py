@@ -16,16 +16,17 @@ from collections.abc import Callable
 from services.commands import ast
 from services.commands.parse.core import GROUPS, Token, suggest, tokenize
 from services.commands.parse.help import parse_help
+from services.commands.parse.items import (
+    parse_action_everyday,
+    parse_deliverable_everyday,
+    parse_leave_everyday,
+)
+from services.commands.parse.me import parse_me
 from services.commands.parse.meetings import parse_ics, parse_meeting, parse_minutes
+from services.commands.parse.people import parse_people, parse_whoami
 from services.commands.parse.projects import parse_project
 from services.commands.parse.status import parse_report, parse_status
-from services.commands.parse.work import parse_action, parse_deliverable
-from services.commands.parse.workspace import (
-    parse_admin,
-    parse_digest,
-    parse_leave,
-    parse_settings,
-)
+from services.commands.parse.workspace import parse_admin, parse_digest, parse_settings
 from services.core.errors import InvalidInput
 
 __all__ = ["GROUPS", "MAX_COMMAND_LENGTH", "Token", "parse", "tokenize"]
@@ -44,8 +45,8 @@ ALONE: dict[str, Callable[[], ast.Command]] = {"todo": ast.ActionForm}  # a word
 GROUP_PARSERS: dict[str, Callable[[list[Token]], ast.Command]] = {
     "help": parse_help,
     "project": parse_project,
-    "action": parse_action,
-    "deliverable": parse_deliverable,
+    "action": parse_action_everyday,
+    "deliverable": parse_deliverable_everyday,
     "status": parse_status,
     "report": parse_report,
     "minutes": parse_minutes,
@@ -53,8 +54,11 @@ GROUP_PARSERS: dict[str, Callable[[list[Token]], ast.Command]] = {
     "ics": parse_ics,
     "settings": parse_settings,
     "digest": parse_digest,
-    "leave": parse_leave,
+    "leave": parse_leave_everyday,
     "admin": parse_admin,
+    "me": parse_me,
+    "people": parse_people,
+    "whoami": parse_whoami,
 }
 
 

@@ -11,6 +11,13 @@ from datetime import date
 from typing import Literal
 
 from models.enums import WorkspaceRoleName
+from services.commands.everyday_results import (
+    ActionBatchResult,
+    ActionCardResult,
+    DeliverableCardResult,
+    MeResult,
+    PeopleResult,
+)
 from services.commands.help import HelpEntry
 from services.core.forms import FormRequest
 from services.core.views import ActionItemView, DeliverableView, Page, PersonRef, ProjectView
@@ -93,6 +100,7 @@ class ActionListResult:
     page: Page[ActionItemView]
     today: date
     empty_text: str
+    rest: str = ""  # the command that shows the next page, when the list is cut
 
 
 @dataclass(frozen=True)
@@ -114,6 +122,7 @@ class LeaveResult:
     periods: list[tuple[date, date]]
     event: LeaveEvent
     today: date
+    ids: tuple[int, ...] = ()  # each period's id (for `leave cancel <id>`), when known
 
 
 @dataclass(frozen=True)
@@ -225,4 +234,9 @@ Result = (
     | MeetingListResult
     | IcsResult
     | FormResult
+    | PeopleResult
+    | MeResult
+    | ActionCardResult
+    | ActionBatchResult
+    | DeliverableCardResult
 )

@@ -9,6 +9,7 @@ from services.commands.context import Ctx
 from services.commands.results import FormResult, ProjectListResult, ProjectResult, Result
 from services.core.errors import InvalidInput
 from services.projects import forms, members, register
+from services.projects.card import project_card
 
 
 def yes_no(value: str) -> bool:
@@ -35,7 +36,7 @@ def run(ctx: Ctx, cmd: ast.ProjectCommand) -> Result:
             views = register.list_projects(s, actor, now=now, include_closed=include_closed)
             return ProjectListResult(views, include_closed, today)
         case ast.ProjectShow(key):
-            return ProjectResult(register.show(s, actor, key=key, now=now), "shown", today)
+            return ProjectResult(project_card(s, actor, key=key, now=now), "shown", today)
         case ast.ProjectAdd(key, mention, role_text):
             role = members.parse_project_role(role_text)
             view = members.add_member(

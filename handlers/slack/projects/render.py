@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 
 from handlers.slack.blocks import (
     MESSAGE_BLOCKS,
     Message,
+    channel_link,
     command,
     context,
     day,
@@ -36,6 +37,12 @@ def project_text(p: ProjectView, today: date) -> str:
         lines.append(f"Target {day(p.target_on, today)}")
     if p.rag:
         lines.append(f"Latest status: {RAG_DOTS.get(p.rag, '')} {p.rag.title()} ({p.rag_period})")
+    if p.home_channel:
+        lines.append(f"Channel: {channel_link(p.home_channel)}")
+    if p.next_round:
+        stamp = int(p.next_round.timestamp())
+        shown = f"{p.next_round.astimezone(UTC):%a %d %b %H:%M} UTC"
+        lines.append(f"Next status round: <!date^{stamp}^{{date_short_pretty}} {{time}}|{shown}>")
     return "\n".join(lines)
 
 

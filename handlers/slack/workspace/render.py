@@ -81,9 +81,13 @@ def leave_message(result: LeaveResult) -> Message:
         body = "You have no current or upcoming leave."
     else:
         today = result.today
+        ids = [f"#{i} " for i in result.ids] if len(result.ids) == len(result.periods) else []
         body = "*Your leave*\n" + "\n".join(
-            f"• {day_label(s, today)} → {day_label(e, today)}" for s, e in result.periods
+            f"• {ids[n] if ids else ''}{day_label(s, today)} → {day_label(e, today)}"
+            for n, (s, e) in enumerate(result.periods)
         )
+        if ids:
+            body += f"\n{command(f'leave cancel {result.ids[0]}')} ends one."
     text = (f"{lead}\n" if lead else "") + body
     note = "While you are on leave you are not chased; your PM is."
     return Message(fallback(text), [section(text), context(note)])

@@ -57,6 +57,12 @@ GROUPS = {
     "ics": "ics",
     "calendar": "ics",
     "ical": "ics",
+    "me": "me",
+    "people": "people",
+    "person": "people",
+    "team": "people",
+    "directory": "people",
+    "whoami": "whoami",
 }
 
 

@@ -46,6 +46,7 @@ ACTION_VERBS = {
     "cancel": "cancel",
     "drop": "cancel",
     "edit": "edit",
+    "note": "note",
 }
 DELIVERABLE_VERBS = {
     "add": "add",
@@ -59,6 +60,7 @@ DELIVERABLE_VERBS = {
     "done": "done",
     "complete": "done",
     "deliver": "done",
+    "show": "show",
 }
 
 
