@@ -2,7 +2,8 @@
 
 While the console is open a sweep runs every minute (and after each command); what falls due
 is printed, addressed to whom it is for. `clock` moves the local clock forward, running the
-sweeps at every half hour on the way, so a week of reminders, nudges, digests, escalations and
+sweeps on the way (every half hour in the move's last day, every one or two hours before), so
+a week of reminders, nudges, digests, escalations and
 reports plays out in seconds. The clock's lead is kept in the local workspace, so the next
 console (or `console -c`) carries on at the same time; `pmo-bot demo` starts over from today.
 
@@ -26,7 +27,8 @@ from handlers.console.feed import LocalFeed
 from models import Platform, Workspace
 
 log = logging.getLogger(__name__)
-STEP = timedelta(minutes=30)
+STEP = timedelta(minutes=30)  # in the last day of a move; 1 h the day before; 2 h earlier
+FINE = timedelta(days=1)
 EVERY_SECONDS = 60.0
 SHARED = (
     "This database also serves a chat platform, so `pmo-bot serve` sends its reminders on the "
@@ -101,9 +103,9 @@ class LocalMode:
         with self.lock:
             t, steps = self.clock(), 0
             while t < to:
-                boundary = datetime.fromtimestamp(
-                    (t.timestamp() // STEP.total_seconds() + 1) * STEP.total_seconds(), UTC
-                )
+                step = STEP if to - t <= FINE else STEP * (2 if to - t <= FINE * 2 else 4)
+                size = step.total_seconds()
+                boundary = datetime.fromtimestamp((t.timestamp() // size + 1) * size, UTC)
                 t = min(boundary, to)
                 self.sweep(t)
                 steps += 1

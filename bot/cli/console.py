@@ -2,65 +2,38 @@
 
 from __future__ import annotations
 
-import functools
 import sys
 
 import click
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot import db, demo
 from bot.cli.common import load_settings, open_engine, person_defaults
-from bot.cli.serve import serve
-from handlers.console import prompt
-from handlers.console.channel import CONSOLE_WORKSPACE_ID, ConsoleChannel, system_now
+from bot.cli.repl import Repl, Screen, is_local
+from bot.config import Settings
+from bot.local import LocalMode, local_clock
+from handlers.console.channel import CONSOLE_WORKSPACE_ID, ConsoleChannel
+from handlers.console.clock import system_now
+from handlers.console.feed import LocalFeed
 from models import Platform, Workspace
 
 
-def _repl(channel: ConsoleChannel, handle: str) -> None:
-    click.echo(
-        f"PMO Bot local console — you are @{handle}. Type `help`, `as <name>` to switch person, "
-        "`quit` to leave."
+def session_for(
+    sessions: sessionmaker[Session], settings: Settings, handle: str, *, sweeps: bool
+) -> Repl:
+    """A console session as `handle`, on the local clock; `sweeps`: local mode runs the
+    reminders, nudges, digests and reports while it is open."""
+    screen = Screen()
+    clock = local_clock(sessions)
+    channel = ConsoleChannel(
+        sessions, defaults=person_defaults(settings), clock=clock, echo=screen.out
     )
-    while True:
-        try:
-            line = input(f"{handle}> ")
-        except EOFError:
-            click.echo()
-            return
-        except KeyboardInterrupt:
-            click.echo()
-            return
-        text = line.strip()
-        if not text:
-            continue
-        if text.lower() in ("quit", "exit", ":q"):
-            return
-        if text.lower().startswith("as "):
-            handle = text[3:].strip().lstrip("@").lower() or handle
-            click.echo(f"You are now @{handle}.")
-            continue
-        if text.startswith("/pmo"):
-            text = text[4:]
-        reply = channel.run(handle, text, interactive=True)
-        if reply.text:
-            click.echo(reply.text)
-        form = reply.form
-        if form is not None and reply.text and not click.confirm("Change them?", default=False):
-            continue
-        if form is not None:
-            click.echo(
-                f"{form.form.title} (Enter keeps the value in brackets, `back` goes back, "
-                "`-` clears, Ctrl-C cancels):"
-            )
-            reply = prompt.fill(
-                form,
-                lambda label, default: click.prompt(
-                    label, default=default, show_default=bool(default)
-                ),
-                functools.partial(channel.submit, handle, form),
-                echo=click.echo,
-            )
-            click.echo(reply.text)
+    repl = Repl(sessions, channel, handle, screen=screen, defaults=person_defaults(settings))
+    if sweeps:
+        feed = LocalFeed(screen.out, reader=repl.reader)
+        repl.local = LocalMode(sessions, clock, feed)
+    return repl
 
 
 @click.command()
@@ -68,8 +41,9 @@ def start() -> None:
     """Start the bot in the mode the configuration selects."""
     settings = load_settings()
     if settings.has_slack:
-        ctx = click.get_current_context()
-        ctx.invoke(
+        from bot.cli.serve import serve  # noqa: PLC0415 (Slack's stack loads only to serve it)
+
+        click.get_current_context().invoke(
             serve,
             port=3000,
             host="0.0.0.0",
@@ -91,7 +65,8 @@ def start() -> None:
                 demo.seed(s, now=system_now())
                 click.echo("Local mode: no Slack or Teams credentials, so here is the console.")
                 click.echo("A sample portfolio was created (5 projects, 9 people in 9 time zones).")
-        _repl(ConsoleChannel(sessions, defaults=person_defaults(settings)), demo.DEMO_LEAD)
+                click.echo(demo.TOUR)
+        session_for(sessions, settings, demo.DEMO_LEAD, sweeps=True).loop()
 
 
 @click.command()
@@ -102,11 +77,15 @@ def console(as_: str, command: str | None) -> None:
     settings = load_settings()
     handle = as_.lstrip("@").lower()
     with open_engine(settings) as engine:
-        channel = ConsoleChannel(db.make_sessionmaker(engine), defaults=person_defaults(settings))
+        sessions = db.make_sessionmaker(engine)
+        repl = session_for(sessions, settings, handle, sweeps=command is None or is_local(command))
         if command is None:
-            _repl(channel, handle)
+            repl.loop()
             return
-        reply = channel.run(handle, command)
+        if is_local(command):
+            repl.refresh_zone()
+            sys.exit(0 if repl.local_word(command) else 1)
+        reply = repl.channel.run(handle, command)
     click.echo(reply.text, err=not reply.ok)
     sys.exit(0 if reply.ok else 1)
 
@@ -124,5 +103,6 @@ def demo_cmd(open_console: bool) -> None:
             f"Sample portfolio ready: {len(demo.PROJECTS)} projects, {len(demo.PEOPLE)} people, "
             f"{len(demo.ACTIONS)} action items. You are @{lead}, the PMO lead."
         )
+        click.echo(demo.TOUR)
         if open_console:
-            _repl(ConsoleChannel(sessions, defaults=person_defaults(settings)), lead)
+            session_for(sessions, settings, lead, sweeps=True).loop()

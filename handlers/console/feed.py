@@ -69,7 +69,8 @@ class LocalFeed:
         """Start a batch delivered at `now`: its first message prints the time first."""
         _, tz = self.reader()
         with self._lock:
-            self._stamp = f"── {now.astimezone(zone(tz)):%a %d %b %H:%M} ──"
+            t = now.astimezone(zone(tz))
+            self._stamp = f"── {t:%a} {t.day} {t:%b %H:%M} ──"
 
     def send(self, bundle: Bundle) -> None:
         handle, _ = self.reader()
