@@ -1,108 +1,69 @@
-"""`pmo-bot start`, `console` and `demo`: the local chat (a REPL) and the sample portfolio."""
+"""`pmo-bot start`, `console` and `demo`: the local chat (a REPL) and the sample portfolio.
+
+This module stays light: `console -c help` answers from the help table alone, and everything
+else (settings, the database, the services) loads in `bot.cli.local_session` when needed.
+"""
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
-from bot import db, demo
-from bot.cli.common import load_settings, open_engine, person_defaults
-from bot.cli.repl import Repl, Screen, is_local
-from bot.config import Settings
-from bot.local import LocalMode, local_clock
-from handlers.console.channel import CONSOLE_WORKSPACE_ID, ConsoleChannel
-from handlers.console.clock import system_now
-from handlers.console.feed import LocalFeed
-from models import Platform, Workspace
+from handlers.console.help import quick_help
+
+DEMO_LEAD = "pat"  # bot.demo.DEMO_LEAD (a test keeps them equal)
 
 
-def session_for(
-    sessions: sessionmaker[Session], settings: Settings, handle: str, *, sweeps: bool
-) -> Repl:
-    """A console session as `handle`, on the local clock; `sweeps`: local mode runs the
-    reminders, nudges, digests and reports while it is open."""
-    screen = Screen()
-    clock = local_clock(sessions)
-    channel = ConsoleChannel(
-        sessions, defaults=person_defaults(settings), clock=clock, echo=screen.out
-    )
-    repl = Repl(sessions, channel, handle, screen=screen, defaults=person_defaults(settings))
-    if sweeps:
-        feed = LocalFeed(screen.out, reader=repl.reader)
-        repl.local = LocalMode(sessions, clock, feed)
-    return repl
+class ShortTraces(logging.Filter):
+    """In the console an unexpected error is logged as one line (the person at the keyboard
+    is told what happened); --verbose keeps the traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info:
+            record.msg = f"{record.getMessage()} ({record.exc_info[1]!r}; --verbose shows more)"
+            record.args, record.exc_info, record.exc_text = None, None, None
+        return True
+
+
+def short_traces() -> None:
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or not ctx.find_root().params.get("verbose"):
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(ShortTraces())
 
 
 @click.command()
 def start() -> None:
     """Start the bot in the mode the configuration selects."""
-    settings = load_settings()
-    if settings.has_slack:
-        from bot.cli.serve import serve  # noqa: PLC0415 (Slack's stack loads only to serve it)
+    from bot.cli import local_session  # noqa: PLC0415 (the database loads only to run it)
 
-        click.get_current_context().invoke(
-            serve,
-            port=3000,
-            host="0.0.0.0",
-            socket=bool(settings.slack_app_token),
-            no_scheduler=False,
-            workers=None,
-        )
-        return
-    with open_engine(settings) as engine:
-        sessions = db.make_sessionmaker(engine)
-        with db.session_scope(sessions) as s:
-            known = s.scalar(
-                select(Workspace.id).where(
-                    Workspace.platform == Platform.CONSOLE,
-                    Workspace.external_id == CONSOLE_WORKSPACE_ID,
-                )
-            )
-            if known is None:
-                demo.seed(s, now=system_now())
-                click.echo("Local mode: no Slack or Teams credentials, so here is the console.")
-                click.echo("A sample portfolio was created (5 projects, 9 people in 9 time zones).")
-                click.echo(demo.TOUR)
-        session_for(sessions, settings, demo.DEMO_LEAD, sweeps=True).loop()
+    short_traces()
+    local_session.start()
 
 
 @click.command()
-@click.option("--as", "as_", default=demo.DEMO_LEAD, show_default=True, help="Who you act as.")
+@click.option("--as", "as_", default=DEMO_LEAD, show_default=True, help="Who you act as.")
 @click.option("-c", "--command", "command", help="Run one command, print the reply and exit.")
 def console(as_: str, command: str | None) -> None:
     """A local chat with PMO Bot: type the same commands as after /pmo in Slack."""
-    settings = load_settings()
-    handle = as_.lstrip("@").lower()
-    with open_engine(settings) as engine:
-        sessions = db.make_sessionmaker(engine)
-        repl = session_for(sessions, settings, handle, sweeps=command is None or is_local(command))
-        if command is None:
-            repl.loop()
-            return
-        if is_local(command):
-            repl.refresh_zone()
-            sys.exit(0 if repl.local_word(command) else 1)
-        reply = repl.channel.run(handle, command)
-    click.echo(reply.text, err=not reply.ok)
-    sys.exit(0 if reply.ok else 1)
+    if command is not None:
+        text = quick_help(command)  # help needs no database: answered at once
+        if text is not None:
+            click.echo(text)
+            sys.exit(0)
+    from bot.cli import local_session  # noqa: PLC0415 (the database loads only when needed)
+
+    short_traces()
+    local_session.console(as_.lstrip("@").lower(), command)
 
 
 @click.command(name="demo")
 @click.option("--console/--no-console", "open_console", default=True, help="Open the console.")
 def demo_cmd(open_console: bool) -> None:
     """Create (or reset) the sample portfolio in the local workspace, then open the console."""
-    settings = load_settings()
-    with open_engine(settings) as engine:
-        sessions = db.make_sessionmaker(engine)
-        with db.session_scope(sessions) as s:
-            lead = demo.seed(s, now=system_now())
-        click.echo(
-            f"Sample portfolio ready: {len(demo.PROJECTS)} projects, {len(demo.PEOPLE)} people, "
-            f"{len(demo.ACTIONS)} action items. You are @{lead}, the PMO lead."
-        )
-        click.echo(demo.TOUR)
-        if open_console:
-            session_for(sessions, settings, lead, sweeps=True).loop()
+    from bot.cli import local_session  # noqa: PLC0415 (the database loads only to run it)
+
+    short_traces()
+    local_session.demo(open_console=open_console)

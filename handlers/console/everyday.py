@@ -14,7 +14,6 @@ from services.commands.everyday_results import (
     MeResult,
     PeopleResult,
 )
-from services.commands.help import HelpEntry
 from services.core.views import ActionItemView
 from services.people.directory import PersonCard
 from services.work.history import HistoryEntry
@@ -164,57 +163,4 @@ def deliverable_card_text(result: DeliverableCardResult) -> str:
     lines = [deliverable_line(d, today).strip(), f"  project {d.project_key}"]
     if result.history:
         lines += ["  History:", *history_lines(result.history, today)]
-    return "\n".join(lines)
-
-
-def help_text(topic: str | None, entries: list[HelpEntry], extra: str | None) -> str:
-    """The help, every line within 80 columns: each command, its summary under it."""
-    if topic is None:
-        return overview(entries, extra)
-    lines = [f"PMO Bot — {topic} commands", ""]
-    for e in entries:
-        lines += textwrap.wrap(
-            e.usage,
-            WIDTH,
-            initial_indent="  ",
-            subsequent_indent="      ",
-            break_long_words=False,
-        )
-        lines += textwrap.wrap(
-            e.summary, WIDTH, initial_indent="      ", subsequent_indent="      "
-        )
-    if extra:
-        lines += ["", *textwrap.wrap(extra, WIDTH)] if entries else textwrap.wrap(extra, WIDTH)
-    if not entries and not extra:
-        lines.append(f"Nothing more on {topic}: try `help`.")
-    return "\n".join(lines)
-
-
-QUICK = (
-    "mine · overdue · action list @tom · status ZEUS · report · people · me · "
-    "clock +1d (local console)"
-)
-
-
-def overview(entries: list[HelpEntry], extra: str | None) -> str:
-    """Every topic on one line with its commands; `help <topic>` gives the details."""
-    verbs: dict[str, list[str]] = {}
-    for e in entries:
-        if e.topic == "help":
-            continue
-        for usage in e.usage.split("  ·  "):
-            words = usage.split()
-            group = words[0] if words else e.topic
-            verb = words[1] if len(words) > 1 and words[1][0].isalpha() else group
-            shown = verb if group == e.topic or group == verb else group
-            if shown not in verbs.setdefault(e.topic, []):
-                verbs[e.topic].append(shown)
-    lines = ["PMO Bot — what I can do (`help <topic>` for the details)", ""]
-    for topic, names in verbs.items():
-        lines += textwrap.wrap(
-            ", ".join(names), WIDTH, initial_indent=f"  {topic:<12} ", subsequent_indent=" " * 15
-        )
-    lines += ["", *textwrap.wrap("Every day: " + QUICK, WIDTH)]
-    if extra:
-        lines += ["", *textwrap.wrap(extra, WIDTH)]
     return "\n".join(lines)

@@ -7,6 +7,7 @@ from typing import assert_never
 
 from handlers.console import everyday
 from handlers.console import meetings as more
+from handlers.console.help import help_text
 from handlers.console.text import (
     STATE_LABEL,
     deliverable_line,
@@ -59,7 +60,7 @@ def render(result: Result, *, public_url: str = LOCAL_URL) -> str:
     """The text reply for a command result."""
     match result:
         case HelpResult(topic, entries, extra):
-            return everyday.help_text(topic, entries, extra)
+            return help_text(topic, entries, extra)
         case RolesResult(roles):
             if not roles:
                 return "Nobody holds a workspace role."

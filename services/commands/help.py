@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.core.dates import DATE_EXAMPLES
+from services.core.examples import DATE_EXAMPLES
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,9 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-import dateparser
-
 from services.core.errors import InvalidInput
+from services.core.examples import DATE_EXAMPLES
 
-DATE_EXAMPLES = "2026-12-04, friday, next tue, tomorrow, in 3 days, end of month, 4 Dec"
 HORIZON_YEARS = 5  # a date a person meant lies within this many years of today, either way
 
 _WEEKDAYS = {
@@ -100,6 +98,9 @@ def parse_date(text: str, *, tz: str, now: datetime) -> date:
     if len(cleaned) > 40:
         raise InvalidInput(f"I couldn't read {text[:40]!r}… as a date.", f"Try: {DATE_EXAMPLES}.")
     base = datetime.combine(today, datetime.min.time())
+    # dateparser takes a quarter of a second to import: loaded for free-form dates only.
+    import dateparser  # noqa: PLC0415
+
     try:
         parsed = dateparser.parse(
             cleaned,
