@@ -183,8 +183,12 @@ def test_report_exports_any_week_as_markdown_csv_and_xlsx(cli, tmp_path) -> None
     assert "APOLLO,Moon portal,ana,amber" in out.output
     target = tmp_path / "w47.xlsx"
     assert cli("report", "--week", "w47", "--format", "xlsx", "-o", str(target)).exit_code == 0
-    sheet = load_workbook(target).active
-    assert sheet is not None and sheet["A2"].value == "APOLLO" and sheet["D2"].value == "amber"
+    sheet = load_workbook(target)["Projects"]
+    assert sheet["A2"].value == "APOLLO" and sheet["D2"].value == "amber"
+    assert "data:image/png;base64," in md.output  # the heat map travels with the Markdown
+    out_csv = tmp_path / "w47.csv"
+    assert cli("report", "--week", "w47", "--format", "csv", "-o", str(out_csv)).exit_code == 0
+    assert out_csv.read_bytes().startswith(b"\xef\xbb\xbfproject,name")
     bad = cli("report", "--week", "2026-W60")
     assert bad.exit_code == 1 and "not a week" in bad.output
     assert "give --output" in cli("report", "--format", "xlsx").output
