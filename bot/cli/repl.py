@@ -49,8 +49,8 @@ def is_local(text: str) -> bool:
 class Screen:
     """Prints what arrives while someone types without mangling their line."""
 
-    def __init__(self, write: Callable[[str], object] = sys.stdout.write) -> None:
-        self._write = write
+    def __init__(self, write: Callable[[str], object] | None = None) -> None:
+        self._write = write or (lambda text: sys.stdout.write(text))  # the stdout of the moment
         self._prompt: str | None = None
         self.lock = threading.Lock()
 

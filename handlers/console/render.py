@@ -56,7 +56,7 @@ from services.workspace.settings import WEEKDAYS
 LOCAL_URL = "http://localhost:3000"
 
 
-def render(result: Result, *, public_url: str = LOCAL_URL) -> str:
+def render(result: Result, *, public_url: str = LOCAL_URL, tz: str = "UTC") -> str:
     """The text reply for a command result."""
     match result:
         case HelpResult(topic, entries, extra):
@@ -185,17 +185,17 @@ def render(result: Result, *, public_url: str = LOCAL_URL) -> str:
         case StatusResult():
             return more.status_text(result)
         case CadenceResult():
-            return more.cadence_text(result)
+            return more.cadence_text(result, tz)
         case ReportResult():
             return more.report_text(result)
         case MinutesResult():
             return more.minutes_text(result)
         case MinutesListResult():
-            return more.minutes_list_text(result)
+            return more.minutes_list_text(result, tz)
         case MinutesExportResult():
             return more.export_text(result)
         case MeetingResult():
-            return more.meeting_text(result)
+            return more.meeting_text(result, tz)
         case MeetingListResult():
             return more.meeting_list_text(result)
         case IcsResult():
@@ -212,7 +212,7 @@ def render(result: Result, *, public_url: str = LOCAL_URL) -> str:
             return everyday.deliverable_card_text(result)
         case FormResult(request, shown):
             if shown is not None:
-                return render(shown, public_url=public_url)
+                return render(shown, public_url=public_url, tz=tz)
             fields = ", ".join(f.label.lower() for f in request.form.fields)
             return (
                 f"{request.form.title}: this opens a form ({fields}). Run it in the "

@@ -33,6 +33,7 @@ class ActionCardResult:
     item: ActionItemView
     history: list[HistoryEntry]
     today: date
+    changed: bool = False  # shown after an edit or a note (not just looked at)
 
 
 @dataclass(frozen=True)

@@ -38,12 +38,12 @@ def rest(command: str, page_no: int, more: int) -> str:
     return f"{command} page {page_no + 1}" if more else ""
 
 
-def card(ctx: Ctx, item: ActionItemView) -> ActionCardResult:
+def card(ctx: Ctx, item: ActionItemView, *, changed: bool = False) -> ActionCardResult:
     """An item with its history."""
     trail = history(
         ctx.session, ctx.actor, entity_type="action_item", entity_id=item.id, today=ctx.today
     )
-    return ActionCardResult(item, trail, ctx.today)
+    return ActionCardResult(item, trail, ctx.today, changed)
 
 
 def run(ctx: Ctx, cmd: ast.ItemCommand) -> Result:
@@ -74,9 +74,10 @@ def run(ctx: Ctx, cmd: ast.ItemCommand) -> Result:
                 day=lambda text: _due(ctx, text),
                 person=lambda: _owner(ctx, owner),
             )
-            return card(ctx, item)
+            return card(ctx, item, changed=True)
         case ast.ActionNote(item_id, text):
-            return card(ctx, item_more.add_note(s, actor, item_id=item_id, text=text, now=now))
+            item = item_more.add_note(s, actor, item_id=item_id, text=text, now=now)
+            return card(ctx, item, changed=True)
         case ast.ActionMany(verb, ids, value, owner):
             event = BATCH[verb]
             until = _due(ctx, value) if verb in ("snooze", "due") else None

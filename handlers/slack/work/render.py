@@ -188,7 +188,7 @@ def action_list_message(result: ActionListResult) -> Message:
         rows = [item_rows(i, result.today) for i in page.items]
         blocks = paged_blocks(rows, result.title, page, result.rest)
         return Message(f"{result.title} ({page.total})", blocks)
-    rows = [item_blocks(i, result.today) for i in page.items]
+    rows = [item_rows(i, result.today) for i in page.items]
     head = [header(f"{result.title} ({page.total})")]
     blocks = list_with_overflow(rows, head, page.total, MESSAGE_BLOCKS)
     return Message(f"{result.title} ({page.total})", blocks)
