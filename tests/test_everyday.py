@@ -184,3 +184,14 @@ def test_times_and_plurals_read_naturally(console: ConsoleChannel) -> None:
     assert "due        the next day at 12:00" in ok(console, "pat", "status settings APOLLO")
     ok(console, "pat", "ics")
     assert "Revoked 1 calendar link." in ok(console, "pat", "ics revoke")
+
+
+def test_a_long_project_register_is_paged(console: ConsoleChannel) -> None:
+    for n in range(1, 25):
+        ok(console, "pat", f'project new P{n:02d} "Project {n}"')
+    first = ok(console, "tom", "project list")
+    assert first.startswith("Projects (1-20 of 25):") and "P19" in first and "P20" not in first
+    assert "… and 5 more: project list page 2" in first
+    second = ok(console, "tom", "project list page 2")
+    assert "(21-25 of 25)" in second and "P24" in second and "APOLLO" not in second
+    assert "more" not in second

@@ -92,6 +92,18 @@ def test_items_notes_history_fields_several_at_once_and_cards(
     with sessions() as s:
         assert s.get(ActionItem, 3).status == ActionStatus.OPEN  # type: ignore[union-attr]
 
+    edited = say(slack, "action edit 3 due 2026-12-11")
+    assert "Fri 11 Dec" in edited and "due Thu 3 Dec → Fri 11 Dec" in edited
+    say(slack, "whoami", user="U3")
+    say(slack, "project add APOLLO <@U3> member")
+    say(slack, "action edit 3 owner <@U3>")
+    assert "owner @bob → @carol" in say(slack, "action show 3")
+    say(slack, 'action add "Mine A" due:2026-12-01')
+    say(slack, 'action add "Mine B" due:2026-12-02')
+    assert "Snoozed 2 items" in say(slack, "action snooze 4 5 next mon")
+    assert "Reassigned 2 items" in say(slack, "action assign 4 5 <@U2>")
+    assert "Done action items in APOLLO (2)" in say(slack, "action list done APOLLO")
+
     say(slack, 'deliverable add APOLLO "Beta" <@U2> due:2026-12-01')
     say(slack, "deliverable forecast 1 2026-12-08")
     deliverable = say(slack, "deliverable show 1")
@@ -113,6 +125,19 @@ def test_a_cut_list_has_a_more_button_that_shows_the_next_page(slack: SlackBot) 
     second = shown(page)
     assert "Your open action items (21-25 of 25)" in second and "Item 25" in second
     assert "Item 20" not in second and "Next page" not in second
+    for n in range(1, 23):
+        say(slack, f'project new P{n:02d} "Project {n}"')
+    projects = slack.command("project list")
+    assert "Projects (1-20 of 22)" in shown(projects)
+    slack.click(projects["blocks"], ActionId.LIST_MORE)
+    later = slack.wait_for(
+        lambda: [
+            r
+            for r in slack.button_replies()
+            if "of 22)" in json.dumps(r) and "21-" in json.dumps(r)
+        ]
+    )
+    assert "P22" in shown(later[-1])
     # A More button can only page through lists: anything else it carries is refused.
     blocks = json.loads(
         json.dumps(reply["blocks"]).replace("action list mine page 2", "admin grant <@U2> admin")

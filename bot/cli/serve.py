@@ -53,7 +53,7 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
     configured, /healthz and the calendar feeds only."""
     settings = load_settings()
     logging.getLogger("pmo_bot").setLevel(settings.log_level.upper())
-    if not settings.has_slack and not socket:
+    if not (settings.has_slack or settings.slack_signing_secret or socket):
         serve_without_platform(settings, host, port)
         return
     try:

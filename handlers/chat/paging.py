@@ -8,6 +8,7 @@ from services.commands.parser import parse
 from services.core.errors import InvalidInput, NotFound
 
 PAGED = (
+    ast.ProjectList,
     ast.ActionList,
     everyday_ast.ActionListOf,
     everyday_ast.ActionListDone,

@@ -78,10 +78,15 @@ def render(result: Result, *, public_url: str = LOCAL_URL, tz: str = "UTC") -> s
             }.get(event)
             body = "\n".join(project_block(project))
             return f"{lead}\n{body}" if lead else body
-        case ProjectListResult(projects, include_closed):
+        case ProjectListResult(projects, include_closed, _, total, offset, rest):
             if not projects:
+                if offset:
+                    return "There is no such page."
                 return 'No projects yet. Create one: project new KEY "Name"'
-            lines = ["Projects" + (" (including closed)" if include_closed else "") + ":"]
+            head = "Projects" + (" (including closed)" if include_closed else "")
+            if rest or offset:
+                head += f" ({offset + 1}-{offset + len(projects)} of {total})"
+            lines = [head + ":"]
             for p in projects:
                 state = "" if p.state.value == "active" else f" [{STATE_LABEL[p.state.value]}]"
                 lines.append(
@@ -89,6 +94,8 @@ def render(result: Result, *, public_url: str = LOCAL_URL, tz: str = "UTC") -> s
                     f"{p.open_actions} open / {p.overdue_actions} overdue actions · "
                     f"{p.late_deliverables} late deliverables"
                 )
+            if rest:
+                lines.append(f"  … and {total - offset - len(projects)} more: {rest}")
             return "\n".join(lines)
         case ActionResult(item, event, today):
             lead = {

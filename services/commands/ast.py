@@ -46,6 +46,7 @@ class ProjectForm:
 @dataclass(frozen=True)
 class ProjectList:
     include_closed: bool = False
+    page: int = 1
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,11 @@ from services.commands.parse.items import (
     parse_action_everyday,
     parse_deliverable_everyday,
     parse_leave_everyday,
+    parse_project_everyday,
 )
 from services.commands.parse.me import parse_me
 from services.commands.parse.meetings import parse_ics, parse_meeting, parse_minutes
 from services.commands.parse.people import parse_people, parse_whoami
-from services.commands.parse.projects import parse_project
 from services.commands.parse.status import parse_report, parse_status
 from services.commands.parse.workspace import parse_admin, parse_digest, parse_settings
 from services.core.errors import InvalidInput
@@ -44,7 +44,7 @@ SHORTCUTS = {
 ALONE: dict[str, Callable[[], ast.Command]] = {"todo": ast.ActionForm}  # a word on its own
 GROUP_PARSERS: dict[str, Callable[[list[Token]], ast.Command]] = {
     "help": parse_help,
-    "project": parse_project,
+    "project": parse_project_everyday,
     "action": parse_action_everyday,
     "deliverable": parse_deliverable_everyday,
     "status": parse_status,

@@ -84,6 +84,9 @@ class ProjectListResult:
     projects: list[ProjectView]
     include_closed: bool
     today: date
+    total: int = 0  # across all pages (0: the list is not paged)
+    offset: int = 0  # how many come before this page
+    rest: str = ""  # the command for the next page, when the list is cut
 
 
 @dataclass(frozen=True)

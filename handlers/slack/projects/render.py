@@ -18,8 +18,9 @@ from handlers.slack.blocks import (
     section,
     who,
 )
+from handlers.slack.paging import paged_blocks
 from services.commands.results import ProjectListResult, ProjectResult
-from services.core.views import ProjectView
+from services.core.views import Page, ProjectView
 
 RAG_DOTS = {"green": "🟢", "amber": "🟠", "red": "🔴"}
 
@@ -69,6 +70,10 @@ def project_list_message(result: ProjectListResult) -> Message:
         text = f"No projects yet. Create one: {new}"
         return Message("No projects yet.", [section(text)])
     rows = [[section(project_text(p, result.today))] for p in projects]
-    head = [header("Projects" + (" (including closed)" if result.include_closed else ""))]
+    title = "Projects" + (" (including closed)" if result.include_closed else "")
+    if result.rest or result.offset:
+        page = Page(projects, result.total, result.offset, len(projects))
+        return Message(f"{result.total} projects", paged_blocks(rows, title, page, result.rest))
+    head = [header(title)]
     blocks = list_with_overflow(rows, head, len(projects), MESSAGE_BLOCKS)
     return Message(f"{len(projects)} projects", blocks)

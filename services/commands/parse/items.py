@@ -15,6 +15,7 @@ from services.commands.parse.core import (
     read_rest,
 )
 from services.commands.parse.people import split_page
+from services.commands.parse.projects import parse_project
 from services.commands.parse.work import parse_action, parse_deliverable
 from services.commands.parse.workspace import parse_leave
 
@@ -132,6 +133,17 @@ def _many(verb: str, ids: tuple[int, ...], after: list[Token]) -> ast.Command:
     if text.lower().startswith(("due:", "by:", "on:")):
         text = text.split(":", 1)[1]
     return everyday_ast.ActionMany(verb, ids, text)
+
+
+def parse_project_everyday(args: list[Token]) -> ast.Command:
+    """`project list [all] page N`, else the `project` parser."""
+    if args and not args[0].quoted and args[0].text.lower() in LIST_WORDS:
+        rest, page = split_page(args, "project", "list")
+        parsed = parse_project(rest)
+        if isinstance(parsed, ast.ProjectList) and page != 1:
+            return ast.ProjectList(parsed.include_closed, page)
+        return parsed
+    return parse_project(args)
 
 
 def parse_deliverable_everyday(args: list[Token]) -> ast.Command:
