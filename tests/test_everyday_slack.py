@@ -49,6 +49,9 @@ def test_people_whoami_me_and_leave_by_number(
     assert "People (2)" in people and "<@U1>" in people and "<@U2>" in people
     assert "PM of `APOLLO`" in people and "PMO lead" in people
     assert "You are <@U1>" in say(slack, "whoami")
+    everything = say(slack, "help")  # the whole reference, in sections Slack accepts
+    assert "/pmo project list [all] page &lt;n&gt;" in everything
+    assert "/pmo me quiet 18:00-08:00" in say(slack, "help me")
     assert "*Your settings*" in say(slack, "me")
     assert "Europe/Paris" in say(slack, "me timezone paris")
     assert "*08:00-16:30*" in say(slack, "me hours 08:00-16:30")

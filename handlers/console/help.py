@@ -50,9 +50,10 @@ def help_text(topic: str | None, entries: list[HelpEntry], extra: str | None) ->
     return "\n".join(lines)
 
 
-QUICK = (
-    "mine · overdue · action list @tom · status ZEUS · report · people · me · "
-    "clock +1d (local console)"
+QUICK = "mine · overdue · action list @tom · status ZEUS · report · people · me"
+CONSOLE_ONLY = (
+    'as <name> (act as someone) · person add @tom "Tom Lee" tz:Europe/London · '
+    "clock (the local time) · clock +1d · clock next thu 10:00 · feed full|brief · quit"
 )
 
 
@@ -75,6 +76,7 @@ def overview(entries: list[HelpEntry], extra: str | None) -> str:
             ", ".join(names), WIDTH, initial_indent=f"  {topic:<12} ", subsequent_indent=" " * 15
         )
     lines += ["", *textwrap.wrap("Every day: " + QUICK, WIDTH)]
+    lines += ["", *textwrap.wrap("Here in the console: " + CONSOLE_ONLY, WIDTH)]
     if extra:
         lines += ["", *textwrap.wrap(extra, WIDTH)]
     return "\n".join(lines)

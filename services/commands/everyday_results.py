@@ -53,8 +53,3 @@ class DeliverableCardResult:
     deliverable: DeliverableView
     history: list[HistoryEntry]
     today: date
-
-
-EverydayResult = (
-    PeopleResult | MeResult | ActionCardResult | ActionBatchResult | DeliverableCardResult
-)

@@ -167,6 +167,7 @@ ENTRIES += (
     HelpEntry("action", 'action note <id> "<text>"', "Add a dated note (shown in lists and cards)"),
     HelpEntry("deliverable", "deliverable show <id>", "A deliverable with its slip history"),
     HelpEntry("leave", "leave cancel <id>", "End one leave period (`leave` lists their numbers)"),
+    HelpEntry("project", "project list [all] page <n>", "The next page of a long register"),
 )
 HELP_ALIASES = {
     "me": "people",

@@ -212,7 +212,8 @@ def _nudges(session: Session, now: datetime) -> list[dict[str, Any]]:
                 local.date(),
                 [],
                 note=phrase(
-                    f"{p.name} · {c.period} · due {local:%a %d %b %H:%M} your time. "
+                    f"{p.name} · {c.period} · due {local:%a} {local.day} {local:%b %H:%M} "
+                    "your time. "
                     "Submit it here, or type ",
                     Cmd(f'status {p.key} green "summary"'),
                     ".",

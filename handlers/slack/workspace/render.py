@@ -35,8 +35,14 @@ def help_blocks(result: HelpResult) -> list[Block]:
     head = f"PMO Bot — {topic} commands" if topic else "PMO Bot — what I can do"
     lines = "\n".join(f"{command(e.usage)} — {escape(e.summary)}" for e in result.entries)
     blocks: list[Block] = [header(head)]
-    if lines:
-        blocks.append(section(lines))
+    chunk: list[str] = []
+    for line in lines.splitlines():  # a section holds 3,000 characters: the rest follows
+        if chunk and len("\n".join([*chunk, line])) > 2900:
+            blocks.append(section("\n".join(chunk)))
+            chunk = []
+        chunk.append(line)
+    if chunk:
+        blocks.append(section("\n".join(chunk)))
     if result.extra:
         blocks.append(context(escape(result.extra)))
     if not lines and not result.extra:
