@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Time,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -44,6 +45,8 @@ class Person(Base):
     # Quiet hours in their own zone (`me quiet 18:00-08:00`): nothing is sent to them then.
     quiet_start: Mapped[time | None] = mapped_column(Time)
     quiet_end: Mapped[time | None] = mapped_column(Time)
+    # Set by `me timezone`: the platform profile's zone no longer overrides their own choice.
+    timezone_pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     profile_refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -150,3 +151,27 @@ def test_a_cut_list_has_a_more_button_that_shows_the_next_page(slack: SlackBot) 
         lambda: [r for r in slack.button_replies() if "couldn" in json.dumps(r)]
     )
     assert "I couldn't read that button." in json.dumps(refused)
+
+
+def test_a_time_zone_you_chose_outlives_your_slack_profile(
+    slack: SlackBot, sessions: sessionmaker[Session]
+) -> None:
+    from handlers.slack.runtime import SlackDeps
+    from models import Person
+
+    say(slack, "me timezone Asia/Tokyo")
+    deps: SlackDeps = slack.deps
+    slack.fake.add_user("U1", "alice", tz="America/Chicago")
+    slack.clock.now = NOW + timedelta(days=2)  # the profile is read again once a day
+    deps.identities._entries.clear()
+    say(slack, "whoami")
+    with sessions() as s:
+        tz = s.scalar(select(Person.timezone).where(Person.external_id == "U1"))
+    assert tz == "Asia/Tokyo"
+    say(slack, "me timezone auto")  # back to the profile's zone at the next refresh
+    slack.clock.now = NOW + timedelta(days=4)
+    deps.identities._entries.clear()
+    say(slack, "whoami")
+    with sessions() as s:
+        tz = s.scalar(select(Person.timezone).where(Person.external_id == "U1"))
+    assert tz == "America/Chicago"

@@ -148,7 +148,9 @@ ENTRIES += (
     HelpEntry("people", "whoami", "Who you are here, your roles and your time now"),
     HelpEntry("people", "me", "Your own settings: time zone, working hours and days, quiet hours"),
     HelpEntry(
-        "people", "me timezone <Area/City>", "Your time zone (dates and times are read in it)"
+        "people",
+        "me timezone <Area/City>  ·  me timezone auto",
+        "Your time zone, read and shown everywhere (auto: your chat profile's again)",
     ),
     HelpEntry(
         "people", "me hours 08:00-16:30", "Your working hours: reminders come at their start"

@@ -138,7 +138,8 @@ def upsert_person(
     person.display_name = display_name[:200] or person.display_name
     if email:
         person.email = email
-    person.timezone = _valid_zone(timezone, person.timezone)
+    if not person.timezone_pinned:  # a zone the person chose (`me timezone`) stays theirs
+        person.timezone = _valid_zone(timezone, person.timezone)
     person.active = True
     person.profile_refreshed_at = now
     session.flush()

@@ -114,7 +114,10 @@ def change(session: Session, actor: Actor, *, field: str, value: str, now: datet
     before = audit.snapshot(me, (*keep, "digest_at"))
     note = ""
     if field == "timezone":
-        me.timezone = check_zone(value)
+        if value.strip().lower() in ("auto", "profile", "platform"):
+            me.timezone_pinned = False  # the platform profile's zone applies again
+        else:
+            me.timezone, me.timezone_pinned = check_zone(value), True
     elif field == "hours":
         start, end = read_span(value, "hours")
         if end <= start:
