@@ -9,23 +9,11 @@ from sqlalchemy.orm import Session
 
 from handlers.console.channel import CONSOLE_WORKSPACE_ID
 from models import (
-    ActionItem,
-    AuditEvent,
-    Deliverable,
-    Dependency,
-    Document,
-    Holiday,
-    LeavePeriod,
-    Membership,
-    Notification,
+    Base,
     Person,
     Platform,
-    Project,
     ProjectRole,
-    RaciAssignment,
-    StageGate,
     Workspace,
-    WorkspaceRole,
 )
 from services.commands.execute import execute
 from services.commands.parser import parse
@@ -35,9 +23,16 @@ from services.core.access import actor_for
 from services.core.dates import local_today
 from services.projects import members as project_members
 from services.projects import register as projects
+from services.status import cadence
 from services.work import action_items, deliverables
 
 DEMO_LEAD = "pat"
+DEADLINE = "0d 17:00"  # status updates due at 17:00 on the day the round opens (PM's time)
+TOUR = (
+    "Try the week in two minutes: `clock next thu 10:00` opens the weekly status round "
+    "(you are ZEUS's PM: `status ZEUS`), then `clock +1d` brings the chasers for the late "
+    "updates and the portfolio report. Messages for you print in full, others' in one line."
+)
 PEOPLE = [
     # handle, name, zone, working days, start
     ("pat", "Pat Morgan (PMO lead)", "Europe/London", "12345", time(9, 0)),
@@ -108,7 +103,9 @@ DELIVERABLES = [
 
 
 def reset(session: Session) -> None:
-    """Remove the console workspace and everything in it."""
+    """Remove the console workspace and everything in it, whatever it holds by now (minutes,
+    meetings, status rounds, calendar links…): every table with a workspace, children first;
+    rows of tables without one go through the parent they belong to."""
     ws_id = session.scalar(
         select(Workspace.id).where(
             Workspace.platform == Platform.CONSOLE, Workspace.external_id == CONSOLE_WORKSPACE_ID
@@ -116,23 +113,17 @@ def reset(session: Session) -> None:
     )
     if ws_id is None:
         return
-    for model in (
-        Dependency,
-        Document,
-        StageGate,
-        RaciAssignment,
-        Notification,
-        Holiday,
-        AuditEvent,
-        ActionItem,
-        Deliverable,
-        Membership,
-        Project,
-        LeavePeriod,
-        WorkspaceRole,
-        Person,
-    ):
-        session.execute(delete(model).where(model.workspace_id == ws_id))
+    for table in reversed(Base.metadata.sorted_tables):
+        if table.name == Workspace.__tablename__:
+            continue
+        if "workspace_id" in table.c:
+            session.execute(delete(table).where(table.c.workspace_id == ws_id))
+            continue
+        for fk in table.foreign_keys:
+            parent = fk.column.table
+            if "workspace_id" in parent.c and fk.ondelete == "CASCADE":
+                owned = select(fk.column).where(parent.c.workspace_id == ws_id)
+                session.execute(delete(table).where(fk.parent.in_(owned)))
     session.execute(delete(Workspace).where(Workspace.id == ws_id))
     session.flush()
 
@@ -167,6 +158,8 @@ def seed(session: Session, *, now: datetime) -> str:
             project_members.add_member(
                 session, lead, key=key, person=folks[m], role=ProjectRole.MEMBER, now=now
             )
+        # The demo's rounds are due the same day, so `clock +1d` shows a whole round.
+        cadence.set_cadence(session, lead, key=key, setting="deadline", value=DEADLINE, now=now)
     today = local_today(now, lead.timezone)
     for a_key, a_title, a_owner, offset in ACTIONS:
         creator = actor_for(session, folks[a_owner])

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Time,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -41,6 +42,11 @@ class Person(Base):
     # The daily personal digest: on unless they opt out; at `digest_at` (default: work_start).
     digest_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     digest_at: Mapped[time | None] = mapped_column(Time)
+    # Quiet hours in their own zone (`me quiet 18:00-08:00`): nothing is sent to them then.
+    quiet_start: Mapped[time | None] = mapped_column(Time)
+    quiet_end: Mapped[time | None] = mapped_column(Time)
+    # Set by `me timezone`: the platform profile's zone no longer overrides their own choice.
+    timezone_pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     profile_refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # How they write numeric dates (DMY, MDY, YMD) when they chose it (`me dates`); else the
     # platform's locale ("en-US") says it, else the workspace's setting.

@@ -41,7 +41,7 @@ def test_one_shot_commands_exit_0_on_success_and_1_on_user_error(cli) -> None:  
 
 def test_people_appear_by_name_and_mentions_resolve(cli) -> None:  # type: ignore[no-untyped-def]
     assert cli("console", "--as", "alice", "-c", 'project new APOLLO "P"').exit_code == 0
-    assert cli("console", "--as", "bob", "-c", "help").exit_code == 0
+    assert cli("console", "--as", "bob", "-c", "action list").exit_code == 0
     out = cli("console", "--as", "alice", "-c", "project add APOLLO @bob member")
     assert out.exit_code == 0 and "@bob (member)" in out.output
     out = cli("console", "--as", "alice", "-c", 'action add APOLLO "Ship it" @bobb')
@@ -65,18 +65,22 @@ def test_demo_then_overdue_for_the_pmo_lead(cli) -> None:  # type: ignore[no-unt
 
 
 def test_repl_runs_commands_switches_person_and_ends_on_eof(cli) -> None:  # type: ignore[no-untyped-def]
-    script = 'project new APOLLO "Portal"\nas bob\naction list\n/pmo help action\n'
+    script = (
+        'project new APOLLO "Portal"\nas bob\nperson add @bob "Bob Marsh"\nas bob\n'
+        "action list\n/pmo help action\n"
+    )
     out = cli("console", "--as", "alice", input=script)
     assert out.exit_code == 0
     assert "Created project APOLLO" in out.output
-    assert "You are now @bob." in out.output
+    assert "There is no one called @bob here, so you are still @alice." in out.output
+    assert "You are now @bob (Bob Marsh, UTC)." in out.output
     assert "You have no open items." in out.output
     assert "action snooze <id> <date>" in out.output
 
 
 def test_bad_configuration_names_the_variable(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("DEFAULT_TIMEZONE", "Mars/Olympus")
-    out = CliRunner().invoke(main, ["console", "-c", "help"])
+    out = CliRunner().invoke(main, ["console", "-c", "project list"])
     assert out.exit_code == 1
     assert "DEFAULT_TIMEZONE" in out.output and "IANA" in out.output
 
@@ -179,8 +183,12 @@ def test_report_exports_any_week_as_markdown_csv_and_xlsx(cli, tmp_path) -> None
     assert "APOLLO,Moon portal,ana,amber" in out.output
     target = tmp_path / "w47.xlsx"
     assert cli("report", "--week", "w47", "--format", "xlsx", "-o", str(target)).exit_code == 0
-    sheet = load_workbook(target).active
-    assert sheet is not None and sheet["A2"].value == "APOLLO" and sheet["D2"].value == "amber"
+    sheet = load_workbook(target)["Projects"]
+    assert sheet["A2"].value == "APOLLO" and sheet["D2"].value == "amber"
+    assert "data:image/png;base64," in md.output  # the heat map travels with the Markdown
+    out_csv = tmp_path / "w47.csv"
+    assert cli("report", "--week", "w47", "--format", "csv", "-o", str(out_csv)).exit_code == 0
+    assert out_csv.read_bytes().startswith(b"\xef\xbb\xbfproject,name")
     bad = cli("report", "--week", "2026-W60")
     assert bad.exit_code == 1 and "not a week" in bad.output
     assert "give --output" in cli("report", "--format", "xlsx").output

@@ -67,10 +67,10 @@ def test_cli_refuses_a_stale_schema_and_names_the_fix(empty_engine: Engine, monk
     from bot.cli.main import main
 
     monkeypatch.setenv("DATABASE_URL", empty_engine.url.render_as_string(hide_password=False))
-    result = CliRunner().invoke(main, ["console", "-c", "help"])
+    result = CliRunner().invoke(main, ["console", "-c", "project list"])
     assert result.exit_code == 1
     assert "pmo-bot db upgrade" in result.output
     result = CliRunner().invoke(main, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
     result = CliRunner().invoke(main, ["console", "-c", "help"])
-    assert result.exit_code == 0 and "action add" in result.output
+    assert result.exit_code == 0 and "help <topic>" in result.output

@@ -95,7 +95,7 @@ def test_forms_parse(text: str, expected: ast.Command) -> None:
         ("project new APOLLO", "name is missing", 'project new <KEY> "<name>"'),
         ("action edit", "item number is missing", "action edit <id>"),
         ("action edit twelve", "not an item number", "action edit <id>"),
-        ("action edit 12 title Foo", "only the item number", "action edit <id>"),
+        ("action edit 12 colour red", "has no field `colour`", "action edit <id>"),
         ("minutes add a note", "opens a form", "minutes add"),
         ('"todo"', "`todo`", "help"),
         ('action add "T" @a @b', "one owner", "action add"),

@@ -11,7 +11,7 @@ from handlers.console.channel import system_now
 from models import Workspace
 from services.core.dates import local_today
 from services.core.errors import DomainError
-from services.status import exports
+from services.status import charts, exports
 from services.status import report as reports
 
 
@@ -48,14 +48,16 @@ def report_cmd(week: str | None, fmt: str, output: str | None, workspace: str | 
         except DomainError as err:
             raise click.ClickException(f"{err.message} {err.hint or ''}".strip()) from None
         report = reports.build(s, ws.id, period, today=today)
-        data: bytes = (
-            exports.to_xlsx(report)
-            if fmt == "xlsx"
-            else (exports.to_csv(report) if fmt == "csv" else exports.to_markdown(report)).encode()
-        )
+        if fmt == "xlsx":
+            data = exports.to_xlsx(report)
+        elif fmt == "csv":
+            data = exports.to_csv_bytes(report)
+        else:
+            chart = charts.rag_heatmap(report) if report.projects else None
+            data = exports.to_markdown(report, chart=chart).encode()
     if output:
         with open(output, "wb") as f:
             f.write(data)
         click.echo(f"Wrote the {period} report ({len(report.projects)} projects) to {output}.")
     else:
-        click.echo(data.decode(), nl=False)
+        click.echo(data.decode("utf-8-sig" if fmt == "csv" else "utf-8"), nl=False)

@@ -16,10 +16,18 @@ from slack_sdk.errors import SlackApiError
 
 from bot import db, scheduler
 from bot.cli.common import load_settings, open_engine, person_defaults
-from bot.slack.app import SlackConfigError, build_slack_app, describe_workspace, slack_mode
+from bot.config import Settings
+from bot.slack.app import (
+    SlackConfigError,
+    build_slack_app,
+    describe_workspace,
+    slack_mode,
+    unreachable,
+)
 from bot.slack.asgi import build_asgi
 from bot.slack.handoff import supported
 from bot.slack.workers import SlackWorkers
+from bot.web import build_plain_asgi
 from handlers.slack.runtime import SlackDeps
 
 
@@ -41,9 +49,13 @@ class _Terminated(Exception):
     help="Worker processes for Slack requests (HTTP mode; default SLACK_WORKERS, 2).",
 )
 def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int | None) -> None:
-    """Serve Slack: HTTP at /slack/events (+ /healthz), or Socket Mode."""
+    """Serve Slack: HTTP at /slack/events (+ /healthz), or Socket Mode; with no chat platform
+    configured, /healthz and the calendar feeds only."""
     settings = load_settings()
     logging.getLogger("pmo_bot").setLevel(settings.log_level.upper())
+    if not (settings.has_slack or settings.slack_signing_secret or socket):
+        serve_without_platform(settings, host, port)
+        return
     try:
         mode = slack_mode(settings, socket=socket)
     except SlackConfigError as exc:
@@ -76,6 +88,9 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
                     f"Slack rejected SLACK_APP_TOKEN ({exc.response.get('error')}); create an "
                     "app-level token with scope connections:write (xapp-…) and copy it again."
                 ) from None
+            except OSError as exc:
+                handler.close()
+                raise click.ClickException(unreachable(settings.slack_api_url, exc)) from None
             if handler.client.is_connected():
                 click.echo("Connected to Slack over Socket Mode (Ctrl-C to stop).", err=True)
             else:  # the client logged why; it tries again every 10 s
@@ -128,3 +143,22 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
             signal.signal(signal.SIGTERM, previous)
         if got_sigterm:
             signal.raise_signal(signal.SIGTERM)  # end as uvicorn would: by SIGTERM
+
+
+def serve_without_platform(settings: Settings, host: str, port: int) -> None:
+    """No chat platform configured: serve what needs none (the health check and the calendar
+    feeds the console's `ics` links point at). Reminders go out from the console then."""
+    with open_engine(settings) as engine:
+        url = engine.url.render_as_string(hide_password=True)
+        click.echo(
+            "No chat platform is configured (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for "
+            f"Slack), so this serves /healthz and the calendar feeds only; database {url}.",
+            err=True,
+        )
+        click.echo(
+            "Reminders are not sent from here: the local console (`pmo-bot`) sends them.",
+            err=True,
+        )
+        click.echo(f"Listening on http://{host}:{port}/healthz", err=True)
+        asgi = build_plain_asgi(engine)
+        uvicorn.run(asgi, host=host, port=port, log_level="warning", access_log=False)

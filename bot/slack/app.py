@@ -177,6 +177,8 @@ def build_slack_app(
 
 def describe_workspace(app: App) -> str:
     """Which workspace a single-workspace token serves, from auth.test; raises SlackConfigError."""
+    quiet = logging.getLogger("slack_sdk")
+    level, quiet.level = quiet.level, logging.CRITICAL  # a failure here is said once, below
     try:
         info = app.client.auth_test()
     except SlackApiError as exc:
@@ -184,4 +186,17 @@ def describe_workspace(app: App) -> str:
         raise SlackConfigError(
             f"Slack rejected SLACK_BOT_TOKEN ({code}); copy the Bot User OAuth Token again."
         ) from None
+    except OSError as exc:  # refused, unresolvable, timed out (URLError is an OSError)
+        raise SlackConfigError(unreachable(app.client.base_url, exc)) from None
+    finally:
+        quiet.setLevel(level)
     return f"workspace {info.get('team')} ({info.get('team_id')}) as bot {info.get('user')}"
+
+
+def unreachable(api_url: str, exc: OSError) -> str:
+    """One message for a Slack that can't be reached at start-up (never a traceback)."""
+    reason = getattr(exc, "reason", None) or exc
+    return (
+        f"Can't reach Slack's Web API at {api_url} ({reason}). Check this machine's network "
+        "connection (and proxy), or SLACK_API_URL if you set it; then start again."
+    )

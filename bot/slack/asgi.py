@@ -2,54 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import anyio.to_thread
 from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from slack_sdk.signature import SignatureVerifier
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.db import make_sessionmaker
 from bot.slack.app import SlackConfigError
 from bot.slack.handoff import deferrable, encode
 from bot.slack.workers import SlackWorkers
-from services.meetings import feeds
-
-
-def calendar_route(engine: Engine) -> Route:
-    """GET /ics/<token>.ics: a person's or a project's calendar feed (404 when revoked)."""
-    sessions = make_sessionmaker(engine)
-
-    async def calendar_feed(request: Request) -> Response:
-        token = str(request.path_params.get("token", ""))
-
-        def build() -> bytes | None:
-            with sessions() as s:
-                return feeds.render(s, token, now=datetime.now(UTC))
-
-        body = await anyio.to_thread.run_sync(build)
-        if body is None:
-            return Response(
-                "Not found: this calendar link was revoked or never existed.\n",
-                status_code=404,
-                media_type="text/plain",
-            )
-        return Response(
-            body,
-            media_type="text/calendar; charset=utf-8",
-            headers={
-                "Cache-Control": "private, max-age=300",
-                "Content-Disposition": 'inline; filename="pmo-bot.ics"',
-            },
-        )
-
-    return Route("/ics/{token}.ics", calendar_feed, methods=["GET"])
-
+from bot.web import calendar_route, health_route
 
 ACK_HEADERS = {"content-type": "text/plain;charset=utf-8"}
 INVALID_REQUEST = b'{"error": "invalid request"}'
@@ -94,20 +60,9 @@ def build_asgi(
             headers=resp.first_headers_without_set_cookie(),
         )
 
-    async def healthz(_: Request) -> Response:
-        def ping() -> None:
-            with engine.connect() as conn:
-                conn.execute(text("select 1"))
-
-        try:
-            await anyio.to_thread.run_sync(ping)
-        except Exception as exc:
-            return JSONResponse({"ok": False, "database": type(exc).__name__}, status_code=503)
-        return JSONResponse({"ok": True})
-
     routes = [
         Route("/slack/events", slack_events, methods=["POST"]),
-        Route("/healthz", healthz, methods=["GET"]),
+        health_route(engine),
         calendar_route(engine),
     ]
     if workers is not None:

@@ -38,6 +38,7 @@ from handlers.chat.outcome import (
 from models import Person
 from services.commands import ast
 from services.commands import ast_raid as raid_ast
+from services.commands.everyday_results import ActionBatchResult, ActionCardResult
 from services.commands.execute import execute
 from services.commands.parser import parse
 from services.commands.results import (
@@ -129,6 +130,11 @@ def after_command(result: Result, turn: Turn) -> Outcome:
         case FormResult(request, shown):
             return Outcome(shown, Reply.NONE, (OpenForm(request),))
         case ActionResult(item, event) if event != "shown":
+            return Outcome(result, reply, (RefreshHome(item.owner),))
+        case ActionBatchResult(items):
+            owners = {i.owner.id: i.owner for i in items}
+            return Outcome(result, reply, tuple(RefreshHome(o) for o in owners.values()))
+        case ActionCardResult(item, changed=True):
             return Outcome(result, reply, (RefreshHome(item.owner),))
         case MinutesResult(v, event) if event != "shown":
             follow: list[DeliverNow | RefreshLive] = [

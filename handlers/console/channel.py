@@ -94,6 +94,7 @@ class ConsoleChannel:
         self.echo = echo
         self.public_url = public_url
         self.core = Core(sessions, self._now)
+        self.zones: dict[str, str] = {}  # each console person's zone, as last seen
 
     def _now(self) -> datetime:
         return self.clock()
@@ -126,6 +127,7 @@ class ConsoleChannel:
                 now=now,
                 defaults=self.defaults,
             )
+            self.zones[handle.lower()] = person.timezone
             return Turn(ws.id, person.id, "console", ConsolePeople())
 
     def run(self, handle: str, text: str, *, interactive: bool = False) -> Reply:
@@ -133,7 +135,8 @@ class ConsoleChannel:
         opens a form returns it for an interactive console to ask; otherwise says so."""
 
         def work() -> Reply:
-            reply = self._show(run_command(self.core, self.turn(handle), text))
+            turn = self.turn(handle)
+            reply = self._show(run_command(self.core, turn, text), self.zones[handle.lower()])
             if reply.form is not None and not interactive and not reply.text:
                 return Reply(True, render(FormResult(reply.form)))
             return reply
@@ -145,7 +148,7 @@ class ConsoleChannel:
         # The console is no chat channel: nothing made here gets it as a home channel.
         ref = {**request.ref, "channel": None}
         outcome = submit_form(self.core, self.turn(handle), request.form.id, values, ref)
-        return self._show(outcome)
+        return self._show(outcome, self.zones[handle.lower()])
 
     def _guarded(self, work: Callable[[], Reply]) -> Reply:
         try:
@@ -156,11 +159,12 @@ class ConsoleChannel:
             log.exception("console command failed")
             return Reply(False, OOPS)
 
-    def _show(self, outcome: Outcome) -> Reply:
-        """The reply text, with what Slack would post elsewhere printed as addressed here."""
+    def _show(self, outcome: Outcome, tz: str = "UTC") -> Reply:
+        """The reply text, with what Slack would post elsewhere printed as addressed here
+        (times in the reader's zone `tz`)."""
         lines: list[str] = []
         if outcome.result is not None:
-            lines.append(render(outcome.result, public_url=self.public_url))
+            lines.append(render(outcome.result, public_url=self.public_url, tz=tz))
         form = None
         for f in outcome.follow_ups:
             match f:
@@ -168,11 +172,12 @@ class ConsoleChannel:
                     form = request
                 case Announce(result, channel):
                     if result is not outcome.result:
-                        lines.append(render(result, public_url=self.public_url))
+                        lines.append(render(result, public_url=self.public_url, tz=tz))
                     if channel and channel != "console":
                         lines.append(f"(posted to #{channel})")
                 case Notify(person, result):
-                    lines.append(f"To @{person.handle}: {render(result).splitlines()[0]}")
+                    first = render(result, tz=tz).splitlines()[0]
+                    lines.append(f"To @{person.handle}: {first}")
                 case DeliverNow():
                     deliver_due(
                         self.sessions,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from handlers.console.text import digest_text, item_line
+from datetime import datetime
+
+from handlers.console.text import digest_text, item_line, plural
 from services.commands.results import (
     CadenceResult,
     IcsResult,
@@ -14,6 +16,7 @@ from services.commands.results import (
     ReportResult,
     StatusResult,
 )
+from services.core.dates import zone
 from services.meetings.export import to_markdown as minutes_markdown
 from services.status.exports import to_markdown
 from services.status.messages import update_digest
@@ -35,10 +38,16 @@ def minutes_text(result: MinutesResult) -> str:
     }.get(event, "Done.")
 
 
-def minutes_list_text(result: MinutesListResult) -> str:
+def at(moment: datetime, tz: str) -> str:
+    """A moment as the reader sees it: 'Thu 3 Dec 10:00' in their own zone."""
+    t = moment.astimezone(zone(tz))
+    return f"{t:%a} {t.day} {t:%b %H:%M}"
+
+
+def minutes_list_text(result: MinutesListResult, tz: str = "UTC") -> str:
     lines = [
         f"#{v.id} {v.title} · {v.project_key or '-'} · "
-        f"{v.started_at:%Y-%m-%d %H:%M} UTC{' · open' if v.open else ''}"
+        f"{at(v.started_at, tz)}{' · open' if v.open else ''}"
         for v in result.minutes
     ]
     return "\n".join(lines) or "No minutes yet."
@@ -48,9 +57,9 @@ def export_text(result: MinutesExportResult) -> str:
     return result.markdown.rstrip()
 
 
-def meeting_text(result: MeetingResult) -> str:
+def meeting_text(result: MeetingResult, tz: str = "UTC") -> str:
     sv = result.series
-    nxt = f"next {sv.next_start:%a %d %b %H:%M} UTC" if sv.next_start else "no more"
+    nxt = f"next {at(sv.next_start, tz)} your time" if sv.next_start else "no more"
     return f"Meeting #{sv.id} {sv.title} {result.event}: {sv.rrule or 'once'}, {nxt}."
 
 
@@ -65,7 +74,7 @@ def meeting_list_text(result: MeetingListResult) -> str:
 
 def ics_text(result: IcsResult, public_url: str) -> str:
     if result.link is None:
-        return f"Revoked {result.revoked} calendar link(s)."
+        return f"Revoked {plural(result.revoked, 'calendar link')}."
     url = f"{public_url.rstrip('/')}{result.link.path}"
     return f"Your calendar feed: {url} (served by pmo-bot serve)"
 
@@ -102,21 +111,26 @@ def status_text(result: StatusResult) -> str:
     )
 
 
-def cadence_text(result: CadenceResult) -> str:
+def cadence_text(result: CadenceResult, tz: str = "UTC") -> str:
     c = result.cadence
     names = ", ".join("@" + p.handle for p in c.reporters) or "nobody (no PM)"
-    nxt = f"  next       {c.next_open:%a %d %b %H:%M} UTC" if c.next_open else "  next never"
+    nxt = f"  next       {at(c.next_open, tz)} your time" if c.next_open else "  next never"
     return "\n".join(
         [
             ("Status round updated.\n" if result.changed else "")
             + f"Status round of {c.project_key} ({'on' if c.active else 'off'}):",
             f"  when       {c.rrule} in {c.timezone}",
             nxt,
-            f"  due        {c.deadline_days} day(s) later at {c.deadline_time:%H:%M}",
+            f"  due        {due_phrase(c.deadline_days)} at {c.deadline_time:%H:%M}",
             f"  reporters  {names}",
             f"  report to  {c.report_channel or 'the workspace PMO channel'}",
         ]
     )
+
+
+def due_phrase(days: int) -> str:
+    """'the same day', 'the next day', '3 days later'."""
+    return {0: "the same day", 1: "the next day"}.get(days, f"{days} days later")
 
 
 def report_text(result: ReportResult) -> str:

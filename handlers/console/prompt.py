@@ -12,8 +12,9 @@ from collections.abc import Callable
 
 from handlers.console.channel import Reply
 from handlers.console.text import words
+from services.core.dates import parse_time
 from services.core.errors import DomainError, FormErrors
-from services.core.forms import Field, FieldKind, FormRequest, Raw
+from services.core.forms import NO, YES, Field, FieldKind, FormRequest, Raw
 
 Ask = Callable[[str, str], str]  # (prompt, default) → the answer as typed
 ASKED = tuple(k for k in FieldKind if k != FieldKind.FILE)
@@ -60,6 +61,50 @@ def answer(f: Field, typed: str, current: Raw) -> Raw:
     return typed
 
 
+def check(f: Field, request: FormRequest, value: Raw) -> str | None:
+    """Why an answer can't be right for its field as typed (None when it may be): choices,
+    numbers, times and yes/no are checked at once; the rest when the form is submitted."""
+    if value in ("", [], None):
+        return None
+    choices = {v.lower() for v, _ in request.choices_for(f)}
+    if (
+        f.kind in (FieldKind.CHOICE, FieldKind.PROJECT)
+        and choices
+        and str(value).lower() not in choices
+    ):
+        shown = ", ".join(v for v, _ in request.choices_for(f)[:12])
+        return f"{value!s} is not one of the choices: {shown}."
+    if f.kind == FieldKind.CHOICES and choices and isinstance(value, list):
+        wrong = [v for v in value if v.lower() not in choices]
+        if wrong:
+            return f"{', '.join(wrong)}: not among the choices."
+    if f.kind == FieldKind.NUMBER:
+        text = str(value).strip().rstrip("%")
+        if not text.lstrip("-").isdigit():
+            return f"{value!s} is not a whole number."
+        n = int(text)
+        if (f.minimum is not None and n < f.minimum) or (f.maximum is not None and n > f.maximum):
+            return f"{f.label} must be from {f.minimum} to {f.maximum}."
+    if f.kind == FieldKind.TIME:
+        try:
+            parse_time(str(value))
+        except DomainError as err:
+            return words(err.message)
+    if f.kind == FieldKind.FLAG and str(value).strip().lower() not in YES | NO:
+        return "Answer y or n."
+    return None
+
+
+def normal(f: Field, request: FormRequest, value: Raw) -> Raw:
+    """A checked answer in the form its field expects (a choice in its own spelling)."""
+    spelled = {v.lower(): v for v, _ in request.choices_for(f)}
+    if f.kind in (FieldKind.CHOICE, FieldKind.PROJECT) and isinstance(value, str):
+        return spelled.get(value.lower(), value)
+    if f.kind == FieldKind.CHOICES and isinstance(value, list):
+        return [spelled.get(v.lower(), v) for v in value]
+    return value
+
+
 def fill(
     request: FormRequest,
     ask: Ask,
@@ -83,7 +128,12 @@ def fill(
                 if typed.lower() == SKIP and f.required:
                     echo(f"  {f.label} is needed; it can't be skipped.")
                     continue
-                values[f.name] = answer(f, typed, values[f.name])
+                value = answer(f, typed, values[f.name])
+                problem = check(f, request, value) if typed else None
+                if problem:
+                    echo(f"  {problem}")
+                    continue  # the same field again; nothing else is lost
+                values[f.name] = normal(f, request, value)
                 i += 1
             try:
                 return submit(values)

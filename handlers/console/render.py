@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import assert_never
 
+from handlers.console import everyday, raid, registers
 from handlers.console import meetings as more
-from handlers.console import raid, registers
 from handlers.console.dates import dates_text
+from handlers.console.help import help_text
 from handlers.console.text import (
     STATE_LABEL,
     deliverable_line,
@@ -17,6 +18,13 @@ from handlers.console.text import (
     when,
     who,
     words,
+)
+from services.commands.everyday_results import (
+    ActionBatchResult,
+    ActionCardResult,
+    DeliverableCardResult,
+    MeResult,
+    PeopleResult,
 )
 from services.commands.results import (
     ActionListResult,
@@ -67,16 +75,11 @@ from services.workspace.settings import WEEKDAYS
 LOCAL_URL = "http://localhost:3000"
 
 
-def render(result: Result, *, public_url: str = LOCAL_URL) -> str:
+def render(result: Result, *, public_url: str = LOCAL_URL, tz: str = "UTC") -> str:
     """The text reply for a command result."""
     match result:
         case HelpResult(topic, entries, extra):
-            head = f"PMO Bot — {topic} commands" if topic else "PMO Bot — what I can do"
-            width = max((len(e.usage) for e in entries), default=0)
-            lines = [head, ""] + [f"  {e.usage.ljust(width)}  {e.summary}" for e in entries]
-            if extra:
-                lines += ["", extra]
-            return "\n".join(lines)
+            return help_text(topic, entries, extra)
         case RolesResult(roles):
             if not roles:
                 return "Nobody holds a workspace role."
@@ -94,10 +97,15 @@ def render(result: Result, *, public_url: str = LOCAL_URL) -> str:
             }.get(event)
             body = "\n".join(project_block(project))
             return f"{lead}\n{body}" if lead else body
-        case ProjectListResult(projects, include_closed):
+        case ProjectListResult(projects, include_closed, _, total, offset, rest):
             if not projects:
+                if offset:
+                    return "There is no such page."
                 return 'No projects yet. Create one: project new KEY "Name"'
-            lines = ["Projects" + (" (including closed)" if include_closed else "") + ":"]
+            head = "Projects" + (" (including closed)" if include_closed else "")
+            if rest or offset:
+                head += f" ({offset + 1}-{offset + len(projects)} of {total})"
+            lines = [head + ":"]
             for p in projects:
                 state = "" if p.state.value == "active" else f" [{STATE_LABEL[p.state.value]}]"
                 lines.append(
@@ -105,6 +113,8 @@ def render(result: Result, *, public_url: str = LOCAL_URL) -> str:
                     f"{p.open_actions} open / {p.overdue_actions} overdue actions · "
                     f"{p.late_deliverables} late deliverables"
                 )
+            if rest:
+                lines.append(f"  … and {total - offset - len(projects)} more: {rest}")
             return "\n".join(lines)
         case ActionResult(item, event, today):
             lead = {
@@ -120,12 +130,17 @@ def render(result: Result, *, public_url: str = LOCAL_URL) -> str:
             }.get(event)
             line = item_line(item, today).strip()
             return f"{lead}\n  {line}" if lead else line
-        case ActionListResult(title, page, today, empty_text):
+        case ActionListResult(title, page, today, empty_text, rest):
             if not page.items:
-                return empty_text
-            lines = [f"{title} ({page.total}):"] + [item_line(i, today) for i in page.items]
+                return empty_text if not page.offset else f"{title}: there is no such page."
+            shown = f"{page.offset + 1}-{page.offset + len(page.items)} of {page.total}"
+            lines = [f"{title} ({shown if page.offset or page.more else page.total}):"]
+            for i in page.items:
+                lines.append(item_line(i, today))
+                if note := everyday.latest_note(i):
+                    lines.append(f"      ✎ {note}")
             if page.more:
-                lines.append(f"  … and {page.more} more.")
+                lines.append(f"  … and {page.more} more" + (f": {rest}" if rest else "."))
             return "\n".join(lines)
         case DeliverableResult(d, event, today):
             lead = {
@@ -140,15 +155,18 @@ def render(result: Result, *, public_url: str = LOCAL_URL) -> str:
             return f"Deliverables of {key}:\n" + "\n".join(
                 deliverable_line(d, today) for d in items
             )
-        case LeaveResult(periods, event, today):
+        case LeaveResult(periods, event, today, ids):
             lead = {"recorded": "Leave recorded.", "cancelled": "Leave cancelled."}.get(event, "")
             if not periods:
                 body = "You have no current or upcoming leave."
             else:
+                numbers = [f"#{i} " for i in ids] if len(ids) == len(periods) else [""] * 99
                 body = "Your leave:\n" + "\n".join(
-                    f"  {when(s, today).split(' (')[0]} → {when(e, today).split(' (')[0]}"
-                    for s, e in periods
+                    f"  {n}{when(s, today).split(' (')[0]} → {when(e, today).split(' (')[0]}"
+                    for n, (s, e) in zip(numbers, periods, strict=False)
                 )
+                if ids:
+                    body += f"\n`leave cancel {ids[0]}` ends one."
             body += "\nWhile you are on leave you are not chased; your PM is."
             return f"{lead}\n{body}" if lead else body
         case SettingsResult(ws, changed):
@@ -194,24 +212,34 @@ def render(result: Result, *, public_url: str = LOCAL_URL) -> str:
         case StatusResult():
             return more.status_text(result)
         case CadenceResult():
-            return more.cadence_text(result)
+            return more.cadence_text(result, tz)
         case ReportResult():
             return more.report_text(result)
         case MinutesResult():
             return more.minutes_text(result)
         case MinutesListResult():
-            return more.minutes_list_text(result)
+            return more.minutes_list_text(result, tz)
         case MinutesExportResult():
             return more.export_text(result)
         case MeetingResult():
-            return more.meeting_text(result)
+            return more.meeting_text(result, tz)
         case MeetingListResult():
             return more.meeting_list_text(result)
         case IcsResult():
             return more.ics_text(result, public_url)
+        case PeopleResult():
+            return everyday.people_text(result)
+        case MeResult():
+            return everyday.me_text(result)
+        case ActionCardResult():
+            return everyday.action_card_text(result)
+        case ActionBatchResult():
+            return everyday.batch_text(result)
+        case DeliverableCardResult():
+            return everyday.deliverable_card_text(result)
         case FormResult(request, shown):
             if shown is not None:
-                return render(shown, public_url=public_url)
+                return render(shown, public_url=public_url, tz=tz)
             fields = ", ".join(f.label.lower() for f in request.form.fields)
             return (
                 f"{request.form.title}: this opens a form ({fields}). Run it in the "

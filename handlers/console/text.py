@@ -109,6 +109,14 @@ def project_block(p: ProjectView) -> list[str]:
         )
     if p.description:
         lines.append(f"  {p.description}")
+    channel = f"#{p.home_channel.lstrip('#')}" if p.home_channel else "none yet"
+    status = f"{p.rag} ({p.rag_period})" if p.rag else "no update yet"
+    lines.append(f"  Channel: {channel} · Latest status: {status}")
+    if p.next_round:
+        lines.append(
+            f"  Next status round: {p.next_round:%a} {p.next_round.day} {p.next_round:%b %H:%M}"
+            " your time"
+        )
     lines.append(
         f"  Action items: {p.open_actions} open, {p.overdue_actions} overdue · "
         f"Deliverables: {p.open_deliverables} open, {p.late_deliverables} late"
@@ -123,3 +131,8 @@ def project_block(p: ProjectView) -> list[str]:
 def words(text: Text | None) -> str:
     """Structured text as the console shows it (commands as typed here, without /pmo)."""
     return plain_text(text)
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 reminder', '3 reminders', '2 entries'."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"

@@ -27,6 +27,7 @@ from handlers.chat.actions import (
 )
 from handlers.chat.dispatch import Turn, run_action, run_command
 from handlers.chat.forms import DEFINITIONS, submit_form
+from handlers.chat.paging import next_page
 from handlers.slack import forms, identity
 from handlers.slack.blocks import flat
 from handlers.slack.ids import SNOOZE_CHOICES, ActionId, BlockId, CallbackId
@@ -160,6 +161,7 @@ BUTTONS: dict[ActionId, Work] = {
     ActionId.GATE_REJECT: _command(lambda v: reg.GateRejectForm(*_gate(v))),
     ActionId.DOCUMENT_APPROVE: _command(lambda v: reg.DocApprove(*_document(v))),
     ActionId.DOCUMENT_CHANGES: _command(lambda v: reg.DocChangesForm(*_document(v))),
+    ActionId.LIST_MORE: _command(next_page),
 }
 
 

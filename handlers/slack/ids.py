@@ -48,6 +48,7 @@ class ActionId(enum.StrEnum):
     GATE_REJECT = "pmo.gate.reject"
     DOCUMENT_APPROVE = "pmo.doc.approve"
     DOCUMENT_CHANGES = "pmo.doc.changes"
+    LIST_MORE = "pmo.list.more"  # the next page of a cut list (its value: the command)
 
 
 class CallbackId(enum.StrEnum):
@@ -96,6 +97,7 @@ class BlockId(enum.StrEnum):
     HOME_ACTIONS = "home_actions"
     RAID_PREFIX = "raid:"  # + the entry id: an entry's buttons
     RAID_OFFER_PREFIX = "raidoffer:"  # + the offer id: Log as issue / Edit first / Dismiss
+    LIST_MORE = "list_more"  # the More button under a cut list
 
 
 SNOOZE_CHOICES = {"1d": ("1 day", 1), "3d": ("3 days", 3), "1w": ("1 week", 7)}

@@ -7,6 +7,7 @@ from datetime import date
 from typing import assert_never
 
 from handlers.slack.blocks import Message, section
+from handlers.slack.everyday import render as everyday
 from handlers.slack.meetings import render as meetings
 from handlers.slack.projects import render as projects
 from handlers.slack.raid import render as raid
@@ -16,6 +17,13 @@ from handlers.slack.status.carried import carried_message
 from handlers.slack.work import render as work
 from handlers.slack.workspace import render as workspace
 from handlers.slack.workspace.dates import dates_message
+from services.commands.everyday_results import (
+    ActionBatchResult,
+    ActionCardResult,
+    DeliverableCardResult,
+    MeResult,
+    PeopleResult,
+)
 from services.commands.results import (
     ActionListResult,
     ActionResult,
@@ -111,6 +119,16 @@ def message(result: Result, *, public_url: str = "") -> Message:
             return meetings.meeting_list_message(result)
         case IcsResult():
             return meetings.ics_message(result, public_url)
+        case PeopleResult():
+            return everyday.people_message(result)
+        case MeResult():
+            return everyday.me_message(result)
+        case ActionCardResult():
+            return everyday.action_card_message(result)
+        case ActionBatchResult():
+            return everyday.batch_message(result)
+        case DeliverableCardResult():
+            return everyday.deliverable_card_message(result)
         case FormResult(request, shown):
             if shown is not None:
                 return message(shown, public_url=public_url)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from services.commands.ast_meetings import MeetingCommand
 from services.commands.ast_raid import RaidCommand
 from services.commands.ast_registers import RegistersCommand
+from services.commands.everyday_ast import ItemCommand, PeopleCommand
 from services.core.people import Mention
 
 
@@ -48,6 +49,7 @@ class ProjectForm:
 @dataclass(frozen=True)
 class ProjectList:
     include_closed: bool = False
+    page: int = 1
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ class ActionEditForm:
 class ActionList:
     scope: str = "mine"  # mine | overdue | project
     key: str | None = None
+    page: int = 1
 
 
 @dataclass(frozen=True)
@@ -298,4 +301,6 @@ Command = (
     | MeetingCommand
     | RaidCommand
     | RegistersCommand
+    | PeopleCommand
+    | ItemCommand
 )

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from services.commands import ast, ast_meetings, ast_registers
+from services.commands import ast, ast_meetings, ast_registers, everyday_ast
 from services.commands.ast_raid import RaidCommand
 from services.commands.context import Ctx, MentionResolver, default_resolver
 from services.commands.help import DATES_HELP, entries_for
@@ -20,12 +20,14 @@ from services.core.access import Actor
 from services.dependencies import commands as dependencies
 from services.documents import commands as documents
 from services.meetings import commands as meetings
+from services.people import commands as people
 from services.projects import commands as projects
 from services.projects import gate_commands as gates
 from services.raci import commands as raci
 from services.raid import commands as raid
 from services.status import commands as status
 from services.work import commands as work
+from services.work import item_commands as items
 from services.workspace import commands as workspace
 
 
@@ -74,4 +76,8 @@ def execute(
         return gates.run(ctx, cmd)
     if isinstance(cmd, ast_registers.DocumentCommand):
         return documents.run(ctx, cmd)
+    if isinstance(cmd, everyday_ast.PeopleCommand):
+        return people.run(ctx, cmd)
+    if isinstance(cmd, everyday_ast.ItemCommand):
+        return items.run(ctx, cmd)
     return workspace.run(ctx, cmd)

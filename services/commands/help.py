@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.core.dates import DATE_EXAMPLES
+from services.core.examples import DATE_EXAMPLES
 
 
 @dataclass(frozen=True)
@@ -147,9 +147,9 @@ ENTRIES: tuple[HelpEntry, ...] = (
     ),
     HelpEntry(
         "help",
-        "help [project|action|deliverable|status|minutes|meeting|raci|depend|doc|leave|digest|"
-        "admin|dates]",
-        "This help",
+        "help [<topic>]",
+        "This help; topics: project, action, deliverable, status, minutes, meeting, raid, raci, "
+        "depend, doc, leave, digest, admin, people, dates",
     ),
     HelpEntry(
         "project",
@@ -260,6 +260,43 @@ ENTRIES += (
     HelpEntry("decision", "decision list <KEY>", "The decision log (minuted ones included)"),
 )
 
+# Everyday use (issue 14): people, your own settings, and more ways to work items.
+ENTRIES += (
+    HelpEntry("people", "people [page <n>]", "Who the bot knows here: name, time zone, roles"),
+    HelpEntry("people", "whoami", "Who you are here, your roles and your time now"),
+    HelpEntry("people", "me", "Your own settings: time zone, working hours and days, quiet hours"),
+    HelpEntry(
+        "people",
+        "me timezone <Area/City>  ·  me timezone auto",
+        "Your time zone, read and shown everywhere (auto: your chat profile's again)",
+    ),
+    HelpEntry(
+        "people", "me hours 08:00-16:30", "Your working hours: reminders come at their start"
+    ),
+    HelpEntry("people", "me days mon-thu", "Your working days: nobody is chased on the others"),
+    HelpEntry(
+        "people", "me quiet 18:00-08:00  ·  me quiet off", "Quiet hours: nothing reaches you"
+    ),
+    HelpEntry("action", "action list @person", "What one person owes"),
+    HelpEntry("action", "action list done [<KEY>]", "Items done, most recent first"),
+    HelpEntry("action", "action list … page <n>", "The next page of any cut list"),
+    HelpEntry(
+        "action", "action done <id> <id> …", "Several at once (also reopen, cancel, snooze…)"
+    ),
+    HelpEntry("action", 'action edit <id> title|due|owner|notes "<value>"', "Change one field"),
+    HelpEntry("action", 'action note <id> "<text>"', "Add a dated note (shown in lists and cards)"),
+    HelpEntry("deliverable", "deliverable show <id>", "A deliverable with its slip history"),
+    HelpEntry("leave", "leave cancel <id>", "End one leave period (`leave` lists their numbers)"),
+    HelpEntry("project", "project list [all] page <n>", "The next page of a long register"),
+)
+HELP_ALIASES = {
+    "me": "people",
+    "whoami": "people",
+    "report": "status",
+    "settings": "admin",
+    "ics": "meeting",
+}
+
 TOPICS = (
     "project",
     "action",
@@ -280,6 +317,7 @@ TOPICS = (
     "assumption",
     "dependency",
     "decision",
+    "people",
 )
 DATES_HELP = (
     f"Dates can be written as {DATE_EXAMPLES}. They are read in your own time zone; "

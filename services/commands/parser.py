@@ -16,9 +16,15 @@ from collections.abc import Callable
 from services.commands import ast, ast_meetings
 from services.commands.parse.core import GROUPS, Token, suggest, tokenize
 from services.commands.parse.help import parse_help
+from services.commands.parse.items import (
+    parse_action_everyday,
+    parse_deliverable_everyday,
+    parse_leave_everyday,
+    parse_project_everyday,
+)
 from services.commands.parse.me import parse_me
 from services.commands.parse.meetings import parse_ics, parse_meeting, parse_minutes
-from services.commands.parse.projects import parse_project
+from services.commands.parse.people import parse_people, parse_whoami
 from services.commands.parse.raid import (
     parse_assumption,
     parse_decision,
@@ -29,11 +35,9 @@ from services.commands.parse.raid import (
 )
 from services.commands.parse.registers import parse_depend, parse_doc, parse_raci
 from services.commands.parse.status import parse_report, parse_status
-from services.commands.parse.work import parse_action, parse_deliverable
 from services.commands.parse.workspace import (
     parse_admin,
     parse_digest,
-    parse_leave,
     parse_settings,
 )
 from services.core.errors import InvalidInput
@@ -53,9 +57,9 @@ SHORTCUTS = {
 ALONE: dict[str, Callable[[], ast.Command]] = {"todo": ast.ActionForm}  # a word on its own
 GROUP_PARSERS: dict[str, Callable[[list[Token]], ast.Command]] = {
     "help": parse_help,
-    "project": parse_project,
-    "action": parse_action,
-    "deliverable": parse_deliverable,
+    "project": parse_project_everyday,
+    "action": parse_action_everyday,
+    "deliverable": parse_deliverable_everyday,
     "status": parse_status,
     "report": parse_report,
     "minutes": parse_minutes,
@@ -63,7 +67,7 @@ GROUP_PARSERS: dict[str, Callable[[list[Token]], ast.Command]] = {
     "ics": parse_ics,
     "settings": parse_settings,
     "digest": parse_digest,
-    "leave": parse_leave,
+    "leave": parse_leave_everyday,
     "admin": parse_admin,
     "me": parse_me,
     "risk": parse_risk,
@@ -75,6 +79,8 @@ GROUP_PARSERS: dict[str, Callable[[list[Token]], ast.Command]] = {
     "raci": parse_raci,
     "depend": parse_depend,
     "doc": parse_doc,
+    "people": parse_people,
+    "whoami": parse_whoami,
 }
 
 

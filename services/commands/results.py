@@ -11,6 +11,13 @@ from datetime import date
 from typing import Literal
 
 from models.enums import WorkspaceRoleName
+from services.commands.everyday_results import (
+    ActionBatchResult,
+    ActionCardResult,
+    DeliverableCardResult,
+    MeResult,
+    PeopleResult,
+)
 from services.commands.help import HelpEntry
 from services.commands.results_registers import RegistersResult
 from services.core.forms import FormRequest
@@ -84,6 +91,9 @@ class ProjectListResult:
     projects: list[ProjectView]
     include_closed: bool
     today: date
+    total: int = 0  # across all pages (0: the list is not paged)
+    offset: int = 0  # how many come before this page
+    rest: str = ""  # the command for the next page, when the list is cut
 
 
 @dataclass(frozen=True)
@@ -100,6 +110,7 @@ class ActionListResult:
     page: Page[ActionItemView]
     today: date
     empty_text: str
+    rest: str = ""  # the command that shows the next page, when the list is cut
 
 
 @dataclass(frozen=True)
@@ -121,6 +132,7 @@ class LeaveResult:
     periods: list[tuple[date, date]]
     event: LeaveEvent
     today: date
+    ids: tuple[int, ...] = ()  # each period's id (for `leave cancel <id>`), when known
 
 
 @dataclass(frozen=True)
@@ -285,4 +297,9 @@ Result = (
     | RaidSettingsResult
     | RaidOfferResult
     | RegistersResult
+    | PeopleResult
+    | MeResult
+    | ActionCardResult
+    | ActionBatchResult
+    | DeliverableCardResult
 )

@@ -21,7 +21,6 @@ from services.core import date_grammar as g
 from services.core.errors import InvalidInput
 from services.core.refs import Cmd, Text, parts_of, phrase
 
-DATE_EXAMPLES = "2026-12-04, friday, next tue, tomorrow, in 3 days, end of month, 4 Dec"
 HORIZON_YEARS = 5  # a date a person meant lies within this many years of today, either way
 _TIME = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?$")
 _ORDER_LABEL = {DateOrder.DMY: "day/month", DateOrder.MDY: "month/day", DateOrder.YMD: "month/day"}

@@ -140,7 +140,8 @@ def upsert_person(
     person.display_name = display_name[:200] or person.display_name
     if email:
         person.email = email
-    person.timezone = _valid_zone(timezone, person.timezone)
+    if not person.timezone_pinned:  # a zone the person chose (`me timezone`) stays theirs
+        person.timezone = _valid_zone(timezone, person.timezone)
     if locale:
         person.locale = str(locale)[:35]  # the platform's language, for the date order
     person.active = True

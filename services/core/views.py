@@ -43,6 +43,7 @@ class ProjectView:
     late_deliverables: int = 0
     rag: str | None = None  # the overall RAG of its latest status update
     rag_period: str | None = None
+    next_round: datetime | None = None  # when its status round next opens (reader's zone)
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,15 @@ class Page(Generic[T]):
 
     items: list[T] = field(default_factory=list)
     total: int = 0
+    offset: int = 0  # how many rows come before this page
+    size: int = 0  # rows a full page holds (0: the list is not paged)
 
     @property
     def more(self) -> int:
-        """How many rows are not shown."""
-        return max(0, self.total - len(self.items))
+        """How many rows come after this page."""
+        return max(0, self.total - self.offset - len(self.items))
+
+    @property
+    def number(self) -> int:
+        """This page's number, 1 for the first."""
+        return self.offset // self.size + 1 if self.size else 1

@@ -14,6 +14,25 @@ def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+def in_quiet(t: time, start: time | None, end: time | None) -> bool:
+    """Whether the time of day `t` lies in the quiet hours start-end (which may span
+    midnight: 18:00-08:00); no quiet hours when either end is unset or they are equal."""
+    if start is None or end is None or start == end:
+        return False
+    return start <= t < end if start < end else (t >= start or t < end)
+
+
+def after_quiet(now: datetime, tz: str, start: time | None, end: time | None) -> datetime:
+    """`now`, or the end of the quiet hours it falls in (in the person's zone `tz`)."""
+    local = now.astimezone(zone(tz))
+    if end is None or not in_quiet(local.time(), start, end):
+        return now
+    over = datetime.combine(local.date(), end, tzinfo=zone(tz))
+    if over <= local:
+        over = datetime.combine(local.date() + timedelta(days=1), end, tzinfo=zone(tz))
+    return over.astimezone(UTC)
+
+
 @dataclass(frozen=True)
 class WorkWeek:
     """When a person can be nudged: working days (ISO digits), hours, zone, leave."""
@@ -24,6 +43,7 @@ class WorkWeek:
     work_end: time = time(17, 30)
     leave: tuple[tuple[date, date], ...] = ()
     holidays: frozenset[date] = frozenset()
+    quiet: tuple[time | None, time | None] = (None, None)
 
     def local(self, now: datetime) -> datetime:
         return now.astimezone(zone(self.timezone))
@@ -38,7 +58,22 @@ class WorkWeek:
     def in_window(self, now: datetime) -> bool:
         """A working day, within working hours, in their own zone."""
         local = self.local(now)
-        return self.is_working_day(local.date()) and self.work_start <= local.time() < self.work_end
+        t = local.time()
+        return (
+            self.is_working_day(local.date())
+            and self.work_start <= t < self.work_end
+            and not in_quiet(t, *self.quiet)
+        )
+
+    def _first_free(self, d: date, after: time) -> datetime | None:
+        """The first moment of day `d` at or after `after` within working hours and outside
+        the quiet hours, in UTC; None when there is none that day."""
+        t = max(after, self.work_start)
+        if in_quiet(t, *self.quiet):
+            t = self.quiet[1] or t
+        if not self.work_start <= t < self.work_end:
+            return None
+        return datetime.combine(d, t, tzinfo=zone(self.timezone)).astimezone(UTC)
 
     def day_start(self, d: date) -> datetime:
         """The start of their working day `d`, in UTC (DST-correct)."""
@@ -66,10 +101,15 @@ class WorkWeek:
             return now
         local = self.local(now)
         d = local.date()
-        if local.time() >= self.work_start or not self.is_working_day(d):
-            d += timedelta(days=1)
+        if self.is_working_day(d):
+            today = self._first_free(d, local.time())
+            if today is not None and today >= now:
+                return today
+        d += timedelta(days=1)
         for _ in range(14):
             if self.is_working_day(d):
-                return self.day_start(d)
+                first = self._first_free(d, self.work_start)
+                if first is not None:
+                    return first
             d += timedelta(days=1)
         return self.day_start(d)

@@ -19,7 +19,7 @@ from models import LeavePeriod, Notification, Person
 from services.core import audit, holidays
 from services.core.access import Actor
 from services.core.errors import InvalidInput
-from services.core.worktime import WorkWeek, zone
+from services.core.worktime import WorkWeek, in_quiet, zone
 from services.digests.common import Due, chunks, digest_row, open_work, section, week_of
 from services.outbox.kinds import DigestKind
 from services.outbox.port import Digest
@@ -57,7 +57,11 @@ def personal_rows(session: Session, *, now: datetime) -> list[dict[str, Any]]:
     for p in people:
         local = now.astimezone(zone(p.timezone))
         start = p.digest_at or p.work_start
-        if str(local.isoweekday()) in p.working_days and start <= local.time() < p.work_end:
+        if (
+            str(local.isoweekday()) in p.working_days
+            and start <= local.time() < p.work_end
+            and not in_quiet(local.time(), p.quiet_start, p.quiet_end)
+        ):
             # No catch-up for today's slot if they (or this setting) arrived after it.
             slot = datetime.combine(local.date(), start, tzinfo=zone(p.timezone))
             if slot >= p.created_at and (p.digest_since is None or slot >= p.digest_since):

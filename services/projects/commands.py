@@ -10,6 +10,9 @@ from services.commands.results import FormResult, ProjectListResult, ProjectResu
 from services.commands.results_registers import RegisterCardResult
 from services.core.errors import InvalidInput
 from services.projects import budget, forms, gates, members, portfolio, register, risks
+from services.projects.card import project_card
+
+PAGE_SIZE = 20  # projects a page shows (Slack: one block each, with room to spare)
 
 
 def yes_no(value: str) -> bool:
@@ -32,11 +35,15 @@ def run(ctx: Ctx, cmd: ast.ProjectCommand) -> Result:
             pm = ctx.person(pm_mention) if pm_mention else None
             view = register.create(s, actor, key=key, name=name, pm=pm, private=private, now=now)
             return ProjectResult(view, "created", today)
-        case ast.ProjectList(include_closed):
+        case ast.ProjectList(include_closed, page):
             views = register.list_projects(s, actor, now=now, include_closed=include_closed)
-            return ProjectListResult(views, include_closed, today)
+            start = (max(page, 1) - 1) * PAGE_SIZE
+            shown = views[start : start + PAGE_SIZE]
+            more = len(views) > start + PAGE_SIZE
+            nxt = f"project list{' all' if include_closed else ''} page {page + 1}" if more else ""
+            return ProjectListResult(shown, include_closed, today, len(views), start, nxt)
         case ast.ProjectShow(key):
-            return ProjectResult(register.show(s, actor, key=key, now=now), "shown", today)
+            return ProjectResult(project_card(s, actor, key=key, now=now), "shown", today)
         case ast.ProjectAdd(key, mention, role_text):
             role = members.parse_project_role(role_text)
             view = members.add_member(

@@ -12,6 +12,7 @@ from datetime import datetime, time
 from sqlalchemy.orm import Session
 
 from services.core.access import Actor
+from services.core.dates import zone
 from services.core.forms import Field, FieldKind, Form, FormId, FormRequest, Pick, Raw, Reader
 from services.raid.queries import open_red_risks
 from services.status.cadence import CadenceForm, CadenceView, configure_cadence
@@ -192,7 +193,8 @@ def cadence_values(c: CadenceView) -> dict[str, Raw]:
 
 def cadence_request(c: CadenceView) -> FormRequest:
     """The settings form for a project's round."""
-    nxt = f"{c.next_open:%a %d %b %H:%M} UTC" if c.next_open else "none in the next 2 months"
+    at = c.next_open.astimezone(zone(c.timezone)) if c.next_open else None
+    nxt = f"{at:%a} {at.day} {at:%b %H:%M}" if at else "none in the next 2 months"
     intro = (
         f"Times are in the PM's time zone, {c.timezone}. Next nudge: {nxt}. Only those who "
         "haven't submitted are chased (2 h before and at the deadline)."

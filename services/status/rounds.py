@@ -35,7 +35,7 @@ from models.status import DEFAULT_RRULE
 from services.core import holidays
 from services.core.dates import zone
 from services.core.refs import Cmd, phrase
-from services.core.worktime import WorkWeek
+from services.core.worktime import WorkWeek, after_quiet
 from services.digests.common import iso_week
 from services.outbox.kinds import DigestKind
 from services.outbox.port import Digest
@@ -190,14 +190,14 @@ def _nudges(session: Session, now: datetime) -> list[dict[str, Any]]:
             .distinct()
         )
     )
-    tzs = dict(
-        (r[0], r[1])
+    zones = {
+        r[0]: (r[1], r[2], r[3])
         for r in session.execute(
-            select(Person.id, Person.timezone).where(
+            select(Person.id, Person.timezone, Person.quiet_start, Person.quiet_end).where(
                 Person.id.in_({r for c, _ in cycles for r in c.reporters})
             )
         )
-    )
+    }
     rows = []
     for c, p in cycles:
         if c.id in submitted:
@@ -209,14 +209,16 @@ def _nudges(session: Session, now: datetime) -> list[dict[str, Any]]:
         else:
             step, lead = "open", "Time for {key}'s weekly status update"
         for r in c.reporters:
-            local = c.deadline_at.astimezone(zone(tzs.get(r, "UTC")))
+            tz, quiet_start, quiet_end = zones.get(r, ("UTC", None, None))
+            local = c.deadline_at.astimezone(zone(tz))
             nudge = Digest(
                 DigestKind.STATUS_NUDGE,
                 lead.format(key=p.key),
                 local.date(),
                 [],
                 note=phrase(
-                    f"{p.name} · {c.period} · due {local:%a %d %b %H:%M} your time. "
+                    f"{p.name} · {c.period} · due {local:%a} {local.day} {local:%b %H:%M} "
+                    "your time. "
                     "Submit it here, or type ",
                     Cmd(f'status {p.key} green "summary"'),
                     ".",
@@ -229,7 +231,7 @@ def _nudges(session: Session, now: datetime) -> list[dict[str, Any]]:
                     "status_nudge",
                     ("status_cycle", c.id),
                     step,
-                    at=now,
+                    at=after_quiet(now, tz, quiet_start, quiet_end),
                     now=now,
                     payload={"digest": nudge.to_payload()},
                     recipient_id=r,

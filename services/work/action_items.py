@@ -185,7 +185,7 @@ def get(session: Session, actor: Actor, *, item_id: int) -> ActionItemView:
     return to_view(*row)
 
 
-def _load_for_change(session: Session, actor: Actor, item_id: int) -> ActionItem:
+def load_for_change(session: Session, actor: Actor, item_id: int) -> ActionItem:
     item = session.scalar(
         select(ActionItem).where(
             ActionItem.id == item_id,
@@ -217,7 +217,7 @@ def _require_open(item: ActionItem) -> None:
 
 def complete(session: Session, actor: Actor, *, item_id: int, now: datetime) -> ActionItemView:
     """Mark an item done."""
-    item = _load_for_change(session, actor, item_id)
+    item = load_for_change(session, actor, item_id)
     if item.status == ActionStatus.DONE:
         raise Conflict(f"Action item #{item.id} is already done.")
     before = audit.snapshot(item, ITEM_FIELDS)
@@ -229,7 +229,7 @@ def complete(session: Session, actor: Actor, *, item_id: int, now: datetime) -> 
 
 def reopen(session: Session, actor: Actor, *, item_id: int, now: datetime) -> ActionItemView:
     """Reopen a done or cancelled item."""
-    item = _load_for_change(session, actor, item_id)
+    item = load_for_change(session, actor, item_id)
     if item.status == ActionStatus.OPEN:
         raise Conflict(f"Action item #{item.id} is already open.")
     before = audit.snapshot(item, ITEM_FIELDS)
@@ -241,7 +241,7 @@ def reopen(session: Session, actor: Actor, *, item_id: int, now: datetime) -> Ac
 
 def cancel(session: Session, actor: Actor, *, item_id: int, now: datetime) -> ActionItemView:
     """Cancel an open item: it stays on record and is no longer chased."""
-    item = _load_for_change(session, actor, item_id)
+    item = load_for_change(session, actor, item_id)
     _require_open(item)
     before = audit.snapshot(item, ITEM_FIELDS)
     item.status, item.updated_at = ActionStatus.CANCELLED, now
@@ -254,7 +254,7 @@ def snooze(
     session: Session, actor: Actor, *, item_id: int, until: date, now: datetime
 ) -> ActionItemView:
     """Quiet reminders for an open item until a later date."""
-    item = _load_for_change(session, actor, item_id)
+    item = load_for_change(session, actor, item_id)
     _require_open(item)
     if until <= local_today(now, actor.timezone):
         raise InvalidInput("Snooze needs a date after today.", "e.g. action snooze 12 monday")
@@ -269,7 +269,7 @@ def assign(
     session: Session, actor: Actor, *, item_id: int, owner: Person, now: datetime
 ) -> ActionItemView:
     """Give an open item to someone else."""
-    item = _load_for_change(session, actor, item_id)
+    item = load_for_change(session, actor, item_id)
     _require_open(item)
     if owner.workspace_id != actor.workspace_id or not owner.active:
         raise InvalidInput(f"@{owner.handle} can't own items here.", field="owner")
@@ -302,7 +302,7 @@ def edit(
     now: datetime,
 ) -> ActionItemView:
     """Change an open item's title, due date, notes and owner in one audited step."""
-    item = _load_for_change(session, actor, item_id)
+    item = load_for_change(session, actor, item_id)
     _require_open(item)
     title = _clean_title(title)
     if owner.workspace_id != actor.workspace_id or not owner.active:
@@ -329,7 +329,7 @@ def set_due(
     session: Session, actor: Actor, *, item_id: int, due_on: date | None, now: datetime
 ) -> ActionItemView:
     """Move an open item's due date."""
-    item = _load_for_change(session, actor, item_id)
+    item = load_for_change(session, actor, item_id)
     _require_open(item)
     before = audit.snapshot(item, ITEM_FIELDS)
     item.due_on, item.updated_at = due_on, now
@@ -339,15 +339,15 @@ def set_due(
 
 
 def list_mine(
-    session: Session, actor: Actor, *, limit: int = DEFAULT_LIMIT
+    session: Session, actor: Actor, *, limit: int = DEFAULT_LIMIT, offset: int = 0
 ) -> Page[ActionItemView]:
     """My open items, soonest due first (undated last)."""
     where = [ActionItem.owner_id == actor.person_id, ActionItem.status == ActionStatus.OPEN]
-    return page(session, actor, where=where, limit=limit)
+    return page(session, actor, where=where, limit=limit, offset=offset)
 
 
 def list_overdue(
-    session: Session, actor: Actor, *, now: datetime, limit: int = DEFAULT_LIMIT
+    session: Session, actor: Actor, *, now: datetime, limit: int = DEFAULT_LIMIT, offset: int = 0
 ) -> Page[ActionItemView]:
     """Open items past due that the actor can see, most overdue first.
 
@@ -363,7 +363,7 @@ def list_overdue(
                 ActionItem.project_id.in_(member_project_ids(actor)),
             )
         )
-    return page(session, actor, where=where, limit=limit)
+    return page(session, actor, where=where, limit=limit, offset=offset)
 
 
 def list_project(
@@ -373,10 +373,11 @@ def list_project(
     key: str,
     limit: int = DEFAULT_LIMIT,
     include_closed: bool = False,
+    offset: int = 0,
 ) -> Page[ActionItemView]:
     """A project's open items (or all of them), soonest due first."""
     project = get_project(session, actor, key)
     where = [ActionItem.project_id == project.id]
     if not include_closed:
         where.append(ActionItem.status == ActionStatus.OPEN)
-    return page(session, actor, where=where, limit=limit)
+    return page(session, actor, where=where, limit=limit, offset=offset)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import assert_never
+from typing import TypedDict, assert_never
 
 from services.commands import ast
 from services.commands.context import Ctx
@@ -19,9 +19,20 @@ from services.core.people import person_ref
 from services.projects import register
 from services.raci import news as raci_news
 from services.raci import signoff
-from services.work import action_items, deliverables, forms
+from services.work import action_items, deliverables, forms, item_more
+from services.work.item_commands import card, rest
 
 NO_DATE = ("none", "no date", "clear")
+
+
+def paged(page_no: int) -> PageSlice:
+    """The slice of a list that page `page_no` shows."""
+    return {"limit": item_more.PAGE_SIZE, "offset": item_more.offset_of(page_no)}
+
+
+class PageSlice(TypedDict):
+    limit: int
+    offset: int
 
 
 def run(ctx: Ctx, cmd: ast.WorkCommand) -> Result:
@@ -42,22 +53,25 @@ def run(ctx: Ctx, cmd: ast.WorkCommand) -> Result:
                 s, actor, title=title, owner=owner, project_key=key, due_on=due, now=now
             )
             return ActionResult(item, "created", today, by=person_ref(ctx.me()))
-        case ast.ActionList("overdue", _):
-            page = action_items.list_overdue(s, actor, now=now)
+        case ast.ActionList("overdue", _, n):
+            page = action_items.list_overdue(s, actor, now=now, **paged(n))
             scope = "across the portfolio" if actor.is_pmo_lead else "for you and your projects"
             title = f"Overdue action items {scope}"
-            return ActionListResult(title, page, today, "Nothing is overdue. 🎉")
-        case ast.ActionList("project", key) if key:
-            page = action_items.list_project(s, actor, key=key)
+            more = rest("action list overdue", n, page.more)
+            return ActionListResult(title, page, today, "Nothing is overdue. 🎉", more)
+        case ast.ActionList("project", key, n) if key:
+            page = action_items.list_project(s, actor, key=key, **paged(n))
             empty = f"{key} has no open action items."
-            return ActionListResult(f"Open action items in {key}", page, today, empty)
-        case ast.ActionList():
-            page = action_items.list_mine(s, actor)
+            more = rest(f"action list {key}", n, page.more)
+            return ActionListResult(f"Open action items in {key}", page, today, empty, more)
+        case ast.ActionList(_, _, n):
+            page = action_items.list_mine(s, actor, **paged(n))
+            more = rest("action list mine", n, page.more)
             return ActionListResult(
-                "Your open action items", page, today, "You have no open items."
+                "Your open action items", page, today, "You have no open items.", more
             )
         case ast.ActionShow(item_id):
-            return ActionResult(action_items.get(s, actor, item_id=item_id), "shown", today)
+            return card(ctx, action_items.get(s, actor, item_id=item_id))
         case ast.ActionDone(item_id):
             item = action_items.complete(s, actor, item_id=item_id, now=now)
             return ActionResult(item, "done", today, by=person_ref(ctx.me()))
@@ -98,9 +112,9 @@ def run(ctx: Ctx, cmd: ast.WorkCommand) -> Result:
             raci_news.forecast_moved(s, d_id, was=was, by=ctx.me(), now=now)
             return DeliverableResult(d, "forecast", today)
         case ast.DeliverableDone(d_id):
-            card, event = signoff.mark_done(s, actor, deliverable_id=d_id, now=now, today=today)
-            if event == "done" and card.deliverable is not None:
-                return DeliverableResult(card.deliverable, "done", today)
-            return SignoffResult(card, event)
+            asked, event = signoff.mark_done(s, actor, deliverable_id=d_id, now=now, today=today)
+            if event == "done" and asked.deliverable is not None:
+                return DeliverableResult(asked.deliverable, "done", today)
+            return SignoffResult(asked, event)
         case _:
             assert_never(cmd)

@@ -210,3 +210,23 @@ def list_upcoming(
         .limit(limit)
     ).all()
     return [_view(d, key, owner, private) for d, owner, key, private in rows]
+
+
+def get(session: Session, actor: Actor, *, deliverable_id: int) -> DeliverableView:
+    """One deliverable of a project the actor may see."""
+    row = session.execute(
+        select(Deliverable, Project, Person)
+        .join(Project, Project.id == Deliverable.project_id)
+        .outerjoin(Person, Person.id == Deliverable.owner_id)
+        .where(
+            Deliverable.id == deliverable_id,
+            Deliverable.workspace_id == actor.workspace_id,
+            visible_projects(actor),
+        )
+    ).first()
+    if row is None:
+        raise NotFound(
+            f"There is no deliverable #{deliverable_id}.", "See `deliverable list <KEY>`."
+        )
+    d, project, owner = row
+    return _view(d, project.key, owner, project.private)

@@ -70,14 +70,22 @@ def visible_to(actor: Actor) -> ColumnElement[bool]:
     return or_(and_(ActionItem.project_id.is_(None), mine), in_visible_project)
 
 
-def page(session: Session, actor: Actor, *, where: list[Any], limit: int) -> Page[ActionItemView]:
-    """The first `limit` visible items matching `where`, soonest due first, and how many match."""
+def page(
+    session: Session,
+    actor: Actor,
+    *,
+    where: list[Any],
+    limit: int,
+    offset: int = 0,
+    order: tuple[Any, ...] = (),
+) -> Page[ActionItemView]:
+    """`limit` visible items matching `where` after the first `offset`, soonest due first
+    (or in `order`), and how many match in all."""
     q = view_query(actor.workspace_id).where(*where, visible_to(actor))
-    rows = session.execute(
-        q.order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id).limit(limit)
-    ).all()
-    if len(rows) < limit:
-        total = len(rows)
+    order = order or (ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
+    rows = session.execute(q.order_by(*order).offset(offset).limit(limit)).all()
+    if len(rows) < limit and (rows or not offset):
+        total = offset + len(rows)
     else:
         total = (
             session.scalar(
@@ -87,4 +95,4 @@ def page(session: Session, actor: Actor, *, where: list[Any], limit: int) -> Pag
             )
             or 0
         )
-    return Page(items=[to_view(*r) for r in rows], total=total)
+    return Page([to_view(*r) for r in rows], total, offset, limit)

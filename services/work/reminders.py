@@ -46,7 +46,15 @@ def work_week(
     leave: tuple[tuple[date, date], ...] = (),
     holidays: frozenset[date] = frozenset(),
 ) -> WorkWeek:
-    return WorkWeek(p.timezone, p.working_days, p.work_start, p.work_end, leave, holidays)
+    return WorkWeek(
+        p.timezone,
+        p.working_days,
+        p.work_start,
+        p.work_end,
+        leave,
+        holidays,
+        (p.quiet_start, p.quiet_end),
+    )
 
 
 @dataclass(frozen=True)

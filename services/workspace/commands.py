@@ -10,6 +10,7 @@ from services.commands.results import (
     DatesResult,
     DigestEvent,
     DigestResult,
+    LeaveEvent,
     LeaveResult,
     Result,
     RoleChanged,
@@ -22,9 +23,15 @@ from services.digests import personal as digests
 from services.workspace import date_prefs, leave, settings
 
 
+def leave_result(ctx: Ctx, event: LeaveEvent) -> LeaveResult:
+    """The actor's current and upcoming leave, numbered, after `event`."""
+    rows = leave.with_ids(ctx.session, ctx.actor, today=ctx.today)
+    return LeaveResult([(a, b) for _, a, b in rows], event, ctx.today, tuple(i for i, _, _ in rows))
+
+
 def run(ctx: Ctx, cmd: ast.WorkspaceCommand | ast.AdminCommand) -> Result:
     """Run one workspace command."""
-    s, actor, now, today = ctx.session, ctx.actor, ctx.now, ctx.today
+    s, actor, now = ctx.session, ctx.actor, ctx.now
     match cmd:
         case ast.AdminRoles():
             return RolesResult(people.list_roles(s, workspace_id=actor.workspace_id))
@@ -39,16 +46,15 @@ def run(ctx: Ctx, cmd: ast.WorkspaceCommand | ast.AdminCommand) -> Result:
             people.revoke_role(s, actor, person=target, role=role, now=now)
             return RoleChanged(people.person_ref(target), role, False)
         case ast.LeaveShow():
-            return LeaveResult(leave.current_and_upcoming(s, actor, today=today), "shown", today)
+            return leave_result(ctx, "shown")
         case ast.LeaveAdd(start_text, end_text):
             start = ctx.day(start_text, allow_past=True)
             end = ctx.day(end_text, allow_past=True)
-            periods = leave.record(s, actor, start=start, end=end, now=now)
-            return LeaveResult(periods, "recorded", today)
+            leave.record(s, actor, start=start, end=end, now=now)
+            return leave_result(ctx, "recorded")
         case ast.LeaveCancel():
             leave.cancel(s, actor, now=now)
-            periods = leave.current_and_upcoming(s, actor, today=today)
-            return LeaveResult(periods, "cancelled", today)
+            return leave_result(ctx, "cancelled")
         case ast.SettingsShow():
             return SettingsResult(settings.workspace_settings(s, actor), changed=False)
         case ast.SettingsSet(section, key, value):

@@ -18,12 +18,17 @@ MAX_DAYS = 366
 
 def current_and_upcoming(session: Session, actor: Actor, *, today: date) -> list[tuple[date, date]]:
     """The actor's leave that has not ended yet, soonest first."""
+    return [(s, e) for _, s, e in with_ids(session, actor, today=today)]
+
+
+def with_ids(session: Session, actor: Actor, *, today: date) -> list[tuple[int, date, date]]:
+    """The actor's leave that has not ended yet, soonest first, with each period's id."""
     rows = session.execute(
-        select(LeavePeriod.start_on, LeavePeriod.end_on)
+        select(LeavePeriod.id, LeavePeriod.start_on, LeavePeriod.end_on)
         .where(LeavePeriod.person_id == actor.person_id, LeavePeriod.end_on >= today)
-        .order_by(LeavePeriod.start_on)
+        .order_by(LeavePeriod.start_on, LeavePeriod.id)
     ).all()
-    return [(s, e) for s, e in rows]
+    return [(i, s, e) for i, s, e in rows]
 
 
 def record(
@@ -117,3 +122,40 @@ def cancel(session: Session, actor: Actor, *, now: datetime) -> int:
         )
     session.flush()
     return len(periods)
+
+
+def cancel_one(session: Session, actor: Actor, *, period_id: int, now: datetime) -> None:
+    """Cancel one of the actor's own current or upcoming leave periods (a current one ends
+    yesterday)."""
+    today = local_today(now, actor.timezone)
+    lp = session.scalar(
+        select(LeavePeriod).where(
+            LeavePeriod.id == period_id,
+            LeavePeriod.person_id == actor.person_id,
+            LeavePeriod.workspace_id == actor.workspace_id,
+            LeavePeriod.end_on >= today,
+        )
+    )
+    if lp is None:
+        raise NotFound(
+            f"You have no current or upcoming leave #{period_id}.",
+            "`leave` lists yours with their numbers.",
+        )
+    before = {"start_on": lp.start_on.isoformat(), "end_on": lp.end_on.isoformat()}
+    after: dict | None = None
+    if lp.start_on < today:
+        lp.end_on = today - timedelta(days=1)
+        after = {"start_on": lp.start_on.isoformat(), "end_on": lp.end_on.isoformat()}
+    else:
+        session.execute(delete(LeavePeriod).where(LeavePeriod.id == lp.id))
+    audit.record_by(
+        session,
+        actor,
+        entity_type="leave",
+        entity_id=period_id,
+        action="cancel",
+        before=before,
+        after=after,
+        now=now,
+    )
+    session.flush()

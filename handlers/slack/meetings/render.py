@@ -220,7 +220,8 @@ def minutes_message(result: MinutesResult) -> Message:
         case "ended":
             where = ", ".join(channel_link(c) for c in v.post_channels()) or "this channel"
             owners = len({a.owner.id for a in v.actions})
-            text = f"Minutes #{v.id} ended. Posting them to {where}; {owners} owner(s) get a DM."
+            gets = f"{owners} owner gets" if owners == 1 else f"{owners} owners get"
+            text = f"Minutes #{v.id} ended. Posting them to {where}; {gets} a DM."
         case "amended":
             text = f"Minutes #{v.id} amended; the posted minutes are being updated."
         case "added":

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 
 from handlers.slack.blocks import (
     MESSAGE_BLOCKS,
     Message,
+    channel_link,
     command,
     context,
     day,
@@ -17,9 +18,10 @@ from handlers.slack.blocks import (
     section,
     who,
 )
+from handlers.slack.paging import paged_blocks
 from services.commands.results import ProjectListResult, ProjectResult
 from services.core.dates import day_label
-from services.core.views import ProjectView
+from services.core.views import Page, ProjectView
 
 RAG_DOTS = {"green": "🟢", "amber": "🟠", "red": "🔴"}
 
@@ -39,6 +41,12 @@ def project_text(p: ProjectView, today: date) -> str:
         lines.append(f"Target {day(p.target_on, today)}")
     if p.rag:
         lines.append(f"Latest status: {RAG_DOTS.get(p.rag, '')} {p.rag.title()} ({p.rag_period})")
+    if p.home_channel:
+        lines.append(f"Channel: {channel_link(p.home_channel)}")
+    if p.next_round:
+        stamp = int(p.next_round.timestamp())
+        shown = f"{p.next_round.astimezone(UTC):%a %d %b %H:%M} UTC"
+        lines.append(f"Next status round: <!date^{stamp}^{{date_short_pretty}} {{time}}|{shown}>")
     return "\n".join(lines)
 
 
@@ -65,6 +73,10 @@ def project_list_message(result: ProjectListResult) -> Message:
         text = f"No projects yet. Create one: {new}"
         return Message("No projects yet.", [section(text)])
     rows = [[section(project_text(p, result.today))] for p in projects]
-    head = [header("Projects" + (" (including closed)" if result.include_closed else ""))]
+    title = "Projects" + (" (including closed)" if result.include_closed else "")
+    if result.rest or result.offset:
+        page = Page(projects, result.total, result.offset, len(projects))
+        return Message(f"{result.total} projects", paged_blocks(rows, title, page, result.rest))
+    head = [header(title)]
     blocks = list_with_overflow(rows, head, len(projects), MESSAGE_BLOCKS)
     return Message(f"{len(projects)} projects", blocks)

@@ -232,7 +232,12 @@ def cadence_message(c: CadenceView, changed: bool) -> Message:
         if c.report_channel and not c.report_channel.startswith("#")
         else escape(c.report_channel or "the workspace PMO channel")
     )
-    nxt = f"{c.next_open:%a %d %b %H:%M} UTC" if c.next_open else "never"
+    nxt = (
+        f"<!date^{int(c.next_open.timestamp())}^{{date_short_pretty}} {{time}}|"
+        f"{c.next_open:%a %d %b %H:%M} UTC>"
+        if c.next_open
+        else "never"
+    )
     text = (
         ("⚙️ Status round updated.\n" if changed else "")
         + f"*Status round of `{escape(c.project_key)}`* ({'on' if c.active else 'off'})\n"

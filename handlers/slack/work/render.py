@@ -11,6 +11,7 @@ from handlers.slack.blocks import (
     Message,
     actions,
     button,
+    clip,
     context,
     day,
     escape,
@@ -22,6 +23,7 @@ from handlers.slack.blocks import (
     who,
 )
 from handlers.slack.ids import SNOOZE_CHOICES, ActionId, BlockId
+from handlers.slack.paging import paged_blocks
 from services.commands.results import (
     ActionListResult,
     ActionResult,
@@ -182,10 +184,21 @@ def action_list_message(result: ActionListResult) -> Message:
     page = result.page
     if not page.items:
         return Message(result.empty_text, [section(escape(result.empty_text))])
-    rows = [item_blocks(i, result.today) for i in page.items]
+    if result.rest or page.offset:  # a paged list: the next page is a click away
+        rows = [item_rows(i, result.today) for i in page.items]
+        blocks = paged_blocks(rows, result.title, page, result.rest)
+        return Message(f"{result.title} ({page.total})", blocks)
+    rows = [item_rows(i, result.today) for i in page.items]
     head = [header(f"{result.title} ({page.total})")]
     blocks = list_with_overflow(rows, head, page.total, MESSAGE_BLOCKS)
     return Message(f"{result.title} ({page.total})", blocks)
+
+
+def item_rows(item: ActionItemView, today: date) -> list[Block]:
+    """An item in a list: its line, its latest note, its buttons."""
+    last = item.notes.strip().splitlines()[-1] if item.notes.strip() else ""
+    note = f"\n✎ _{clip(escape(last), 300)}_" if last else ""
+    return [section(item_text(item, today) + note), item_actions(item)]
 
 
 def deliverable_message(result: DeliverableResult) -> Message:

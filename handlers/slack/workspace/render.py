@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from handlers.slack.blocks import (
-    SECTION_TEXT,
     Block,
     Message,
     actions,
@@ -36,14 +35,14 @@ def help_blocks(result: HelpResult) -> list[Block]:
     head = f"PMO Bot — {topic} commands" if topic else "PMO Bot — what I can do"
     lines = "\n".join(f"{command(e.usage)} — {escape(e.summary)}" for e in result.entries)
     blocks: list[Block] = [header(head)]
-    chunk = ""
-    for line in lines.splitlines():  # the whole reference is longer than one section holds
-        if chunk and len(chunk) + len(line) + 1 > SECTION_TEXT:
-            blocks.append(section(chunk))
-            chunk = ""
-        chunk = f"{chunk}\n{line}" if chunk else line
+    chunk: list[str] = []
+    for line in lines.splitlines():  # a section holds 3,000 characters: the rest follows
+        if chunk and len("\n".join([*chunk, line])) > 2900:
+            blocks.append(section("\n".join(chunk)))
+            chunk = []
+        chunk.append(line)
     if chunk:
-        blocks.append(section(chunk))
+        blocks.append(section("\n".join(chunk)))
     if result.extra:
         blocks.append(context(escape(result.extra)))
     if not lines and not result.extra:
@@ -88,9 +87,13 @@ def leave_message(result: LeaveResult) -> Message:
         body = "You have no current or upcoming leave."
     else:
         today = result.today
+        ids = [f"#{i} " for i in result.ids] if len(result.ids) == len(result.periods) else []
         body = "*Your leave*\n" + "\n".join(
-            f"• {day_label(s, today)} → {day_label(e, today)}" for s, e in result.periods
+            f"• {ids[n] if ids else ''}{day_label(s, today)} → {day_label(e, today)}"
+            for n, (s, e) in enumerate(result.periods)
         )
+        if ids:
+            body += f"\n{command(f'leave cancel {result.ids[0]}')} ends one."
     text = (f"{lead}\n" if lead else "") + body
     note = "While you are on leave you are not chased; your PM is."
     return Message(fallback(text), [section(text), context(note)])

@@ -80,6 +80,11 @@ GROUPS = {
     "docs": "doc",
     "document": "doc",
     "documents": "doc",
+    "people": "people",
+    "person": "people",
+    "team": "people",
+    "directory": "people",
+    "whoami": "whoami",
 }
 
 

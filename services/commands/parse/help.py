@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.commands import ast
-from services.commands.help import TOPICS
+from services.commands.help import HELP_ALIASES, TOPICS
 from services.commands.parse.core import GROUPS, Token, suggest
 from services.core.errors import InvalidInput
 
@@ -16,6 +16,7 @@ def parse_help(args: list[Token]) -> ast.Command:
     topic = GROUPS.get(word, word)
     if topic == "date":
         topic = "dates"
+    topic = HELP_ALIASES.get(topic, topic)
     if topic not in TOPICS:
         raise InvalidInput(
             f"There is no help on `{args[0].text[:40]}`.{suggest(word, list(TOPICS))}",

@@ -48,6 +48,7 @@ ACTION_VERBS = {
     "cancel": "cancel",
     "drop": "cancel",
     "edit": "edit",
+    "note": "note",
 }
 DELIVERABLE_VERBS = {
     "add": "add",
@@ -64,6 +65,7 @@ DELIVERABLE_VERBS = {
     "signoff": "signoff",
     "sign-off": "signoff",
     "sign": "signoff",
+    "show": "show",
 }
 
 
