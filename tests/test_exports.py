@@ -40,7 +40,7 @@ def test_the_workbook_has_a_sheet_per_section_styled_and_typed(report: reports.R
     wb = load_workbook(BytesIO(exports.to_xlsx(report)))
     assert wb.sheetnames == [
         "Summary", "Projects", "RAG history", "RAG changes", "Green but slipping",
-        "Missing updates",
+        "Missing updates", "Top risks", "New issues",
     ]  # fmt: skip
     ws = wb["Projects"]
     header = [c.value for c in ws[1]]

@@ -306,7 +306,7 @@ def test_the_guided_risk_form_in_the_console_saves_a_risk(c: Console) -> None:
     reply = c.ch.run("maria", "risk add APOLLO", interactive=True)
     assert reply.form is not None and reply.form.form.id == FormId.RAID_RISK
     # Enter keeps the project (APOLLO) and the owner (maria); 7 is no probability, so that
-    # field alone is asked again.
+    # field alone is asked again, at once.
     answers = iter(
         [
             "",
@@ -318,12 +318,12 @@ def test_the_guided_risk_form_in_the_console_saves_a_risk(c: Console) -> None:
             "",
             "7",
             "4",
+            "4",
             "2",
             "",
             "imminent",
             "reduce",
             "",
-            "4",
         ]
     )
     asked: list[str] = []
@@ -335,7 +335,7 @@ def test_the_guided_risk_form_in_the_console_saves_a_risk(c: Console) -> None:
     form = reply.form
     done = prompt.fill(form, ask, lambda v: c.ch.submit("maria", form, v), echo=lambda _t: None)
     assert done.ok, done.text
-    assert len(asked) == 15 and asked[7] == asked[14] and asked[7].startswith("Probability")
+    assert len(asked) == 15 and asked[7] == asked[8] and asked[7].startswith("Probability")
     risk = entry(c.sessions, RaidKind.RISK, 1)
     assert (risk.probability, risk.impact, risk.residual_probability, risk.score) == (4, 4, 2, 16)
     assert risk.proximity is not None and risk.proximity.value == "imminent"

@@ -32,7 +32,7 @@ def test_register_and_raci_export_from_the_command_line(cli, tmp_path: Path) -> 
         ("pat", 'project new APOLLO "Apollo"'),
         ("pat", "project set APOLLO budget 90000 GBP"),
         ("pat", 'deliverable add APOLLO "Design spec" due:2026-12-04'),
-        ("ana", "help"),
+        ("ana", "project list"),
         ("pat", "raci set APOLLO 1 R @ana A @pat"),
     ):
         done = cli("console", "--as", who, "-c", text)

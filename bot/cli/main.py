@@ -52,9 +52,17 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "meetings_group",
         "Meeting series (the agenda goes to their channel before each one).",
     ),
-    "raid": ("bot.cli.raid", "raid_group", "The RAID log of a project or the portfolio."),
-    "register": ("bot.cli.registers", "register_cmd", "The project register, exported."),
-    "raci": ("bot.cli.registers", "raci_cmd", "A project's RACI chart, exported."),
+    "raid": ("bot.cli.raid", "raid_group", "The RAID log and the decision log."),
+    "register": (
+        "bot.cli.registers",
+        "register_cmd",
+        "Export the project register (PM, sponsor, phase, dates, budget, RAG, top risk).",
+    ),
+    "raci": (
+        "bot.cli.registers",
+        "raci_cmd",
+        "Export a project's RACI chart as an Excel file (people by deliverables).",
+    ),
 }
 
 

@@ -242,12 +242,9 @@ def review_state(v: RaidEntryView, today: date | None = None) -> str:
     return f"review {v.next_date.isoformat()}"
 
 
-def report_sheets(wb: Workbook, s: RaidSummary) -> None:
-    """The report workbook's RAID sheets: top risks and new high-severity issues."""
-    for name, views in (("Top risks", s.top_risks), ("New issues", s.new_issues)):
-        ws = wb.create_sheet(name)
-        ws.append(COLUMNS)
-        for c in ws[1]:
-            c.font = Font(bold=True)
-        for v in views:
-            ws.append([cell(x) for x in row(v)])
+def report_tables(s: RaidSummary) -> list[tuple[str, list[str], list[list[object]]]]:
+    """The report's RAID tables: top risks and new high-severity issues (name, header, rows)."""
+    return [
+        (name, list(COLUMNS), [[cell(x) for x in row(v)] for v in views])
+        for name, views in (("Top risks", s.top_risks), ("New issues", s.new_issues))
+    ]

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from models import Rag
-from services.raid.exports import report_markdown, report_sheets
+from services.raid.exports import report_markdown, report_tables
 from services.status.report import HISTORY, ProjectLine, Report
 
 CSV_ENCODING = "utf-8-sig"  # the BOM tells Excel the file is UTF-8 (accents intact)
@@ -228,8 +228,9 @@ def to_xlsx(report: Report) -> bytes:
         ["project", "name", "pm"],
         [[ln.key, ln.name, ln.pm.handle if ln.pm else ""] for ln in report.missing],
     )
-    if report.raid is not None:
-        report_sheets(wb, report.raid)  # top risks and new high-severity issues
+    if report.raid is not None:  # top risks and new high-severity issues
+        for name, header, body in report_tables(report.raid):
+            _table(wb.create_sheet(name), header, body)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
