@@ -90,6 +90,12 @@ REGISTERS = [
     ("raj", "depend accept {dep}"),
     ("maria", 'doc add APOLLO "Launch runbook" https://example.com/apollo/runbook v:1.0'),
     ("maria", "doc approvers {doc} @sam @li"),
+    ("maria", 'risk add APOLLO "Payment provider certification slips past beta" p:4 i:4 @tom'),
+    ("maria", 'risk add APOLLO "Load test environment not ready in time" p:2 i:3 @li'),
+    ("raj", 'risk add HERMES "Legacy CRM export corrupts accented names" p:3 i:4 @kemi'),
+    ("raj", 'issue add HERMES "Legal has not signed off data retention" severity:high @raj'),
+    ("sofia", 'assumption add ATLAS "Finance keeps the current BI licences until Q3" @sofia'),
+    ("maria", 'decision add APOLLO "Beta goes to 5% of customers first"'),
 ]
 DELIVERABLES = [
     ("APOLLO", "Beta release", "tom", -5, 9),

@@ -51,5 +51,7 @@ def test_demo_resets_any_state(db_url: str, sessions: sessionmaker[Session], mon
     assert "No minutes yet." in pmo("console", "--as", "pat", "-c", "minutes list")
     assert "ahead" not in pmo("console", "-c", "clock")  # back on the real clock
     assert "@ines" not in pmo("console", "-c", "people")
+    raid = pmo("console", "--as", "pat", "-c", "raid all")  # the sample RAID log, scored
+    assert "open RAID log (5)" in raid and "4×4=16 RED" in raid
     with sessions() as s:
         assert s.scalar(select(func.count(Workspace.id))) == 1
