@@ -228,8 +228,8 @@ def test_raid_all_and_the_reports_raid_part_take_a_bounded_number_of_statements(
         assert len(seen) <= limit, f"{name}: {len(seen)} statements\n" + "\n".join(seen)
         assert result, name
     page = run_text(s, lead, "raid all", now=NOW).page  # type: ignore[union-attr]
-    assert page.total > 500 and len(page.items) == 50
-    assert [v.kind for v in page.items] == [RaidKind.RISK] * 50
+    assert page.total > 500 and len(page.items) == 20  # a page
+    assert [v.kind for v in page.items] == [RaidKind.RISK] * 20
     assert [v.score for v in page.items] == sorted((v.score for v in page.items), reverse=True)
     top = queries.top_risk_by_project(s, ws_id, ids)
     assert len(top) == len(ids)

@@ -3,7 +3,7 @@ shows the next page, and runs it as the person who clicked (with their own right
 
 from __future__ import annotations
 
-from services.commands import ast, everyday_ast
+from services.commands import ast, ast_meetings, ast_raid, everyday_ast
 from services.commands.parser import parse
 from services.core.errors import InvalidInput, NotFound
 
@@ -13,6 +13,9 @@ PAGED = (
     everyday_ast.ActionListOf,
     everyday_ast.ActionListDone,
     everyday_ast.PeopleList,
+    ast_raid.RaidList,
+    ast_raid.DecisionList,
+    ast_meetings.MinutesList,
 )
 
 

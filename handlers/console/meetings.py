@@ -45,12 +45,22 @@ def at(moment: datetime, tz: str) -> str:
 
 
 def minutes_list_text(result: MinutesListResult, tz: str = "UTC") -> str:
+    page = result.page
+    if not page.items:
+        return "No minutes yet."
     lines = [
         f"#{v.id} {v.title} · {v.project_key or '-'} · "
         f"{at(v.started_at, tz)}{' · open' if v.open else ''}"
-        for v in result.minutes
+        for v in page.items
     ]
-    return "\n".join(lines) or "No minutes yet."
+    if page.offset or page.more:
+        head = f"Minutes{f' of {result.key}' if result.key else ''}"
+        lines.insert(
+            0, f"{head} ({page.offset + 1}-{page.offset + len(page.items)} of {page.total}):"
+        )
+    if page.more:
+        lines.append(f"  … and {page.more} more" + (f": {result.rest}" if result.rest else "."))
+    return "\n".join(lines)
 
 
 def export_text(result: MinutesExportResult) -> str:

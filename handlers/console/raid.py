@@ -139,9 +139,15 @@ def entry_text(r: RaidEntryResult) -> str:
 def list_text(r: RaidListResult) -> str:
     if not r.page.items:
         return r.empty_text
-    lines = [f"{r.title} ({r.page.total}):"] + [entry_line(v, r.today) for v in r.page.items]
-    if r.page.more:
-        lines.append(f"  … and {r.page.more} more.")
+    page = r.page
+    shown = (
+        f"{page.offset + 1}-{page.offset + len(page.items)} of {page.total}"
+        if page.offset or page.more
+        else str(page.total)
+    )
+    lines = [f"{r.title} ({shown}):"] + [entry_line(v, r.today) for v in page.items]
+    if page.more:
+        lines.append(f"  … and {page.more} more" + (f": {r.rest}" if r.rest else "."))
     return "\n".join(lines)
 
 

@@ -50,6 +50,7 @@ class MinutesShow:
 @dataclass(frozen=True)
 class MinutesList:
     key: str | None = None
+    page: int = 1
 
 
 @dataclass(frozen=True)

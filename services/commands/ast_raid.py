@@ -118,12 +118,13 @@ class RaidAssign:
 
 @dataclass(frozen=True)
 class RaidList:
-    """`raid [<KEY>|mine|all] [risks|issues|…] [closed]`."""
+    """`raid [<KEY>|mine|all] [risks|issues|…] [closed] [page N]`."""
 
     scope: str = "mine"  # mine | all | project
     key: str | None = None
     kinds: tuple[str, ...] = ()
     closed: bool = False
+    page: int = 1
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,7 @@ class DecisionAdd:
 @dataclass(frozen=True)
 class DecisionList:
     key: str
+    page: int = 1
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from services.core.views import ActionItemView, DeliverableView, Page, PersonRef
 from services.digests.personal import MyDigest
 from services.meetings.feeds import FeedLink
 from services.meetings.series import SeriesView
-from services.meetings.views import MinutesView
+from services.meetings.views import MinutesLine, MinutesView
 from services.raid.policy import RaidPolicy
 from services.raid.views import OfferView, RaidEntryView
 from services.status.cadence import CadenceView
@@ -179,8 +179,13 @@ class MinutesResult:
 
 @dataclass(frozen=True)
 class MinutesListResult:
-    minutes: list[MinutesView]
+    page: Page[MinutesLine]
     key: str | None = None
+    rest: str = ""  # the command for the next page ('' when the list is whole)
+
+    @property
+    def minutes(self) -> list[MinutesLine]:
+        return self.page.items
 
 
 @dataclass(frozen=True)
@@ -253,6 +258,7 @@ class RaidListResult:
     page: Page[RaidEntryView]
     today: date
     empty_text: str
+    rest: str = ""  # the command for the next page ('' when the list is whole)
 
 
 @dataclass(frozen=True)

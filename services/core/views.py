@@ -112,3 +112,7 @@ class Page(Generic[T]):
     def number(self) -> int:
         """This page's number, 1 for the first."""
         return self.offset // self.size + 1 if self.size else 1
+
+    def next_command(self, command: str) -> str:
+        """`command` asking for the next page ('' when this page ends the list)."""
+        return f"{command} page {self.number + 1}" if self.more and self.size else ""

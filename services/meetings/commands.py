@@ -52,8 +52,11 @@ def run(ctx: Ctx, cmd: ast_meetings.MeetingCommand) -> Result:
             return MinutesResult(v, "shown", today=today)
         case ast_meetings.MinutesShow(mid):
             return MinutesResult(minutes.get(s, actor, minutes_id=mid or 0), "shown", today=today)
-        case ast_meetings.MinutesList(key):
-            return MinutesListResult(minutes.list_recent(s, actor, key=key), key)
+        case ast_meetings.MinutesList(key, page_no):
+            page = views.list_recent(s, actor, key=key, page=page_no)
+            return MinutesListResult(
+                page, key, page.next_command(f"minutes list{f' {key}' if key else ''}")
+            )
         case ast_meetings.MinutesExport(mid):
             v = minutes.get(s, actor, minutes_id=mid)
             return MinutesExportResult(v, export.to_markdown(v))

@@ -63,17 +63,6 @@ def get(session: Session, actor: Actor, *, minutes_id: int) -> MinutesView:
     return view(session, m.id)
 
 
-def list_recent(
-    session: Session, actor: Actor, *, key: str | None = None, limit: int = 20
-) -> list[MinutesView]:
-    """The latest minutes the actor may see, newest first (of one project if `key`)."""
-    q = select(Minutes).where(Minutes.workspace_id == actor.workspace_id)
-    if key:
-        q = q.where(Minutes.project_id == get_project(session, actor, key).id)
-    rows = session.scalars(q.order_by(Minutes.started_at.desc()).limit(limit * 3)).all()
-    return [view(session, m.id) for m in rows if may_see(session, actor, minutes=m)][:limit]
-
-
 def open_in(session: Session, actor: Actor, channel: str) -> Minutes:
     """The minutes open in this channel, or NotFound saying how to start them."""
     m = session.scalar(

@@ -1,5 +1,5 @@
 """Minutes as people see them: `MinutesView` (its notes, decisions, action items and
-attendance) and `view`, which reads one in five statements."""
+attendance) and `view`, which reads one in five statements; `list_recent`, a page of them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from models import (
@@ -21,8 +21,9 @@ from models import (
     Project,
     Workspace,
 )
+from services.core.access import Actor, get_project, visible_projects
 from services.core.people import person_ref
-from services.core.views import ActionItemView, PersonRef
+from services.core.views import ActionItemView, Page, PersonRef
 from services.work.item_queries import views_for_minutes
 
 
@@ -69,6 +70,22 @@ class MinutesView:
         """Where the final minutes go: the project's channel and the meeting's, once each."""
         out = [c for c in (self.project_channel, self.channel) if c and c != "console"]
         return list(dict.fromkeys(out))
+
+
+@dataclass(frozen=True)
+class MinutesLine:
+    """One minutes session in a list: what a line of `minutes list` shows."""
+
+    id: int
+    title: str
+    project_key: str | None
+    started_at: datetime
+    state: MinutesState
+    timezone: str
+
+    @property
+    def open(self) -> bool:
+        return self.state == MinutesState.OPEN
 
 
 def view(session: Session, minutes_id: int) -> MinutesView:
@@ -126,3 +143,46 @@ def view(session: Session, minutes_id: int) -> MinutesView:
         amended_at=m.amended_at,
         series_id=series_id,
     )
+
+
+LIST_PAGE = 20  # minutes a page of `minutes list` holds
+
+
+def list_recent(
+    session: Session, actor: Actor, *, key: str | None = None, page: int = 1
+) -> Page[MinutesLine]:
+    """A page of the minutes the actor may see, newest first (of one project if `key`), and
+    how many there are: two statements whatever the page's size."""
+    where: list[Any] = [Minutes.workspace_id == actor.workspace_id]
+    if key:
+        where.append(Minutes.project_id == get_project(session, actor, key).id)
+    if not actor.is_pmo_lead:  # as may_see: private projects' minutes for their members only
+        where.append(or_(Minutes.project_id.is_(None), visible_projects(actor)))
+    offset = (page - 1) * LIST_PAGE
+    rows = session.execute(
+        select(
+            Minutes.id,
+            Minutes.title,
+            Project.key,
+            Minutes.started_at,
+            Minutes.state,
+            Workspace.timezone,
+        )
+        .outerjoin(Project, Project.id == Minutes.project_id)
+        .join(Workspace, Workspace.id == Minutes.workspace_id)
+        .where(*where)
+        .order_by(Minutes.started_at.desc(), Minutes.id.desc())
+        .offset(offset)
+        .limit(LIST_PAGE)
+    ).all()
+    total = offset + len(rows)
+    if len(rows) == LIST_PAGE or (offset and not rows):
+        total = (
+            session.scalar(
+                select(func.count(Minutes.id))
+                .outerjoin(Project, Project.id == Minutes.project_id)
+                .where(*where)
+            )
+            or 0
+        )
+    return Page([MinutesLine(*r) for r in rows], total, offset, LIST_PAGE)

@@ -200,13 +200,19 @@ def run(ctx: Ctx, cmd: ast.RaidCommand) -> Result:
         case ast.RaidAssign(ref, owner):
             e = changes.assign(s, actor, ref=ref, owner=ctx.person(owner), now=now)
             return _result(ctx, e, "assigned")
-        case ast.RaidList(scope, key, kinds, closed):
+        case ast.RaidList(scope, key, kinds, closed, page_no):
             wanted = tuple(RaidKind(k) for k in kinds)
-            page = queries.list_entries(s, actor, scope=scope, key=key, kinds=wanted, closed=closed)
+            page = queries.list_entries(
+                s, actor, scope=scope, key=key, kinds=wanted, closed=closed, page=page_no
+            )
             what = " and ".join(KIND_PLURAL[k] for k in wanted) if wanted else "RAID log"
             where = {"mine": "Yours", "all": "Portfolio"}.get(scope, key or "")
             title = f"{where}: {'open ' if not closed else ''}{what}"
-            return RaidListResult(title, page, today, f"Nothing in the {what} here.")
+            words = " ".join([key or scope, *(KIND_PLURAL[k] for k in wanted)])
+            again = f"raid {words}{' closed' if closed else ''}"
+            return RaidListResult(
+                title, page, today, f"Nothing in the {what} here.", page.next_command(again)
+            )
         case ast.RaidShow(ref):
             return RaidEntryResult(queries.show(s, actor, ref=ref), "shown", today)
         case ast.DecisionAdd(key, text, decided):
@@ -214,7 +220,7 @@ def run(ctx: Ctx, cmd: ast.RaidCommand) -> Result:
             new = NewEntry(decided_on=on)
             e = add(s, actor, kind=RaidKind.DECISION, key=key, title=text, new=new, now=now)
             return _result(ctx, e, "created")
-        case ast.DecisionList(key):
+        case ast.DecisionList(key, page_no):
             page = queries.list_entries(
                 s,
                 actor,
@@ -222,10 +228,14 @@ def run(ctx: Ctx, cmd: ast.RaidCommand) -> Result:
                 key=key,
                 kinds=(RaidKind.DECISION,),
                 closed=True,
-                limit=100,
+                page=page_no,
             )
             return RaidListResult(
-                f"Decision log of {key}", page, today, f"{key} has no decisions yet."
+                f"Decision log of {key}",
+                page,
+                today,
+                f"{key} has no decisions yet.",
+                page.next_command(f"decision list {key}"),
             )
         case ast.RaidOffer(offer_id, "dismiss"):
             return RaidOfferResult(proposals.dismiss(s, actor, offer_id=offer_id, now=now))

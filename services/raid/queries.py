@@ -32,7 +32,7 @@ from services.raid.views import RaidEntryView, ScorePoint
 from services.work.item_queries import to_view as item_view
 from services.work.item_queries import view_query as item_query
 
-DEFAULT_LIMIT = 50
+DEFAULT_LIMIT = 20  # a page of a RAID list
 KIND_ORDER = case(
     {
         RaidKind.RISK: 0,
@@ -46,10 +46,15 @@ KIND_ORDER = case(
 
 
 def _page(
-    session: Session, actor: Actor, where: list[Any], limit: int, policy: RaidPolicy
+    session: Session,
+    actor: Actor,
+    where: list[Any],
+    limit: int,
+    policy: RaidPolicy,
+    offset: int = 0,
 ) -> Page[RaidEntryView]:
-    """The first `limit` visible entries: risks by score, issues by severity, then the rest
-    by date; and how many there are in all."""
+    """`limit` visible entries after the first `offset`: risks by score, issues by
+    severity, then the rest by date; and how many there are in all."""
     order = (
         KIND_ORDER,
         RaidEntry.rank.desc(),
@@ -63,6 +68,7 @@ def _page(
         select(RaidEntry.id)
         .where(RaidEntry.workspace_id == actor.workspace_id, *where, visible(actor))
         .order_by(*order)
+        .offset(offset)
         .limit(limit)
     )
     rows = session.execute(
@@ -70,8 +76,8 @@ def _page(
         .where(RaidEntry.id.in_(ids.scalar_subquery()))
         .order_by(*order)
     ).all()
-    total = len(rows)
-    if total >= limit:
+    total = offset + len(rows)
+    if len(rows) >= limit or (offset and not rows):
         total = (
             session.scalar(
                 select(func.count(RaidEntry.id)).where(
@@ -80,7 +86,7 @@ def _page(
             )
             or 0
         )
-    return Page([to_view(r, policy) for r in rows], total)
+    return Page([to_view(r, policy) for r in rows], total, offset, limit)
 
 
 def list_entries(
@@ -92,6 +98,7 @@ def list_entries(
     kinds: tuple[RaidKind, ...] = (),
     closed: bool = False,
     limit: int = DEFAULT_LIMIT,
+    page: int = 1,
 ) -> Page[RaidEntryView]:
     """`mine` (what I own or act on), `project` (one project's log) or `all` (the visible
     portfolio: everything for a PMO lead, my projects' for anyone else)."""
@@ -107,7 +114,7 @@ def list_entries(
         )
     elif not actor.is_pmo_lead:
         where.append(RaidEntry.project_id.in_(member_project_ids(actor)))
-    return _page(session, actor, where, limit, policy)
+    return _page(session, actor, where, limit, policy, (page - 1) * limit)
 
 
 def show(session: Session, actor: Actor, *, ref: RaidRef) -> RaidEntryView:

@@ -24,6 +24,7 @@ from handlers.slack.blocks import (
     who,
 )
 from handlers.slack.ids import ActionId, BlockId
+from handlers.slack.paging import more_button
 from services.commands.results import (
     IcsResult,
     MeetingListResult,
@@ -241,16 +242,23 @@ def minutes_message(result: MinutesResult) -> Message:
 
 def minutes_list_message(result: MinutesListResult) -> Message:
     key = result.key
+    page = result.page
     lines = [
         f"• *#{v.id}* {escape(v.title)}"
         + (f" · `{escape(v.project_key)}`" if v.project_key else "")
         + f" · {v.started_at.astimezone(zone(v.timezone)):%d %b %Y %H:%M}"
         + (" · *open*" if v.open else "")
-        for v in result.minutes
+        for v in page.items
     ]
     head = f"Recent minutes{f' of {escape(key)}' if key else ''}"
+    if page.offset or page.more:
+        head += f" ({page.offset + 1}-{page.offset + len(page.items)} of {page.total})"
     body = "\n".join(lines) or f"No minutes yet. Start some with {command('minutes start')}."
-    return Message(head, [section(clip(f"*{head}*\n{body}", SECTION_TEXT))])
+    blocks = [
+        section(clip(f"*{head}*\n{body}", SECTION_TEXT)),
+        *more_button(result.rest, page.more),
+    ]
+    return Message(head, blocks)
 
 
 def export_message(result: MinutesExportResult) -> Message:

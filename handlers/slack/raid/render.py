@@ -18,12 +18,11 @@ from handlers.slack.blocks import (
     day,
     escape,
     fallback,
-    header,
-    list_with_overflow,
     section,
     who,
 )
 from handlers.slack.ids import ActionId, BlockId
+from handlers.slack.paging import paged_blocks
 from models import RaidKind
 from services.commands.results import (
     RaidEntryResult,
@@ -213,10 +212,7 @@ def list_message(r: RaidListResult) -> Message:
     if not page.items:
         return Message(r.empty_text, [section(escape(r.empty_text))])
     rows = [entry_blocks(v, r.today) for v in page.items]
-    head = [header(f"{r.title} ({page.total})")]
-    return Message(
-        f"{r.title} ({page.total})", list_with_overflow(rows, head, page.total, MESSAGE_BLOCKS)
-    )
+    return Message(f"{r.title} ({page.total})", paged_blocks(rows, r.title, page, r.rest))
 
 
 def settings_message(r: RaidSettingsResult) -> Message:

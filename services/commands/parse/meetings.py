@@ -8,11 +8,13 @@ from services.commands.parse.core import (
     Token,
     date_option,
     fail,
+    no_extra,
     pick_verb,
     read_id,
     read_key,
     take_date,
 )
+from services.commands.parse.people import split_page
 from services.core.errors import InvalidInput
 from services.core.people import Mention
 
@@ -84,7 +86,10 @@ def parse_minutes(args: list[Token]) -> ast.Command:
             read_id(rest[0], "minutes", "show", "minutes") if rest else None
         )
     if verb == "list":
-        return ast_meetings.MinutesList(read_key(rest[0], "minutes", "list") if rest else None)
+        rest, page = split_page(rest, "minutes", "list")
+        no_extra(rest[1:], "minutes", "list")
+        key = read_key(rest[0], "minutes", "list") if rest else None
+        return ast_meetings.MinutesList(key, page)
     if verb == "export":
         return ast_meetings.MinutesExport(
             read_id(rest[0] if rest else None, "minutes", "export", "minutes")

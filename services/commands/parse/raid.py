@@ -22,6 +22,7 @@ from services.commands.parse.core import (
     read_key,
     read_mention,
 )
+from services.commands.parse.people import split_page
 from services.core.people import Mention
 
 REF = re.compile(r"^#?(?:([A-Za-z][A-Za-z0-9]{1,15})-)?(DEC|R|A|I|D)-?(\d{1,6})$", re.IGNORECASE)
@@ -273,9 +274,10 @@ def _group(kind: str) -> Callable[[list[Token]], Command]:
             return _add(kind)(rest)
         if verb == "list":
             if kind == "decision":
+                rest, page = split_page(rest, "decision", "list")
                 key = read_key(rest[0] if rest else None, "decision", "list")
                 no_extra(rest[1:], "decision", "list")
-                return ast.DecisionList(key)
+                return ast.DecisionList(key, page)
             return _list([*rest, Token(kind)])
         if verb == "score":
             return _score(rest)
@@ -315,6 +317,7 @@ def _decision_add(args: list[Token]) -> Command:
 
 def _list(args: list[Token]) -> Command:
     scope, key, kinds, closed = "mine", None, [], False
+    args, page = split_page(args, "raid", "")
     for tok in args:
         word = tok.text.lower()
         if word in ("mine", "my", "me"):
@@ -327,7 +330,7 @@ def _list(args: list[Token]) -> Command:
             closed = True
         else:
             scope, key = "project", read_key(tok, "raid", "")
-    return ast.RaidList(scope, key, tuple(dict.fromkeys(kinds)), closed)
+    return ast.RaidList(scope, key, tuple(dict.fromkeys(kinds)), closed, page)
 
 
 def parse_raid(args: list[Token]) -> Command:
