@@ -63,6 +63,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "raci_cmd",
         "Export a project's RACI chart as an Excel file (people by deliverables).",
     ),
+    "teams": ("bot.cli.teams", "teams_group", "Microsoft Teams: build the app package to upload."),
 }
 
 
