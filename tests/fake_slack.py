@@ -128,6 +128,7 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         self.archived: set[str] = set()
         self.not_member: set[str] = set()
+        self.missing: set[str] = set()  # channels the bot can't see (channel_not_found)
         self.failures: dict[str, list[Failure]] = {}
         self.latency: dict[str, float] = {}  # seconds to wait before answering a method
         # Hold the N-th chat.postMessage after accepting it (a crash window for tests).
@@ -267,6 +268,8 @@ class FakeSlack:
                 raise _SlackError("is_archived")
             if channel in self.not_member:
                 raise _SlackError("not_in_channel")
+            if channel in self.missing:
+                raise _SlackError("channel_not_found")
             if channel.startswith("U") and channel in self.users and self.users[channel]["deleted"]:
                 raise _SlackError("account_inactive")
             blocks()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import anyio.to_thread
 from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
-from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -14,6 +13,7 @@ from starlette.routing import Route
 
 from bot.slack.app import SlackConfigError
 from bot.slack.handoff import deferrable, encode
+from bot.slack.verify import StrictSignatureVerifier
 from bot.slack.workers import SlackWorkers
 from bot.web import calendar_route, health_route
 
@@ -36,7 +36,7 @@ def build_asgi(
     """
     if workers is not None and not signing_secret:
         raise SlackConfigError("Handing requests to workers needs SLACK_SIGNING_SECRET.")
-    verifier = SignatureVerifier(signing_secret or "")
+    verifier = StrictSignatureVerifier(signing_secret or "")
 
     async def slack_events(request: Request) -> Response:
         raw = await request.body()
