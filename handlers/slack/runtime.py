@@ -8,6 +8,7 @@ inline field errors, so it validates before the ack) and runs what follows after
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 from collections.abc import Callable
@@ -79,7 +80,7 @@ class SlackDeps:
             except Exception:
                 log.exception("background task %s failed", getattr(fn, "__name__", fn))
 
-        self.background.submit(guarded)
+        self.background.submit(contextvars.copy_context().run, guarded)  # with its request id
 
 
 @dataclass(frozen=True)
