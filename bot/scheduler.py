@@ -25,6 +25,9 @@ from services.outbox.port import Bundle, DeliveryError, Notifier
 
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 60
+# Seconds the sweep waits for Slack to answer a post: long, so that a slow answer is rarely
+# taken for a lost one (and when it is, handlers/slack/notifier.landed checks before a resend).
+POST_TIMEOUT = 30
 
 
 def build_notifier(settings: Settings, engine: Engine) -> Notifier:
@@ -32,7 +35,7 @@ def build_notifier(settings: Settings, engine: Engine) -> Notifier:
     if not settings.has_slack:
         return ConsoleNotifier()
 
-    shared = make_web_client(settings)
+    shared = make_web_client(settings, timeout=POST_TIMEOUT)
     if settings.slack_bot_token:
         return SlackNotifier(lambda _team: shared)
     store = SQLAlchemyInstallationStore(

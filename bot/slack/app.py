@@ -31,6 +31,9 @@ BOT_SCOPES = [
     "users:read.email",
     "channels:read",
     "groups:read",
+    "channels:history",
+    "groups:history",
+    "im:history",
     "files:write",
     "files:read",
 ]
