@@ -19,3 +19,26 @@ def test_a_benchmark_script_imports_and_shows_its_usage(script: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "usage" in done.stdout.lower()
+
+
+def _tiny(script: str, *args: str, timeout: float = 300) -> str:
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve().parents[1] / "bench" / script), "--tiny",
+         *args], capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    print(done.stdout)
+    return done.stdout
+
+
+def test_timeouts_bench_in_tiny_mode_sends_each_reminder_once() -> None:
+    out = _tiny("timeouts.py")
+    assert "duplicates: 0, losses: 0" in out
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="Linux /proc")
+def test_serving_bench_in_tiny_mode_prints_pss_within_the_target_when_idle() -> None:
+    out = _tiny("serving.py")
+    line = next(ln for ln in out.splitlines() if ln.startswith("idle after start"))
+    total = float(line.split("total PSS")[1].split("MB")[0])
+    assert 40 < total <= 160, line

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import logging
 import os
@@ -13,11 +15,13 @@ import signal
 import socket
 import threading
 import time
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from slack_bolt import App, BoltRequest
+from sqlalchemy import Engine
 
 from bot import logs, metrics
 from bot.config import Settings
@@ -84,6 +88,42 @@ def serve_requests(
             log.exception("a deferred Slack request failed")
 
 
+class IdleTrim:
+    """Hands memory freed by a burst of requests back to the system once the worker is idle.
+
+    glibc keeps what Python frees in its heaps (per thread); `malloc_trim` returns the free
+    pages, so an idle worker holds what it uses, not what its busiest second needed.
+    """
+
+    def __init__(self, idle_seconds: float = 2.0) -> None:
+        self.idle_seconds = idle_seconds
+        self.last = time.monotonic()
+        self.busy = False
+        self._trim = _malloc_trim()
+
+    def touched(self) -> None:
+        """A request just finished."""
+        self.last, self.busy = time.monotonic(), True
+
+    def loop(self, stop: threading.Event) -> None:
+        """Trim after each burst, once `idle_seconds` have passed without a request."""
+        while not stop.wait(self.idle_seconds / 2):
+            if self.busy and time.monotonic() - self.last > self.idle_seconds:
+                self.busy = False
+                if self._trim is not None:
+                    self._trim(0)
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+IDLE = IdleTrim()
+
+
 def run(app: App, req: BoltRequest) -> None:
     """Dispatch one handed-off request under its request id; log and count how it went."""
     token = REQUEST_ID.set(req.context.get("pmo_request_id") or None)
@@ -106,6 +146,7 @@ def run(app: App, req: BoltRequest) -> None:
         metrics.REQUESTS.labels(kind, outcome).inc()
         requests_log.info("ran a %s request in %.0f ms (%s)", kind, took * 1000, outcome)
         REQUEST_ID.reset(token)
+        IDLE.touched()
 
 
 @dataclass(frozen=True)
@@ -137,12 +178,38 @@ def lower_priority(priority: str) -> None:
         os.nice(int(priority))
 
 
+@dataclass(frozen=True)
+class WorkerRuntime:
+    """A worker's Bolt app, its dependencies and engine (built before forking, shared)."""
+
+    app: App
+    deps: SlackDeps
+    engine: Engine
+
+
+def build_runtime(spec: WorkerSpec) -> WorkerRuntime:
+    """What a worker runs requests with; connects to nothing until a request comes."""
+    engine = make_engine(spec.settings.database_url)
+    deps = SlackDeps(
+        make_sessionmaker(engine), defaults=spec.defaults, public_url=spec.settings.public_url
+    )
+    app = build_slack_app(spec.settings, deps, engine=engine, worker=True)
+    return WorkerRuntime(app, deps, engine)
+
+
 def worker_process(
-    spec: WorkerSpec, lanes: Lanes, ready: Any, index: int, fronts: list[socket.socket]
+    spec: WorkerSpec,
+    lanes: Lanes,
+    ready: Any,
+    index: int,
+    fronts: list[socket.socket],
+    runtime: WorkerRuntime | None = None,
 ) -> None:
     """Entry point of a worker process: its own engine, deps and Bolt app; exits at EOF.
 
     `fronts`: the front's ends of the queues, inherited by a forked worker: closed here.
+    `runtime`: built by the front before forking (its pages shared with every worker);
+    a spawned worker builds its own.
     """
     for front in fronts:
         front.close()
@@ -153,12 +220,10 @@ def worker_process(
     if not logging.getLogger().handlers:  # spawned: a fresh interpreter (forked: inherited)
         logs.configure(logging.WARNING, spec.settings.log_format)
     logging.getLogger("pmo_bot").setLevel(spec.settings.log_level.upper())
-    engine = make_engine(spec.settings.database_url)
-    deps = SlackDeps(
-        make_sessionmaker(engine), defaults=spec.defaults, public_url=spec.settings.public_url
-    )
-    app = build_slack_app(spec.settings, deps, engine=engine, worker=True)
-    gc.freeze()  # long-lived: out of the collector's full passes, as in the front
+    if runtime is None:
+        runtime = build_runtime(spec)
+        gc.freeze()  # long-lived: out of the collector's full passes, as in the front
+    app, deps, engine = runtime.app, runtime.deps, runtime.engine
     lower_priority(spec.priority)  # once started: a busy machine must not delay readiness
     threads = [
         threading.Thread(
@@ -167,10 +232,13 @@ def worker_process(
         for lane, (sock, taken) in lanes.items()
         for i in range(spec.threads if lane == WORK else spec.form_threads)
     ]
+    stop = threading.Event()
+    threads.append(threading.Thread(target=IDLE.loop, args=(stop,), name="pmo-trim"))
     for t in threads:
         t.start()
     ready[index] = os.getpid()  # the front's /readyz and start-up wait for this
-    for t in threads:
+    for t in threads[:-1]:
         t.join()
+    stop.set()
     deps.background.shutdown(wait=True)
     engine.dispose()

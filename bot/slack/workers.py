@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import gc
 import logging
 import multiprocessing
 import socket
@@ -47,7 +48,14 @@ from slack_bolt import App
 from bot import metrics
 from bot.config import Settings
 from bot.slack.handoff import FORMS, MAX_BACKLOG, MAX_MESSAGE, SEND_BUFFER, WORK, Every
-from bot.slack.worker import Lanes, WorkerSpec, serve_requests, worker_process
+from bot.slack.worker import (
+    Lanes,
+    WorkerRuntime,
+    WorkerSpec,
+    build_runtime,
+    serve_requests,
+    worker_process,
+)
 from services.core.people import PersonDefaults
 
 log = logging.getLogger(__name__)
@@ -99,6 +107,7 @@ class SlackWorkers:
         self._started: dict[int, float] = {}
         self._ready: Any = None  # per worker index: the pid of the worker that is ready
         self._spec: WorkerSpec | None = None
+        self._runtime: WorkerRuntime | None = None
         self._stopping = threading.Event()
         self._supervisor: threading.Thread | None = None
         self.live = 0
@@ -240,6 +249,9 @@ class SlackWorkers:
         at `priority` (default: SLACK_WORKER_PRIORITY)."""
         chosen = settings.slack_worker_priority if priority is None else priority
         self._spec = WorkerSpec(settings, defaults, threads, chosen)
+        if self._ctx.get_start_method() == "fork":  # built once here, shared by every worker
+            self._runtime = build_runtime(self._spec)
+            gc.freeze()
         self._ready = self._ctx.Array("q", processes)
         for i in range(processes):
             self._spawn(i)
@@ -253,7 +265,14 @@ class SlackWorkers:
     def _spawn(self, index: int) -> None:
         proc = self._ctx.Process(
             target=worker_process,
-            args=(self._spec, self._lanes_for_workers(), self._ready, index, self._fronts()),
+            args=(
+                self._spec,
+                self._lanes_for_workers(),
+                self._ready,
+                index,
+                self._fronts(),
+                self._runtime,
+            ),
             name=f"pmo-worker-{index}",
         )
         proc.start()
