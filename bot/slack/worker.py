@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import gc
 import logging
 import os
@@ -15,7 +13,6 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -88,42 +85,6 @@ def serve_requests(
             log.exception("a deferred Slack request failed")
 
 
-class IdleTrim:
-    """Hands memory freed by a burst of requests back to the system once the worker is idle.
-
-    glibc keeps what Python frees in its heaps (per thread); `malloc_trim` returns the free
-    pages, so an idle worker holds what it uses, not what its busiest second needed.
-    """
-
-    def __init__(self, idle_seconds: float = 2.0) -> None:
-        self.idle_seconds = idle_seconds
-        self.last = time.monotonic()
-        self.busy = False
-        self._trim = _malloc_trim()
-
-    def touched(self) -> None:
-        """A request just finished."""
-        self.last, self.busy = time.monotonic(), True
-
-    def loop(self, stop: threading.Event) -> None:
-        """Trim after each burst, once `idle_seconds` have passed without a request."""
-        while not stop.wait(self.idle_seconds / 2):
-            if self.busy and time.monotonic() - self.last > self.idle_seconds:
-                self.busy = False
-                if self._trim is not None:
-                    self._trim(0)
-
-
-def _malloc_trim() -> Callable[[int], int] | None:
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc
-        return None
-
-
-IDLE = IdleTrim()
-
-
 def run(app: App, req: BoltRequest) -> None:
     """Dispatch one handed-off request under its request id; log and count how it went."""
     token = REQUEST_ID.set(req.context.get("pmo_request_id") or None)
@@ -146,7 +107,6 @@ def run(app: App, req: BoltRequest) -> None:
         metrics.REQUESTS.labels(kind, outcome).inc()
         requests_log.info("ran a %s request in %.0f ms (%s)", kind, took * 1000, outcome)
         REQUEST_ID.reset(token)
-        IDLE.touched()
 
 
 @dataclass(frozen=True)
@@ -232,13 +192,10 @@ def worker_process(
         for lane, (sock, taken) in lanes.items()
         for i in range(spec.threads if lane == WORK else spec.form_threads)
     ]
-    stop = threading.Event()
-    threads.append(threading.Thread(target=IDLE.loop, args=(stop,), name="pmo-trim"))
     for t in threads:
         t.start()
     ready[index] = os.getpid()  # the front's /readyz and start-up wait for this
-    for t in threads[:-1]:
+    for t in threads:
         t.join()
-    stop.set()
     deps.background.shutdown(wait=True)
     engine.dispose()
