@@ -42,3 +42,10 @@ def test_serving_bench_in_tiny_mode_prints_pss_within_the_target_when_idle() -> 
     line = next(ln for ln in out.splitlines() if ln.startswith("idle after start"))
     total = float(line.split("total PSS")[1].split("MB")[0])
     assert 40 < total <= 160, line
+
+
+def test_burst_bench_in_tiny_mode_opens_every_form_in_time() -> None:
+    out = _tiny("burst.py")
+    assert "never opened 0" in out and "(ok, target 2.5 s)" in out
+    first = next(ln for ln in out.splitlines() if ln.startswith("/readyz 200"))
+    assert float(first.split("came ")[1].split(" s")[0]) < 1.0, first
