@@ -25,17 +25,24 @@ from tests.slack_harness import SECRET
 COMMANDS = 300
 
 
-def _settle(fake: FakeSlack, quiet: float = 3.0, limit: float = 90.0) -> int:
-    """Replies received once none has arrived for `quiet` seconds."""
-    deadline, last, seen = time.monotonic() + limit, time.monotonic(), -1
-    while time.monotonic() < deadline:
-        n = sum(1 for r in fake.responses if r["url"].startswith("/response/c"))
-        if n != seen:
-            seen, last = n, time.monotonic()
-        elif time.monotonic() - last > quiet:
-            break
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def _replies_once_workers_exit(fake: FakeSlack, workers: set[int], limit: float = 180) -> int:
+    """Replies received once every worker has drained its queue and exited."""
+    deadline = time.monotonic() + limit
+    while any(Path(f"/proc/{p}").exists() for p in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
-    return seen
+    time.sleep(0.5)  # the last reply's HTTP answer
+    return sum(1 for r in fake.responses if r["url"].startswith("/response/c"))
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="Linux only")
@@ -80,9 +87,11 @@ def test_requests_lost_when_the_server_dies_are_at_most_its_backlog(
             assert set(pool.map(command, range(COMMANDS))) == {200}
         with urllib.request.urlopen(base + "/healthz/workers", timeout=5) as r:
             stats = json.load(r)
+        workers = _children(proc.pid)
+        assert workers
         os.kill(proc.pid, how)
-        proc.wait(timeout=60)
-        replied = _settle(fake)
+        proc.wait(timeout=120)
+        replied = _replies_once_workers_exit(fake, workers)
         lost = COMMANDS - replied
         print(f"\n{how.name}: {lost} of {COMMANDS} acked requests lost; "
               f"backlog in the front's memory at the signal: {stats['backlog']}")  # fmt: skip
