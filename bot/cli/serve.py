@@ -116,7 +116,6 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
                 err=True,
             )
             processes = 0
-        asgi = build_asgi(app, engine, workers=None, signing_secret=settings.slack_signing_secret)
         # Everything built so far lives as long as the server: keep it out of the collector's
         # full passes (130,000 objects, 26-35 ms each, an ack stall every so often) — and, as
         # the workers are forked from here, out of the pages their collector would copy.
@@ -124,9 +123,6 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
         if processes:  # before the scheduler's thread and the server: nothing else runs yet
             pool = SlackWorkers().start_processes(
                 settings, person_defaults(settings), processes=processes
-            )
-            asgi = build_asgi(
-                app, engine, workers=pool, signing_secret=settings.slack_signing_secret
             )
             if not pool.wait_ready(READY_SECONDS):
                 click.echo(
@@ -138,6 +134,7 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
                 f"Slack requests: acked here, run by {processes} worker process(es).", err=True
             )
         start_scheduler(settings, engine, deps, no_scheduler)
+        asgi = build_asgi(app, engine, workers=pool, signing_secret=settings.slack_signing_secret)
         click.echo(f"Listening on http://{host}:{port}/slack/events", err=True)
         if pool is None:
             uvicorn.run(asgi, host=host, port=port, log_level="warning", access_log=False)
