@@ -1,5 +1,8 @@
 """Slack request workers: the HTTP front acks, worker processes do the work.
 
+Workers are forked (where there is fork) from the front once it has imported and built
+everything, their Bolt app included, so they share those pages (bench/serving.py).
+
 `pmo-bot serve` answers Slack on one asyncio event loop. For the requests whose listeners ack
 empty at once (slash commands, block actions, shortcuts, events) the front only verifies the
 signature, writes the raw request to a local socket and answers 200; worker processes read it
@@ -21,9 +24,15 @@ requests in-process). Chosen by measurement (bench/handoff.py, README "Performan
   follow-ups), never a half-read one or a lock that would block the others (as a reader
   killed inside `multiprocessing.Queue.get` does), and its replacement takes what is queued.
 
-The trade-off: the queue is in memory. Requests acked but not yet run are lost if the serving
-process itself dies (the kernel buffer, then a bounded backlog on the front); Slack does not
-resend commands or clicks that were acked, so the person sees no reply and tries again.
+There are two such queues, "lanes": requests that open a form (their trigger_id lives 3 s) and
+the rest, each with threads of its own in every worker (bot/slack/handoff.lane_of decides).
+
+The trade-off: the queue is in memory. The kernel's queue belongs to the workers as much as to
+the front, so if the serving process dies they still drain it; only the bounded backlog the
+front holds while that queue is full is lost (none on SIGTERM: it is handed over first), and a
+worker that dies loses the requests it was running (tests/test_ops_durability.py measures
+it). Slack does not resend commands or clicks that were acked, so the person sees no reply and
+tries again.
 Nothing is ever half-done: each listener's service call is one transaction. When the backlog
 is full, when a message is too large for the socket, or when no worker is alive, the front
 runs the request in-process, as before workers existed: slower acks, but the work is done.
