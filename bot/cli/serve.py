@@ -70,6 +70,7 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
             db.make_sessionmaker(engine),
             defaults=person_defaults(settings),
             public_url=settings.public_url,
+            wrap_notifier=scheduler.MeteredNotifier,
         )
         app = build_slack_app(settings, deps, socket=socket, engine=engine)
         url = engine.url.render_as_string(hide_password=True)

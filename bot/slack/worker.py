@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from bot import logs, metrics
 from bot.config import Settings
 from bot.db import make_engine, make_sessionmaker
+from bot.scheduler import MeteredNotifier
 from bot.slack.app import build_slack_app
 from bot.slack.handoff import MAX_MESSAGE, STALE_SECONDS, WORK, Every, decode
 from handlers.chat.trace import REQUEST_ID
@@ -151,7 +152,10 @@ def build_runtime(spec: WorkerSpec) -> WorkerRuntime:
     """What a worker runs requests with; connects to nothing until a request comes."""
     engine = make_engine(spec.settings.database_url)
     deps = SlackDeps(
-        make_sessionmaker(engine), defaults=spec.defaults, public_url=spec.settings.public_url
+        make_sessionmaker(engine),
+        defaults=spec.defaults,
+        public_url=spec.settings.public_url,
+        wrap_notifier=MeteredNotifier,
     )
     app = build_slack_app(spec.settings, deps, engine=engine, worker=True)
     return WorkerRuntime(app, deps, engine)

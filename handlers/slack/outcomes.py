@@ -113,7 +113,9 @@ def perform(deps: SlackDeps, client: WebClient, user: str, f: FollowUp) -> None:
         case RefreshLive(minutes_id, channel):
             post_live(deps, client, minutes_id, str(channel), user)
         case DeliverNow(workspace_id):
-            notifier = SlackNotifier(lambda _team: client, pace=deps.notify_pace)
+            notifier = deps.wrap_notifier(
+                SlackNotifier(lambda _team: client, pace=deps.notify_pace)
+            )
             now = deps.clock()
             deliver_due(
                 deps.sessions, notifier, now=now, clock=deps.clock, workspace_id=workspace_id

@@ -29,6 +29,7 @@ from handlers.slack.blocks import Message, error_message, notice
 from handlers.slack.errors import advice_for
 from services.core.errors import DomainError, NotFound
 from services.core.people import PersonDefaults
+from services.outbox.port import Notifier
 
 log = logging.getLogger(__name__)
 OOPS = "Something went wrong on my side and nothing was saved. Please try again."
@@ -36,6 +37,10 @@ OOPS = "Something went wrong on my side and nothing was saved. Please try again.
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _as_is(notifier: Notifier) -> Notifier:
+    return notifier
 
 
 def _pool() -> ThreadPoolExecutor:
@@ -53,6 +58,8 @@ class SlackDeps:
     identities: IdentityCache = field(default_factory=IdentityCache)
     public_url: str = "http://localhost:3000"  # where calendar-feed links point
     notify_pace: float = 1.0  # seconds between posts to one channel when delivering at once
+    # What the composition root wraps a notifier in when delivering at once (metrics).
+    wrap_notifier: Callable[[Notifier], Notifier] = _as_is
     _home_locks: dict[int, threading.Lock] = field(default_factory=dict)
     _live_locks: dict[int, threading.Lock] = field(default_factory=dict)
     _guard: threading.Lock = field(default_factory=threading.Lock)
