@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     work_start: time = Field(default=time(9, 0), description="Default start of the working day.")
     work_end: time = Field(default=time(17, 30), description="Default end of the working day.")
     log_level: str = Field(default="INFO")
+    log_format: str = Field(
+        default="text", description='"json" for one JSON object a line (with request ids).'
+    )
 
     slack_bot_token: str | None = Field(default=None, repr=False)
     slack_signing_secret: str | None = Field(default=None, repr=False)

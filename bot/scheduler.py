@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime
+from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -13,16 +15,19 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import jobs
+from bot import jobs, metrics
 from bot.config import Settings
 from bot.slack.client import make_web_client
 from handlers.console.notifier import ConsoleNotifier
 from handlers.slack import oauth_tables
 from handlers.slack.notifier import SlackNotifier
-from services.outbox.port import Notifier
+from services.outbox.port import Bundle, DeliveryError, Notifier
 
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 60
+# Seconds the sweep waits for Slack to answer a post: long, so that a slow answer is rarely
+# taken for a lost one (and when it is, handlers/slack/notifier.landed checks before a resend).
+POST_TIMEOUT = 30
 
 
 def build_notifier(settings: Settings, engine: Engine) -> Notifier:
@@ -30,7 +35,7 @@ def build_notifier(settings: Settings, engine: Engine) -> Notifier:
     if not settings.has_slack:
         return ConsoleNotifier()
 
-    shared = make_web_client(settings)
+    shared = make_web_client(settings, timeout=POST_TIMEOUT)
     if settings.slack_bot_token:
         return SlackNotifier(lambda _team: shared)
     store = SQLAlchemyInstallationStore(
@@ -54,12 +59,33 @@ def build_notifier(settings: Settings, engine: Engine) -> Notifier:
     return SlackNotifier(client_for)
 
 
+class MeteredNotifier:
+    """A notifier that counts each bundle's result in pmo_deliveries (bot/metrics.py)."""
+
+    def __init__(self, inner: Notifier) -> None:
+        self.inner = inner
+
+    def send(self, bundle: Bundle) -> dict[str, Any] | None:
+        """Send through the wrapped notifier: sent, retry or failed."""
+        try:
+            result = self.inner.send(bundle)
+        except DeliveryError as err:
+            metrics.DELIVERIES.labels("failed" if err.permanent else "retry").inc()
+            raise
+        metrics.DELIVERIES.labels("sent").inc()
+        return result
+
+
 def run_sweep(sessions: sessionmaker[Session], notifier: Notifier) -> None:
     """The scheduled job: one sweep at the current time; errors are logged, never raised."""
+    started = time.perf_counter()
     try:
-        jobs.sweep(sessions, notifier, now=datetime.now(UTC))
+        jobs.sweep(sessions, MeteredNotifier(notifier), now=datetime.now(UTC))
     except Exception:
+        metrics.SWEEP_ERRORS.inc()
         log.exception("sweep failed; the next one will pick up where it left off")
+    finally:
+        metrics.SWEEP_SECONDS.observe(time.perf_counter() - started)
 
 
 def configure(

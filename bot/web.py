@@ -6,6 +6,7 @@ serves only these, so the console's calendar links work on a laptop.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import anyio.to_thread
@@ -15,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot import metrics
 from bot.db import make_sessionmaker
 from services.meetings import feeds
 
@@ -53,12 +55,8 @@ def health_route(engine: Engine) -> Route:
     """GET /healthz: {"ok": true} when the database answers, 503 otherwise."""
 
     async def healthz(_: Request) -> Response:
-        def ping() -> None:
-            with engine.connect() as conn:
-                conn.execute(text("select 1"))
-
         try:
-            await anyio.to_thread.run_sync(ping)
+            await anyio.to_thread.run_sync(ping, engine)
         except Exception as exc:
             return JSONResponse({"ok": False, "database": type(exc).__name__}, status_code=503)
         return JSONResponse({"ok": True})
@@ -66,6 +64,44 @@ def health_route(engine: Engine) -> Route:
     return Route("/healthz", healthz, methods=["GET"])
 
 
+def ready_route(engine: Engine, workers_ready: Callable[[], bool] | None) -> Route:
+    """GET /readyz: 200 only when the database answers and every worker finished starting."""
+
+    async def readyz(_: Request) -> Response:
+        if workers_ready is not None and not workers_ready():
+            return JSONResponse({"ready": False, "workers": "starting"}, status_code=503)
+        try:
+            await anyio.to_thread.run_sync(ping, engine)
+        except Exception as exc:
+            return JSONResponse({"ready": False, "database": type(exc).__name__}, 503)
+        return JSONResponse({"ready": True})
+
+    return Route("/readyz", readyz, methods=["GET"])
+
+
+def metrics_route(collector: metrics.FrontCollector) -> Route:
+    """GET /metrics: Prometheus' text format (bot/metrics.py)."""
+
+    async def scrape(_: Request) -> Response:
+        body = await anyio.to_thread.run_sync(metrics.scrape, collector)
+        return Response(body, media_type=metrics.CONTENT_TYPE)
+
+    return Route("/metrics", scrape, methods=["GET"])
+
+
+def ping(engine: Engine) -> None:
+    """One round trip to the database (raises when it is unreachable)."""
+    with engine.connect() as conn:
+        conn.execute(text("select 1"))
+
+
 def build_plain_asgi(engine: Engine) -> Starlette:
-    """The server without a chat platform: /healthz and the calendar feeds."""
-    return Starlette(routes=[health_route(engine), calendar_route(engine)])
+    """The server without a chat platform: /healthz, /readyz, /metrics, the calendar feeds."""
+    return Starlette(
+        routes=[
+            health_route(engine),
+            ready_route(engine, None),
+            metrics_route(metrics.FrontCollector(engine, None)),
+            calendar_route(engine),
+        ]
+    )

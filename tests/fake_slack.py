@@ -128,10 +128,15 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         self.archived: set[str] = set()
         self.not_member: set[str] = set()
+        self.missing: set[str] = set()  # channels the bot can't see (channel_not_found)
         self.failures: dict[str, list[Failure]] = {}
         self.latency: dict[str, float] = {}  # seconds to wait before answering a method
         # Hold the N-th chat.postMessage after accepting it (a crash window for tests).
         self.hold_post_number: int | None = None
+        # Seconds to wait after accepting the N-th chat.postMessage (1-based) before
+        # answering, as a slow Slack does: the message is in the history at once.
+        self.late_answer: Callable[[int], float] | None = None
+        self.history: dict[str, list[dict[str, Any]]] = {}  # channel -> messages, oldest first
         # Socket Mode: what apps.connections.open answers (FakeSocketMode.issue_url).
         self.socket_url: Callable[[], str] | None = None
         self.holding = threading.Event()
@@ -220,11 +225,30 @@ class FakeSlack:
             self.holding.set()
             self.release.wait(timeout=30)
         try:
-            return 200, {}, self._ok(method, args)
+            answer = 200, {}, self._ok(method, args)
         except BlockKitError as exc:
             return 200, {}, {"ok": False, "error": "invalid_blocks", "detail": str(exc)}
         except _SlackError as exc:
             return 200, {}, {"ok": False, "error": str(exc)}
+        if method == "chat.postMessage" and self.late_answer is not None:
+            with self._lock:
+                number = sum(c.method == method for c in self.calls)
+            delay = self.late_answer(number)
+            if delay:
+                time.sleep(delay)
+        return answer
+
+    def _remember(self, channel: str, ts: str, a: dict[str, Any]) -> None:
+        """Keep a posted message in its conversation's history (a DM: D + the user id)."""
+        where = "D" + channel if channel.startswith("U") else channel
+        message: dict[str, Any] = {"type": "message", "ts": ts, "text": a.get("text", "")}
+        meta = a.get("metadata")
+        if isinstance(meta, str):
+            meta = json.loads(meta)
+        if meta:
+            message["metadata"] = meta
+        with self._lock:
+            self.history.setdefault(where, []).append(message)
 
     def _ok(self, method: str, a: dict[str, Any]) -> dict[str, Any]:
         def blocks() -> None:
@@ -267,11 +291,25 @@ class FakeSlack:
                 raise _SlackError("is_archived")
             if channel in self.not_member:
                 raise _SlackError("not_in_channel")
+            if channel in self.missing:
+                raise _SlackError("channel_not_found")
             if channel.startswith("U") and channel in self.users and self.users[channel]["deleted"]:
                 raise _SlackError("account_inactive")
             blocks()
-            ts = f"1700000000.{next(self._ts):06d}"
+            ts = f"{time.time():.0f}.{next(self._ts):06d}"
+            if method == "chat.postMessage":
+                self._remember(channel, ts, a)
             return {"ok": True, "channel": channel, "ts": a.get("ts", ts), "message_ts": ts}
+        if method == "conversations.history":
+            messages = self.history.get(a.get("channel", ""), [])
+            oldest = float(a.get("oldest") or 0)
+            wanted = str(a.get("include_all_metadata", "")).lower() in ("1", "true")
+            found = [
+                m if wanted else {k: v for k, v in m.items() if k != "metadata"}
+                for m in reversed(messages)  # newest first, as Slack answers
+                if float(m["ts"]) >= oldest
+            ][: int(a.get("limit") or 100)]
+            return {"ok": True, "messages": found, "has_more": False}
         if method == "chat.getPermalink":
             return {
                 "ok": True,

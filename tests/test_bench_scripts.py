@@ -19,3 +19,33 @@ def test_a_benchmark_script_imports_and_shows_its_usage(script: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "usage" in done.stdout.lower()
+
+
+def _tiny(script: str, *args: str, timeout: float = 300) -> str:
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve().parents[1] / "bench" / script), "--tiny",
+         *args], capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    print(done.stdout)
+    return done.stdout
+
+
+def test_timeouts_bench_in_tiny_mode_sends_each_reminder_once() -> None:
+    out = _tiny("timeouts.py")
+    assert "duplicates: 0, losses: 0" in out
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="Linux /proc")
+def test_serving_bench_in_tiny_mode_prints_pss_within_the_target_when_idle() -> None:
+    out = _tiny("serving.py")
+    line = next(ln for ln in out.splitlines() if ln.startswith("idle after start"))
+    total = float(line.split("total PSS")[1].split("MB")[0])
+    assert 40 < total <= 160, line
+
+
+def test_burst_bench_in_tiny_mode_opens_every_form_in_time() -> None:
+    out = _tiny("burst.py")
+    assert "never opened 0" in out and "(ok, target 2.5 s)" in out
+    first = next(ln for ln in out.splitlines() if ln.startswith("/readyz 200"))
+    assert float(first.split("came ")[1].split(" s")[0]) < 1.0, first

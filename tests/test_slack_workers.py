@@ -106,7 +106,8 @@ def test_a_command_is_acked_by_the_front_and_answered_by_a_worker_process(front:
     assert front.workers.queued == 1 and front.workers.ran_here == 0
     assert front.fake.of("users.info")  # the worker resolved the caller
     with urllib.request.urlopen(front.url.replace("/slack/events", "/healthz/workers")) as r:
-        assert json.load(r) == {"live": 1, "queued": 1, "ran_here": 0, "backlog": 0, "restarts": 0}
+        assert json.load(r) == {"live": 1, "ready": 1, "queued": 1, "ran_here": 0, "backlog": 0,
+                                "restarts": 0, "depth_forms": 0, "depth_work": 0}  # fmt: skip
     # A bad signature never reaches the queue.
     body = "command=%2Fpmo&text=help&team_id=T1&user_id=U1&channel_id=C1"
     assert post(front.url, body, sign("wrong", body), "application/x-www-form-urlencoded")[0] == 401

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import importlib
 import logging
-import sys
+import os
 
 import click
+
+from bot import logs
+from bot.multiproc import prepare_multiprocess
 
 # name: (module, attribute, the one-line help `pmo-bot --help` lists)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -84,6 +87,8 @@ class LazyGroup(click.Group):
         if found is None:
             return None
         module, attribute, _ = found
+        if cmd_name == "serve":  # worker processes: metrics in shared files (bot/metrics.py)
+            prepare_multiprocess()
         command = getattr(importlib.import_module(module), attribute)
         assert isinstance(command, click.Command)
         return command
@@ -105,10 +110,8 @@ def main(ctx: click.Context, verbose: bool) -> None:
     otherwise the local console on the configured database (a sample portfolio is created
     the first time).
     """
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+    logs.configure(
+        logging.DEBUG if verbose else logging.WARNING, os.environ.get("LOG_FORMAT", "text")
     )
     # slack_sdk logs whole Web API responses at DEBUG, OAuth access tokens and emails included:
     # never let --verbose turn that on (and without it, only warnings and worse).

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import os
 import signal
 import threading
 from typing import Any
@@ -13,8 +14,9 @@ import click
 import uvicorn
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import Engine
 
-from bot import db, scheduler
+from bot import db, logs, scheduler
 from bot.cli.common import load_settings, open_engine, person_defaults
 from bot.config import Settings
 from bot.slack.app import (
@@ -29,6 +31,8 @@ from bot.slack.handoff import supported
 from bot.slack.workers import SlackWorkers
 from bot.web import build_plain_asgi
 from handlers.slack.runtime import SlackDeps
+
+READY_SECONDS = 60.0
 
 
 class _Terminated(Exception):
@@ -52,6 +56,7 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
     """Serve Slack: HTTP at /slack/events (+ /healthz), or Socket Mode; with no chat platform
     configured, /healthz and the calendar feeds only."""
     settings = load_settings()
+    logs.use_format(settings.log_format)
     logging.getLogger("pmo_bot").setLevel(settings.log_level.upper())
     if not (settings.has_slack or settings.slack_signing_secret or socket):
         serve_without_platform(settings, host, port)
@@ -65,6 +70,7 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
             db.make_sessionmaker(engine),
             defaults=person_defaults(settings),
             public_url=settings.public_url,
+            wrap_notifier=scheduler.MeteredNotifier,
         )
         app = build_slack_app(settings, deps, socket=socket, engine=engine)
         url = engine.url.render_as_string(hide_password=True)
@@ -75,10 +81,8 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
             except SlackConfigError as exc:
                 raise click.ClickException(str(exc)) from None
         click.echo(f"PMO Bot serving {mode.description}: {where}; database {url}", err=True)
-        if not no_scheduler:
-            scheduler.background(deps.sessions, scheduler.build_notifier(settings, engine))
-            click.echo("Reminders: sweeping every minute in this process.", err=True)
         if socket:
+            start_scheduler(settings, engine, deps, no_scheduler)
             handler = SocketModeHandler(app, settings.slack_app_token)
             try:
                 handler.connect()  # apps.connections.open with the app token, then the socket
@@ -104,6 +108,8 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
             return
         pool = None
         processes = settings.slack_workers if workers is None else workers
+        # Forked workers inherit this process' connections: they must never close them.
+        os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
         if processes and not supported():
             click.echo(
                 "Worker processes need Unix SOCK_SEQPACKET sockets (Linux); "
@@ -111,18 +117,26 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
                 err=True,
             )
             processes = 0
-        if processes:
+        # Everything built so far lives as long as the server: keep it out of the collector's
+        # full passes (130,000 objects, 26-35 ms each, an ack stall every so often) — and, as
+        # the workers are forked from here, out of the pages their collector would copy.
+        gc.freeze()
+        if processes:  # before the scheduler's thread and the server: nothing else runs yet
             pool = SlackWorkers().start_processes(
                 settings, person_defaults(settings), processes=processes
             )
+            if not pool.wait_ready(READY_SECONDS):
+                click.echo(
+                    f"Slack workers not ready after {READY_SECONDS:.0f} s; serving anyway "
+                    "(/readyz says 503 until they are).",
+                    err=True,
+                )
             click.echo(
                 f"Slack requests: acked here, run by {processes} worker process(es).", err=True
             )
-        click.echo(f"Listening on http://{host}:{port}/slack/events", err=True)
+        start_scheduler(settings, engine, deps, no_scheduler)
         asgi = build_asgi(app, engine, workers=pool, signing_secret=settings.slack_signing_secret)
-        # Everything built so far lives as long as the server: keep it out of the collector's
-        # full passes (130,000 objects, 26-35 ms each, an ack stall every so often).
-        gc.freeze()
+        click.echo(f"Listening on http://{host}:{port}/slack/events", err=True)
         if pool is None:
             uvicorn.run(asgi, host=host, port=port, log_level="warning", access_log=False)
             return
@@ -143,6 +157,13 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
             signal.signal(signal.SIGTERM, previous)
         if got_sigterm:
             signal.raise_signal(signal.SIGTERM)  # end as uvicorn would: by SIGTERM
+
+
+def start_scheduler(settings: Settings, engine: Engine, deps: SlackDeps, off: bool) -> None:
+    """Sweep reminders every minute in this process, unless --no-scheduler."""
+    if not off:
+        scheduler.background(deps.sessions, scheduler.build_notifier(settings, engine))
+        click.echo("Reminders: sweeping every minute in this process.", err=True)
 
 
 def serve_without_platform(settings: Settings, host: str, port: int) -> None:

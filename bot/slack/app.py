@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.slack.client import make_web_client
+from bot.slack.verify import OwnTeamOnly, StrictRequestVerification
 from handlers.slack import oauth_tables
 from handlers.slack.app import register
 from handlers.slack.runtime import SlackDeps
@@ -30,6 +31,9 @@ BOT_SCOPES = [
     "users:read.email",
     "channels:read",
     "groups:read",
+    "channels:history",
+    "groups:history",
+    "im:history",
     "files:write",
     "files:read",
 ]
@@ -155,17 +159,22 @@ def build_slack_app(
         if engine is None:
             raise SlackConfigError("OAuth mode needs the database engine for its stores.")
         extra["oauth_settings"] = oauth_settings(settings, engine)
+    secret = settings.slack_signing_secret or "socket-mode-unused"
+    if not (socket or worker):  # Bolt's check, but a malformed timestamp is a 401, not a 500
+        extra["before_authorize"] = StrictRequestVerification(secret)
     app = App(
         **extra,
         client=make_web_client(settings),
-        signing_secret=settings.slack_signing_secret or "socket-mode-unused",
+        signing_secret=secret,
         process_before_response=not socket,
-        request_verification_enabled=not (socket or worker),
+        request_verification_enabled=False,
         token_verification_enabled=False,
         ignoring_self_events_enabled=True,
-        logger=logging.getLogger("pmo_bot.bolt"),
+        logger=bolt_logger(),
         listener_executor=InlineExecutor() if worker else deps.background,
     )
+    if not mode.oauth:
+        app.use(OwnTeamOnly())
 
     @app.error
     def on_error(error: Exception, body: dict[str, Any]) -> None:
@@ -173,6 +182,20 @@ def build_slack_app(
 
     register(app, deps)
     return app
+
+
+def _not_token_skipped(record: logging.LogRecord) -> bool:
+    # Bolt reads SLACK_BOT_TOKEN from the environment itself and, as we give it the client
+    # built from the same settings, warns that the token is unused: true, and harmless.
+    return not record.getMessage().startswith("As you gave `client` as well")
+
+
+def bolt_logger() -> logging.Logger:
+    """The logger Bolt logs to, without its warning about the client we give it."""
+    logger = logging.getLogger("pmo_bot.bolt")
+    if _not_token_skipped not in logger.filters:
+        logger.addFilter(_not_token_skipped)
+    return logger
 
 
 def describe_workspace(app: App) -> str:

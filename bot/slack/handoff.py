@@ -9,6 +9,7 @@ and not another: bot/slack/workers.py.
 from __future__ import annotations
 
 import json
+import os
 import socket
 import threading
 import time
@@ -16,6 +17,8 @@ import urllib.parse
 from collections.abc import Mapping
 
 from slack_bolt import BoltRequest
+
+from services.commands.parser import parse
 
 # The largest request handed to a worker; larger ones (rare: a click in a 100-block view) run
 # in-process. The socket's send buffer is raised to hold it (capped by net.core.wmem_max).
@@ -27,6 +30,9 @@ MAX_BACKLOG = 64 << 20
 # A request that waited longer than this for a worker has a stale trigger_id (valid 3 s).
 STALE_SECONDS = 2.5
 DEFERRED_INTERACTIONS = {"block_actions", "message_action", "shortcut"}
+FORMS, WORK = "forms", "work"
+# Longer command texts are never a request for a form (`new`, `status APOLLO`, `risk add X`).
+FORM_COMMAND_CHARS = 120
 
 
 def deferrable(raw: bytes) -> bool:
@@ -36,24 +42,48 @@ def deferrable(raw: bytes) -> bool:
     view submissions (inline field errors), options, url_verification, ssl_check — must be
     answered by the listener itself, so it is dispatched in the front as before.
     """
+    return lane_of(raw) is not None
+
+
+def lane_of(raw: bytes) -> str | None:
+    """The worker lane a deferrable request goes to ("forms" or "work"), None if it is not.
+
+    "forms": the requests that open a form with a trigger_id valid 3 s — shortcuts, clicks,
+    and commands that parse to a form (`*Form` nodes: `new`, `status APOLLO`, `risk add`).
+    """
     body = raw.lstrip()
     if body.startswith(b"{"):
         try:
-            return bool(json.loads(body).get("type") == "event_callback")
+            return WORK if json.loads(body).get("type") == "event_callback" else None
         except (ValueError, AttributeError):
-            return False
+            return None
     if _has_key(body, b"ssl_check"):
-        return False
+        return None
     if _has_key(body, b"command"):
-        return True
+        return FORMS if _opens_form(body) else WORK
     if _has_key(body, b"payload"):
         try:
             form = urllib.parse.parse_qs(body.decode("utf-8"))
             payload = json.loads(form["payload"][0])
         except (ValueError, KeyError, UnicodeDecodeError):
-            return False
-        return isinstance(payload, dict) and payload.get("type") in DEFERRED_INTERACTIONS
-    return False
+            return None
+        if isinstance(payload, dict) and payload.get("type") in DEFERRED_INTERACTIONS:
+            return FORMS
+    return None
+
+
+def _opens_form(body: bytes) -> bool:
+    # The parser takes ~30 µs on a short command; a form is asked for in a few words.
+    try:
+        text = urllib.parse.parse_qs(body.decode("utf-8")).get("text", [""])[0]
+    except UnicodeDecodeError:
+        return False
+    if len(text) > FORM_COMMAND_CHARS:
+        return False
+    try:
+        return type(parse(text)).__name__.endswith("Form")
+    except Exception:  # a command that doesn't parse gets a quick error reply: any lane
+        return False
 
 
 def _has_key(form: bytes, key: bytes) -> bool:
@@ -61,22 +91,29 @@ def _has_key(form: bytes, key: bytes) -> bool:
     return form.startswith(key + b"=") or (b"&" + key + b"=") in form
 
 
-def encode(raw: bytes, headers: Mapping[str, str], query: str) -> bytes:
-    """One queue message: a JSON line (headers, query, when received), then the raw body."""
-    head = json.dumps({"h": dict(headers), "q": query, "t": time.time()}).encode()
-    return head + b"\n" + raw
+def encode(raw: bytes, headers: Mapping[str, str], query: str, request_id: str = "") -> bytes:
+    """One queue message: a JSON line (headers, query, when received, request id), then the
+    raw body."""
+    head = json.dumps({"h": dict(headers), "q": query, "t": time.time(), "r": request_id})
+    return head.encode() + b"\n" + raw
 
 
 def decode(message: bytes) -> BoltRequest:
-    """The BoltRequest a queue message carries (context "pmo_received_at": when acked)."""
+    """The BoltRequest a queue message carries (context "pmo_received_at": when acked,
+    "pmo_request_id": the id the front logged its ack with)."""
     head, _, raw = message.partition(b"\n")
     meta = json.loads(head)
     return BoltRequest(
         body=raw.decode("utf-8"),
         query=meta["q"],
         headers=meta["h"],
-        context={"pmo_received_at": meta["t"]},
+        context={"pmo_received_at": meta["t"], "pmo_request_id": meta.get("r") or ""},
     )
+
+
+def new_request_id() -> str:
+    """A short random id for one request's log lines, from its ack to its reply."""
+    return os.urandom(6).hex()
 
 
 def supported() -> bool:

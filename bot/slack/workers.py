@@ -1,5 +1,8 @@
 """Slack request workers: the HTTP front acks, worker processes do the work.
 
+Workers are forked (where there is fork) from the front once it has imported and built
+everything, their Bolt app included, so they share those pages (bench/serving.py).
+
 `pmo-bot serve` answers Slack on one asyncio event loop. For the requests whose listeners ack
 empty at once (slash commands, block actions, shortcuts, events) the front only verifies the
 signature, writes the raw request to a local socket and answers 200; worker processes read it
@@ -21,9 +24,15 @@ requests in-process). Chosen by measurement (bench/handoff.py, README "Performan
   follow-ups), never a half-read one or a lock that would block the others (as a reader
   killed inside `multiprocessing.Queue.get` does), and its replacement takes what is queued.
 
-The trade-off: the queue is in memory. Requests acked but not yet run are lost if the serving
-process itself dies (the kernel buffer, then a bounded backlog on the front); Slack does not
-resend commands or clicks that were acked, so the person sees no reply and tries again.
+There are two such queues, "lanes": requests that open a form (their trigger_id lives 3 s) and
+the rest, each with threads of its own in every worker (bot/slack/handoff.lane_of decides).
+
+The trade-off: the queue is in memory. The kernel's queue belongs to the workers as much as to
+the front, so if the serving process dies they still drain it; only the bounded backlog the
+front holds while that queue is full is lost (none on SIGTERM: it is handed over first), and a
+worker that dies loses the requests it was running (tests/test_ops_durability.py measures
+it). Slack does not resend commands or clicks that were acked, so the person sees no reply and
+tries again.
 Nothing is ever half-done: each listener's service call is one transaction. When the backlog
 is full, when a message is too large for the socket, or when no worker is alive, the front
 runs the request in-process, as before workers existed: slower acks, but the work is done.
@@ -33,6 +42,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import gc
 import logging
 import multiprocessing
 import socket
@@ -40,74 +50,111 @@ import threading
 import time
 from multiprocessing.connection import wait as wait_for_sentinels
 from multiprocessing.process import BaseProcess
+from typing import Any
 
 from slack_bolt import App
 
+from bot import metrics
 from bot.config import Settings
-from bot.slack.handoff import MAX_BACKLOG, MAX_MESSAGE, SEND_BUFFER, Every
-from bot.slack.worker import WorkerSpec, serve_requests, worker_process
+from bot.slack.handoff import FORMS, MAX_BACKLOG, MAX_MESSAGE, SEND_BUFFER, WORK, Every
+from bot.slack.worker import (
+    Lanes,
+    WorkerRuntime,
+    WorkerSpec,
+    build_runtime,
+    serve_requests,
+    worker_process,
+)
 from services.core.people import PersonDefaults
 
 log = logging.getLogger(__name__)
 
 
-class SlackWorkers:
-    """The queue between the HTTP front and the workers, and the workers themselves.
+class _Lane:
+    """One queue: a socket pair, the front's backlog for it, and counts for its depth."""
 
-    `start_processes` is what `pmo-bot serve` uses; `start_threads` runs the same worker loop
-    on threads of this process (tests that share an in-memory clock with the bot).
+    def __init__(self, name: str, ctx: Any) -> None:
+        self.name = name
+        self.front, self.back = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.front.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
+        self.back.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SEND_BUFFER)
+        self.front.setblocking(False)
+        self.backlog: collections.deque[bytes] = collections.deque()
+        self.backlog_bytes = 0
+        self.queued = 0
+        self.taken: Any = ctx.Value("q", 0)  # incremented by whichever worker takes one
+        self.writing = False
+
+    def depth(self) -> int:
+        """Requests acked and not yet taken by a worker."""
+        return max(0, self.queued - int(self.taken.value))
+
+
+class SlackWorkers:
+    """The queues between the HTTP front and the workers, and the workers themselves.
+
+    Two lanes: "forms" for requests that open a form (their trigger_id lives 3 s), with
+    threads of their own in every worker, and "work" for the rest; a backlog of work never
+    delays a form. `start_processes` is what `pmo-bot serve` uses; `start_threads` runs the
+    same worker loop on threads of this process (tests that share a clock with the bot).
     """
 
     def __init__(self, *, max_backlog: int = MAX_BACKLOG) -> None:
-        """`max_backlog`: bytes of acked requests held while the socket is full."""
-        self._front, self._back = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self._front.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
-        self._back.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SEND_BUFFER)
-        self._front.setblocking(False)
+        """`max_backlog`: bytes of acked requests held (per lane) while its socket is full."""
+        # fork where there is fork: the workers share what the front imported (bot/cli/serve.py
+        # imports and freezes everything first), ~4 times less memory than a spawned worker.
+        methods = multiprocessing.get_all_start_methods()
+        self._ctx: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self._lanes = {name: _Lane(name, self._ctx) for name in (FORMS, WORK)}
         # The kernel caps the buffer at net.core.wmem_max; keep every message well inside it.
-        self.max_message = min(
-            MAX_MESSAGE, self._front.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) // 2
-        )
+        sndbuf = self._lanes[WORK].front.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+        self.max_message = min(MAX_MESSAGE, sndbuf // 2)
         self.max_backlog = max_backlog
-        self._backlog: collections.deque[bytes] = collections.deque()
-        self._backlog_bytes = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._threads: list[threading.Thread] = []
         self._procs: dict[int, BaseProcess] = {}
         self._started: dict[int, float] = {}
+        self._ready: Any = None  # per worker index: the pid of the worker that is ready
         self._spec: WorkerSpec | None = None
+        self._runtime: WorkerRuntime | None = None
         self._stopping = threading.Event()
         self._supervisor: threading.Thread | None = None
         self.live = 0
         self.restarts = 0
         self.ran_here = 0
-        self.queued = 0
         self._refusals = Every(10.0)
 
+    @property
+    def queued(self) -> int:
+        """Requests handed to the workers since start (every lane)."""
+        return sum(lane.queued for lane in self._lanes.values())
+
     # -- the front's side (called on the event loop only) ---------------------------------
-    def submit(self, message: bytes) -> bool:
-        """Queue one request; False when the caller must run it itself."""
+    def submit(self, message: bytes, lane: str = WORK) -> bool:
+        """Queue one request in `lane`; False when the caller must run it itself."""
         if self.live <= 0:
             return self._refuse("no worker is running")
         if len(message) > self.max_message:
             return self._refuse(f"a {len(message)}-byte request is too large for the queue")
-        if self._backlog:
-            if self._backlog_bytes + len(message) > self.max_backlog:
-                return self._refuse(f"{len(self._backlog)} requests are waiting already")
-            self._backlog.append(message)
-            self._backlog_bytes += len(message)
-            self.queued += 1
+        q = self._lanes[lane]
+        if q.backlog:
+            if q.backlog_bytes + len(message) > self.max_backlog:
+                return self._refuse(f"{len(q.backlog)} requests are waiting already")
+            q.backlog.append(message)
+            q.backlog_bytes += len(message)
+            q.queued += 1
             return True
         try:
-            self._front.send(message)
+            q.front.send(message)
         except BlockingIOError:
-            self._backlog.append(message)
-            self._backlog_bytes += len(message)
+            q.backlog.append(message)
+            q.backlog_bytes += len(message)
             self._loop = asyncio.get_running_loop()
-            self._loop.add_writer(self._front.fileno(), self._flush)
+            self._loop.add_writer(q.front.fileno(), self._flush, q)
+            q.writing = True
         except OSError as exc:
             return self._refuse(f"the queue failed: {exc}")
-        self.queued += 1
+        q.queued += 1
         return True
 
     def _refuse(self, why: str) -> bool:
@@ -118,40 +165,83 @@ class SlackWorkers:
             )
         return False
 
-    def _flush(self) -> None:
-        while self._backlog:
+    def _flush(self, q: _Lane) -> None:
+        while q.backlog:
             try:
-                self._front.send(self._backlog[0])
+                q.front.send(q.backlog[0])
             except BlockingIOError:
                 return
             except OSError as exc:  # the workers' end is gone; stop() reports the rest
-                log.error("worker queue failed (%s); %d requests not run", exc, len(self._backlog))
-                self._backlog.clear()
-                self._backlog_bytes = 0
+                log.error("worker queue failed (%s); %d requests not run", exc, len(q.backlog))
+                q.backlog.clear()
+                q.backlog_bytes = 0
                 break
-            self._backlog_bytes -= len(self._backlog.popleft())
+            q.backlog_bytes -= len(q.backlog.popleft())
         if self._loop is not None:
-            self._loop.remove_writer(self._front.fileno())
+            self._loop.remove_writer(q.front.fileno())
+        q.writing = False
 
     def stats(self) -> dict[str, int]:
-        """Workers alive, requests queued and run here since start, backlog, restarts."""
+        """Workers alive and ready, requests queued and run here since start, backlog,
+        restarts, and each lane's depth (acked, not yet taken by a worker)."""
         return {
             "live": self.live,
+            "ready": self.ready_count(),
             "queued": self.queued,
             "ran_here": self.ran_here,
-            "backlog": len(self._backlog),
+            "backlog": sum(len(q.backlog) for q in self._lanes.values()),
             "restarts": self.restarts,
+            **{f"depth_{name}": q.depth() for name, q in self._lanes.items()},
         }
 
+    def ready_count(self) -> int:
+        """Workers that have finished starting (built their app, serve both lanes)."""
+        if self._ready is None:
+            return len(self._threads)
+        procs = dict(self._procs)
+        return sum(
+            1
+            for index, proc in procs.items()
+            if proc.pid is not None and self._ready[index] == proc.pid and proc.is_alive()
+        )
+
+    def ready(self) -> bool:
+        """True when every worker has finished starting."""
+        expected = len(self._procs) if self._ready is not None else len(self._threads)
+        return expected > 0 and self.ready_count() >= expected
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Wait until every worker is ready (True) or `timeout` seconds pass (False)."""
+        deadline = time.monotonic() + timeout
+        while not self.ready():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
+
+    def _fronts(self) -> list[socket.socket]:
+        # A forked worker inherits the front's ends too: it closes them, or it would never
+        # see the end-of-file that tells it to stop. (A spawned one gets only what it's given.)
+        if self._ctx.get_start_method() != "fork":
+            return []
+        return [q.front for q in self._lanes.values() if q.front.fileno() >= 0]
+
+    def _lanes_for_workers(self) -> Lanes:
+        return {name: (q.back, q.taken) for name, q in self._lanes.items()}
+
     # -- the workers ---------------------------------------------------------------------
-    def start_threads(self, app: App, threads: int) -> SlackWorkers:
-        """Serve the queue with `threads` threads of this process, through `app`."""
-        for i in range(threads):
-            t = threading.Thread(
-                target=serve_requests, args=(app, self._back), name=f"pmo-worker-{i}", daemon=True
-            )
-            t.start()
-            self._threads.append(t)
+    def start_threads(self, app: App, threads: int, form_threads: int = 2) -> SlackWorkers:
+        """Serve the queues with threads of this process, through `app`."""
+        for lane, (sock, taken) in self._lanes_for_workers().items():
+            for i in range(threads if lane == WORK else form_threads):
+                t = threading.Thread(
+                    target=serve_requests,
+                    args=(app, sock, taken, lane),
+                    name=f"pmo-{lane}-{i}",
+                    daemon=True,
+                )
+                t.start()
+                self._threads.append(t)
         self.live = threads
         return self
 
@@ -168,6 +258,10 @@ class SlackWorkers:
         at `priority` (default: SLACK_WORKER_PRIORITY)."""
         chosen = settings.slack_worker_priority if priority is None else priority
         self._spec = WorkerSpec(settings, defaults, threads, chosen)
+        if self._ctx.get_start_method() == "fork":  # built once here, shared by every worker
+            self._runtime = build_runtime(self._spec)
+            gc.freeze()
+        self._ready = self._ctx.Array("q", processes)
         for i in range(processes):
             self._spawn(i)
         self.live = processes
@@ -178,9 +272,17 @@ class SlackWorkers:
         return self
 
     def _spawn(self, index: int) -> None:
-        ctx = multiprocessing.get_context("spawn")
-        proc = ctx.Process(
-            target=worker_process, args=(self._spec, self._back), name=f"pmo-worker-{index}"
+        proc = self._ctx.Process(
+            target=worker_process,
+            args=(
+                self._spec,
+                self._lanes_for_workers(),
+                self._ready,
+                index,
+                self._fronts(),
+                self._runtime,
+            ),
+            name=f"pmo-worker-{index}",
         )
         proc.start()
         self._procs[index] = proc
@@ -201,6 +303,8 @@ class SlackWorkers:
                 if proc.sentinel not in ended:
                     continue
                 proc.join()
+                if proc.pid is not None:
+                    metrics.worker_ended(proc.pid)
                 self.live = sum(p.is_alive() for p in self._procs.values())
                 log.error(
                     "Slack worker %s (pid %s) died with exit code %s; restarting it. "
@@ -221,18 +325,21 @@ class SlackWorkers:
                 self.live = len(self._procs)
 
     def stop(self, timeout: float = 30.0) -> None:
-        """Hand over the backlog, close the queue, let the workers finish what is queued."""
+        """Hand over the backlogs, close the queues, let the workers finish what is queued."""
         self._stopping.set()
-        if self._loop is not None and not self._loop.is_closed():
-            self._loop.remove_writer(self._front.fileno())
-        self._front.setblocking(True)
-        self._front.settimeout(timeout)
-        try:
-            while self._backlog:
-                self._front.send(self._backlog.popleft())
-        except OSError as exc:
-            log.error("stopping: %d queued Slack requests not run (%s)", len(self._backlog), exc)
-        self._front.close()  # workers read what is queued, then see end-of-file
+        for q in self._lanes.values():
+            if q.writing and self._loop is not None and not self._loop.is_closed():
+                self._loop.remove_writer(q.front.fileno())
+            q.front.setblocking(True)
+            q.front.settimeout(timeout)
+            try:
+                while q.backlog:
+                    q.front.send(q.backlog.popleft())
+            except OSError as exc:
+                log.error(
+                    "stopping: %d queued Slack requests not run (%s)", len(q.backlog) + 1, exc
+                )
+            q.front.close()  # workers read what is queued, then see end-of-file
         deadline = time.monotonic() + timeout
         for t in self._threads:
             t.join(timeout=max(0.0, deadline - time.monotonic()))
@@ -244,5 +351,6 @@ class SlackWorkers:
                 proc.join(timeout=5)
         if self._supervisor is not None:
             self._supervisor.join(timeout=5)
-        self._back.close()
+        for q in self._lanes.values():
+            q.back.close()
         self.live = 0

@@ -24,6 +24,10 @@ ADVICE = {
     "msg_too_long": "That message is too long for Slack.",
 }
 
+# The channel itself refuses the bot: an ephemeral message there fails the same way, so the
+# person is told by DM.
+CHANNEL_REFUSALS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+
 
 def slack_error_code(exc: SlackApiError) -> str:
     """The `error` field of a failed Web API call."""

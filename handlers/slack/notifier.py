@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -20,6 +22,8 @@ from services.outbox.port import Bundle, DeliveryError
 from services.raid.charts import heat_map
 from services.status import charts
 from services.status.report import Report
+
+log = logging.getLogger(__name__)
 
 PERMANENT = {
     "user_not_found",
@@ -38,6 +42,53 @@ PERMANENT = {
     "user_disabled",
 }
 PACE_SECONDS = 1.0  # Slack: about one message per second per channel
+# Message metadata naming the outbox rows a message delivers (Slack keeps it with the message).
+MARKER_EVENT = "pmo_outbox"
+CLOCK_SLACK = 60.0  # seconds: our clock and Slack's may differ; search history from before
+HISTORY_PAGE = 200
+
+
+def marker(bundle: Bundle) -> dict[str, Any] | None:
+    """The metadata that marks a message with the outbox rows it delivers."""
+    if not bundle.rows:
+        return None
+    return {"event_type": MARKER_EVENT, "event_payload": {"rows": list(bundle.rows)}}
+
+
+def timed_out(exc: BaseException) -> bool:
+    """Whether a failed call may have reached Slack: a read timeout, not a refused connection."""
+    if isinstance(exc, URLError):
+        return isinstance(exc.reason, TimeoutError)
+    return isinstance(exc, TimeoutError)
+
+
+def landed(client: WebClient, bundle: Bundle, uncertain: dict[str, Any]) -> bool:
+    """Whether a message carrying every row of `bundle` is in the conversation already.
+
+    Asked before posting again after an attempt that got no answer: Slack may have accepted
+    it. Reads the conversation's history since that attempt (a DM's channel found with
+    conversations.open) for our metadata marker. If Slack can't say (no history scope, an
+    error), False: the message is sent again rather than lost.
+    """
+    channel = str(uncertain.get("channel") or bundle.recipient_external_id)
+    try:
+        if channel.startswith(("U", "W")):  # a person: their DM with the bot
+            channel = str(client.conversations_open(users=channel)["channel"]["id"])
+        resp = client.conversations_history(
+            channel=channel,
+            oldest=f"{float(uncertain.get('since', 0)):.6f}",
+            include_all_metadata=True,
+            limit=HISTORY_PAGE,
+        )
+    except (SlackApiError, OSError) as exc:
+        log.warning("could not check whether a message landed (%s); sending it again", exc)
+        return False
+    found: set[int] = set()
+    for message in resp.get("messages") or []:
+        meta = message.get("metadata") or {}
+        if meta.get("event_type") == MARKER_EVENT:
+            found.update(int(r) for r in (meta.get("event_payload") or {}).get("rows", []))
+    return bool(bundle.rows) and set(bundle.rows) <= found
 
 
 class SlackNotifier:
@@ -68,8 +119,18 @@ class SlackNotifier:
             if isinstance(bundle.attachment, FinalMinutes):
                 return self._post_minutes(client, channel, bundle, bundle.attachment, progress)
             msg = reminder_message(bundle)
+            if "uncertain" in progress and landed(client, bundle, progress["uncertain"]):
+                return None  # the last attempt did go out; its answer never came
             self._wait_turn(channel)
-            client.chat_postMessage(channel=channel, text=msg.text, blocks=msg.blocks)
+            try:
+                client.chat_postMessage(
+                    channel=channel, text=msg.text, blocks=msg.blocks, metadata=marker(bundle)
+                )
+            except (TimeoutError, URLError) as exc:
+                if not timed_out(exc):
+                    raise
+                progress["uncertain"] = {"channel": channel, "since": time.time() - CLOCK_SLACK}
+                raise DeliveryError(f"no answer from Slack: {exc}", progress=progress) from None
             return None
         except SlackApiError as exc:
             code = slack_error_code(exc)

@@ -6,6 +6,7 @@ run after the ack; a channel that refuses a post falls back to the person's DM, 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import assert_never
 
@@ -27,7 +28,7 @@ from handlers.chat.outcome import (
 )
 from handlers.slack import forms, results
 from handlers.slack.blocks import MESSAGE_BLOCKS, Message, error_message
-from handlers.slack.errors import advice_for
+from handlers.slack.errors import CHANNEL_REFUSALS, advice_for, slack_error_code
 from handlers.slack.meetings.render import live_message
 from handlers.slack.notifier import SlackNotifier
 from handlers.slack.raid.render import replace_entry
@@ -112,7 +113,9 @@ def perform(deps: SlackDeps, client: WebClient, user: str, f: FollowUp) -> None:
         case RefreshLive(minutes_id, channel):
             post_live(deps, client, minutes_id, str(channel), user)
         case DeliverNow(workspace_id):
-            notifier = SlackNotifier(lambda _team: client, pace=deps.notify_pace)
+            notifier = deps.wrap_notifier(
+                SlackNotifier(lambda _team: client, pace=deps.notify_pace)
+            )
             now = deps.clock()
             deliver_due(
                 deps.sessions, notifier, now=now, clock=deps.clock, workspace_id=workspace_id
@@ -181,7 +184,13 @@ def post_live(deps: SlackDeps, client: WebClient, minutes_id: int, channel: str,
     except SlackApiError as exc:
         why = "The minutes are open, but I couldn't post them in this channel."
         note = error_message(DomainError(why, advice_for(exc)))
-        client.chat_postEphemeral(channel=channel, user=user, text=note.text, blocks=note.blocks)
+        if slack_error_code(exc) not in CHANNEL_REFUSALS:
+            with contextlib.suppress(SlackApiError):  # else, or if this fails too: by DM
+                client.chat_postEphemeral(
+                    channel=channel, user=user, text=note.text, blocks=note.blocks
+                )
+                return
+        client.chat_postMessage(channel=user, text=note.text, blocks=note.blocks)
         return
     with deps.sessions.begin() as s:
         minutes.set_live_ts(s, minutes_id, str(resp["ts"]))

@@ -8,6 +8,7 @@ inline field errors, so it validates before the ack) and runs what follows after
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from handlers.slack.blocks import Message, error_message, notice
 from handlers.slack.errors import advice_for
 from services.core.errors import DomainError, NotFound
 from services.core.people import PersonDefaults
+from services.outbox.port import Notifier
 
 log = logging.getLogger(__name__)
 OOPS = "Something went wrong on my side and nothing was saved. Please try again."
@@ -35,6 +37,10 @@ OOPS = "Something went wrong on my side and nothing was saved. Please try again.
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _as_is(notifier: Notifier) -> Notifier:
+    return notifier
 
 
 def _pool() -> ThreadPoolExecutor:
@@ -52,6 +58,8 @@ class SlackDeps:
     identities: IdentityCache = field(default_factory=IdentityCache)
     public_url: str = "http://localhost:3000"  # where calendar-feed links point
     notify_pace: float = 1.0  # seconds between posts to one channel when delivering at once
+    # What the composition root wraps a notifier in when delivering at once (metrics).
+    wrap_notifier: Callable[[Notifier], Notifier] = _as_is
     _home_locks: dict[int, threading.Lock] = field(default_factory=dict)
     _live_locks: dict[int, threading.Lock] = field(default_factory=dict)
     _guard: threading.Lock = field(default_factory=threading.Lock)
@@ -79,7 +87,7 @@ class SlackDeps:
             except Exception:
                 log.exception("background task %s failed", getattr(fn, "__name__", fn))
 
-        self.background.submit(guarded)
+        self.background.submit(contextvars.copy_context().run, guarded)  # with its request id
 
 
 @dataclass(frozen=True)

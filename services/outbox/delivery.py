@@ -159,6 +159,7 @@ def _bundles(
                 to_channel=n.channel is not None,
                 attachment=contents.attachments[key](session, n.payload, where),
                 progress=dict(n.payload.get("progress") or {}),
+                rows=(n.id,),
             )
             extras.append((bundle, [n.id]))
         elif kind == "digest":
@@ -189,9 +190,24 @@ def _bundles(
                 if "digest" in n.payload
             ],
             to_channel=first.channel is not None,
+            progress=_uncertain(group),
+            rows=tuple(n.id for n, _, _ in group),
         )
         out.append((bundle, [n.id for n, _, _ in group]))
     return out + extras, skipped
+
+
+def _uncertain(group: list[tuple[_N, _P | None, _W]]) -> dict[str, Any]:
+    # A row whose last attempt got no answer (the platform may have accepted it): the notifier
+    # looks for it before posting again. The earliest such attempt bounds the search.
+    seen = [
+        u
+        for n, _, _ in group
+        if isinstance(u := (n.payload.get("progress") or {}).get("uncertain"), dict)
+    ]
+    if not seen:
+        return {}
+    return {"uncertain": min(seen, key=lambda u: float(u.get("since", 0)))}
 
 
 def _kind(n: _N, contents: Contents) -> str:

@@ -123,6 +123,9 @@ class Bundle:
     to_channel: bool = False
     attachment: object | None = None
     progress: dict[str, Any] = field(default_factory=dict)
+    # The outbox rows this message delivers: the notifier marks the message with them, so a
+    # retry after an answer that never came can see whether it landed (progress "uncertain").
+    rows: tuple[int, ...] = ()
 
 
 class DeliveryError(Exception):
