@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import recurring_ical_events
-from icalendar import Calendar, vBroken
+from icalendar import Calendar, vBroken, vRecur
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from models import Holiday
 from services.core.errors import InvalidInput
 from services.core.ical.read import read_calendars
+from services.core.ical.rules import frequency, more_than_daily
 
 HOLIDAY_HINT = "Export the holiday calendar as .ics again and retry. Nothing was imported."
 
@@ -54,14 +55,60 @@ def _broken(cal: Calendar) -> list[str]:
     return found
 
 
+MAX_OCCURRENCES = 5_000  # far more than any holiday calendar has in two years
+
+
+def _drop_too_often(cal: Calendar, notes: list[str]) -> None:
+    """Leave out events that repeat more often than daily (holidays are whole days), before
+    anything is expanded: a secondly rule would otherwise be walked second by second."""
+    dropped = []
+    for ev in cal.walk("VEVENT"):
+        prop = ev.get("RRULE")
+        for rule in prop if isinstance(prop, list) else [prop]:
+            if not isinstance(rule, vRecur):
+                continue
+            try:
+                too_often = more_than_daily(rule, frequency(rule))
+            except ValueError:
+                continue  # no FREQ: the expander's own error names it
+            if too_often:
+                dropped.append(ev)
+                notes.append(f"Skipped: {_label(ev)} repeats more often than daily.")
+                break
+    if dropped:
+        cal.subcomponents = [c for c in cal.subcomponents if all(c is not d for d in dropped)]
+
+
+def _capped(query: Any, start: date, end: date) -> list[Any]:
+    """The occurrences overlapping [start, end), in order, at most MAX_OCCURRENCES."""
+    out = []
+    for ev in query.after(start):
+        first = ev.start
+        if (first.date() if isinstance(first, datetime) else first) >= end:
+            break
+        out.append(ev)
+        if len(out) > MAX_OCCURRENCES:
+            raise InvalidInput(
+                f"That calendar has too many occurrences to be a holiday calendar (over "
+                f"{MAX_OCCURRENCES:,} before {end:%d %b %Y}).",
+                HOLIDAY_HINT,
+            )
+    return out
+
+
 def _occurrences(cal: Calendar, start: date, end: date, notes: list[str]) -> list[Any]:
+    _drop_too_often(cal, notes)
     try:
-        return list(recurring_ical_events.of(cal).between(start, end))
+        return _capped(recurring_ical_events.of(cal), start, end)
+    except InvalidInput:
+        raise
     except Exception:  # an event the expander can't read: skip it, and say which
         broken = _broken(cal) or ["an event's repeat rule or dates can't be read"]
         notes += [f"Skipped: {b}." for b in broken]
         try:
-            return list(recurring_ical_events.of(cal, skip_bad_series=True).between(start, end))
+            return _capped(recurring_ical_events.of(cal, skip_bad_series=True), start, end)
+        except InvalidInput:
+            raise
         except Exception:
             raise InvalidInput(f"That calendar can't be read: {broken[0]}.", HOLIDAY_HINT) from None
 

@@ -4,6 +4,7 @@ the channel its updates go to; who may change it, and when it next opens."""
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from services.core import audit
 from services.core.access import Actor, get_project, project_role
 from services.core.dates import parse_time
 from services.core.errors import InvalidInput, PermissionDenied
+from services.core.ical.rules import frequency, more_than_daily, parse_rule
 from services.core.people import person_ref
 from services.core.views import PersonRef
 from services.status.cycles import cadence_row, occurrences, pms_of
@@ -73,20 +75,42 @@ class CadenceForm:
     rrule: str | None = None  # an advanced rule; replaces days and time when given
 
 
+RULE_EXAMPLE = "Example: FREQ=WEEKLY;BYDAY=TH;BYHOUR=10;BYMINUTE=0"
+
+
 def _check_rrule(rule: str) -> str:
+    """The rule in upper case, or InvalidInput on the `rrule` field. The cheap checks come
+    first: a rule that would open a round more often than once a day is refused before
+    anything is expanded (dateutil would walk every second of it)."""
     rule = rule.strip().upper().removeprefix("RRULE:")
     try:
-        r = rrulestr(rule, dtstart=datetime(2020, 1, 6))  # noqa: DTZ001 (wall clock)
-        nxt = r.after(datetime(2026, 1, 1))  # noqa: DTZ001
+        recur = parse_rule(rule)
+        freq = frequency(recur)
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        raise InvalidInput(
+            f"That is not a recurrence rule I can read ({str(exc)[:80]}).",
+            RULE_EXAMPLE,
+            field="rrule",
+        ) from None
+    if more_than_daily(recur, freq):
+        raise InvalidInput(
+            "A status round can't open more often than once a day "
+            "(no HOURLY, MINUTELY or SECONDLY, one BYHOUR and one BYMINUTE, no BYSECOND).",
+            RULE_EXAMPLE,
+            field="rrule",
+        )
+    try:
+        with warnings.catch_warnings(action="ignore"):
+            r = rrulestr(rule, dtstart=datetime(2025, 12, 29))  # noqa: DTZ001 (wall clock)
+            nxt = r.after(datetime(2026, 1, 1))  # noqa: DTZ001
     except (ValueError, TypeError) as exc:
         raise InvalidInput(
-            f"That is not a recurrence rule I can read ({exc}).",
-            "Example: FREQ=WEEKLY;BYDAY=TH;BYHOUR=10;BYMINUTE=0",
+            f"That is not a recurrence rule I can read ({str(exc)[:80]}).",
+            RULE_EXAMPLE,
+            field="rrule",
         ) from None
     if nxt is None:
-        raise InvalidInput("That rule never happens again.")
-    if "FREQ=MINUTELY" in rule or "FREQ=HOURLY" in rule or "FREQ=SECONDLY" in rule:
-        raise InvalidInput("Status rounds can't be more often than daily.")
+        raise InvalidInput("That rule never happens again.", RULE_EXAMPLE, field="rrule")
     return rule
 
 

@@ -57,6 +57,17 @@ def frequency(recur: vRecur) -> str:
     return str(value).upper()
 
 
+def more_than_daily(recur: vRecur, freq: str) -> bool:
+    """Whether the rule can happen more than once a day: an hourly (or finer) frequency, a
+    BYSECOND, or several hours or minutes. Cheap: nothing is expanded."""
+    return (
+        freq in TOO_OFTEN
+        or "BYSECOND" in recur
+        or len(recur.get("BYHOUR", [])) > 1
+        or len(recur.get("BYMINUTE", [])) > 1
+    )
+
+
 def _feasible(recur: vRecur) -> bool:
     """Whether BYMONTH and BYMONTHDAY can ever meet (dateutil would search to year 9999)."""
     days = [int(d) for d in recur.get("BYMONTHDAY", [])]
@@ -87,22 +98,26 @@ def checked_rule(rule: str, start: datetime, *, label: str) -> str:
     """The normalized rule, or InvalidInput saying what is wrong with it."""
     tz = start.tzinfo
     assert tz is not None
+    normalized = ""
     try:
         recur = parse_rule(rule)
         unknown = sorted(set(recur) - _RULE_PARTS)
         freq = frequency(recur)
-        normalized = _normalize_rule(rule, tz)
-        with warnings.catch_warnings(action="ignore"):
-            rrulestr(normalized, dtstart=start)
         problem = None
         if unknown:
             problem = f"uses {', '.join(unknown)}, which I don't support"
         elif freq in TOO_OFTEN:
             problem = "repeats more often than daily"
+        elif more_than_daily(recur, freq):
+            problem = "happens more than once a day (one time a day: make two series)"
         elif "COUNT" in recur and "UNTIL" in recur:
             problem = "has both COUNT and UNTIL"
         elif not _feasible(recur):
             problem = "never happens (that day does not exist in that month)"
+        else:  # the cheap checks passed: now dateutil may read it
+            normalized = _normalize_rule(rule, tz)
+            with warnings.catch_warnings(action="ignore"):
+                rrulestr(normalized, dtstart=start)
     except (ValueError, TypeError, KeyError, IndexError) as exc:
         problem = f"has a repeat rule I can't read ({str(exc)[:80]})"
         normalized = ""
