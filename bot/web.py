@@ -6,6 +6,7 @@ serves only these, so the console's calendar links work on a laptop.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import anyio.to_thread
@@ -66,6 +67,7 @@ def health_route(engine: Engine) -> Route:
     return Route("/healthz", healthz, methods=["GET"])
 
 
-def build_plain_asgi(engine: Engine) -> Starlette:
-    """The server without a chat platform: /healthz and the calendar feeds."""
-    return Starlette(routes=[health_route(engine), calendar_route(engine)])
+def build_plain_asgi(engine: Engine, extra: Sequence[Route] = ()) -> Starlette:
+    """The server without Slack: /healthz and the calendar feeds (and `extra` routes, such as
+    Teams' /api/messages)."""
+    return Starlette(routes=[*extra, health_route(engine), calendar_route(engine)])

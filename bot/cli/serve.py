@@ -1,10 +1,12 @@
-"""`pmo-bot serve`: Slack over HTTP (with worker processes) or Socket Mode."""
+"""`pmo-bot serve`: Slack over HTTP (with worker processes) or Socket Mode, Teams at
+/api/messages on the same server, or both, as configured."""
 
 from __future__ import annotations
 
 import contextlib
 import gc
 import logging
+import os
 import signal
 import threading
 from typing import Any
@@ -13,6 +15,7 @@ import click
 import uvicorn
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot import db, scheduler
 from bot.cli.common import load_settings, open_engine, person_defaults
@@ -27,6 +30,7 @@ from bot.slack.app import (
 from bot.slack.asgi import build_asgi
 from bot.slack.handoff import supported
 from bot.slack.workers import SlackWorkers
+from bot.teams.app import ByPlatform, TeamsEndpoint, build_teams, teams_configured
 from bot.web import build_plain_asgi
 from handlers.slack.runtime import SlackDeps
 
@@ -53,8 +57,12 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
     configured, /healthz and the calendar feeds only."""
     settings = load_settings()
     logging.getLogger("pmo_bot").setLevel(settings.log_level.upper())
+    teams = teams_configured(os.environ)
     if not (settings.has_slack or settings.slack_signing_secret or socket):
-        serve_without_platform(settings, host, port)
+        if teams:
+            serve_teams_only(settings, host, port, no_scheduler=no_scheduler)
+        else:
+            serve_without_platform(settings, host, port)
         return
     try:
         mode = slack_mode(settings, socket=socket)
@@ -75,8 +83,12 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
             except SlackConfigError as exc:
                 raise click.ClickException(str(exc)) from None
         click.echo(f"PMO Bot serving {mode.description}: {where}; database {url}", err=True)
+        endpoint = start_teams(settings, deps.sessions) if teams and not socket else None
         if not no_scheduler:
-            scheduler.background(deps.sessions, scheduler.build_notifier(settings, engine))
+            notifier = scheduler.build_notifier(settings, engine)
+            if endpoint is not None:
+                notifier = ByPlatform({"slack": notifier, "teams": endpoint.notifier()})
+            scheduler.background(deps.sessions, notifier)
             click.echo("Reminders: sweeping every minute in this process.", err=True)
         if socket:
             handler = SocketModeHandler(app, settings.slack_app_token)
@@ -119,7 +131,13 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
                 f"Slack requests: acked here, run by {processes} worker process(es).", err=True
             )
         click.echo(f"Listening on http://{host}:{port}/slack/events", err=True)
-        asgi = build_asgi(app, engine, workers=pool, signing_secret=settings.slack_signing_secret)
+        extra = [endpoint.route()] if endpoint is not None else []
+        asgi = build_asgi(
+            app, engine, workers=pool, signing_secret=settings.slack_signing_secret, extra=extra
+        )
+        if endpoint is not None:
+            endpoint.mount(asgi)
+            click.echo(f"Listening on http://{host}:{port}/api/messages (Teams)", err=True)
         # Everything built so far lives as long as the server: keep it out of the collector's
         # full passes (130,000 objects, 26-35 ms each, an ack stall every so often).
         gc.freeze()
@@ -145,6 +163,38 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
             signal.raise_signal(signal.SIGTERM)  # end as uvicorn would: by SIGTERM
 
 
+def start_teams(settings: Settings, sessions: sessionmaker[Session]) -> TeamsEndpoint:
+    """The Teams endpoint from the Agents SDK's environment variables, announced."""
+    endpoint = build_teams(
+        os.environ, sessions, defaults=person_defaults(settings), public_url=settings.public_url
+    )
+    click.echo(f"PMO Bot serving {endpoint.describe()}.", err=True)
+    if endpoint.anonymous:
+        click.echo(
+            "WARNING: Teams ANONYMOUS_ALLOWED is on: requests without a bearer are accepted. "
+            "Local tests only.",
+            err=True,
+        )
+    return endpoint
+
+
+def serve_teams_only(settings: Settings, host: str, port: int, *, no_scheduler: bool) -> None:
+    """Teams without Slack: /api/messages, /healthz and the calendar feeds."""
+    with open_engine(settings) as engine:
+        sessions = db.make_sessionmaker(engine)
+        url = engine.url.render_as_string(hide_password=True)
+        click.echo(f"Slack is not configured; database {url}.", err=True)
+        endpoint = start_teams(settings, sessions)
+        if not no_scheduler:
+            scheduler.background(sessions, endpoint.notifier())
+            click.echo("Reminders: sweeping every minute in this process (Teams).", err=True)
+        asgi = build_plain_asgi(engine, [endpoint.route()])
+        endpoint.mount(asgi)
+        click.echo(f"Listening on http://{host}:{port}/api/messages", err=True)
+        gc.freeze()
+        uvicorn.run(asgi, host=host, port=port, log_level="warning", access_log=False)
+
+
 def serve_without_platform(settings: Settings, host: str, port: int) -> None:
     """No chat platform configured: serve what needs none (the health check and the calendar
     feeds the console's `ics` links point at). Reminders go out from the console then."""
@@ -152,7 +202,8 @@ def serve_without_platform(settings: Settings, host: str, port: int) -> None:
         url = engine.url.render_as_string(hide_password=True)
         click.echo(
             "No chat platform is configured (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for "
-            f"Slack), so this serves /healthz and the calendar feeds only; database {url}.",
+            "Slack, CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID… for Teams), so"
+            f" this serves /healthz and the calendar feeds only; database {url}.",
             err=True,
         )
         click.echo(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import anyio.to_thread
 from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
@@ -27,8 +29,10 @@ def build_asgi(
     *,
     workers: SlackWorkers | None = None,
     signing_secret: str | None = None,
+    extra: Sequence[Route] = (),
 ) -> Starlette:
-    """POST /slack/events (every Slack request kind), GET /healthz (and /healthz/workers).
+    """POST /slack/events (every Slack request kind), GET /healthz (and /healthz/workers),
+    and `extra` routes on the same server (Teams' POST /api/messages).
 
     With `workers`, requests whose listeners ack empty at once (bot/slack/handoff.py) are
     verified with `signing_secret`, queued and acked right here on the event loop, as fast as
@@ -62,6 +66,7 @@ def build_asgi(
 
     routes = [
         Route("/slack/events", slack_events, methods=["POST"]),
+        *extra,
         health_route(engine),
         calendar_route(engine),
     ]
