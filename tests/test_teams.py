@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import Person, TeamsConversation, WorkspaceRole
+from models import ActionItem, Person, TeamsConversation, WorkspaceRole
 from tests.conftest import NOW
 from tests.teams_harness import TeamsBot
 
@@ -60,3 +60,94 @@ def test_help_in_the_personal_chat_answers_with_a_card_and_makes_the_first_perso
         assert roles == {"admin", "pmo_lead"}
         conv = s.scalar(select(TeamsConversation))
         assert conv is not None and conv.kind == "personal" and conv.person_id == ana.id
+
+
+CHAN = "19:apollo@thread.tacv2"
+
+
+def _setup_project(teams: TeamsBot) -> None:
+    teams.names.update({"ana": "Ana Ruiz", "ben": "Ben Li"})
+    teams.say("ana", "help")  # Ana first: the tenant's admin and PMO lead
+    teams.say("ben", "help")
+    teams.say("ana", 'project new APOLLO "Apollo"', conv=CHAN)
+    teams.say(
+        "ana", "project add APOLLO <at>Ben Li</at> member", conv=CHAN, mentions={"Ben Li": "ben"}
+    )
+
+
+def test_a_mention_in_a_channel_runs_the_command_and_people_mentions_resolve(
+    teams: TeamsBot, sessions: sessionmaker[Session]
+) -> None:
+    _setup_project(teams)
+    assert "APOLLO" in teams.last_to(CHAN)  # project news: the channel sees it
+    status, _ = teams.say(
+        "ana",
+        'action add APOLLO "Draft the plan" <at>Ben Li</at> due:2026-11-27',
+        conv=CHAN,
+        mentions={"Ben Li": "ben"},
+    )
+    assert status == 202
+    posted = teams.fake.to(CHAN)[-1]
+    assert "Draft the plan" in posted.text and "Ben Li" in posted.text
+    with sessions() as s:
+        item = s.scalar(select(ActionItem))
+        ben = s.scalar(select(Person).where(Person.external_id == "ben"))
+        assert item is not None and ben is not None and item.owner_id == ben.id
+        assert str(item.due_on) == "2026-11-27"
+
+
+def test_what_only_the_caller_may_see_goes_to_their_personal_chat_never_the_channel(
+    teams: TeamsBot,
+) -> None:
+    _setup_project(teams)
+    teams.say("ana", 'project new SECRET "Secret" private', conv=CHAN)
+    in_channel = len(teams.fake.to(CHAN))
+    teams.say("ana", "action list mine", conv=CHAN)
+    teams.say("ana", "project show SECRET", conv=CHAN)
+    assert len(teams.fake.to(CHAN)) == in_channel
+    assert all("SECRET" not in s.text for s in teams.fake.to(CHAN))
+    assert "SECRET" in teams.last_to("a:dm-ana")
+
+
+def test_done_snooze_and_reassign_update_the_card_in_place_and_say_who(
+    teams: TeamsBot, sessions: sessionmaker[Session]
+) -> None:
+    _setup_project(teams)
+    teams.say("ana", 'action add APOLLO "Book the room" due:2026-11-25', conv=CHAN)
+    with sessions() as s:
+        item = s.scalar(select(ActionItem))
+        assert item is not None
+        item_id = item.id
+    card_posted = teams.fake.to(CHAN)[-1].cards[0]
+    verbs = {a.get("verb") for a in card_posted["actions"] if a["type"] == "Action.Execute"}
+    assert "item.done" in verbs and any(a["title"] == "Edit" for a in card_posted["actions"])
+
+    answer = teams.click("ana", "item.snooze", {"item": item_id, "days": 3}, conv=CHAN)
+    assert answer["type"] == "application/vnd.microsoft.card.adaptive"
+    assert "Snoozed" in str(answer["value"]) and "Ana Ruiz" in str(answer["value"])
+    with sessions() as s:
+        assert str(s.get(ActionItem, item_id).snoozed_until) == "2026-11-26"  # type: ignore[union-attr]
+    answer = teams.click("ana", "item.reassign", {"item": item_id, "pick": "ben"}, conv=CHAN)
+    assert "Ben Li" in str(answer["value"])
+    with sessions() as s:
+        ben_id = s.scalar(select(Person.id).where(Person.external_id == "ben"))
+    answer = teams.click("ben", "item.done", {"item": item_id}, conv=CHAN)
+    assert "done" in str(answer["value"]).lower() and "Changed by Ben Li" in str(answer["value"])
+    with sessions() as s:
+        item = s.get(ActionItem, item_id)
+        assert item is not None and item.status.value == "done" and item.owner_id == ben_id
+
+
+def test_a_click_on_someone_elses_item_that_is_not_allowed_changes_nothing(
+    teams: TeamsBot, sessions: sessionmaker[Session]
+) -> None:
+    _setup_project(teams)
+    teams.say("ana", 'action add APOLLO "Ana only" due:2026-11-25', conv=CHAN)
+    teams.say("carl", "help")
+    with sessions() as s:
+        item_id = s.scalar(select(ActionItem.id))
+    answer = teams.click("carl", "item.done", {"item": item_id}, conv=CHAN)
+    assert answer["type"] == "application/vnd.microsoft.activity.message"
+    with sessions() as s:
+        item = s.get(ActionItem, item_id)
+        assert item is not None and item.status.value == "open"
