@@ -37,6 +37,11 @@ PERMANENT = {
     "ConversationNotFound": "the conversation no longer exists",
     "MessageSizeTooBig": "the message is too big for Teams",
 }
+BY_STATUS = {  # when Teams' answer carries no code (the SDK drops it on create_conversation)
+    403: "the person blocked PMO Bot, it is not installed for them, or an admin disabled it",
+    404: "the conversation or person no longer exists",
+    413: "the message is too big for Teams",
+}
 
 
 class Pacer:
@@ -74,9 +79,9 @@ class Pacer:
 
 def reason_for(err: TeamsRefusal) -> str:
     """A readable reason for a refusal."""
-    known = PERMANENT.get(err.code)
+    known = PERMANENT.get(err.code) or BY_STATUS.get(err.status)
     if known:
-        return f"Teams refused: {known} ({err.code})"
+        return f"Teams refused: {known} ({err.code or err.status})"
     return f"Teams refused: {err}"
 
 
