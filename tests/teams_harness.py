@@ -61,6 +61,7 @@ class TeamsBot:
         self.server, self.thread, self.base = serve(asgi)
         self.ids = count(1)
         self.names: dict[str, str] = {}
+        self.tz = "Europe/London"  # every person's clientInfo time zone
 
     def close(self) -> None:
         self.server.should_exit = True
@@ -74,7 +75,7 @@ class TeamsBot:
         *,
         conv: str | None = None,
         kind: str = "message",
-        tz: str = "Europe/London",
+        tz: str | None = None,
         locale: str = "en-GB",
         **extra: Any,
     ) -> dict[str, Any]:
@@ -97,7 +98,7 @@ class TeamsBot:
             "conversation": conversation,
             "channelData": {"tenant": {"id": TENANT}},
             "locale": locale,
-            "entities": [{"type": "clientInfo", "locale": locale, "timezone": tz}],
+            "entities": [{"type": "clientInfo", "locale": locale, "timezone": tz or self.tz}],
             **extra,
         }
 

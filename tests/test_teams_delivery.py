@@ -38,8 +38,9 @@ def teams(engine: Engine, sessions: sessionmaker[Session]) -> Iterator[TeamsBot]
 
 
 def notifier(teams: TeamsBot, sessions: sessionmaker[Session]) -> TeamsNotifier:
-    return TeamsNotifier(teams.endpoint.deps.outbound, sessions, backoff=0.001,
-                         pacer=Pacer(sleep=lambda _s: None))  # fmt: skip
+    return TeamsNotifier(
+        teams.endpoint.deps.outbound, sessions, backoff=0.001, pacer=Pacer(sleep=lambda _s: None)
+    )
 
 
 def seed(sessions: sessionmaker[Session], users: list[str]) -> None:
@@ -50,8 +51,15 @@ def seed(sessions: sessionmaker[Session], users: list[str]) -> None:
         for u in users:
             owner = w.person(u)
             for i in range(PER_USER):
-                action_items.add(s, w.actor(lead.handle), title=f"T-{u}-{i}", owner=owner,
-                                 due_on=date(2026, 12, 4), now=NOW, project_key="OPS")  # fmt: skip
+                action_items.add(
+                    s,
+                    w.actor(lead.handle),
+                    title=f"T-{u}-{i}",
+                    owner=owner,
+                    due_on=date(2026, 12, 4),
+                    now=NOW,
+                    project_key="OPS",
+                )
 
 
 def states(sessions: sessionmaker[Session]) -> dict[str, int]:

@@ -18,11 +18,19 @@ from tests.teams_harness import TeamsBot
 
 CHAN = "19:apollo@thread.tacv2"
 STATUS = {
-    "overall": "amber", "schedule": "red", "scope": "", "budget": "green", "resources": "",
-    "percent": "40", "summary": "Vendor late, plan B ready", "highlights": "Design signed off",
-    "blockers": "Contract unsigned", "escalate": "true", "asks": "Sponsor to call the vendor",
+    "overall": "amber",
+    "schedule": "red",
+    "scope": "",
+    "budget": "green",
+    "resources": "",
+    "percent": "40",
+    "summary": "Vendor late, plan B ready",
+    "highlights": "Design signed off",
+    "blockers": "Contract unsigned",
+    "escalate": "true",
+    "asks": "Sponsor to call the vendor",
     "next_steps": "Sign by Friday",
-}  # fmt: skip
+}
 
 
 @pytest.fixture
@@ -42,8 +50,15 @@ def dialog_card(answer: dict[str, Any]) -> dict[str, Any]:
     return content
 
 
-def submit(teams: TeamsBot, user: str, content: dict[str, Any], values: dict[str, str],
-           *, name: str = "task/submit", conv: str | None = None) -> Any:  # fmt: skip
+def submit(
+    teams: TeamsBot,
+    user: str,
+    content: dict[str, Any],
+    values: dict[str, str],
+    *,
+    name: str = "task/submit",
+    conv: str | None = None,
+) -> Any:
     """Teams merges the inputs into the submit button's data."""
     data = {**content["actions"][0]["data"], **values}
     return teams.invoke(user, name, {"data": data}, conv=conv)
@@ -84,8 +99,9 @@ def test_edit_opens_the_item_form_prefilled_and_saves_the_change(
     teams.say("ana", 'action add APOLLO "Book the room" due:2026-11-25', conv=CHAN)
     with sessions() as s:
         item_id = s.scalar(select(ActionItem.id))
-    content = dialog_card(teams.invoke("ana", "task/fetch",
-                                       {"data": {"dialog": "edit_item", "item": item_id}}))  # fmt: skip
+    content = dialog_card(
+        teams.invoke("ana", "task/fetch", {"data": {"dialog": "edit_item", "item": item_id}})
+    )
     title = next(b for b in content["body"] if b.get("id") == "title")
     assert title["value"] == "Book the room"
     values = {b["id"]: str(b.get("value") or "") for b in content["body"] if b.get("id")}
@@ -105,21 +121,36 @@ def test_create_action_item_from_a_message_is_linked_to_it(
         "from": {"user": {"id": "29:ben", "aadObjectId": "ben", "displayName": "Ben Li"}},
         "linkToMessage": "https://teams.microsoft.com/l/message/19:apollo/1700000000000",
     }
-    fetched = teams.invoke("ana", "composeExtension/fetchTask",
-                           {"commandId": "createActionItem", "commandContext": "message",
-                            "messagePayload": payload}, conv=CHAN)  # fmt: skip
+    fetched = teams.invoke(
+        "ana",
+        "composeExtension/fetchTask",
+        {"commandId": "createActionItem", "commandContext": "message", "messagePayload": payload},
+        conv=CHAN,
+    )
     content = dialog_card(fetched)
     title = next(b for b in content["body"] if b.get("id") == "title")
     assert title["value"] == "Ship the release notes"
     values = {b["id"]: str(b.get("value") or "") for b in content["body"] if b.get("id")}
     assert values["owner"] == "ana"  # the person who picked the action, by Entra id
-    missing = submit(teams, "ana", content, {**values, "title": "", "project": "APOLLO"},
-                     name="composeExtension/submitAction", conv=CHAN)  # fmt: skip
+    missing = submit(
+        teams,
+        "ana",
+        content,
+        {**values, "title": "", "project": "APOLLO"},
+        name="composeExtension/submitAction",
+        conv=CHAN,
+    )
     assert errors_in(dialog_card(missing)) == ["⚠️ What needs doing? is missing."]
     with sessions() as s:
         assert s.scalar(select(ActionItem)) is None
-    done = submit(teams, "ana", content, {**values, "project": "APOLLO"},
-                  name="composeExtension/submitAction", conv=CHAN)  # fmt: skip
+    done = submit(
+        teams,
+        "ana",
+        content,
+        {**values, "project": "APOLLO"},
+        name="composeExtension/submitAction",
+        conv=CHAN,
+    )
     assert done["task"]["type"] == "message"
     with sessions() as s:
         item = s.scalar(select(ActionItem))
@@ -130,11 +161,19 @@ def test_create_action_item_from_a_message_is_linked_to_it(
 
 def test_add_to_minutes_from_a_message(teams: TeamsBot, sessions: sessionmaker[Session]) -> None:
     teams.say("ana", 'minutes start APOLLO "Weekly"', conv=CHAN)
-    payload = {"body": {"content": "We agreed to freeze scope"},
-               "from": {"user": {"aadObjectId": "ana"}}, "linkToMessage": "https://t/l/2"}  # fmt: skip
-    content = dialog_card(teams.invoke("ana", "composeExtension/fetchTask",
-                                       {"commandId": "addToMinutes", "messagePayload": payload},
-                                       conv=CHAN))  # fmt: skip
+    payload = {
+        "body": {"content": "We agreed to freeze scope"},
+        "from": {"user": {"aadObjectId": "ana"}},
+        "linkToMessage": "https://t/l/2",
+    }
+    content = dialog_card(
+        teams.invoke(
+            "ana",
+            "composeExtension/fetchTask",
+            {"commandId": "addToMinutes", "messagePayload": payload},
+            conv=CHAN,
+        )
+    )
     values = {b["id"]: str(b.get("value") or "") for b in content["body"] if b.get("id")}
     assert "We agreed to freeze scope" in values.values()
     done = submit(teams, "ana", content, values, name="composeExtension/submitAction", conv=CHAN)
