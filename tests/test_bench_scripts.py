@@ -19,3 +19,16 @@ def test_a_benchmark_script_imports_and_shows_its_usage(script: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "usage" in done.stdout.lower()
+
+
+def test_the_teams_latency_bench_runs_in_a_tiny_mode_and_reports_both_bots() -> None:
+    script = Path(__file__).resolve().parents[1] / "bench" / "teams_latency.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--seconds", "0.4", "--clients", "2", "--items", "2"],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = {ln.split("  ")[0]: ln for ln in done.stdout.splitlines()}
+    for bot in ("bare Agents SDK echo bot", "PMO Bot (Teams)"):
+        figures = lines[bot].split()
+        assert int(figures[-7]) > 0 and figures[-1] == "0", lines[bot]  # requests, no errors
