@@ -151,3 +151,44 @@ def test_a_click_on_someone_elses_item_that_is_not_allowed_changes_nothing(
     with sessions() as s:
         item = s.get(ActionItem, item_id)
         assert item is not None and item.status.value == "open"
+
+
+def test_install_greets_and_my_work_is_updated_in_place_after_a_change(
+    teams: TeamsBot, sessions: sessionmaker[Session]
+) -> None:
+    teams.names["ana"] = "Ana Ruiz"
+    status, _ = teams.install("ana")
+    assert status == 202
+    dm = teams.fake.to("a:dm-ana")
+    assert "help" in dm[0].text and dm[1].text.startswith("My work")
+    home_id = dm[1].activity_id
+    with sessions() as s:
+        conv = s.scalar(select(TeamsConversation))
+        assert conv is not None and conv.home_activity_id == home_id
+
+    teams.say("ana", 'action add "Water the plants" due:2026-11-24')
+    with sessions() as s:
+        item_id = s.scalar(select(ActionItem.id))
+    updates = [x for x in teams.fake.to("a:dm-ana") if x.method == "PUT"]
+    assert updates and updates[-1].activity_id == home_id
+    assert "Water the plants · 2026-11-24" in updates[-1].text
+
+    teams.click("ana", "item.done", {"item": item_id, "home": 1})
+    last = [x for x in teams.fake.to("a:dm-ana") if x.method == "PUT"][-1]
+    assert last.activity_id == home_id and "Water the plants" not in last.text
+
+
+def test_pacing_keeps_every_conversation_within_teams_limits() -> None:
+    from handlers.teams.notifier import Pacer
+
+    now = [0.0]
+    pacer = Pacer(clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
+    sends = []
+    for _ in range(70):
+        pacer.wait_turn("a:dm-x")
+        sends.append(now[0])
+    for window, most in ((1.0, 7), (2.0, 8), (30.0, 60)):
+        for t in sends:
+            assert sum(1 for u in sends if t <= u < t + window) <= most
+    pacer.wait_turn("a:dm-other")  # another conversation is not held back
+    assert now[0] == sends[-1]

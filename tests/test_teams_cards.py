@@ -120,3 +120,26 @@ def test_a_very_long_answer_is_split_over_cards_each_under_28_kb() -> None:
         assert len(json.dumps({"attachments": [c.attachment()]}).encode()) < MAX_BYTES
     assert "".join(c.text for c in shown).count("#") == 3000
     assert "actions" in shown[-1].content and "actions" not in shown[0].content
+
+
+def test_a_status_nudge_has_a_submit_update_button_that_opens_the_form() -> None:
+    from datetime import date
+
+    from handlers.teams.notifier import bundle_cards
+    from services.outbox.kinds import DigestKind
+    from services.outbox.port import Bundle, Digest
+
+    nudge = Digest(
+        DigestKind.STATUS_NUDGE,
+        "Status update due for APOLLO",
+        date(2026, 11, 27),
+        [],
+        project_key="APOLLO",
+    )
+    shown = bundle_cards(Bundle("teams", "t1", "ana", "UTC", date(2026, 11, 27), digests=[nudge]))
+    validate_card(shown[-1].content)
+    button = shown[-1].content["actions"][0]
+    assert button["title"] == "Submit update"
+    assert button["data"]["msteams"] == {"type": "task/fetch"}
+    assert (button["data"]["dialog"], button["data"]["project"]) == ("status", "APOLLO")
+    assert "APOLLO" in shown[0].text

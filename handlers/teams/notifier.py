@@ -24,6 +24,7 @@ from handlers.console.notifier import bundle_text
 from handlers.teams.cards import Card, dialog_button, text_cards
 from handlers.teams.connector import Outbound, TeamsRefusal
 from handlers.teams.ids import Dialog
+from services.outbox.kinds import DigestKind
 from services.outbox.port import Bundle, DeliveryError
 from services.workspace import conversations
 
@@ -37,6 +38,7 @@ PERMANENT = {
     "ConversationNotFound": "the conversation no longer exists",
     "MessageSizeTooBig": "the message is too big for Teams",
 }
+ASKS = {DigestKind.STATUS_NUDGE, DigestKind.STATUS_MISSING}  # they get a Submit update button
 BY_STATUS = {  # when Teams' answer carries no code (the SDK drops it on create_conversation)
     403: "the person blocked PMO Bot, it is not installed for them, or an admin disabled it",
     404: "the conversation or person no longer exists",
@@ -94,7 +96,7 @@ def bundle_cards(bundle: Bundle) -> list[Card]:
     lines = bundle_text(bundle).splitlines()
     first = lines[0].split(":", 1)[1].strip() if lines and ":" in lines[0] else ""
     text = "\n".join(([first.capitalize()] if first else []) + lines[1:]) or "Nothing new."
-    nudge = next((d.project_key for d in bundle.digests if d.project_key), "")
+    nudge = next((d.project_key for d in bundle.digests if d.kind in ASKS and d.project_key), "")
     actions = [dialog_button("Submit update", Dialog.STATUS, {"project": nudge})] if nudge else None
     return text_cards(text, actions)
 

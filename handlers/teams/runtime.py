@@ -73,6 +73,7 @@ def identify(deps: TeamsDeps, context: TurnContext) -> Here:
     conv_id = str((raw.get("conversation") or {}).get("id") or "")
     reference = stored_reference(context)
     reference["_span_context"] = None
+    reference["conversation_reference"].pop("activityId", None)  # the same for every message
 
     def load() -> Known:
         with deps.sessions.begin() as s:

@@ -3,13 +3,15 @@ a person's personal chat, a channel, a group chat. Scoped by workspace, never co
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Person, Platform, TeamsConversation, Workspace
+
+FRESH = timedelta(hours=1)  # a reference seen again within this is not rewritten
 
 
 def remember(
@@ -40,8 +42,15 @@ def remember(
         )
         session.add(row)
     else:
-        if row.reference != reference:
-            row.reference = reference
+        same = (
+            row.reference == reference
+            and row.kind == kind
+            and (person_id is None or row.person_id == person_id)
+            and now - row.updated_at < FRESH
+        )
+        if same:
+            return row  # nothing to write on every message
+        row.reference = reference
         row.kind = kind
         row.person_id = person_id if person_id is not None else row.person_id
         row.updated_at = now
