@@ -125,3 +125,37 @@ def test_an_uninstalled_person_fails_with_its_reason_and_the_pm_is_told_once(
     told = [s for s in teams.fake.to("a:dm-ana") if "gone" in s.text.lower()]
     assert len(told) == 1, [s.text for s in teams.fake.to("a:dm-ana")]
     assert any("T-here-0" in s.text for s in teams.fake.sent)
+
+
+def test_the_portfolio_report_is_a_parent_in_the_report_channel_with_a_reply_per_project(
+    teams: TeamsBot, sessions: sessionmaker[Session]
+) -> None:
+    from models import Workspace
+    from tests.test_forms import ANSWERS
+
+    chan = "19:pmo@thread.tacv2"
+    teams.say("ana", "help", conv=chan)  # the bot is in the PMO channel: its reference is stored
+    for key in ("APOLLO", "BETA"):
+        teams.say("ana", f'project new {key} "{key.title()}"', conv=chan)
+    opened = teams.invoke("ana", "task/fetch", {"data": {"dialog": "status", "project": "APOLLO"}})
+    data = opened["task"]["value"]["card"]["content"]["actions"][0]["data"]
+    assert (
+        teams.invoke("ana", "task/submit", {"data": {**data, **ANSWERS}})["task"]["type"]
+        == "message"
+    )
+    with session_scope(sessions) as s:
+        ws = s.scalar(select(Workspace))
+        assert ws is not None
+        ws.pmo_channel = chan
+    before = len(teams.fake.sent)
+    for day in ("2026-11-27T16:05", "2026-11-30T09:05"):
+        jobs.sweep(
+            sessions, notifier(teams, sessions), now=datetime.fromisoformat(day).replace(tzinfo=UTC)
+        )
+    posted = [s for s in teams.fake.sent[before:] if s.conversation.startswith(chan)]
+    parent = next(s for s in posted if "Portfolio status" in s.text)
+    thread = f"{chan};messageid={parent.activity_id}"
+    replies = [s for s in posted if s.conversation == thread]
+    assert [r.text.split()[1] for r in replies] == ["APOLLO", "BETA"]
+    assert "Vendor late, plan B ready" in replies[0].text and "missing" in replies[1].text
+    assert states(sessions).get("failed", 0) == 0

@@ -24,8 +24,11 @@ from handlers.console.notifier import bundle_text
 from handlers.teams.cards import Card, dialog_button, text_cards
 from handlers.teams.connector import Outbound, TeamsRefusal
 from handlers.teams.ids import Dialog
+from handlers.teams.report import report_cards
 from services.outbox.kinds import DigestKind
 from services.outbox.port import Bundle, DeliveryError
+from services.status import charts
+from services.status.report import Report
 from services.workspace import conversations
 
 LIMITS = ((1.0, 7), (2.0, 8), (30.0, 60))  # (seconds, sends) per conversation
@@ -120,10 +123,13 @@ class TeamsNotifier:
 
     def send(self, bundle: Bundle) -> dict[str, Any] | None:
         """Post the bundle's cards or raise DeliveryError."""
+        stored, target = self._target(bundle)
+        if isinstance(bundle.attachment, Report):
+            self._report(stored, target, bundle.attachment, dict(bundle.progress))
+            return None
         cards = bundle_cards(bundle)
         progress = dict(bundle.progress)
         done = int(progress.get("cards", 0))
-        stored, target = self._target(bundle)
         for i, c in enumerate(cards):
             if i < done:
                 continue  # already went out before a retry
@@ -139,12 +145,38 @@ class TeamsNotifier:
                 ) from None
         return None
 
-    def _post(self, stored: dict[str, Any], target: str, c: Card) -> None:
+    def _report(
+        self, stored: dict[str, Any], target: str, report: Report, progress: dict[str, Any]
+    ) -> None:
+        """The parent card, then one reply per project in its thread (a channel) or after it
+        (a personal chat); a retry resumes after the parts that went out."""
+        parent, replies = report_cards(report, charts.rag_heatmap(report))
+        try:
+            if "parent" not in progress:
+                progress["parent"] = self._post(stored, target, parent)
+                progress["replies"] = 0
+            thread = target
+            if target.startswith("19:") and progress["parent"]:
+                thread = f"{target.split(';')[0]};messageid={progress['parent']}"
+            for n, reply in enumerate(replies):
+                if n < int(progress.get("replies", 0)):
+                    continue
+                self._post(stored, thread, reply)
+                progress["replies"] = n + 1
+        except TeamsRefusal as err:
+            raise DeliveryError(
+                reason_for(err),
+                permanent=permanent(err),
+                retry_after=err.retry_after,
+                progress=progress if "parent" in progress else None,
+            ) from None
+
+    def _post(self, stored: dict[str, Any], target: str, c: Card) -> str:
         for attempt in range(self.tries):
             self.pacer.wait_turn(target)
             try:
-                asyncio.run(self.outbound.post(stored, [c], conversation_id=target))
-                return
+                ids = asyncio.run(self.outbound.post(stored, [c], conversation_id=target))
+                return ids[0] if ids else ""
             except TeamsRefusal as err:
                 if permanent(err) or not err.retryable or attempt == self.tries - 1:
                     raise
@@ -152,6 +184,7 @@ class TeamsNotifier:
                 if wait is None:
                     wait = self.backoff * 2**attempt * (1 + random.random() / 2)
                 self.sleep(min(wait, 60.0))
+        raise TeamsRefusal(0, "NoAttempt")
 
     def _target(self, bundle: Bundle) -> tuple[dict[str, Any], str]:
         """The stored reference to write through and the conversation id to write to."""
