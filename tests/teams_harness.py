@@ -63,9 +63,14 @@ class TeamsBot:
         self.names: dict[str, str] = {}
         self.tz = "Europe/London"  # every person's clientInfo time zone
 
+    def settle(self) -> None:
+        """Wait for the work the bot does after answering (deliveries)."""
+        self.endpoint.deps.background.submit(lambda: None).result(timeout=60)
+
     def close(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=5)
+        self.endpoint.deps.background.shutdown(wait=True)
         self.fake.stop()
 
     # --- activities as Teams sends them -------------------------------------------------
@@ -112,10 +117,11 @@ class TeamsBot:
         try:
             with urllib.request.urlopen(req, timeout=30) as resp:
                 raw = resp.read()
-                return resp.status, json.loads(raw) if raw else None
+                status = resp.status
         except urllib.error.HTTPError as err:
-            raw = err.read()
-            return err.code, json.loads(raw) if raw else None
+            raw, status = err.read(), err.code
+        self.settle()
+        return status, json.loads(raw) if raw else None
 
     def say(
         self,

@@ -146,14 +146,9 @@ async def perform(deps: TeamsDeps, context: TurnContext, here: Here, f: FollowUp
                 with deps.sessions() as s:
                     v = views.view(s, minutes_id)
                 await send_here(context, cards.render(MinutesResult(v, "shown")))
-        case DeliverNow(workspace_id):
+        case DeliverNow(workspace_id):  # after the answer: Teams gives up after 10-15 s
             notifier = TeamsNotifier(deps.outbound, deps.sessions)
-            now = deps.clock()
-            await anyio.to_thread.run_sync(
-                lambda: deliver_due(
-                    deps.sessions, notifier, now=now, clock=deps.clock, workspace_id=workspace_id
-                )
-            )
+            deps.defer(deliver_now, deps, notifier, workspace_id)
         case SendFile(filename, title, content):
             text = content.decode(errors="replace") if filename.endswith((".md", ".txt")) else ""
             note = f"{title} ({filename}): files are not sent in Teams yet."
@@ -162,6 +157,13 @@ async def perform(deps: TeamsDeps, context: TurnContext, here: Here, f: FollowUp
             pass  # opened by the caller (a dialog answer or a button)
         case _:
             assert_never(f)
+
+
+def deliver_now(deps: TeamsDeps, notifier: TeamsNotifier, workspace_id: int) -> None:
+    """Send what the outbox holds for the workspace now (final minutes, owners' notices)."""
+    deliver_due(
+        deps.sessions, notifier, now=deps.clock(), clock=deps.clock, workspace_id=workspace_id
+    )
 
 
 async def post_in(

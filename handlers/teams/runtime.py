@@ -3,8 +3,11 @@ errors reach the person (advice, never a traceback)."""
 
 from __future__ import annotations
 
+import json
 import logging
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -23,8 +26,15 @@ log = logging.getLogger(__name__)
 OOPS = "Something went wrong on my side and nothing was saved. Please try again."
 
 
+REFERENCE_TTL = 600.0
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="pmo-teams")  # in order
 
 
 @dataclass
@@ -37,10 +47,35 @@ class TeamsDeps:
     clock: Callable[[], datetime] = _now
     identities: IdentityCache = field(default_factory=IdentityCache)
     public_url: str = "http://localhost:3000"
+    background: ThreadPoolExecutor = field(default_factory=_pool)
+    _seen: dict[str, tuple[str, float]] = field(default_factory=dict)  # conversation → (ref, when)
+    _guard: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def core(self) -> Core:
         return Core(self.sessions, self.clock)
+
+    def defer(self, fn: Callable[..., None], *args: Any) -> None:
+        """Run `fn` after the turn's answer (slow work: Teams gives up after 10-15 s);
+        failures are logged, never shown as tracebacks."""
+
+        def guarded() -> None:
+            try:
+                fn(*args)
+            except Exception:
+                log.exception("background task %s failed", getattr(fn, "__name__", fn))
+
+        self.background.submit(guarded)
+
+    def known_reference(self, conversation: str, reference: dict[str, Any], now: float) -> bool:
+        """The reference was stored lately as it is (so it needs no database write now)."""
+        key = json.dumps(reference, sort_keys=True)
+        with self._guard:
+            seen = self._seen.get(conversation)
+            if seen is not None and seen[0] == key and now - seen[1] < REFERENCE_TTL:
+                return True
+            self._seen[conversation] = (key, now)
+        return False
 
 
 @dataclass(frozen=True)
@@ -84,16 +119,17 @@ def identify(deps: TeamsDeps, context: TurnContext) -> Here:
             return Known(ws, person.id)
 
     known = deps.identities.get(who.tenant, who.user, now=now.timestamp(), load=load)
-    with deps.sessions.begin() as s:
-        conversations.remember(
-            s,
-            workspace_id=known.workspace_id,
-            conversation_id=conv_id,
-            kind=kind,
-            reference=reference,
-            now=now,
-            person_id=known.person_id if kind == "personal" else None,
-        )
+    if not deps.known_reference(conv_id, reference, now.timestamp()):
+        with deps.sessions.begin() as s:
+            conversations.remember(
+                s,
+                workspace_id=known.workspace_id,
+                conversation_id=conv_id,
+                kind=kind,
+                reference=reference,
+                now=now,
+                person_id=known.person_id if kind == "personal" else None,
+            )
     people = identity.TeamsPeople(identity.mentioned_people(raw))
     turn = Turn(
         known.workspace_id, known.person_id, None if kind == "personal" else conv_id, people
