@@ -120,6 +120,7 @@ class TeamsBot:
                 status = resp.status
         except urllib.error.HTTPError as err:
             raw, status = err.read(), err.code
+            err.close()
         self.settle()
         return status, json.loads(raw) if raw else None
 
