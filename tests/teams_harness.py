@@ -63,6 +63,10 @@ class TeamsBot:
         self.names: dict[str, str] = {}
         self.tz = "Europe/London"  # every person's clientInfo time zone
 
+    def identities_expire(self) -> None:
+        """Forget who is who, as after the cache's few minutes (profiles are read again)."""
+        self.endpoint.deps.identities = type(self.endpoint.deps.identities)()
+
     def settle(self) -> None:
         """Wait for the work the bot does after answering (deliveries)."""
         self.endpoint.deps.background.submit(lambda: None).result(timeout=60)

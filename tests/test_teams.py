@@ -192,3 +192,30 @@ def test_pacing_keeps_every_conversation_within_teams_limits() -> None:
             assert sum(1 for u in sends if t <= u < t + window) <= most
     pacer.wait_turn("a:dm-other")  # another conversation is not held back
     assert now[0] == sends[-1]
+
+
+def test_numeric_dates_follow_the_clientinfo_locale(
+    teams: TeamsBot, sessions: sessionmaker[Session]
+) -> None:
+    teams.say("ana", "help")
+    us = teams.activity("ana", text='action add "US order" due:12/01/2026', locale="en-US")
+    uk = teams.activity("ana", text='action add "UK order" due:12/01/2027', locale="en-GB")
+    teams.identities_expire()  # the locale is read again when the identity cache expires
+    teams.post(us)
+    teams.identities_expire()
+    teams.post(uk)
+    with sessions() as s:
+        due = {i.title: str(i.due_on) for i in s.scalars(select(ActionItem))}
+    assert due == {"US order": "2026-12-01", "UK order": "2027-01-12"}
+
+
+def test_a_message_in_a_channel_thread_belongs_to_the_channel(
+    teams: TeamsBot, sessions: sessionmaker[Session]
+) -> None:
+    teams.say("ana", "help")
+    thread = f"{CHAN};messageid=1700000000777"
+    teams.say("ana", 'project new APOLLO "Apollo"', conv=thread)
+    assert teams.fake.to(thread), "the answer goes to the thread it was asked in"
+    with sessions() as s:
+        kinds = {c.conversation_id: c.kind for c in s.scalars(select(TeamsConversation))}
+        assert kinds == {"a:dm-ana": "personal", CHAN: "channel"}

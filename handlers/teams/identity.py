@@ -93,7 +93,8 @@ def ensure_person(
         person is not None
         and person.profile_refreshed_at is not None
         and now - person.profile_refreshed_at < PROFILE_TTL
-        and (not who.timezone or person.timezone == who.timezone)
+        and (not who.timezone or person.timezone_pinned or person.timezone == who.timezone)
+        and (not who.locale or person.locale == who.locale)
     )
     if fresh:
         assert person is not None

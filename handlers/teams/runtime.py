@@ -109,6 +109,9 @@ def identify(deps: TeamsDeps, context: TurnContext) -> Here:
     reference = stored_reference(context)
     reference["_span_context"] = None
     reference["conversation_reference"].pop("activityId", None)  # the same for every message
+    if kind == "channel":  # "19:…@thread.tacv2;messageid=…" is a thread: keep the channel
+        conv_id = conv_id.split(";")[0]
+        reference["conversation_reference"]["conversation"]["id"] = conv_id
 
     def load() -> Known:
         with deps.sessions.begin() as s:
