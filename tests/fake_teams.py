@@ -13,6 +13,7 @@ import itertools
 import json
 import re
 import threading
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -133,6 +134,7 @@ class FakeConnector:
     refused: list[tuple[str, int]] = field(default_factory=list)
     fault: Callable[[str, str], Fault | None] | None = None  # (method, conversation) → fault
     blocked: dict[str, str] = field(default_factory=dict)  # conversation or user → error code
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)  # roster by account id
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -164,6 +166,14 @@ class FakeConnector:
 
             def do_PUT(self) -> None:
                 fake.handle(self, "PUT")
+
+            def do_GET(self) -> None:
+                m = re.fullmatch(r"/v3/conversations/[^/]+/members/([^/?]+)", self.path)
+                member = fake.members.get(urllib.parse.unquote(m.group(1))) if m else None
+                if member is None:
+                    self._answer(404, {"error": {"code": "MemberNotFound", "message": "-"}})
+                else:
+                    self._answer(200, member)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

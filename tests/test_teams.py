@@ -219,3 +219,20 @@ def test_a_message_in_a_channel_thread_belongs_to_the_channel(
     with sessions() as s:
         kinds = {c.conversation_id: c.kind for c in s.scalars(select(TeamsConversation))}
         assert kinds == {"a:dm-ana": "personal", CHAN: "channel"}
+
+
+def test_name_and_email_come_from_the_roster(
+    teams: TeamsBot, sessions: sessionmaker[Session]
+) -> None:
+    teams.fake.members["29:ana"] = {
+        "id": "29:ana",
+        "name": "Ana María Ruiz",
+        "aadObjectId": "ana",
+        "email": "ana@contoso.com",
+        "userPrincipalName": "ana@contoso.com",
+    }
+    teams.say("ana", "help")
+    teams.say("zed", "help")  # not in the roster the fake knows: kept as the activity says
+    with sessions() as s:
+        found = {p.external_id: (p.display_name, p.email) for p in s.scalars(select(Person))}
+    assert found == {"ana": ("Ana María Ruiz", "ana@contoso.com"), "zed": ("Zed", None)}

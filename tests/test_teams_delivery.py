@@ -159,3 +159,4 @@ def test_the_portfolio_report_is_a_parent_in_the_report_channel_with_a_reply_per
     assert [r.text.split()[1] for r in replies] == ["APOLLO", "BETA"]
     assert "Vendor late, plan B ready" in replies[0].text and "missing" in replies[1].text
     assert states(sessions).get("failed", 0) == 0
+    assert any(e["type"] == "Image" for e in parent.cards[0]["body"]), "the RAG heat map"

@@ -22,7 +22,7 @@ from handlers.chat.actions import Action, ChangeItem, FromMessage, RunCommand
 from handlers.chat.dispatch import run_action, run_command
 from handlers.chat.forms import DEFINITIONS, submit_form
 from handlers.chat.outcome import Outcome
-from handlers.teams import cards, forms, home, identity, outcomes
+from handlers.teams import cards, forms, home, identity, outcomes, roster
 from handlers.teams.ids import Dialog, MessageAction, Verb
 from handlers.teams.runtime import OOPS, Here, TeamsDeps, identify
 from services.commands import ast
@@ -63,6 +63,7 @@ class TeamsAgent:
             else:
                 await outcomes.send_here(context, [cards.error_card(err)])
             return
+        await roster.refresh(self.deps, context, here)
         if kind == "invoke":
             body = await self._invoke(context, here)
             await self._invoke_answer(context, body)

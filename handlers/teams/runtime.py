@@ -27,6 +27,7 @@ OOPS = "Something went wrong on my side and nothing was saved. Please try again.
 
 
 REFERENCE_TTL = 600.0
+ROSTER_TTL = 86_400.0
 
 
 def _now() -> datetime:
@@ -50,6 +51,7 @@ class TeamsDeps:
     background: ThreadPoolExecutor = field(default_factory=_pool)
     _seen: dict[str, tuple[str, float]] = field(default_factory=dict)  # conversation → (ref, when)
     _guard: threading.Lock = field(default_factory=threading.Lock)
+    _roster: dict[tuple[str, str], float] = field(default_factory=dict)  # next lookup due
 
     @property
     def core(self) -> Core:
@@ -66,6 +68,15 @@ class TeamsDeps:
                 log.exception("background task %s failed", getattr(fn, "__name__", fn))
 
         self.background.submit(guarded)
+
+    def roster_due(self, tenant: str, user: str) -> bool:
+        """The person's roster profile is due for a lookup (first sight, then daily)."""
+        now = self.clock().timestamp()
+        with self._guard:
+            if self._roster.get((tenant, user), 0.0) > now:
+                return False
+            self._roster[(tenant, user)] = now + ROSTER_TTL
+        return True
 
     def known_reference(self, conversation: str, reference: dict[str, Any], now: float) -> bool:
         """The reference was stored lately as it is (so it needs no database write now)."""
