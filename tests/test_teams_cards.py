@@ -143,3 +143,44 @@ def test_a_status_nudge_has_a_submit_update_button_that_opens_the_form() -> None
     assert button["data"]["msteams"] == {"type": "task/fetch"}
     assert (button["data"]["dialog"], button["data"]["project"]) == ("status", "APOLLO")
     assert "APOLLO" in shown[0].text
+
+
+def test_my_work_stays_one_valid_card_under_28_kb_however_much_is_on_it() -> None:
+    from datetime import date
+
+    from handlers.teams.home import home_card
+    from models.enums import ActionStatus, DeliverableStatus, ProjectState
+    from services.core.views import ActionItemView, DeliverableView, Page, PersonRef, ProjectView
+    from services.workspace.home import HomeData
+
+    me = PersonRef(id=1, external_id="ana", handle="ana", display_name="Ana")
+    long = "x" * 300
+    items = [
+        ActionItemView(
+            i, f"{long} {i}", ActionStatus.OPEN, me, "P1", date(2026, 11, i % 28 + 1), None, None
+        )
+        for i in range(15)
+    ]
+    projects = [
+        ProjectView(i, f"P{i}", f"{long} {i}", ProjectState.ACTIVE, False, rag="red")
+        for i in range(200)
+    ]
+    deliverables = [
+        DeliverableView(
+            i,
+            f"{long} {i}",
+            "P1",
+            me,
+            date(2026, 12, 1),
+            date(2026, 12, 2),
+            DeliverableStatus.PLANNED,
+        )
+        for i in range(200)
+    ]
+    data = HomeData(date(2026, 11, 23), Page(items, total=40, size=15), projects, deliverables)
+    shown = home_card(data)
+    validate_card(shown.content)
+    assert len(json.dumps({"attachments": [shown.attachment()]}).encode()) < MAX_BYTES
+    assert "… and 175 more" in json.dumps(shown.content, ensure_ascii=False)
+    overdue_first = [b for b in shown.content["body"] if b["type"] == "ColumnSet"]
+    assert "overdue" in overdue_first[0]["columns"][0]["items"][0]["text"]

@@ -9,7 +9,15 @@ from typing import Any
 
 import anyio.to_thread
 
-from handlers.teams.cards import Card, card, command_button, execute, text_block
+from handlers.teams.cards import (
+    CARD_BUDGET,
+    Card,
+    card,
+    command_button,
+    execute,
+    size_of,
+    text_block,
+)
 from handlers.teams.connector import TeamsRefusal
 from handlers.teams.ids import Verb
 from handlers.teams.runtime import Here, TeamsDeps
@@ -19,11 +27,26 @@ from services.workspace import conversations
 from services.workspace.home import HomeData, home
 
 log = logging.getLogger(__name__)
+SHOWN = 25  # projects and deliverables on the card (fewer when it would pass 28 KB)
+TITLE = 120  # characters of a title on the card
 RAG = {"green": "🟢", "amber": "🟠", "red": "🔴"}
 
 
 def home_card(data: HomeData) -> Card:
-    """The "My work" card. Pure."""
+    """The "My work" card, under the size limit however much is on it. Pure."""
+    shown = SHOWN
+    while True:
+        built = _card(data, shown)
+        if size_of(built.content) < CARD_BUDGET or shown <= 3:
+            return built
+        shown //= 2
+
+
+def clip(text: str, most: int = TITLE) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def _card(data: HomeData, shown: int) -> Card:
     body: list[dict[str, Any]] = [text_block("My work", weight="Bolder", size="Large")]
     items = sorted(data.items.items, key=lambda i: not i.is_overdue(data.today))
     body.append(text_block(f"Open items ({data.items.total})", weight="Bolder"))
@@ -38,7 +61,7 @@ def home_card(data: HomeData) -> Card:
                     {
                         "type": "Column",
                         "width": "stretch",
-                        "items": [text_block(f"#{item.id} {item.title} · {due}{late}")],
+                        "items": [text_block(f"#{item.id} {clip(item.title)} · {due}{late}")],
                     },
                     {
                         "type": "Column",
@@ -55,19 +78,25 @@ def home_card(data: HomeData) -> Card:
                 ],
             }
         )
-        lines.append(f"#{item.id} {item.title} · {due}{late}")
+        lines.append(f"#{item.id} {clip(item.title)} · {due}{late}")
     if not items:
         body.append(text_block("Nothing open. 🎉"))
     body.append(text_block("My projects", weight="Bolder"))
-    for p in data.projects:
+    for p in data.projects[:shown]:
         rag = RAG.get(p.rag or "", "⚪")
-        body.append(text_block(f"{rag} {p.key} {p.name}"))
+        body.append(text_block(f"{rag} {p.key} {clip(p.name)}"))
         lines.append(f"{p.key} {p.rag or 'no status yet'}")
+    if len(data.projects) > shown:
+        body.append(text_block(f"… and {len(data.projects) - shown} more: `project list`"))
     if not data.projects:
         body.append(text_block("You are in no project yet."))
     body.append(text_block("Deliverables due in 14 days", weight="Bolder"))
-    for d in data.deliverables:
-        body.append(text_block(f"{d.project_key} #{d.id} {d.title} · {d.forecast_on.isoformat()}"))
+    for d in data.deliverables[:shown]:
+        body.append(
+            text_block(f"{d.project_key} #{d.id} {clip(d.title)} · {d.forecast_on.isoformat()}")
+        )
+    if len(data.deliverables) > shown:
+        body.append(text_block(f"… and {len(data.deliverables) - shown} more"))
     if not data.deliverables:
         body.append(text_block("None."))
     text = "My work\n" + "\n".join(lines)
