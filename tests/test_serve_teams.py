@@ -129,3 +129,25 @@ def test_serve_with_slack_and_teams_serves_both_on_one_port(
     assert "PMO Bot serving Slack" in err or "PMO Bot serving HTTP" in err, err
     assert "Teams at /api/messages for app 00000000-0000-0000-0000-00000000000a" in err
     assert "ANONYMOUS" not in err and "Traceback" not in err
+
+
+def test_the_scheduler_sends_each_workspace_through_its_platform(
+    db_url: str, engine: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot import scheduler
+    from bot.config import Settings
+    from bot.teams.app import ByPlatform
+    from handlers.console.notifier import ConsoleNotifier
+    from handlers.slack.notifier import SlackNotifier
+    from handlers.teams.notifier import TeamsNotifier
+
+    plain = Settings(database_url=db_url)
+    slack = Settings(database_url=db_url, slack_bot_token="xoxb-1", slack_signing_secret="s")
+    monkeypatch.delenv("CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID", raising=False)
+    assert isinstance(scheduler.build_notifier(plain, engine), ConsoleNotifier)
+    assert isinstance(scheduler.build_notifier(slack, engine), SlackNotifier)
+    for key, value in ANON.items():
+        monkeypatch.setenv(key, value)
+    assert isinstance(scheduler.build_notifier(plain, engine), TeamsNotifier)
+    both = scheduler.build_notifier(slack, engine)
+    assert isinstance(both, ByPlatform) and set(both.notifiers) == {"slack", "teams"}

@@ -30,7 +30,7 @@ from bot.slack.app import (
 from bot.slack.asgi import build_asgi
 from bot.slack.handoff import supported
 from bot.slack.workers import SlackWorkers
-from bot.teams.app import ByPlatform, TeamsEndpoint, build_teams, teams_configured
+from bot.teams.app import TeamsEndpoint, build_teams, teams_configured
 from bot.web import build_plain_asgi
 from handlers.slack.runtime import SlackDeps
 
@@ -85,10 +85,7 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
         click.echo(f"PMO Bot serving {mode.description}: {where}; database {url}", err=True)
         endpoint = start_teams(settings, deps.sessions) if teams and not socket else None
         if not no_scheduler:
-            notifier = scheduler.build_notifier(settings, engine)
-            if endpoint is not None:
-                notifier = ByPlatform({"slack": notifier, "teams": endpoint.notifier()})
-            scheduler.background(deps.sessions, notifier)
+            scheduler.background(deps.sessions, scheduler.build_notifier(settings, engine))
             click.echo("Reminders: sweeping every minute in this process.", err=True)
         if socket:
             handler = SocketModeHandler(app, settings.slack_app_token)
@@ -186,7 +183,7 @@ def serve_teams_only(settings: Settings, host: str, port: int, *, no_scheduler: 
         click.echo(f"Slack is not configured; database {url}.", err=True)
         endpoint = start_teams(settings, sessions)
         if not no_scheduler:
-            scheduler.background(sessions, endpoint.notifier())
+            scheduler.background(sessions, scheduler.build_notifier(settings, engine))
             click.echo("Reminders: sweeping every minute in this process (Teams).", err=True)
         asgi = build_plain_asgi(engine, [endpoint.route()])
         endpoint.mount(asgi)

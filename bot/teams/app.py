@@ -83,6 +83,7 @@ def build_teams(
     *,
     defaults: PersonDefaults | None = None,
     public_url: str = "http://localhost:3000",
+    announce: bool = True,
     **deps: Any,
 ) -> TeamsEndpoint:
     """The Teams endpoint from the SDK's environment variables."""
@@ -104,7 +105,7 @@ def build_teams(
     )
     auth = connections.get_default_connection_configuration()
     endpoint = TeamsEndpoint(adapter, TeamsAgent(team_deps), auth, team_deps, anonymous(env))
-    if endpoint.anonymous:
+    if endpoint.anonymous and announce:
         log.warning(
             "TEAMS ANONYMOUS MODE: requests without a bearer token are accepted. "
             "For local tests only; never expose this server."
