@@ -236,3 +236,18 @@ def test_name_and_email_come_from_the_roster(
     with sessions() as s:
         found = {p.external_id: (p.display_name, p.email) for p in s.scalars(select(Person))}
     assert found == {"ana": ("Ana María Ruiz", "ana@contoso.com"), "zed": ("Zed", None)}
+
+
+def test_an_older_client_clicking_done_sends_a_card_submit_and_gets_the_same_effect(
+    teams: TeamsBot, sessions: sessionmaker[Session]
+) -> None:
+    teams.say("ana", 'action add "Old client item" due:2026-11-25')
+    card = next(x.cards[0] for x in teams.fake.to("a:dm-ana") if "Old client item" in x.text)
+    done = next(a for a in card["actions"] if a.get("verb") == "item.done")
+    legacy = done["fallback"]
+    assert legacy["type"] == "Action.Submit"
+    teams.post(teams.activity("ana", value=legacy["data"]))
+    with sessions() as s:
+        item = s.scalar(select(ActionItem))
+        assert item is not None and item.status.value == "done"
+    assert "done" in teams.last_to("a:dm-ana").lower()

@@ -184,3 +184,16 @@ def test_my_work_stays_one_valid_card_under_28_kb_however_much_is_on_it() -> Non
     assert "… and 175 more" in json.dumps(shown.content, ensure_ascii=False)
     overdue_first = [b for b in shown.content["body"] if b["type"] == "ColumnSet"]
     assert "overdue" in overdue_first[0]["columns"][0]["items"][0]["text"]
+
+
+def test_a_formatted_teams_message_reads_as_the_command_typed() -> None:
+    from handlers.teams.identity import command_text
+
+    activity = {
+        "text": "<p><at>PMO Bot</at> action add &quot;Fix A&amp;B&quot;&nbsp;<at>Ben Li</at></p>",
+        "recipient": {"id": "28:bot"},
+        "entities": [
+            {"type": "mention", "text": "<at>PMO Bot</at>", "mentioned": {"id": "28:bot"}}
+        ],
+    }
+    assert command_text(activity) == 'action add "Fix A&B" <at>Ben Li</at>'

@@ -93,14 +93,36 @@ class TeamsAgent:
         raw = here.raw
         text = identity.command_text(raw)
         value = raw.get("value")
-        if not text and isinstance(value, dict) and value.get("command"):  # old clients
-            text = str(value["command"])
+        if not text and isinstance(value, dict) and value.get("verb"):  # an older client
+            await self._legacy_click(context, here, value)
+            return
         if not text:
             return
         core, turn = self.deps.core, here.turn
         outcome = await self._run(context, here, lambda: run_command(core, turn, text))
         if outcome is not None:
             await outcomes.answer(self.deps, context, here, outcome)
+
+    async def _legacy_click(self, context: TurnContext, here: Here, value: dict[str, Any]) -> None:
+        """A card button sent as Action.Submit: the same action; the answer as a new card."""
+        action = {"verb": value["verb"], "data": {k: v for k, v in value.items() if k != "verb"}}
+        try:
+            answer = await self._card_action(context, here, action)
+        except DomainError as err:
+            await outcomes.to_me(self.deps, context, here, [cards.error_card(err)])
+            return
+        except (KeyError, ValueError, TypeError):
+            await outcomes.to_me(
+                self.deps, context, here, [cards.notice_card("I couldn't read that button.")]
+            )
+            return
+        if answer.get("type") == ADAPTIVE:
+            shown = cards.Card(answer["value"], str(answer["value"].get("fallbackText") or ""))
+            await outcomes.send_here(context, [shown])
+        else:
+            await outcomes.to_me(
+                self.deps, context, here, [cards.notice_card(str(answer["value"]))]
+            )
 
     async def _installed(self, context: TurnContext, here: Here) -> None:
         raw = here.raw

@@ -115,8 +115,16 @@ def size_of(content: dict[str, Any]) -> int:
 
 
 def execute(title: str, verb: Verb, data: dict[str, Any]) -> dict[str, Any]:
-    """A Universal Action button (invoke `adaptiveCard/action`)."""
-    return {"type": "Action.Execute", "title": title, "verb": verb.value, "data": data}
+    """A Universal Action button (invoke `adaptiveCard/action`); clients without Universal
+    Actions send the same as a card submit (a message with `value`)."""
+    legacy = {"type": "Action.Submit", "title": title, "data": {"verb": verb.value, **data}}
+    return {
+        "type": "Action.Execute",
+        "title": title,
+        "verb": verb.value,
+        "data": data,
+        "fallback": legacy,
+    }
 
 
 def dialog_button(title: str, dialog: Dialog, data: dict[str, Any]) -> dict[str, Any]:

@@ -68,13 +68,12 @@ def refusal(exc: Exception) -> TeamsRefusal:
 
 def card_activity(c: Card) -> Activity:
     """A message carrying one card (text and a card in one activity would be split by Teams)."""
-    return Activity(
-        type="message",
-        summary=c.text[:200],
-        attachments=[
-            Attachment(content_type="application/vnd.microsoft.card.adaptive", content=c.content)
-        ],
+    attachment = Attachment(
+        content_type="application/vnd.microsoft.card.adaptive", content=c.content
     )
+    if c.text:
+        return Activity(type="message", summary=c.text[:200], attachments=[attachment])
+    return Activity(type="message", attachments=[attachment])
 
 
 def stored_reference(context: TurnContext) -> dict[str, Any]:

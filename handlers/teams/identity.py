@@ -7,6 +7,7 @@ of the activity's `clientInfo` entity; profiles refresh at most once a day, like
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,6 +23,7 @@ from services.core.people import Mention, PersonDefaults
 
 PROFILE_TTL = timedelta(days=1)
 AT = re.compile(r"<at>([^<>]*)</at>")
+OTHER_TAGS = re.compile(r"</?(?!at>)[a-zA-Z][^<>]*>")
 
 
 @dataclass(frozen=True)
@@ -168,5 +170,6 @@ def command_text(activity: dict[str, Any]) -> str:
     for entity in activity.get("entities") or []:
         if entity.get("type") == "mention" and (entity.get("mentioned") or {}).get("id") == bot:
             text = text.replace(str(entity.get("text") or ""), " ")
-    text = text.replace("&nbsp;", " ").replace("\xa0", " ")
+    text = OTHER_TAGS.sub(" ", text)  # <p>, <br>, <div> of a formatted message; <at> stays
+    text = html.unescape(text).replace("\xa0", " ")
     return " ".join(text.split())
