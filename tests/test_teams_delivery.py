@@ -143,10 +143,9 @@ def test_the_portfolio_report_is_a_parent_in_the_report_channel_with_a_reply_per
         teams.invoke("ana", "task/submit", {"data": {**data, **ANSWERS}})["task"]["type"]
         == "message"
     )
-    with session_scope(sessions) as s:
-        ws = s.scalar(select(Workspace))
-        assert ws is not None
-        ws.pmo_channel = chan
+    teams.say("ana", "settings pmo_channel here", conv=chan)
+    with sessions() as s:
+        assert s.scalar(select(Workspace.pmo_channel)) == chan
     before = len(teams.fake.sent)
     for day in ("2026-11-27T16:05", "2026-11-30T09:05"):
         jobs.sweep(
