@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -15,9 +16,10 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import jobs, metrics
+from bot import db, jobs, metrics
 from bot.config import Settings
 from bot.slack.client import make_web_client
+from bot.teams.app import ByPlatform, build_teams, teams_configured
 from handlers.console.notifier import ConsoleNotifier
 from handlers.slack import oauth_tables
 from handlers.slack.notifier import SlackNotifier
@@ -31,10 +33,19 @@ POST_TIMEOUT = 30
 
 
 def build_notifier(settings: Settings, engine: Engine) -> Notifier:
-    """Slack when Slack is configured (per-workspace tokens under OAuth), else the console."""
-    if not settings.has_slack:
-        return ConsoleNotifier()
+    """Slack and/or Teams as configured (each bundle through its workspace's platform), else
+    the console."""
+    slack = slack_notifier(settings, engine) if settings.has_slack else None
+    teams = None
+    if teams_configured(os.environ):
+        teams = build_teams(os.environ, db.make_sessionmaker(engine), announce=False).notifier()
+    if slack is not None and teams is not None:
+        return ByPlatform({"slack": slack, "teams": teams})
+    return slack or teams or ConsoleNotifier()
 
+
+def slack_notifier(settings: Settings, engine: Engine) -> SlackNotifier:
+    """Slack, with per-workspace tokens under OAuth."""
     shared = make_web_client(settings, timeout=POST_TIMEOUT)
     if settings.slack_bot_token:
         return SlackNotifier(lambda _team: shared)

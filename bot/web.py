@@ -6,7 +6,7 @@ serves only these, so the console's calendar links work on a laptop.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 import anyio.to_thread
@@ -95,10 +95,12 @@ def ping(engine: Engine) -> None:
         conn.execute(text("select 1"))
 
 
-def build_plain_asgi(engine: Engine) -> Starlette:
-    """The server without a chat platform: /healthz, /readyz, /metrics, the calendar feeds."""
+def build_plain_asgi(engine: Engine, extra: Sequence[Route] = ()) -> Starlette:
+    """The server without Slack: /healthz, /readyz, /metrics, the calendar feeds (and `extra`
+    routes, such as Teams' /api/messages)."""
     return Starlette(
         routes=[
+            *extra,
             health_route(engine),
             ready_route(engine, None),
             metrics_route(metrics.FrontCollector(engine, None)),

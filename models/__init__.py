@@ -54,6 +54,7 @@ from models.raid import (
     Strategy,
 )
 from models.status import StatusCadence, StatusCycle, StatusUpdate
+from models.teams import TeamsConversation
 from models.work import ActionItem, Deliverable
 from models.workspace import Workspace, WorkspaceRole
 
@@ -114,6 +115,7 @@ __all__ = [
     "StatusCycle",
     "StatusUpdate",
     "Strategy",
+    "TeamsConversation",
     "UTCDateTime",
     "VersionState",
     "Workspace",

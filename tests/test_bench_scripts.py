@@ -49,3 +49,16 @@ def test_burst_bench_in_tiny_mode_opens_every_form_in_time() -> None:
     assert "never opened 0" in out and "(ok, target 2.5 s)" in out
     first = next(ln for ln in out.splitlines() if ln.startswith("/readyz 200"))
     assert float(first.split("came ")[1].split(" s")[0]) < 1.0, first
+
+
+def test_the_teams_latency_bench_runs_in_a_tiny_mode_and_reports_both_bots() -> None:
+    script = Path(__file__).resolve().parents[1] / "bench" / "teams_latency.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--seconds", "0.4", "--clients", "2", "--items", "2"],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = {ln.split("  ")[0]: ln for ln in done.stdout.splitlines()}
+    for bot in ("bare Agents SDK echo bot", "PMO Bot (Teams)"):
+        figures = lines[bot].split()
+        assert int(figures[-7]) > 0 and figures[-1] == "0", lines[bot]  # requests, no errors

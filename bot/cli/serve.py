@@ -1,4 +1,5 @@
-"""`pmo-bot serve`: Slack over HTTP (with worker processes) or Socket Mode."""
+"""`pmo-bot serve`: Slack over HTTP (with worker processes) or Socket Mode, Teams at
+/api/messages on the same server, or both, as configured."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import uvicorn
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot import db, logs, scheduler
 from bot.cli.common import load_settings, open_engine, person_defaults
@@ -29,6 +31,7 @@ from bot.slack.app import (
 from bot.slack.asgi import build_asgi
 from bot.slack.handoff import supported
 from bot.slack.workers import SlackWorkers
+from bot.teams.app import TeamsEndpoint, build_teams, teams_configured
 from bot.web import build_plain_asgi
 from handlers.slack.runtime import SlackDeps
 
@@ -58,8 +61,12 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
     settings = load_settings()
     logs.use_format(settings.log_format)
     logging.getLogger("pmo_bot").setLevel(settings.log_level.upper())
+    teams = teams_configured(os.environ)
     if not (settings.has_slack or settings.slack_signing_secret or socket):
-        serve_without_platform(settings, host, port)
+        if teams:
+            serve_teams_only(settings, host, port, no_scheduler=no_scheduler)
+        else:
+            serve_without_platform(settings, host, port)
         return
     try:
         mode = slack_mode(settings, socket=socket)
@@ -81,6 +88,7 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
             except SlackConfigError as exc:
                 raise click.ClickException(str(exc)) from None
         click.echo(f"PMO Bot serving {mode.description}: {where}; database {url}", err=True)
+        endpoint = start_teams(settings, deps.sessions) if teams and not socket else None
         if socket:
             start_scheduler(settings, engine, deps, no_scheduler)
             handler = SocketModeHandler(app, settings.slack_app_token)
@@ -135,8 +143,14 @@ def serve(port: int, host: str, socket: bool, no_scheduler: bool, workers: int |
                 f"Slack requests: acked here, run by {processes} worker process(es).", err=True
             )
         start_scheduler(settings, engine, deps, no_scheduler)
-        asgi = build_asgi(app, engine, workers=pool, signing_secret=settings.slack_signing_secret)
+        extra = [endpoint.route()] if endpoint is not None else []
+        asgi = build_asgi(
+            app, engine, workers=pool, signing_secret=settings.slack_signing_secret, extra=extra
+        )
         click.echo(f"Listening on http://{host}:{port}/slack/events", err=True)
+        if endpoint is not None:
+            endpoint.mount(asgi)
+            click.echo(f"Listening on http://{host}:{port}/api/messages (Teams)", err=True)
         if pool is None:
             uvicorn.run(asgi, host=host, port=port, log_level="warning", access_log=False)
             return
@@ -166,6 +180,38 @@ def start_scheduler(settings: Settings, engine: Engine, deps: SlackDeps, off: bo
         click.echo("Reminders: sweeping every minute in this process.", err=True)
 
 
+def start_teams(settings: Settings, sessions: sessionmaker[Session]) -> TeamsEndpoint:
+    """The Teams endpoint from the Agents SDK's environment variables, announced."""
+    endpoint = build_teams(
+        os.environ, sessions, defaults=person_defaults(settings), public_url=settings.public_url
+    )
+    click.echo(f"PMO Bot serving {endpoint.describe()}.", err=True)
+    if endpoint.anonymous:
+        click.echo(
+            "WARNING: Teams ANONYMOUS_ALLOWED is on: requests without a bearer are accepted. "
+            "Local tests only.",
+            err=True,
+        )
+    return endpoint
+
+
+def serve_teams_only(settings: Settings, host: str, port: int, *, no_scheduler: bool) -> None:
+    """Teams without Slack: /api/messages, /healthz and the calendar feeds."""
+    with open_engine(settings) as engine:
+        sessions = db.make_sessionmaker(engine)
+        url = engine.url.render_as_string(hide_password=True)
+        click.echo(f"Slack is not configured; database {url}.", err=True)
+        endpoint = start_teams(settings, sessions)
+        if not no_scheduler:
+            scheduler.background(sessions, scheduler.build_notifier(settings, engine))
+            click.echo("Reminders: sweeping every minute in this process (Teams).", err=True)
+        asgi = build_plain_asgi(engine, [endpoint.route()])
+        endpoint.mount(asgi)
+        click.echo(f"Listening on http://{host}:{port}/api/messages", err=True)
+        gc.freeze()
+        uvicorn.run(asgi, host=host, port=port, log_level="warning", access_log=False)
+
+
 def serve_without_platform(settings: Settings, host: str, port: int) -> None:
     """No chat platform configured: serve what needs none (the health check and the calendar
     feeds the console's `ics` links point at). Reminders go out from the console then."""
@@ -173,7 +219,8 @@ def serve_without_platform(settings: Settings, host: str, port: int) -> None:
         url = engine.url.render_as_string(hide_password=True)
         click.echo(
             "No chat platform is configured (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for "
-            f"Slack), so this serves /healthz and the calendar feeds only; database {url}.",
+            "Slack, CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID… for Teams), so"
+            f" this serves /healthz and the calendar feeds only; database {url}.",
             err=True,
         )
         click.echo(

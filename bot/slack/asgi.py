@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import time
+from collections.abc import Sequence
 
 import anyio.to_thread
 from slack_bolt import App, BoltRequest
@@ -34,9 +35,11 @@ def build_asgi(
     *,
     workers: SlackWorkers | None = None,
     signing_secret: str | None = None,
+    extra: Sequence[Route] = (),
 ) -> Starlette:
     """POST /slack/events (every Slack request kind), GET /healthz (and /healthz/workers),
-    GET /readyz, GET /metrics.
+    GET /readyz, GET /metrics, and `extra` routes on the same server (Teams' POST
+    /api/messages).
 
     With `workers`, requests whose listeners ack empty at once (bot/slack/handoff.py) are
     verified with `signing_secret`, queued in their lane and acked right here on the event
@@ -93,6 +96,7 @@ def build_asgi(
     scrape = metrics.FrontCollector(engine, workers.stats if workers is not None else None)
     routes = [
         Route("/slack/events", slack_events, methods=["POST"]),
+        *extra,
         health_route(engine),
         ready_route(engine, workers.ready if workers is not None else None),
         metrics_route(scrape),

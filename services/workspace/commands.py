@@ -58,6 +58,8 @@ def run(ctx: Ctx, cmd: ast.WorkspaceCommand | ast.AdminCommand) -> Result:
         case ast.SettingsShow():
             return SettingsResult(settings.workspace_settings(s, actor), changed=False)
         case ast.SettingsSet(section, key, value):
+            if key == "pmo_channel" and value.strip().lower() == "here" and ctx.channel:
+                value = ctx.channel  # the channel it was typed in (how Teams names one)
             new = settings.set_option(s, actor, section=section, key=key, value=value, now=now)
             return SettingsResult(new, changed=True)
         case ast.DigestShow():

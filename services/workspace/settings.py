@@ -23,6 +23,7 @@ from services.workspace.date_prefs import set_workspace_order
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SLACK_CHANNEL = re.compile(r"^<#([CG][A-Z0-9]{2,20})(?:\|[^>]*)?>$")
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,20}$")
+TEAMS_CHANNEL = re.compile(r"^19:[^\s;]{1,200}@thread\.[a-z0-9]{1,20}$")
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,7 @@ def parse_channel(value: str) -> str | None:
     m = SLACK_CHANNEL.match(v)
     if m:
         return m.group(1)
-    if CHANNEL_ID.match(v):
+    if CHANNEL_ID.match(v) or TEAMS_CHANNEL.match(v):
         return v
     if v.startswith("#") and 1 < len(v) <= 64 and " " not in v:
         return v
