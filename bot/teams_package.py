@@ -12,11 +12,11 @@ import json
 import re
 import zipfile
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
 from bot import teams_icons
+from handlers.teams.ids import MessageAction
 from services.commands.help import ENTRIES
 
 SCHEMA_URL = (
@@ -41,16 +41,9 @@ MAX_SHORT_NAME = 30
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same arguments give the same bytes
 
 
-class MessageAction(StrEnum):
-    """The message-extension action commands (`composeExtension/fetchTask` `commandId`)."""
-
-    CREATE_ACTION_ITEM = "createActionItem"
-    ADD_TO_MINUTES = "addToMinutes"
-
-
 # id: (title, description): the words of the Slack message shortcuts (slack/manifest.yaml).
 MESSAGE_ACTIONS: dict[MessageAction, tuple[str, str]] = {
-    MessageAction.CREATE_ACTION_ITEM: (
+    MessageAction.CREATE_ITEM: (
         "Create action item",
         "Turn this message into a tracked action item",
     ),

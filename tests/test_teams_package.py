@@ -21,6 +21,7 @@ from PIL import Image
 
 from bot import teams_icons, teams_package
 from bot.cli.main import main
+from handlers.teams.ids import MessageAction
 from services.commands.help import ENTRIES
 from tests.test_startup import HEAVY, imported_by
 
@@ -112,8 +113,8 @@ def test_the_two_message_actions() -> None:
     for command in commands.values():
         assert command["type"] == "action" and command["context"] == ["message"]
         assert command["fetchTask"] is True
-    assert commands["Create action item"]["id"] == teams_package.MessageAction.CREATE_ACTION_ITEM
-    assert commands["Add to minutes"]["id"] == teams_package.MessageAction.ADD_TO_MINUTES
+    assert commands["Create action item"]["id"] == MessageAction.CREATE_ITEM
+    assert commands["Add to minutes"]["id"] == MessageAction.ADD_TO_MINUTES
 
 
 def test_the_command_menu_lists_the_top_commands_of_the_help() -> None:
