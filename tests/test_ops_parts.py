@@ -4,7 +4,7 @@ which Slack accepts but answers only after the client's timeout, land exactly on
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
@@ -48,10 +48,12 @@ def fake() -> Iterator[FakeSlack]:
     f.stop()
 
 
-def sweep_until_done(sessions: sessionmaker[Session], fake: FakeSlack) -> int:
-    """Sweep every (simulated) ten minutes while every post's first attempt is answered
-    after the client's timeout; returns the sweeps it took."""
-    fake.late_answer = lambda _n: TIMEOUT + 0.3
+def sweep_until_done(
+    sessions: sessionmaker[Session], fake: FakeSlack, late: Callable[[int], bool] = lambda _n: True
+) -> int:
+    """Sweep every (simulated) ten minutes while every post's first attempt (or the `late`
+    ones) is answered after the client's timeout; returns the sweeps it took."""
+    fake.late_answer = lambda n: TIMEOUT + 0.3 if late(n) else 0.0
     client = WebClient(token="xoxb-t", base_url=fake.api_url, timeout=TIMEOUT)  # type: ignore[arg-type]
     notifier = SlackNotifier(lambda _team: client, pace=0)
     now = NOW
@@ -74,7 +76,8 @@ def sent_for_good(sessions: sessionmaker[Session]) -> set[NotificationState]:
         return set(s.scalars(select(Notification.state)))
 
 
-def test_a_portfolio_report_whose_every_post_answers_late_is_posted_once(sessions, fake) -> None:  # type: ignore[no-untyped-def]
+def queue_report(sessions: sessionmaker[Session]) -> None:
+    """Five projects that reported, and their portfolio report due in #pmo."""
     with sessions.begin() as s:
         w = World(s, Platform.SLACK, "T1", digests=False)
         lead = w.person("lead")
@@ -96,6 +99,10 @@ def test_a_portfolio_report_whose_every_post_answers_late_is_posted_once(session
         insert_notifications(s, [outbox_row(
             w.ws.id, "status_report", ("workspace", w.ws.id), PERIOD,
             payload={"report": {"period": PERIOD}}, at=NOW, now=NOW, channel=PMO)])  # fmt: skip
+
+
+def test_a_portfolio_report_whose_every_post_answers_late_is_posted_once(sessions, fake) -> None:  # type: ignore[no-untyped-def]
+    queue_report(sessions)
     sweeps = sweep_until_done(sessions, fake)
     (parent,) = fake.history[PMO]
     assert "metadata" in parent
@@ -147,3 +154,16 @@ def test_an_agenda_whose_post_answers_late_is_posted_once(sessions, fake) -> Non
     (posted,) = fake.history[MEET]
     assert "Weekly sync" in posted["text"]
     assert len(fake.of("chat.postMessage")) == 1
+
+
+def test_a_reply_whose_landing_slack_cannot_confirm_is_posted_again_not_lost(
+    sessions, fake
+) -> None:  # type: ignore[no-untyped-def]
+    queue_report(sessions)
+    fake.fail("conversations.replies", error="missing_scope", times=99)
+    sweep_until_done(sessions, fake, late=lambda n: n == 2)  # the first reply
+    (parent,) = fake.history[PMO]
+    replies = [m["text"].split(" ")[0] for m in fake.thread(PMO, parent["ts"]) if "files" not in m]
+    assert sorted(set(replies)) == [f"P{i}" for i in range(5)]  # none lost
+    assert len(replies) == 6  # that one couldn't be looked for: sent again
+    assert sent_for_good(sessions) == {NotificationState.SENT}
