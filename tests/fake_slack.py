@@ -267,12 +267,19 @@ class FakeSlack:
     def _listing(self, messages: list[dict[str, Any]], a: dict[str, Any]) -> dict[str, Any]:
         oldest = float(a.get("oldest") or 0)
         wanted = str(a.get("include_all_metadata", "")).lower() in ("1", "true")
+        start, limit = int(a.get("cursor") or 0), int(a.get("limit") or 100)
         found = [
             m if wanted else {k: v for k, v in m.items() if k != "metadata"}
             for m in messages
             if float(m["ts"]) >= oldest
-        ][: int(a.get("limit") or 100)]
-        return {"ok": True, "messages": found, "has_more": False}
+        ]
+        more = start + limit < len(found)
+        return {
+            "ok": True,
+            "messages": found[start : start + limit],
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     def thread(self, channel: str, ts: str) -> list[dict[str, Any]]:
         """The replies in a thread, oldest first."""

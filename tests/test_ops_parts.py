@@ -167,3 +167,26 @@ def test_a_reply_whose_landing_slack_cannot_confirm_is_posted_again_not_lost(
     assert sorted(set(replies)) == [f"P{i}" for i in range(5)]  # none lost
     assert len(replies) == 6  # that one couldn't be looked for: sent again
     assert sent_for_good(sessions) == {NotificationState.SENT}
+
+
+def test_a_late_post_is_found_in_a_busy_channel_past_the_first_page_of_history(
+    sessions, fake
+) -> None:  # type: ignore[no-untyped-def]
+    with sessions.begin() as s:
+        w = World(s, Platform.SLACK, "T1", digests=False)
+        agenda = Digest(DigestKind.MEETING_AGENDA, "Weekly sync", NOW.date(), [], ref="1")
+        insert_notifications(s, [outbox_row(
+            w.ws.id, "meeting_agenda", ("meeting_occurrence", 1), "agenda",
+            payload={"digest": agenda.to_payload()}, at=NOW, now=NOW, channel=MEET)])  # fmt: skip
+    fake.late_answer = lambda _n: TIMEOUT + 0.3
+    client = WebClient(token="xoxb-t", base_url=fake.api_url, timeout=TIMEOUT)  # type: ignore[arg-type]
+    notifier = SlackNotifier(lambda _team: client, pace=0)
+    deliver_due(sessions, notifier, now=NOW)
+    (ours,) = fake.history[MEET]
+    chatter = [{"type": "message", "ts": f"{float(ours['ts']) + 1 + n / 1000:.6f}", "text": "hi"}
+               for n in range(450)]  # fmt: skip
+    fake.history[MEET].extend(chatter)  # people talked meanwhile: ours is on page 3
+    deliver_due(sessions, notifier, now=NOW + timedelta(minutes=10))
+    assert len(fake.history[MEET]) == 451  # found, not posted again
+    assert len(fake.of("chat.postMessage")) == 1
+    assert sent_for_good(sessions) == {NotificationState.SENT}

@@ -47,6 +47,7 @@ PACE_SECONDS = 1.0  # Slack: about one message per second per channel
 MARKER_EVENT = "pmo_outbox"
 CLOCK_SLACK = 60.0  # seconds: our clock and Slack's may differ; search history from before
 HISTORY_PAGE = 200
+HISTORY_PAGES = 5  # a busy channel: up to 1,000 messages since the attempt
 
 
 def marker(bundle: Bundle, part: str = "") -> dict[str, Any] | None:
@@ -80,6 +81,30 @@ def _has_file(message: dict[str, Any], name: str) -> bool:
     return any(f.get("name") == name for f in message.get("files") or [])
 
 
+def _since(
+    client: WebClient, channel: str, thread: str | None, oldest: str
+) -> list[dict[str, Any]]:
+    """The messages of a conversation (or of a thread) since `oldest`, a few pages at most."""
+    out: list[dict[str, Any]] = []
+    cursor = None
+    for _ in range(HISTORY_PAGES):
+        if thread:
+            resp = client.conversations_replies(
+                channel=channel, ts=thread, oldest=oldest, include_all_metadata=True,
+                limit=HISTORY_PAGE, cursor=cursor,
+            )  # fmt: skip
+        else:
+            resp = client.conversations_history(
+                channel=channel, oldest=oldest, include_all_metadata=True,
+                limit=HISTORY_PAGE, cursor=cursor,
+            )  # fmt: skip
+        out += resp.get("messages") or []
+        cursor = (resp.get("response_metadata") or {}).get("next_cursor")
+        if not resp.get("has_more") or not cursor:
+            break
+    return out
+
+
 def find(client: WebClient, bundle: Bundle, uncertain: dict[str, Any]) -> dict[str, str] | None:
     """The message an attempt that got no answer did post, if Slack has it: where it is.
 
@@ -92,25 +117,18 @@ def find(client: WebClient, bundle: Bundle, uncertain: dict[str, Any]) -> dict[s
     """
     channel = str(uncertain.get("channel") or bundle.recipient_external_id)
     part, thread = str(uncertain.get("part", "")), uncertain.get("thread_ts")
+    thread = str(thread) if thread else None
     file = uncertain.get("file")
     oldest = f"{float(uncertain.get('since', 0)):.6f}"
     try:
         if channel.startswith(("U", "W")):  # a person: their DM with the bot
             channel = str(client.conversations_open(users=channel)["channel"]["id"])
-        if thread:
-            resp = client.conversations_replies(
-                channel=channel, ts=str(thread), oldest=oldest, include_all_metadata=True,
-                limit=HISTORY_PAGE,
-            )  # fmt: skip
-        else:
-            resp = client.conversations_history(
-                channel=channel, oldest=oldest, include_all_metadata=True, limit=HISTORY_PAGE
-            )
+        messages = _since(client, channel, thread, oldest)
     except (SlackApiError, OSError) as exc:
         log.warning("could not check whether a message landed (%s); sending it again", exc)
         return None
     found: set[int] = set()
-    for message in resp.get("messages") or []:
+    for message in messages:
         if message.get("ts") == thread:
             continue  # conversations.replies starts with the thread's parent
         if file:
@@ -120,7 +138,7 @@ def find(client: WebClient, bundle: Bundle, uncertain: dict[str, Any]) -> dict[s
         rows = _marks(message, part)
         if rows and not part:  # one message may be found in pieces: a bundle regrouped
             found |= rows
-        elif rows >= set(bundle.rows):
+        elif rows and rows >= set(bundle.rows):
             return {"channel": channel, "ts": str(message.get("ts", ""))}
     if not file and not part and bundle.rows and set(bundle.rows) <= found:
         return {"channel": channel, "ts": ""}
