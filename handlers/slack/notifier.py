@@ -90,14 +90,21 @@ def _since(
     for _ in range(HISTORY_PAGES):
         if thread:
             resp = client.conversations_replies(
-                channel=channel, ts=thread, oldest=oldest, include_all_metadata=True,
-                limit=HISTORY_PAGE, cursor=cursor,
-            )  # fmt: skip
+                channel=channel,
+                ts=thread,
+                oldest=oldest,
+                include_all_metadata=True,
+                limit=HISTORY_PAGE,
+                cursor=cursor,
+            )
         else:
             resp = client.conversations_history(
-                channel=channel, oldest=oldest, include_all_metadata=True,
-                limit=HISTORY_PAGE, cursor=cursor,
-            )  # fmt: skip
+                channel=channel,
+                oldest=oldest,
+                include_all_metadata=True,
+                limit=HISTORY_PAGE,
+                cursor=cursor,
+            )
         out += resp.get("messages") or []
         cursor = (resp.get("response_metadata") or {}).get("next_cursor")
         if not resp.get("has_more") or not cursor:
@@ -269,8 +276,10 @@ class SlackNotifier:
                 raise
             since = time.time() - CLOCK_SLACK
             progress["uncertain"] = {
-                "part": part, "since": since, **{k: v for k, v in where.items() if v}
-            }  # fmt: skip
+                "part": part,
+                "since": since,
+                **{k: v for k, v in where.items() if v},
+            }
             raise DeliveryError(f"no answer from Slack: {exc}", progress=progress) from None
 
     def _post_report(
@@ -285,33 +294,52 @@ class SlackNotifier:
         channel = bundle.recipient_external_id
         if "ts" not in progress:
             posted = self._post(
-                client, bundle, progress, "parent", channel=channel,
+                client,
+                bundle,
+                progress,
+                "parent",
+                channel=channel,
                 msg=reports.report_parent(report),
-            )  # fmt: skip
+            )
             progress.update(channel=posted["channel"], ts=posted["ts"], replies=0)
         where, ts = str(progress["channel"]), str(progress["ts"])
         for n, reply in enumerate(reports.report_replies(report)):
             if n < int(progress.get("replies", 0)):
                 continue
-            self._post(client, bundle, progress, f"reply:{n}", channel=where, msg=reply,
-                       thread_ts=ts)  # fmt: skip
+            self._post(
+                client, bundle, progress, f"reply:{n}", channel=where, msg=reply, thread_ts=ts
+            )
             progress["replies"] = n + 1
         files: list[tuple[str, str, Callable[[], bytes]]] = [
-            (f"rag-{report.period}.png", f"RAG by project, last {len(report.periods)} cycles",
-             lambda: charts.rag_heatmap(report)),
-        ]  # fmt: skip
+            (
+                f"rag-{report.period}.png",
+                f"RAG by project, last {len(report.periods)} cycles",
+                lambda: charts.rag_heatmap(report),
+            ),
+        ]
         if report.raid is not None and report.raid.open_risks:
             raid = report.raid
             files.append(
-                (f"risks-{report.period}.png",
-                 f"Open risks by probability and impact, {report.period}",
-                 lambda: heat_map(raid, report.period))
-            )  # fmt: skip
+                (
+                    f"risks-{report.period}.png",
+                    f"Open risks by probability and impact, {report.period}",
+                    lambda: heat_map(raid, report.period),
+                )
+            )
         for n, (filename, title, draw) in enumerate(files):
             if n < int(progress.get("files", 0)):
                 continue
-            self._upload(client, bundle, progress, f"file:{n}", channel=where, thread_ts=ts,
-                         content=draw(), filename=filename, title=title)  # fmt: skip
+            self._upload(
+                client,
+                bundle,
+                progress,
+                f"file:{n}",
+                channel=where,
+                thread_ts=ts,
+                content=draw(),
+                filename=filename,
+                title=title,
+            )
             progress["files"] = n + 1
 
     def _post_minutes(
@@ -343,9 +371,14 @@ class SlackNotifier:
                 client.chat_update(channel=where, ts=ts[i], text=msg.text, blocks=msg.blocks)
             else:
                 posted = self._post(
-                    client, bundle, progress, f"part:{i}", channel=where, msg=msg,
+                    client,
+                    bundle,
+                    progress,
+                    f"part:{i}",
+                    channel=where,
+                    msg=msg,
                     thread_ts=ts[0] if ts else None,
-                )  # fmt: skip
+                )
                 where = posted["channel"]
                 ts.append(posted["ts"])
             progress.update(channel=where, ts=ts, done=i + 1)
