@@ -117,6 +117,10 @@ def validate_view(view: dict[str, Any]) -> None:
     validate_blocks(view.get("blocks", []), limit=100)
 
 
+# Methods `late_answer` may answer after the client gave up: they post something.
+LATE = ("chat.postMessage", "files.completeUploadExternal")
+
+
 class FakeSlack:
     """Start with `FakeSlack().start()`; point WebClient at `.api_url`."""
 
@@ -137,6 +141,9 @@ class FakeSlack:
         # answering, as a slow Slack does: the message is in the history at once.
         self.late_answer: Callable[[int], float] | None = None
         self.history: dict[str, list[dict[str, Any]]] = {}  # channel -> messages, oldest first
+        # (channel, parent ts) -> the thread's replies, oldest first (not in `history`).
+        self.threads: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.uploads: dict[str, str] = {}  # file id -> its name (files.getUploadURLExternal)
         # Socket Mode: what apps.connections.open answers (FakeSocketMode.issue_url).
         self.socket_url: Callable[[], str] | None = None
         self.holding = threading.Event()
@@ -230,16 +237,17 @@ class FakeSlack:
             return 200, {}, {"ok": False, "error": "invalid_blocks", "detail": str(exc)}
         except _SlackError as exc:
             return 200, {}, {"ok": False, "error": str(exc)}
-        if method == "chat.postMessage" and self.late_answer is not None:
-            with self._lock:
-                number = sum(c.method == method for c in self.calls)
+        if method in LATE and self.late_answer is not None:
+            with self._lock:  # posts and file shares, numbered together
+                number = sum(c.method in LATE for c in self.calls)
             delay = self.late_answer(number)
             if delay:
                 time.sleep(delay)
         return answer
 
     def _remember(self, channel: str, ts: str, a: dict[str, Any]) -> None:
-        """Keep a posted message in its conversation's history (a DM: D + the user id)."""
+        """Keep a posted message in its conversation's history (a DM: D + the user id), or a
+        reply in its thread, as Slack does (history lists only a thread's parent)."""
         where = "D" + channel if channel.startswith("U") else channel
         message: dict[str, Any] = {"type": "message", "ts": ts, "text": a.get("text", "")}
         meta = a.get("metadata")
@@ -247,8 +255,36 @@ class FakeSlack:
             meta = json.loads(meta)
         if meta:
             message["metadata"] = meta
+        if a.get("files"):
+            message["files"] = a["files"]
         with self._lock:
-            self.history.setdefault(where, []).append(message)
+            if a.get("thread_ts"):
+                message["thread_ts"] = str(a["thread_ts"])
+                self.threads.setdefault((where, str(a["thread_ts"])), []).append(message)
+            else:
+                self.history.setdefault(where, []).append(message)
+
+    def _listing(self, messages: list[dict[str, Any]], a: dict[str, Any]) -> dict[str, Any]:
+        oldest = float(a.get("oldest") or 0)
+        wanted = str(a.get("include_all_metadata", "")).lower() in ("1", "true")
+        start, limit = int(a.get("cursor") or 0), int(a.get("limit") or 100)
+        found = [
+            m if wanted else {k: v for k, v in m.items() if k != "metadata"}
+            for m in messages
+            if float(m["ts"]) >= oldest
+        ]
+        more = start + limit < len(found)
+        return {
+            "ok": True,
+            "messages": found[start : start + limit],
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
+
+    def thread(self, channel: str, ts: str) -> list[dict[str, Any]]:
+        """The replies in a thread, oldest first."""
+        with self._lock:
+            return list(self.threads.get((channel, ts), []))
 
     def _ok(self, method: str, a: dict[str, Any]) -> dict[str, Any]:
         def blocks() -> None:
@@ -302,14 +338,13 @@ class FakeSlack:
             return {"ok": True, "channel": channel, "ts": a.get("ts", ts), "message_ts": ts}
         if method == "conversations.history":
             messages = self.history.get(a.get("channel", ""), [])
-            oldest = float(a.get("oldest") or 0)
-            wanted = str(a.get("include_all_metadata", "")).lower() in ("1", "true")
-            found = [
-                m if wanted else {k: v for k, v in m.items() if k != "metadata"}
-                for m in reversed(messages)  # newest first, as Slack answers
-                if float(m["ts"]) >= oldest
-            ][: int(a.get("limit") or 100)]
-            return {"ok": True, "messages": found, "has_more": False}
+            return self._listing(list(reversed(messages)), a)  # newest first, as Slack answers
+        if method == "conversations.replies":  # the parent, then its replies, oldest first
+            where, ts = a.get("channel", ""), str(a.get("ts", ""))
+            parent = [m for m in self.history.get(where, []) if m["ts"] == ts]
+            if not parent:
+                raise _SlackError("thread_not_found")
+            return self._listing(parent + self.thread(where, ts), a)
         if method == "chat.getPermalink":
             return {
                 "ok": True,
@@ -331,14 +366,15 @@ class FakeSlack:
             }
         if method == "files.getUploadURLExternal":
             fid = f"F{next(self._ts)}"
+            self.uploads[fid] = str(a.get("filename", ""))
             return {"ok": True, "upload_url": f"{self.base}/upload/{fid}", "file_id": fid}
         if method == "files.completeUploadExternal":
-            return {
-                "ok": True,
-                "files": [{"id": f["id"]} for f in json.loads(a["files"])]
-                if isinstance(a.get("files"), str)
-                else a.get("files", []),
-            }
+            files = json.loads(a["files"]) if isinstance(a.get("files"), str) else a["files"]
+            if a.get("channel_id"):  # shared: a message with the files in the conversation
+                shared = [{**f, "name": self.uploads.get(f["id"], "")} for f in files]
+                ts = f"{time.time():.0f}.{next(self._ts):06d}"
+                self._remember(str(a["channel_id"]), ts, {**a, "files": shared, "text": ""})
+            return {"ok": True, "files": [{"id": f["id"]} for f in files]}
         raise _SlackError("unknown_method")
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:

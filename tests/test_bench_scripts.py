@@ -31,9 +31,11 @@ def _tiny(script: str, *args: str, timeout: float = 300) -> str:
     return done.stdout
 
 
-def test_timeouts_bench_in_tiny_mode_sends_each_reminder_once() -> None:
+def test_timeouts_bench_in_tiny_mode_sends_each_reminder_report_and_minutes_part_once() -> None:
     out = _tiny("timeouts.py")
     assert "duplicates: 0, losses: 0" in out
+    assert "reports: 2, duplicated parts: 0, lost parts: 0" in out
+    assert "minutes: 2, duplicated parts: 0, lost parts: 0" in out
 
 
 @pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="Linux /proc")

@@ -6,13 +6,14 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from handlers.slack.blocks import Message
 from handlers.slack.digests.render import reminder_message
 from handlers.slack.errors import ADVICE, slack_error_code
 from handlers.slack.meetings import render as minutes_render
@@ -46,13 +47,18 @@ PACE_SECONDS = 1.0  # Slack: about one message per second per channel
 MARKER_EVENT = "pmo_outbox"
 CLOCK_SLACK = 60.0  # seconds: our clock and Slack's may differ; search history from before
 HISTORY_PAGE = 200
+HISTORY_PAGES = 5  # a busy channel: up to 1,000 messages since the attempt
 
 
-def marker(bundle: Bundle) -> dict[str, Any] | None:
-    """The metadata that marks a message with the outbox rows it delivers."""
+def marker(bundle: Bundle, part: str = "") -> dict[str, Any] | None:
+    """The metadata that marks a message with the outbox rows it delivers, and which part of
+    a multi-part delivery it is ("" for a single message; "parent", "reply:3", "part:2" …)."""
     if not bundle.rows:
         return None
-    return {"event_type": MARKER_EVENT, "event_payload": {"rows": list(bundle.rows)}}
+    payload: dict[str, Any] = {"rows": list(bundle.rows)}
+    if part:
+        payload["part"] = part
+    return {"event_type": MARKER_EVENT, "event_payload": payload}
 
 
 def timed_out(exc: BaseException) -> bool:
@@ -62,33 +68,88 @@ def timed_out(exc: BaseException) -> bool:
     return isinstance(exc, TimeoutError)
 
 
-def landed(client: WebClient, bundle: Bundle, uncertain: dict[str, Any]) -> bool:
-    """Whether a message carrying every row of `bundle` is in the conversation already.
+def _marks(message: dict[str, Any], part: str) -> set[int]:
+    """The outbox rows a message says it delivers as `part` (none if it is another part)."""
+    meta = message.get("metadata") or {}
+    payload = meta.get("event_payload") or {}
+    if meta.get("event_type") != MARKER_EVENT or str(payload.get("part", "")) != part:
+        return set()
+    return {int(r) for r in payload.get("rows", [])}
 
-    Asked before posting again after an attempt that got no answer: Slack may have accepted
-    it. Reads the conversation's history since that attempt (a DM's channel found with
-    conversations.open) for our metadata marker. If Slack can't say (no history scope, an
-    error), False: the message is sent again rather than lost.
+
+def _has_file(message: dict[str, Any], name: str) -> bool:
+    return any(f.get("name") == name for f in message.get("files") or [])
+
+
+def _since(
+    client: WebClient, channel: str, thread: str | None, oldest: str
+) -> list[dict[str, Any]]:
+    """The messages of a conversation (or of a thread) since `oldest`, a few pages at most."""
+    out: list[dict[str, Any]] = []
+    cursor = None
+    for _ in range(HISTORY_PAGES):
+        if thread:
+            resp = client.conversations_replies(
+                channel=channel,
+                ts=thread,
+                oldest=oldest,
+                include_all_metadata=True,
+                limit=HISTORY_PAGE,
+                cursor=cursor,
+            )
+        else:
+            resp = client.conversations_history(
+                channel=channel,
+                oldest=oldest,
+                include_all_metadata=True,
+                limit=HISTORY_PAGE,
+                cursor=cursor,
+            )
+        out += resp.get("messages") or []
+        cursor = (resp.get("response_metadata") or {}).get("next_cursor")
+        if not resp.get("has_more") or not cursor:
+            break
+    return out
+
+
+def find(client: WebClient, bundle: Bundle, uncertain: dict[str, Any]) -> dict[str, str] | None:
+    """The message an attempt that got no answer did post, if Slack has it: where it is.
+
+    Asked before posting a part again: Slack may have accepted it. Reads the conversation's
+    history since that attempt (a DM's channel found with conversations.open), or the
+    thread's replies for a part posted in a thread, for our metadata marker with every row of
+    `bundle` and the same part; a file (which carries no metadata) by its name in the thread
+    of its own report, which is this row's alone. If Slack can't say (no history scope, an
+    error), None: the part is sent again rather than lost.
     """
     channel = str(uncertain.get("channel") or bundle.recipient_external_id)
+    part, thread = str(uncertain.get("part", "")), uncertain.get("thread_ts")
+    thread = str(thread) if thread else None
+    file = uncertain.get("file")
+    oldest = f"{float(uncertain.get('since', 0)):.6f}"
     try:
         if channel.startswith(("U", "W")):  # a person: their DM with the bot
             channel = str(client.conversations_open(users=channel)["channel"]["id"])
-        resp = client.conversations_history(
-            channel=channel,
-            oldest=f"{float(uncertain.get('since', 0)):.6f}",
-            include_all_metadata=True,
-            limit=HISTORY_PAGE,
-        )
+        messages = _since(client, channel, thread, oldest)
     except (SlackApiError, OSError) as exc:
         log.warning("could not check whether a message landed (%s); sending it again", exc)
-        return False
+        return None
     found: set[int] = set()
-    for message in resp.get("messages") or []:
-        meta = message.get("metadata") or {}
-        if meta.get("event_type") == MARKER_EVENT:
-            found.update(int(r) for r in (meta.get("event_payload") or {}).get("rows", []))
-    return bool(bundle.rows) and set(bundle.rows) <= found
+    for message in messages:
+        if message.get("ts") == thread:
+            continue  # conversations.replies starts with the thread's parent
+        if file:
+            if _has_file(message, str(file)):
+                return {"channel": channel, "ts": str(message.get("ts", ""))}
+            continue
+        rows = _marks(message, part)
+        if rows and not part:  # one message may be found in pieces: a bundle regrouped
+            found |= rows
+        elif rows and rows >= set(bundle.rows):
+            return {"channel": channel, "ts": str(message.get("ts", ""))}
+    if not file and not part and bundle.rows and set(bundle.rows) <= found:
+        return {"channel": channel, "ts": ""}
+    return None
 
 
 class SlackNotifier:
@@ -114,23 +175,12 @@ class SlackNotifier:
         try:
             client = self.client_for(bundle.workspace_external_id)
             if isinstance(bundle.attachment, Report):
-                self._post_report(client, channel, bundle.attachment, progress)
+                self._post_report(client, bundle, bundle.attachment, progress)
                 return None
             if isinstance(bundle.attachment, FinalMinutes):
                 return self._post_minutes(client, channel, bundle, bundle.attachment, progress)
             msg = reminder_message(bundle)
-            if "uncertain" in progress and landed(client, bundle, progress["uncertain"]):
-                return None  # the last attempt did go out; its answer never came
-            self._wait_turn(channel)
-            try:
-                client.chat_postMessage(
-                    channel=channel, text=msg.text, blocks=msg.blocks, metadata=marker(bundle)
-                )
-            except (TimeoutError, URLError) as exc:
-                if not timed_out(exc):
-                    raise
-                progress["uncertain"] = {"channel": channel, "since": time.time() - CLOCK_SLACK}
-                raise DeliveryError(f"no answer from Slack: {exc}", progress=progress) from None
+            self._post(client, bundle, progress, "", channel=channel, msg=msg)
             return None
         except SlackApiError as exc:
             code = slack_error_code(exc)
@@ -150,46 +200,147 @@ class SlackNotifier:
                 f"no installation for this workspace: {exc}", permanent=True
             ) from None
 
-    def _post_report(
-        self, client: WebClient, channel: str, report: Report, progress: dict[str, Any]
+    def _post(
+        self,
+        client: WebClient,
+        bundle: Bundle,
+        progress: dict[str, Any],
+        part: str,
+        *,
+        channel: str,
+        msg: Message,
+        thread_ts: str | None = None,
+    ) -> dict[str, str]:
+        """Every post of an outbox delivery goes through here: marked with its rows and part,
+        and, if the last attempt at this very part got no answer, first looked for in the
+        conversation (or thread). Returns where the message is (`channel`, `ts`)."""
+        again = self._landed(client, bundle, progress, part)
+        if again is not None:
+            return again
+        self._wait_turn(channel)
+        with self._uncertain(progress, part, channel=channel, thread_ts=thread_ts):
+            resp = client.chat_postMessage(
+                channel=channel,
+                text=msg.text,
+                blocks=msg.blocks,
+                thread_ts=thread_ts,
+                metadata=marker(bundle, part),
+            )
+        return {"channel": str(resp.get("channel") or channel), "ts": str(resp.get("ts") or "")}
+
+    def _upload(
+        self,
+        client: WebClient,
+        bundle: Bundle,
+        progress: dict[str, Any],
+        part: str,
+        *,
+        channel: str,
+        thread_ts: str,
+        content: bytes,
+        filename: str,
+        title: str,
     ) -> None:
-        """The parent message, one thread reply per project, then the chart in the thread.
+        """A file in a report's thread. Files carry no metadata: a resend after no answer
+        looks in that thread (this row's alone) for a file of the same name."""
+        if self._landed(client, bundle, progress, part) is not None:
+            return
+        self._wait_turn(channel)
+        with self._uncertain(progress, part, channel=channel, thread_ts=thread_ts, file=filename):
+            client.files_upload_v2(
+                channel=channel,
+                thread_ts=thread_ts,
+                content=content,
+                filename=filename,
+                title=title,
+            )
+
+    def _landed(
+        self, client: WebClient, bundle: Bundle, progress: dict[str, Any], part: str
+    ) -> dict[str, str] | None:
+        uncertain = progress.get("uncertain")
+        if not isinstance(uncertain, dict) or str(uncertain.get("part", "")) != part:
+            return None
+        del progress["uncertain"]  # settled here, one way or the other
+        return find(client, bundle, uncertain)
+
+    @contextlib.contextmanager
+    def _uncertain(
+        self, progress: dict[str, Any], part: str, **where: str | None
+    ) -> Iterator[None]:
+        """A call that got no answer may have been carried out: remember what to look for."""
+        try:
+            yield
+        except (TimeoutError, URLError) as exc:
+            if not timed_out(exc):
+                raise
+            since = time.time() - CLOCK_SLACK
+            progress["uncertain"] = {
+                "part": part,
+                "since": since,
+                **{k: v for k, v in where.items() if v},
+            }
+            raise DeliveryError(f"no answer from Slack: {exc}", progress=progress) from None
+
+    def _post_report(
+        self, client: WebClient, bundle: Bundle, report: Report, progress: dict[str, Any]
+    ) -> None:
+        """The parent message, one thread reply per project, then the charts in the thread.
 
         `progress` is updated after each part, so a retry after a failure resumes where this
-        attempt stopped: the parent and the replies already posted are not posted again.
+        attempt stopped: the parent, the replies and the files already posted are not posted
+        again (nor one whose answer never came but that Slack has).
         """
+        channel = bundle.recipient_external_id
         if "ts" not in progress:
-            parent = reports.report_parent(report)
-            self._wait_turn(channel)
-            resp = client.chat_postMessage(channel=channel, text=parent.text, blocks=parent.blocks)
-            progress.update(channel=resp["channel"], ts=resp["ts"], replies=0)
+            posted = self._post(
+                client,
+                bundle,
+                progress,
+                "parent",
+                channel=channel,
+                msg=reports.report_parent(report),
+            )
+            progress.update(channel=posted["channel"], ts=posted["ts"], replies=0)
         where, ts = str(progress["channel"]), str(progress["ts"])
         for n, reply in enumerate(reports.report_replies(report)):
             if n < int(progress.get("replies", 0)):
                 continue
-            self._wait_turn(where)
-            client.chat_postMessage(
-                channel=where, thread_ts=ts, text=reply.text, blocks=reply.blocks
+            self._post(
+                client, bundle, progress, f"reply:{n}", channel=where, msg=reply, thread_ts=ts
             )
             progress["replies"] = n + 1
-        png = charts.rag_heatmap(report)
-        self._wait_turn(where)
-        client.files_upload_v2(
-            channel=where,
-            thread_ts=ts,
-            content=png,
-            filename=f"rag-{report.period}.png",
-            title=f"RAG by project, last {len(report.periods)} cycles",
-        )
+        files: list[tuple[str, str, Callable[[], bytes]]] = [
+            (
+                f"rag-{report.period}.png",
+                f"RAG by project, last {len(report.periods)} cycles",
+                lambda: charts.rag_heatmap(report),
+            ),
+        ]
         if report.raid is not None and report.raid.open_risks:
-            self._wait_turn(where)
-            client.files_upload_v2(
+            raid = report.raid
+            files.append(
+                (
+                    f"risks-{report.period}.png",
+                    f"Open risks by probability and impact, {report.period}",
+                    lambda: heat_map(raid, report.period),
+                )
+            )
+        for n, (filename, title, draw) in enumerate(files):
+            if n < int(progress.get("files", 0)):
+                continue
+            self._upload(
+                client,
+                bundle,
+                progress,
+                f"file:{n}",
                 channel=where,
                 thread_ts=ts,
-                content=heat_map(report.raid, report.period),
-                filename=f"risks-{report.period}.png",
-                title=f"Open risks by probability and impact, {report.period}",
+                content=draw(),
+                filename=filename,
+                title=title,
             )
+            progress["files"] = n + 1
 
     def _post_minutes(
         self,
@@ -219,11 +370,17 @@ class SlackNotifier:
             if editing and i < len(ts):
                 client.chat_update(channel=where, ts=ts[i], text=msg.text, blocks=msg.blocks)
             else:
-                resp = client.chat_postMessage(
-                    channel=where, text=msg.text, blocks=msg.blocks, thread_ts=ts[0] if ts else None
+                posted = self._post(
+                    client,
+                    bundle,
+                    progress,
+                    f"part:{i}",
+                    channel=where,
+                    msg=msg,
+                    thread_ts=ts[0] if ts else None,
                 )
-                where = str(resp["channel"])
-                ts.append(str(resp["ts"]))
+                where = posted["channel"]
+                ts.append(posted["ts"])
             progress.update(channel=where, ts=ts, done=i + 1)
         if editing:
             for old in ts[len(parts) :]:

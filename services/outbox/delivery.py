@@ -279,6 +279,8 @@ def mark_failed(
     for n in session.scalars(select(Notification).where(Notification.id.in_(ids))):
         n.last_error = err.reason[:500]
         if err.progress:
+            if _parts(err.progress) > _parts(n.payload.get("progress") or {}):
+                n.attempts -= 1  # it got further: a slow thread doesn't use up its retries
             n.payload = {**n.payload, "progress": err.progress}
         if err.permanent or n.attempts >= MAX_ATTEMPTS:
             n.state = NotificationState.FAILED
@@ -290,6 +292,13 @@ def mark_failed(
             n.next_attempt_at = now + backoff(n.attempts, err.retry_after)
             retried += 1
     return retried, failed
+
+
+def _parts(progress: dict[str, Any]) -> int:
+    """How many parts of a multi-part message a progress record says went out."""
+    ts = progress.get("ts")
+    posted = len(ts) if isinstance(ts, list) else int(bool(ts))
+    return posted + sum(int(progress.get(k, 0)) for k in ("replies", "files", "done"))
 
 
 def _tell_the_pm(session: Session, n: Notification, reason: str, now: datetime) -> None:
