@@ -17,11 +17,13 @@ from services.core import audit
 from services.core.access import Actor, get_project, project_role
 from services.core.dates import parse_time
 from services.core.errors import InvalidInput, PermissionDenied
+from services.core.ical.rules import feasible, parse_rule, too_often
 from services.core.people import person_ref
 from services.core.views import PersonRef
 from services.status.cycles import cadence_row, occurrences, pms_of
 from services.workspace.settings import parse_channel, parse_weekday
 
+ROUND_EPOCH = datetime(2020, 1, 6)  # noqa: DTZ001 (wall clock): where a rule is read from
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
@@ -74,19 +76,30 @@ class CadenceForm:
 
 
 def _check_rrule(rule: str) -> str:
+    """The rule, checked cheapest first: its form and frequency (a round is at most daily)
+    before dateutil looks for its next occurrence, which is then a short walk."""
     rule = rule.strip().upper().removeprefix("RRULE:")
+    example = "Example: FREQ=WEEKLY;BYDAY=TH;BYHOUR=10;BYMINUTE=0"
     try:
-        r = rrulestr(rule, dtstart=datetime(2020, 1, 6))  # noqa: DTZ001 (wall clock)
+        recur = parse_rule(rule)
+        often = too_often(recur)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise InvalidInput(
+            f"That is not a recurrence rule I can read ({str(exc)[:80]}).", example
+        ) from None
+    if often:
+        raise InvalidInput("Status rounds can't be more often than daily.", example)
+    if not feasible(recur):
+        raise InvalidInput("That rule never happens (that day does not exist in that month).")
+    try:
+        r = rrulestr(rule, dtstart=ROUND_EPOCH)
         nxt = r.after(datetime(2026, 1, 1))  # noqa: DTZ001
     except (ValueError, TypeError) as exc:
         raise InvalidInput(
-            f"That is not a recurrence rule I can read ({exc}).",
-            "Example: FREQ=WEEKLY;BYDAY=TH;BYHOUR=10;BYMINUTE=0",
+            f"That is not a recurrence rule I can read ({str(exc)[:80]}).", example
         ) from None
     if nxt is None:
         raise InvalidInput("That rule never happens again.")
-    if "FREQ=MINUTELY" in rule or "FREQ=HOURLY" in rule or "FREQ=SECONDLY" in rule:
-        raise InvalidInput("Status rounds can't be more often than daily.")
     return rule
 
 

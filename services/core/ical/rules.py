@@ -57,7 +57,15 @@ def frequency(recur: vRecur) -> str:
     return str(value).upper()
 
 
-def _feasible(recur: vRecur) -> bool:
+def too_often(recur: vRecur) -> bool:
+    """Whether the rule happens more than once a day (SECONDLY, MINUTELY, HOURLY, or several
+    hours, minutes or seconds a day): cheap, so it is checked before anything expands it."""
+    if frequency(recur) in TOO_OFTEN:
+        return True
+    return any(len(recur.get(part, [])) > 1 for part in ("BYHOUR", "BYMINUTE", "BYSECOND"))
+
+
+def feasible(recur: vRecur) -> bool:
     """Whether BYMONTH and BYMONTHDAY can ever meet (dateutil would search to year 9999)."""
     days = [int(d) for d in recur.get("BYMONTHDAY", [])]
     if not days:
@@ -92,17 +100,18 @@ def checked_rule(rule: str, start: datetime, *, label: str) -> str:
         unknown = sorted(set(recur) - _RULE_PARTS)
         freq = frequency(recur)
         normalized = _normalize_rule(rule, tz)
-        with warnings.catch_warnings(action="ignore"):
-            rrulestr(normalized, dtstart=start)
         problem = None
         if unknown:
             problem = f"uses {', '.join(unknown)}, which I don't support"
-        elif freq in TOO_OFTEN:
+        elif freq in TOO_OFTEN or too_often(recur):
             problem = "repeats more often than daily"
         elif "COUNT" in recur and "UNTIL" in recur:
             problem = "has both COUNT and UNTIL"
-        elif not _feasible(recur):
+        elif not feasible(recur):
             problem = "never happens (that day does not exist in that month)"
+        else:  # only now, when it is cheap: dateutil reads it (building expands nothing)
+            with warnings.catch_warnings(action="ignore"):
+                rrulestr(normalized, dtstart=start)
     except (ValueError, TypeError, KeyError, IndexError) as exc:
         problem = f"has a repeat rule I can't read ({str(exc)[:80]})"
         normalized = ""
