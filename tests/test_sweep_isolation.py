@@ -9,11 +9,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from icalendar import Calendar
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import jobs
 from models import ActionItem, Notification
+from services.meetings import feeds
 from services.outbox.port import Bundle
 from services.work import action_items
 from tests.conftest import World
@@ -58,3 +60,21 @@ def test_an_extreme_due_date_never_stops_the_reminder_sweep(
     assert again.errors and [r.title for b in inbox.sent for r in b.reminders] == titles
     with sessions() as s:
         assert s.scalar(select(Notification.id).where(Notification.subject_id == good.id))
+
+
+@pytest.mark.parametrize("extreme", [date(9999, 12, 31), date(1, 1, 1)])
+def test_a_calendar_feed_with_an_extreme_date_is_still_a_valid_feed(
+    world: World, extreme: date
+) -> None:
+    lead = world.actor("lead")
+    action_items.add(world.session, lead, title="Send the plan", owner=world.person("lead"),
+                     due_on=date(2026, 12, 4), now=MORNING)  # fmt: skip
+    bad = action_items.add(world.session, lead, title="Far away", owner=world.person("lead"),
+                           due_on=date(2026, 12, 4), now=MORNING)  # fmt: skip
+    world.session.execute(update(ActionItem).where(ActionItem.id == bad.id).values(due_on=extreme))
+    token = feeds.link(world.session, lead, now=MORNING).token
+    body = feeds.render(world.session, token, now=MORNING)
+    assert body is not None
+    summaries = [str(c.get("SUMMARY")) for c in Calendar.from_ical(body).walk("VEVENT")]
+    assert any("Send the plan" in t for t in summaries)
+    assert not any("Far away" in t for t in summaries)
