@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import text
@@ -26,16 +27,36 @@ log = logging.getLogger(__name__)
 ANALYZE_AFTER = 2000
 
 
-def materialize(sessions: sessionmaker[Session], *, now: datetime) -> int:
-    """Put every reminder and digest due by `now` in the outbox (idempotent)."""
+def materialize(
+    sessions: sessionmaker[Session], *, now: datetime, problems: list[str] | None = None
+) -> int:
+    """Put every reminder and digest due by `now` in the outbox (idempotent).
+
+    Each step runs in its own savepoint: one that fails is rolled back, logged and counted in
+    `problems`, and the others still commit (it is tried again on the next sweep).
+    """
+    errors = problems if problems is not None else []
+    steps: list[tuple[str, Callable[[Session], int]]] = [
+        ("reminders", lambda s: reminders.materialize(s, now=now, problems=errors)),
+        ("digests", lambda s: digests.materialize(s, now=now)),
+        ("status rounds", lambda s: rounds.sweep(s, now=now)),
+        ("agendas", lambda s: agenda.materialize(s, now=now)),
+        ("stale minutes", lambda s: len(minutes_closing.close_stale(s, now=now))),
+        ("RAID reviews", lambda s: raid_reviews.materialize(s, now=now)),
+        ("RAID escalations", lambda s: raid_escalation.sweep(s, now=now)),
+        ("RACI", lambda s: raci.materialize(s, now=now)),
+        ("documents", lambda s: documents.materialize(s, now=now)),
+        ("dependencies", lambda s: dependencies.materialize(s, now=now)),
+    ]
+    new = 0
     with sessions.begin() as s:
-        new = reminders.materialize(s, now=now) + digests.materialize(s, now=now)
-        new += rounds.sweep(s, now=now)
-        new += agenda.materialize(s, now=now)
-        new += len(minutes_closing.close_stale(s, now=now))
-        new += raid_reviews.materialize(s, now=now) + raid_escalation.sweep(s, now=now)
-        new += raci.materialize(s, now=now) + documents.materialize(s, now=now)
-        new += dependencies.materialize(s, now=now)
+        for name, step in steps:
+            try:
+                with s.begin_nested():
+                    new += step(s)
+            except Exception as exc:  # one feature's bad row never stops the others
+                log.exception("sweep: %s failed", name)
+                errors.append(f"{name}: {type(exc).__name__}: {exc}")
     if new >= ANALYZE_AFTER and sessions.kw["bind"].dialect.name == "postgresql":
         # A bulk load just before it is read back: fresh statistics now, or the planner,
         # still seeing the old small table, scans it once per delivered message.
@@ -48,7 +69,9 @@ def sweep(
     sessions: sessionmaker[Session], notifier: Notifier, *, now: datetime, limit: int = 500
 ) -> SweepReport:
     """One scheduler tick: materialize what is due, then deliver until nothing due is left."""
-    report = SweepReport(materialized=materialize(sessions, now=now))
+    problems: list[str] = []
+    report = SweepReport(materialized=materialize(sessions, now=now, problems=problems))
+    report.errors += problems
     while True:
         part = deliver_due(sessions, notifier, now=now, limit=limit)
         for f in ("claimed", "sent", "messages", "retried", "failed", "skipped"):

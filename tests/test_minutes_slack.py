@@ -239,6 +239,7 @@ def test_minutes_left_open_close_after_12_hours_and_the_starter_is_told(
 def test_amending_closed_minutes_edits_the_posted_messages_and_is_audited(
     slack: SlackBot, sessions
 ) -> None:  # type: ignore[no-untyped-def]
+    slack.command("project add APOLLO <@U3> member", user="U2")  # members take minutes
     slack.command("minutes start APOLLO Review", user="U3", channel=MEET)
     slack.command("minutes note First thought", user="U3", channel=MEET)
     slack.command("minutes end", user="U3", channel=MEET)
@@ -310,6 +311,7 @@ def test_end_button_ends_its_own_minutes_only(slack: SlackBot, sessions) -> None
     (live,) = slack.wait_for(lambda: posts(slack, MEET))
     slack.click(live["blocks"], ActionId.MINUTES_END, user="U2", channel=MEET)
     slack.wait_for(lambda: posts(slack, HOME))  # posted
+    slack.command("project add APOLLO <@U3> member", user="U2")
     slack.command("minutes start APOLLO Second", user="U3", channel=MEET)
     # A stale End button on the first minutes must not end the second ones.
     slack.click(live["blocks"], ActionId.MINUTES_END, user="U2", channel=MEET)

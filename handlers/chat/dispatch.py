@@ -185,6 +185,7 @@ def run_action(core: Core, turn: Turn, action: Action) -> Outcome:
                 assert isinstance(result, ActionResult)
                 return Outcome(result, Reply.REPLACE, (RefreshHome(result.item.owner),))
             case MinutesButton(mid, "add"):
+                minutes.writable(s, actor, channel="", minutes_id=mid)
                 v = minutes.get(s, actor, minutes_id=mid)
                 if not v.open:
                     raise Conflict(
@@ -243,7 +244,7 @@ def run_action(core: Core, turn: Turn, action: Action) -> Outcome:
                 )
                 return Outcome(None, Reply.NONE, (OpenForm(request),))
             case FromMessage("minutes", text, author, link):
-                m = minutes.open_in(s, actor, turn.channel or "")
+                m = minutes.writable(s, actor, channel=turn.channel or "", minutes_id=None)
                 request = meeting_forms.add_request(
                     minutes_id=m.id, title=m.title, text=text, author=author, source_ref=link
                 )

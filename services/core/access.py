@@ -22,6 +22,7 @@ from models.enums import DateOrder
 from services.core.date_order import DEFAULT_ORDER, effective_order
 from services.core.dates import DateSense
 from services.core.errors import NotFound, PermissionDenied
+from services.core.refs import Cmd, phrase
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,25 @@ def project_role(session: Session, person_id: int, project_id: int) -> ProjectRo
 def can_manage(actor: Actor, role: ProjectRole | None) -> bool:
     """PMs and PMO leads (workspace-wide or on the project) manage a project."""
     return actor.is_pmo_lead or role in (ProjectRole.PM, ProjectRole.PMO_LEAD)
+
+
+def can_contribute(actor: Actor, role: ProjectRole | None) -> bool:
+    """Members (any role but viewer) and PMO leads add to a project: its action items, RAID
+    log, meetings and minutes. Viewers only read; non-members neither."""
+    return actor.is_pmo_lead or role not in (None, ProjectRole.VIEWER)
+
+
+def require_contributor(
+    session: Session, actor: Actor, project: Project, what: str, *, field: str | None = None
+) -> None:
+    """Raise PermissionDenied unless the actor may add to the project (`what`: "add its
+    action items", "change its minutes"…)."""
+    if not can_contribute(actor, project_role(session, actor.person_id, project.id)):
+        raise PermissionDenied(
+            f"Only members of {project.key} can {what}.",
+            phrase("Ask its PM to add you: ", Cmd(f"project add {project.key} @you member")),
+            field=field,
+        )
 
 
 def require_manager(actor: Actor, role: ProjectRole | None, project: Project, what: str) -> None:

@@ -13,7 +13,7 @@ from services.core import audit
 from services.core.access import Actor, project_role
 from services.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from services.core.refs import Cmd, phrase
-from services.meetings.minutes import TITLE_LIMIT, clean_text, may_see
+from services.meetings.minutes import TITLE_LIMIT, clean_text, may_see, require_writer
 from services.meetings.views import MinutesView, view
 from services.outbox.rows import insert_notifications, outbox_row
 from services.raid.decisions import sync_minutes
@@ -42,6 +42,7 @@ def amend(
         raise PermissionDenied(
             "Only whoever started these minutes, the project's PM or a PMO lead can amend them."
         )
+    require_writer(session, actor, m)  # a starter who is now a viewer reads only
     if m.state == MinutesState.OPEN:
         raise Conflict(
             "These minutes are still open: add to them directly.",

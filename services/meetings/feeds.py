@@ -24,6 +24,7 @@ from models import (
     Workspace,
 )
 from services.core.access import Actor, actor_for, get_project, visible_projects
+from services.core.dates import within_horizon
 from services.core.errors import InvalidInput
 from services.core.ical.model import FeedItem
 from services.core.ical.write import feed, series_events
@@ -187,6 +188,11 @@ def render(session: Session, token: str, *, now: datetime) -> bytes | None:
                 done=done,
             )
         )
+    today = now.date()
+    for it in items:  # an old or foreign row with an extreme date must not break the feed
+        if not within_horizon(it.on, today):
+            log.warning("feed: %s left out: %s is outside the date horizon", it.uid, it.on)
+    items = [it for it in items if within_horizon(it.on, today)]
     series = []
     for ms in session.scalars(
         select(MeetingSeries)

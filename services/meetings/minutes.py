@@ -26,7 +26,7 @@ from models import (
     Project,
 )
 from services.core import audit
-from services.core.access import Actor, get_project, project_role
+from services.core.access import Actor, get_project, project_role, require_contributor
 from services.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from services.core.refs import Cmd, phrase
 from services.core.views import ActionItemView
@@ -165,6 +165,8 @@ def start(
             series, occurrence = found
     if project is None and series is not None and series.project_id is not None:
         project = session.get(Project, series.project_id)
+    if project is not None:
+        require_contributor(session, actor, project, "take its minutes")
     name = " ".join((title or "").split())
     if not name:
         name = series.title if series else (f"{project.name} meeting" if project else "Meeting")
@@ -273,10 +275,39 @@ def add_entry(
     return view(session, m.id)
 
 
+def require_writer(session: Session, actor: Actor, m: Minutes) -> None:
+    """Minutes of a project follow its permissions: its members and PMO leads add to them,
+    end and amend them; viewers and non-members only read. Minutes of no project are open
+    to everyone in the workspace."""
+    if m.project_id is None:
+        return
+    project = session.get(Project, m.project_id)
+    if project is not None:
+        require_contributor(session, actor, project, "change its minutes")
+
+
+def writable(session: Session, actor: Actor, *, channel: str, minutes_id: int | None) -> Minutes:
+    """The minutes a change would go to, if the actor may change them (open or closed)."""
+    m: Minutes | None = open_in(session, actor, channel) if minutes_id is None else None
+    if m is None:
+        m = session.scalar(
+            select(Minutes).where(
+                Minutes.id == minutes_id, Minutes.workspace_id == actor.workspace_id
+            )
+        )
+        if m is None or not may_see(session, actor, minutes=m):
+            raise NotFound(f"There are no minutes #{minutes_id}.", "See `minutes list`.")
+    require_writer(session, actor, m)
+    return m
+
+
 def target(session: Session, actor: Actor, *, channel: str, minutes_id: int | None) -> Minutes:
-    """The minutes a change goes to: those open in `channel`, or `minutes_id` while open."""
+    """The minutes a change goes to: those open in `channel`, or `minutes_id` while open;
+    PermissionDenied unless the actor may change them."""
     if minutes_id is None:
-        return open_in(session, actor, channel)
+        here = open_in(session, actor, channel)
+        require_writer(session, actor, here)
+        return here
     m = session.scalar(
         select(Minutes).where(Minutes.id == minutes_id, Minutes.workspace_id == actor.workspace_id)
     )
@@ -287,6 +318,7 @@ def target(session: Session, actor: Actor, *, channel: str, minutes_id: int | No
             f"Minutes #{m.id} are closed.",
             phrase("Amend them: ", Cmd(f"minutes amend {m.id} note …"), "."),
         )
+    require_writer(session, actor, m)
     return m
 
 

@@ -16,7 +16,13 @@ from sqlalchemy.orm import Session
 
 from models import MeetingOccurrence, MeetingSeries, Project, ProjectRole
 from services.core import audit
-from services.core.access import Actor, get_project, project_role, visible_projects
+from services.core.access import (
+    Actor,
+    get_project,
+    project_role,
+    require_contributor,
+    visible_projects,
+)
 from services.core.dates import zone
 from services.core.errors import InvalidInput, NotFound, PermissionDenied
 from services.core.ical.expand import occurrences
@@ -156,12 +162,7 @@ def _view(series: MeetingSeries, key: str | None, now: datetime) -> SeriesView:
 def editable(session: Session, actor: Actor, key: str) -> Project:
     """The project, if the actor may schedule its meetings (members and PMO leads)."""
     project = get_project(session, actor, key)
-    role = project_role(session, actor.person_id, project.id)
-    if not actor.is_pmo_lead and role in (None, ProjectRole.VIEWER):
-        raise PermissionDenied(
-            f"Only members of {project.key} can schedule its meetings.",
-            f"Ask its PM to add you: project add {project.key} @you member",
-        )
+    require_contributor(session, actor, project, "schedule its meetings")
     return project
 
 

@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session, aliased
 
 from models import Person, Project, ProjectRole, ProjectState, RaidEntry, RaidKind
 from services.commands.ast_raid import LETTERS, RaidRef
-from services.core.access import Actor, get_project, project_role, visible_projects
+from services.core.access import (
+    Actor,
+    get_project,
+    project_role,
+    require_contributor,
+    visible_projects,
+)
 from services.core.errors import Conflict, NotFound, PermissionDenied
 from services.core.refs import Cmd, phrase
 from services.core.views import PersonRef
@@ -234,11 +240,5 @@ def project_for_adding(session: Session, actor: Actor, key: str, what: str) -> P
             phrase("Reopen it first: ", Cmd(f"project set {project.key} state active")),
             field="project",
         )
-    role = project_role(session, actor.person_id, project.id)
-    if not actor.is_pmo_lead and role in (None, ProjectRole.VIEWER):
-        raise PermissionDenied(
-            f"Only members of {project.key} can add to its {what}.",
-            phrase("Ask its PM to add you: ", Cmd(f"project add {project.key} @you member")),
-            field="project",
-        )
+    require_contributor(session, actor, project, f"add to its {what}", field="project")
     return project

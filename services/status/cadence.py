@@ -18,7 +18,7 @@ from services.core import audit
 from services.core.access import Actor, get_project, project_role
 from services.core.dates import parse_time
 from services.core.errors import InvalidInput, PermissionDenied
-from services.core.ical.rules import frequency, more_than_daily, parse_rule
+from services.core.ical.rules import feasible, frequency, more_than_daily, parse_rule
 from services.core.people import person_ref
 from services.core.views import PersonRef
 from services.status.cycles import cadence_row, occurrences, pms_of
@@ -94,8 +94,14 @@ def _check_rrule(rule: str) -> str:
         ) from None
     if more_than_daily(recur, freq):
         raise InvalidInput(
-            "A status round can't open more often than once a day "
+            "Status rounds can't be more often than daily: a round opens at most once a day "
             "(no HOURLY, MINUTELY or SECONDLY, one BYHOUR and one BYMINUTE, no BYSECOND).",
+            RULE_EXAMPLE,
+            field="rrule",
+        )
+    if not feasible(recur):
+        raise InvalidInput(
+            "That rule never happens (that day does not exist in that month).",
             RULE_EXAMPLE,
             field="rrule",
         )

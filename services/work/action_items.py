@@ -10,7 +10,13 @@ from sqlalchemy.orm import Session
 
 from models import ActionItem, ActionStatus, Person, Project, ProjectRole, ProjectState, SourceKind
 from services.core import audit
-from services.core.access import Actor, get_project, member_project_ids, project_role
+from services.core.access import (
+    Actor,
+    get_project,
+    member_project_ids,
+    project_role,
+    require_contributor,
+)
 from services.core.dates import local_today
 from services.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from services.core.refs import Cmd, phrase
@@ -97,13 +103,7 @@ def add(
                 phrase("Reopen it first: ", Cmd(f"project set {project.key} state active")),
                 field="project",
             )
-        role = project_role(session, actor.person_id, project.id)
-        if not actor.is_pmo_lead and role in (None, ProjectRole.VIEWER):
-            raise PermissionDenied(
-                f"Only members of {project.key} can add its action items.",
-                phrase("Ask its PM to add you: ", Cmd(f"project add {project.key} @you member")),
-                field="project",
-            )
+        require_contributor(session, actor, project, "add its action items", field="project")
         if (
             project.private
             and owner.id != actor.person_id

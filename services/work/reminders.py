@@ -11,6 +11,7 @@ occurrence, so a sweep after days of downtime sends one chaser, not one per miss
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -34,11 +35,14 @@ from models import (
     WorkspaceRoleName,
 )
 from services.core import holidays
+from services.core.dates import within_horizon
 from services.core.worktime import WorkWeek
 from services.outbox.kinds import ReminderRule
 from services.outbox.rows import insert_notifications, outbox_row
 from services.raci.routing import awaiting_signoff, routes
 from services.workspace.settings import ReminderPolicy
+
+log = logging.getLogger(__name__)
 
 
 def work_week(
@@ -85,10 +89,26 @@ class _Row:
     at: datetime
 
 
-def plan(session: Session, *, now: datetime, policy: ReminderPolicy | None = None) -> list[_Row]:
+def _skip(problems: list[str] | None, x: _Subject, why: str) -> None:
+    """Leave one subject out of this sweep (it is tried again next time), saying why."""
+    what = f"{x.kind.replace('_', ' ')} {x.id}"
+    log.warning("reminders: %s (workspace %s) skipped: %s", what, x.workspace_id, why)
+    if problems is not None:
+        problems.append(f"reminders: {what} {why}")
+
+
+def plan(
+    session: Session,
+    *,
+    now: datetime,
+    policy: ReminderPolicy | None = None,
+    problems: list[str] | None = None,
+) -> list[_Row]:
     """The notifications that are due by `now` (a fixed number of statements).
 
-    Each workspace's own reminder policy applies unless `policy` overrides it for all.
+    Each workspace's own reminder policy applies unless `policy` overrides it for all. A
+    subject that cannot be planned (a date outside the horizon) is left out, logged with its
+    id and added to `problems`; the rest is planned.
     """
     horizon = now.date() + timedelta(days=7)
     owner = aliased(Person, name="owner")
@@ -116,6 +136,10 @@ def plan(session: Session, *, now: datetime, policy: ReminderPolicy | None = Non
         )
         if i.due_on is not None
     ] + _deliverable_subjects(session, horizon)
+    today = now.date()
+    for x in [x for x in subjects if not within_horizon(x.due, today)]:
+        _skip(problems, x, f"has a due date outside the date horizon ({x.due.isoformat()})")
+    subjects = [x for x in subjects if within_horizon(x.due, today)]
     if not subjects:
         return []
     owner_ids = {x.owner.id for x in subjects}
@@ -162,101 +186,107 @@ def plan(session: Session, *, now: datetime, policy: ReminderPolicy | None = Non
 
     out: list[_Row] = []
     for item in subjects:
-        o, key, due = item.owner, item.project_key, item.due
-        off = days_off.get(item.workspace_id, frozenset())
-        rules = policies.get(item.workspace_id, ReminderPolicy())
-        ww = work_week(o, tuple(leave.get(o.id, ())), off)
-        today = ww.local(now).date()
-        if item.snoozed_until is not None and today < item.snoozed_until:
-            continue
-        days_over = ww.working_days_between(due, today) if today > due else 0
-        payload = {
-            "title": item.title,
-            "due_on": due.isoformat(),
-            "project_key": key,
-            "owner_handle": o.handle,
-            "owner_external_id": o.external_id,
-            "days_overdue": days_over,
-            "kind": item.kind,
-        }
+        try:
+            o, key, due = item.owner, item.project_key, item.due
+            off = days_off.get(item.workspace_id, frozenset())
+            rules = policies.get(item.workspace_id, ReminderPolicy())
+            ww = work_week(o, tuple(leave.get(o.id, ())), off)
+            today = ww.local(now).date()
+            if item.snoozed_until is not None and today < item.snoozed_until:
+                continue
+            days_over = ww.working_days_between(due, today) if today > due else 0
+            payload = {
+                "title": item.title,
+                "due_on": due.isoformat(),
+                "project_key": key,
+                "owner_handle": o.handle,
+                "owner_external_id": o.external_id,
+                "days_overdue": days_over,
+                "kind": item.kind,
+            }
 
-        def add(
-            rule: ReminderRule,
-            occurrence: str,
-            recipient: Person,
-            at: datetime,
-            subject: _Subject = item,
-            payload: dict[str, Any] = payload,
-        ) -> None:
-            out.append(
-                _Row(
-                    subject.workspace_id,
-                    rule,
-                    subject.kind,
-                    subject.id,
-                    occurrence,
-                    recipient,
-                    payload,
-                    at,
+            def add(
+                rule: ReminderRule,
+                occurrence: str,
+                recipient: Person,
+                at: datetime,
+                subject: _Subject = item,
+                payload: dict[str, Any] = payload,
+            ) -> None:
+                out.append(
+                    _Row(
+                        subject.workspace_id,
+                        rule,
+                        subject.kind,
+                        subject.id,
+                        occurrence,
+                        recipient,
+                        payload,
+                        at,
+                    )
                 )
-            )
 
-        owner_rule = None
-        if rules.heads_up and today < due and today == ww.previous_working_day(due):
-            owner_rule = ReminderRule.HEADS_UP
-        elif today == due:
-            owner_rule = ReminderRule.DUE_TODAY
-        elif today > due:
-            owner_rule = ReminderRule.OVERDUE
-        accountable = item.accountable
-        if owner_rule and ww.in_window(now):
-            if ww.on_leave(today):
-                if owner_rule == ReminderRule.OVERDUE:
-                    cover = [accountable] if accountable else pms.get(item.project_id or -1, [])
-                    for pm in cover:
-                        if pm.id != o.id:
-                            pww = work_week(pm, (), off)
-                            add(
-                                ReminderRule.OVERDUE_ON_LEAVE,
-                                today.isoformat(),
-                                pm,
-                                pww.next_window_start(now),
-                            )
-            else:
-                add(
-                    owner_rule,
-                    due.isoformat() if owner_rule != ReminderRule.OVERDUE else today.isoformat(),
-                    o,
-                    now,
-                )
-        pm_after = rules.escalate_pm_after
-        if accountable is not None:  # the Accountable first, the PM a working day later
-            pm_after += 1
-            if days_over >= rules.escalate_pm_after and accountable.id != o.id:
-                add(
-                    ReminderRule.ESCALATE_ACCOUNTABLE,
-                    "once",
-                    accountable,
-                    work_week(accountable, (), off).next_window_start(now),
-                )
-        if days_over >= pm_after:
-            for pm in pms.get(item.project_id or -1, []):
-                if pm.id != o.id and (accountable is None or pm.id != accountable.id):
+            owner_rule = None
+            if rules.heads_up and today < due and today == ww.previous_working_day(due):
+                owner_rule = ReminderRule.HEADS_UP
+            elif today == due:
+                owner_rule = ReminderRule.DUE_TODAY
+            elif today > due:
+                owner_rule = ReminderRule.OVERDUE
+            accountable = item.accountable
+            if owner_rule and ww.in_window(now):
+                if ww.on_leave(today):
+                    if owner_rule == ReminderRule.OVERDUE:
+                        cover = [accountable] if accountable else pms.get(item.project_id or -1, [])
+                        for pm in cover:
+                            if pm.id != o.id:
+                                pww = work_week(pm, (), off)
+                                add(
+                                    ReminderRule.OVERDUE_ON_LEAVE,
+                                    today.isoformat(),
+                                    pm,
+                                    pww.next_window_start(now),
+                                )
+                else:
                     add(
-                        ReminderRule.ESCALATE_PM,
-                        "once",
-                        pm,
-                        work_week(pm, (), off).next_window_start(now),
+                        owner_rule,
+                        due.isoformat()
+                        if owner_rule != ReminderRule.OVERDUE
+                        else today.isoformat(),
+                        o,
+                        now,
                     )
-        if days_over >= rules.escalate_lead_after:
-            for lead in leads.get(item.workspace_id, []):
-                if lead.id != o.id:
+            pm_after = rules.escalate_pm_after
+            if accountable is not None:  # the Accountable first, the PM a working day later
+                pm_after += 1
+                if days_over >= rules.escalate_pm_after and accountable.id != o.id:
                     add(
-                        ReminderRule.ESCALATE_LEAD,
+                        ReminderRule.ESCALATE_ACCOUNTABLE,
                         "once",
-                        lead,
-                        work_week(lead, (), off).next_window_start(now),
+                        accountable,
+                        work_week(accountable, (), off).next_window_start(now),
                     )
+            if days_over >= pm_after:
+                for pm in pms.get(item.project_id or -1, []):
+                    if pm.id != o.id and (accountable is None or pm.id != accountable.id):
+                        add(
+                            ReminderRule.ESCALATE_PM,
+                            "once",
+                            pm,
+                            work_week(pm, (), off).next_window_start(now),
+                        )
+            if days_over >= rules.escalate_lead_after:
+                for lead in leads.get(item.workspace_id, []):
+                    if lead.id != o.id:
+                        add(
+                            ReminderRule.ESCALATE_LEAD,
+                            "once",
+                            lead,
+                            work_week(lead, (), off).next_window_start(now),
+                        )
+        except (ValueError, OverflowError, ArithmeticError) as exc:  # one bad row, not the sweep
+            _skip(problems, item, f"could not be planned ({exc})")
+
     return out
 
 
@@ -297,9 +327,15 @@ def _deliverable_subjects(session: Session, horizon: date) -> list[_Subject]:
     ]
 
 
-def materialize(session: Session, *, now: datetime, policy: ReminderPolicy | None = None) -> int:
+def materialize(
+    session: Session,
+    *,
+    now: datetime,
+    policy: ReminderPolicy | None = None,
+    problems: list[str] | None = None,
+) -> int:
     """Insert today's due notifications; existing ones (same key) are left alone. Returns new."""
-    planned = plan(session, now=now, policy=policy)
+    planned = plan(session, now=now, policy=policy, problems=problems)
     if not planned:
         return 0
     values = [

@@ -148,7 +148,7 @@ def batch_message(result: ActionBatchResult) -> Message:
     n = len(result.items)
     head = f"{lead} {n} item{'s' if n != 1 else ''}"
     body = "\n".join(item_text(i, result.today) for i in result.items)
-    return Message(head, [section(head), section(clip(body, 2900))])
+    return Message(head, [section(head)] + ([section(clip(body, 2900))] if body else []))
 
 
 def deliverable_card_message(result: DeliverableCardResult) -> Message:

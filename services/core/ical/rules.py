@@ -68,7 +68,7 @@ def more_than_daily(recur: vRecur, freq: str) -> bool:
     )
 
 
-def _feasible(recur: vRecur) -> bool:
+def feasible(recur: vRecur) -> bool:
     """Whether BYMONTH and BYMONTHDAY can ever meet (dateutil would search to year 9999)."""
     days = [int(d) for d in recur.get("BYMONTHDAY", [])]
     if not days:
@@ -112,7 +112,7 @@ def checked_rule(rule: str, start: datetime, *, label: str) -> str:
             problem = "happens more than once a day (one time a day: make two series)"
         elif "COUNT" in recur and "UNTIL" in recur:
             problem = "has both COUNT and UNTIL"
-        elif not _feasible(recur):
+        elif not feasible(recur):
             problem = "never happens (that day does not exist in that month)"
         else:  # the cheap checks passed: now dateutil may read it
             normalized = _normalize_rule(rule, tz)
