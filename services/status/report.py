@@ -35,7 +35,7 @@ from models import (
     Workspace,
 )
 from services.core.access import Actor, visible_projects
-from services.core.dates import zone
+from services.core.dates import HORIZON_YEARS, zone
 from services.core.errors import InvalidInput
 from services.core.views import PersonRef
 from services.dependencies.views import DependencyView
@@ -65,11 +65,16 @@ def parse_week(text: str | None, today: date) -> str:
         else:
             year_s, week_s = low.split("-w")
             year, week = int(year_s), int(week_s)
-        date.fromisocalendar(year, week, 1)
+        monday = date.fromisocalendar(year, week, 1)
     except ValueError:
         raise InvalidInput(
             f"{text[:20]!r} is not a week.", "Write it like 2026-W47, w47 or last."
         ) from None
+    if abs((monday - today).days) > HORIZON_YEARS * 366:
+        raise InvalidInput(
+            f"{year}-W{week:02d} is more than {HORIZON_YEARS} years from today.",
+            f"Reports cover weeks within {HORIZON_YEARS} years of today; check the year.",
+        )
     return f"{year}-W{week:02d}"
 
 
