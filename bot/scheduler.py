@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import db, jobs, metrics
 from bot.config import Settings
 from bot.slack.client import make_web_client
-from bot.teams.app import ByPlatform, build_teams, teams_configured
+from bot.teams.config import teams_configured
 from handlers.console.notifier import ConsoleNotifier
 from handlers.slack import oauth_tables
 from handlers.slack.notifier import SlackNotifier
@@ -38,8 +38,12 @@ def build_notifier(settings: Settings, engine: Engine) -> Notifier:
     slack = slack_notifier(settings, engine) if settings.has_slack else None
     teams = None
     if teams_configured(os.environ):
+        from bot.teams.app import build_teams  # noqa: PLC0415 (the Agents SDK only when Teams is on)
+
         teams = build_teams(os.environ, db.make_sessionmaker(engine), announce=False).notifier()
     if slack is not None and teams is not None:
+        from bot.teams.app import ByPlatform  # noqa: PLC0415 (as above)
+
         return ByPlatform({"slack": slack, "teams": teams})
     return slack or teams or ConsoleNotifier()
 

@@ -118,4 +118,4 @@ def test_a_holiday_file_with_too_many_days_is_refused_not_expanded_forever(world
         holidays.import_ics(
             world.session, workspace_id=world.ws.id, data=data.encode(), today=date(2026, 11, 23)
         )
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 30  # loaded CI machines; unbounded, it never ended

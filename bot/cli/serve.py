@@ -9,7 +9,7 @@ import logging
 import os
 import signal
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import uvicorn
@@ -31,9 +31,12 @@ from bot.slack.app import (
 from bot.slack.asgi import build_asgi
 from bot.slack.handoff import supported
 from bot.slack.workers import SlackWorkers
-from bot.teams.app import TeamsEndpoint, build_teams, teams_configured
+from bot.teams.config import teams_configured
 from bot.web import build_plain_asgi
 from handlers.slack.runtime import SlackDeps
+
+if TYPE_CHECKING:
+    from bot.teams.app import TeamsEndpoint
 
 READY_SECONDS = 60.0
 
@@ -182,6 +185,8 @@ def start_scheduler(settings: Settings, engine: Engine, deps: SlackDeps, off: bo
 
 def start_teams(settings: Settings, sessions: sessionmaker[Session]) -> TeamsEndpoint:
     """The Teams endpoint from the Agents SDK's environment variables, announced."""
+    from bot.teams.app import build_teams  # noqa: PLC0415 (the Agents SDK only when Teams is on)
+
     endpoint = build_teams(
         os.environ, sessions, defaults=person_defaults(settings), public_url=settings.public_url
     )

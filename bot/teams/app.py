@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bot.teams.config import anonymous
 from handlers.teams.app import TeamsAgent
 from handlers.teams.cards import notice_card
 from handlers.teams.connector import Outbound, card_activity
@@ -32,16 +33,6 @@ from services.core.people import PersonDefaults
 from services.outbox.port import Bundle, DeliveryError, Notifier
 
 log = logging.getLogger("pmo_bot")
-PREFIX = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__"
-
-
-def teams_configured(env: Mapping[str, str]) -> bool:
-    """Teams credentials (or anonymous mode) are set."""
-    return bool(env.get(PREFIX + "CLIENTID")) or anonymous(env)
-
-
-def anonymous(env: Mapping[str, str]) -> bool:
-    return str(env.get(PREFIX + "ANONYMOUS_ALLOWED", "")).strip().lower() in ("true", "1", "yes")
 
 
 @dataclass
