@@ -6,10 +6,13 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.chat.delivery import SweepReport, deliver_due
+from models import Workspace
+from services.core.isolation import collecting
+from services.core.tenancy import only_workspace
 from services.dependencies import watch as dependencies
 from services.digests import sweep as digests
 from services.documents import sweep as documents
@@ -32,8 +35,11 @@ def materialize(
 ) -> int:
     """Put every reminder and digest due by `now` in the outbox (idempotent).
 
-    Each step runs in its own savepoint: one that fails is rolled back, logged and counted in
-    `problems`, and the others still commit (it is tried again on the next sweep).
+    Isolation, from the row up: a row a step can't build is skipped (`services.core.isolation`);
+    each step runs in its own savepoint for all workspaces at once, and if it fails anyway it
+    is run again once per workspace (`only_workspace`), each in its own savepoint, so a
+    workspace that still fails holds back only itself. Every failure is logged with what and
+    where, counted in `problems`, and tried again on the next sweep.
     """
     errors = problems if problems is not None else []
     steps: list[tuple[str, Callable[[Session], int]]] = [
@@ -49,19 +55,32 @@ def materialize(
         ("dependencies", lambda s: dependencies.materialize(s, now=now)),
     ]
     new = 0
-    with sessions.begin() as s:
+    with sessions.begin() as s, collecting(errors):
         for name, step in steps:
             try:
                 with s.begin_nested():
                     new += step(s)
-            except Exception as exc:  # one feature's bad row never stops the others
-                log.exception("sweep: %s failed", name)
-                errors.append(f"{name}: {type(exc).__name__}: {exc}")
+            except Exception:  # one feature's bad row never stops the others
+                log.exception("sweep: %s failed; running it workspace by workspace", name)
+                new += _per_workspace(s, name, step, errors)
     if new >= ANALYZE_AFTER and sessions.kw["bind"].dialect.name == "postgresql":
         # A bulk load just before it is read back: fresh statistics now, or the planner,
         # still seeing the old small table, scans it once per delivered message.
         with sessions.begin() as s:
             s.execute(text("ANALYZE notification"))
+    return new
+
+
+def _per_workspace(s: Session, name: str, step: Callable[[Session], int], errors: list[str]) -> int:
+    """Run `step` once per workspace, each alone and in its own savepoint."""
+    new = 0
+    for ws in s.scalars(select(Workspace.id).order_by(Workspace.id)).all():
+        try:
+            with s.begin_nested(), only_workspace(s, ws):
+                new += step(s)
+        except Exception as exc:
+            log.exception("sweep: %s failed in workspace %s", name, ws)
+            errors.append(f"{name} (workspace {ws}): {type(exc).__name__}: {exc}")
     return new
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import LeavePeriod, Notification, Person
-from services.core import audit, holidays
+from services.core import audit, holidays, isolation
 from services.core.access import Actor
 from services.core.errors import InvalidInput
 from services.core.worktime import WorkWeek, in_quiet, zone
@@ -119,18 +119,20 @@ def personal_rows(session: Session, *, now: datetime) -> list[dict[str, Any]]:
     for w in open_work(session, owners={p.id for p, _ in candidates}, until=week_of(last)[1]):
         if w.owner_id is not None:
             work_by_owner[w.owner_id].append(w)
-    return [
-        digest_row(
-            p.workspace_id,
+    return isolation.each(
+        "digests",
+        candidates,
+        lambda c: digest_row(
+            c[0].workspace_id,
             PERSONAL,
-            ("person", p.id),
-            d.isoformat(),
+            ("person", c[0].id),
+            c[1].isoformat(),
             now,
-            personal_digest(work_by_owner.get(p.id, []), d),
-            recipient_id=p.id,
-        )
-        for p, d in candidates
-    ]
+            personal_digest(work_by_owner.get(c[0].id, []), c[1]),
+            recipient_id=c[0].id,
+        ),
+        lambda c: (f"the daily digest of person {c[0].id}", c[0].workspace_id),
+    )
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from models import (
     WorkspaceRole,
     WorkspaceRoleName,
 )
-from services.core import holidays
+from services.core import holidays, isolation
 from services.core.worktime import zone
 from services.digests.common import (
     OPEN_DELIVERABLE,
@@ -255,16 +255,20 @@ def _project_rows(
         start, end = windows[ws_of[pid]]
         if start <= done_at < end:
             done[pid].append(w)
-    rows = []
-    for p in projects:
+
+    def row(p: Project) -> dict[str, Any]:
         today, occ = due[p.workspace_id]
         digest = project_digest(p.key, p.name, by_project.get(p.id, []), done.get(p.id, []), today)
-        rows.append(
-            digest_row(
-                p.workspace_id, PROJECT, ("project", p.id), occ, now, digest, channel=p.home_channel
-            )
+        return digest_row(
+            p.workspace_id, PROJECT, ("project", p.id), occ, now, digest, channel=p.home_channel
         )
-    return rows
+
+    return isolation.each(
+        "digests",
+        projects,
+        row,
+        lambda p: (f"the weekly digest of project {p.key}", p.workspace_id),
+    )
 
 
 def pmo_digest(

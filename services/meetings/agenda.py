@@ -20,6 +20,7 @@ from models import (
     Project,
     Workspace,
 )
+from services.core import isolation
 from services.core.dates import local_today, zone
 from services.core.refs import ChannelRef, Cmd, Part, phrase
 from services.meetings.series import expand, occurrence_row
@@ -60,10 +61,19 @@ def materialize(session: Session, *, now: datetime) -> int:
         .where(MeetingSeries.active.is_(True))
         .order_by(MeetingSeries.id)
     ).all()
-    for series, ws_tz, key in all_series:
+
+    def window(row: Any) -> tuple[Any, list[Any]]:
+        series = row[0]
         lead = timedelta(minutes=series.agenda_minutes)
         span = timedelta(minutes=series.duration_minutes)
-        for occ in expand(series, now - span - NUDGE_AFTER - timedelta(hours=2), now + lead):
+        return row, list(expand(series, now - span - NUDGE_AFTER - timedelta(hours=2), now + lead))
+
+    expanded = isolation.each(  # a series whose rule can't be expanded holds back only itself
+        "agendas", all_series, window, lambda r: (f"meeting series {r[0].id}", r[0].workspace_id)
+    )
+    for (series, ws_tz, key), occurrences in expanded:
+        lead = timedelta(minutes=series.agenda_minutes)
+        for occ in occurrences:
             if occ.start < series.created_at:
                 continue  # it happened before the bot knew the series: no agenda, no nudge
             if occ.start - lead <= now < occ.start and series.channel:

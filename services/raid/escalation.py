@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -21,6 +22,7 @@ from models import (
     WorkspaceRole,
     WorkspaceRoleName,
 )
+from services.core import isolation
 from services.core.dates import local_today
 from services.outbox.kinds import DigestKind
 from services.outbox.port import Digest, DigestLine, DigestSection
@@ -94,30 +96,39 @@ def escalate(
     }
     owner_ids = {e.owner_id for e, _ in due if e.owner_id is not None}
     owners = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(owner_ids)))}
-    rows = []
-    for e, occ in due:
+
+    def notices(d: tuple[RaidEntry, str]) -> list[dict[str, Any]]:
+        e, occ = d
         payload = {
             "digest": _notice(
                 e, projects[e.project_id], owners.get(e.owner_id or -1), now
             ).to_payload()
         }
-        for lead in leads[e.workspace_id]:
-            mine = lead == actor_id
-            rows.append(
-                outbox_row(
-                    e.workspace_id,
-                    RULE,
-                    ("raid_entry", e.id),
-                    occ,
-                    payload=payload,
-                    at=now,
-                    now=now,
-                    recipient_id=lead,
-                    state=NotificationState.SKIPPED if mine else NotificationState.PENDING,
-                    last_error="made the change themselves" if mine else None,
-                )
+        return [
+            outbox_row(
+                e.workspace_id,
+                RULE,
+                ("raid_entry", e.id),
+                occ,
+                payload=payload,
+                at=now,
+                now=now,
+                recipient_id=lead,
+                state=NotificationState.SKIPPED if lead == actor_id else NotificationState.PENDING,
+                last_error="made the change themselves" if lead == actor_id else None,
             )
-        e.escalated_at = now
+            for lead in leads[e.workspace_id]
+        ]
+
+    built = isolation.each(
+        "RAID escalations",
+        due,
+        lambda d: (d[0], notices(d)),
+        lambda d: (f"RAID entry {d[0].id}", d[0].workspace_id),
+    )
+    rows = [row for _, rs in built for row in rs]
+    for e, _ in built:
+        e.escalated_at = now  # a skipped entry stays due: tried again next sweep
     new = insert_notifications(session, rows)
     session.flush()
     return new

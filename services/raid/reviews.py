@@ -34,7 +34,7 @@ from models import (
     WorkspaceRole,
     WorkspaceRoleName,
 )
-from services.core import holidays
+from services.core import holidays, isolation
 from services.core.worktime import WorkWeek
 from services.outbox.kinds import ReminderRule
 from services.outbox.rows import insert_notifications, outbox_row
@@ -132,7 +132,6 @@ def plan(session: Session, *, now: datetime) -> list[Planned]:
         return []
     rows = [(e, e.owner, e.key) for e in entries]
     leave, pms, leads, settings, days_off = _people(session, rows, now)
-    out: list[Planned] = []
     rules_of: dict[int, ReminderPolicy] = {}
     weeks: dict[tuple[int, int], tuple[WorkWeek, date, bool]] = {}
     starts: dict[tuple[int, int], datetime] = {}
@@ -146,7 +145,9 @@ def plan(session: Session, *, now: datetime) -> list[Planned]:
             starts[key] = work_week(person, (), off).next_window_start(now)
         return starts[key]
 
-    for e, o, key in rows:
+    def one(row: Any) -> list[Planned]:
+        e, o, key = row
+        mine: list[Planned] = []
         if e.workspace_id not in rules_of:
             rules_of[e.workspace_id] = ReminderPolicy.from_settings(settings.get(e.workspace_id))
         rules = rules_of[e.workspace_id]
@@ -157,7 +158,7 @@ def plan(session: Session, *, now: datetime) -> list[Planned]:
         ww, today, in_window = weeks[(o.id, e.workspace_id)]
         due = e.due_on
         if due is None or today < due:
-            continue
+            return mine
         if (o.id, e.workspace_id, due) not in overdue:
             over = ww.working_days_between(due, today) if today > due else 0
             overdue[(o.id, e.workspace_id, due)] = over
@@ -180,7 +181,7 @@ def plan(session: Session, *, now: datetime) -> list[Planned]:
             payload: dict[str, Any] = payload,
             urgency: tuple[int, int, int] = urgency,
         ) -> None:
-            out.append(
+            mine.append(
                 Planned(
                     entry.workspace_id,
                     rule,
@@ -221,7 +222,12 @@ def plan(session: Session, *, now: datetime) -> list[Planned]:
                             person,
                             start_of(person, e.workspace_id),
                         )
-    return out
+        return mine
+
+    planned = isolation.each(
+        "RAID reviews", rows, one, lambda r: (f"RAID entry {r[0].id}", r[0].workspace_id)
+    )
+    return [p for ps in planned for p in ps]
 
 
 def within_budget(session: Session, planned: list[Planned]) -> list[Planned]:
