@@ -14,11 +14,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import jobs
-from models import ActionItem, Notification
+from models import ActionItem, Notification, Person, Workspace
 from services.meetings import feeds
 from services.outbox.port import Bundle
+from services.projects import register as projects
 from services.work import action_items
-from tests.conftest import World
+from tests.conftest import NOW, World
 
 MORNING = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)  # Monday 09:00 UTC
 
@@ -78,3 +79,85 @@ def test_a_calendar_feed_with_an_extreme_date_is_still_a_valid_feed(
     summaries = [str(c.get("SUMMARY")) for c in Calendar.from_ical(body).walk("VEVENT")]
     assert any("Send the plan" in t for t in summaries)
     assert not any("Far away" in t for t in summaries)
+
+
+def _digest_titles(inbox: Inbox) -> list[tuple[str, str]]:
+    """(recipient, digest title) of every digest delivered."""
+    return [(b.recipient_external_id, d.title) for b in inbox.sent for d in b.digests]
+
+
+def test_a_person_whose_stored_zone_is_unknown_holds_back_only_their_own_digest(
+    sessions: sessionmaker[Session], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A time zone tzdata no longer knows (an old row, another writer) used to stop every
+    person's daily digest in every workspace; now only that person's is left out."""
+    ids: dict[str, int] = {}
+    with sessions.begin() as s:
+        for ext, who in (("W1", ("ana", "bob")), ("W2", ("cat",))):
+            w = World(s, ext=ext, rounds=False)
+            lead = w.actor("lead")
+            w.people["lead"].digest_enabled = False
+            for handle in who:
+                person = w.person(handle)
+                action_items.add(s, lead, title=f"Plan of {handle}", owner=person,
+                                 due_on=date(2026, 12, 7), now=MORNING)  # fmt: skip
+                ids[handle] = person.id
+        s.flush()
+        s.execute(update(Person).where(Person.id == ids["ana"]).values(timezone="Mars/Olympus"))
+    inbox = Inbox()
+    with caplog.at_level(logging.WARNING):
+        report = jobs.sweep(sessions, inbox, now=MORNING)
+    got = {who for who, title in _digest_titles(inbox) if title == "Your day"}
+    assert got == {"bob", "cat"}, _digest_titles(inbox)
+    assert any(f"person {ids['ana']}" in e for e in report.errors), report.errors
+    assert f"person {ids['ana']}" in caplog.text and "Mars/Olympus" in caplog.text
+    # Put right, the person gets their digest on the next sweep; nobody gets one twice.
+    with sessions.begin() as s:
+        s.execute(update(Person).where(Person.id == ids["ana"]).values(timezone="UTC"))
+    again = jobs.sweep(sessions, inbox, now=MORNING)
+    assert not [e for e in again.errors if "digest" in e]
+    mornings = sorted(who for who, title in _digest_titles(inbox) if title == "Your day")
+    assert mornings == ["ana", "bob", "cat"]
+
+
+def test_a_workspace_with_corrupt_settings_holds_back_only_itself(
+    sessions: sessionmaker[Session], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Weekly digests are planned for all workspaces at once; a workspace whose stored digest
+    time can't be read used to stop every workspace's weekly digest. The step is now run again
+    workspace by workspace: the others go out, the broken one is logged and counted."""
+    ws: dict[str, int] = {}
+    with sessions.begin() as s:
+        for ext in ("W1", "W2", "W3"):
+            w = World(s, ext=ext, rounds=False)
+            lead = w.actor("lead")
+            w.people["lead"].digest_enabled = False
+            projects.create(s, lead, key="APOLLO", name=f"Apollo {ext}", pm=w.person("lead"),
+                            now=NOW)  # fmt: skip
+            projects.update(
+                s, lead, key="APOLLO", field="channel", value=f"#apollo-{ext.lower()}", now=NOW
+            )
+            action_items.add(s, lead, title=f"Late in {ext}", owner=w.person("lead"),
+                             project_key="APOLLO", due_on=date(2026, 12, 1), now=NOW)  # fmt: skip
+            ws[ext] = w.ws.id
+        s.flush()
+        s.execute(
+            update(Workspace)
+            .where(Workspace.id == ws["W2"])
+            .values(settings={"digests": {"project_time": "nine o'clock"}})
+        )
+    inbox = Inbox()
+    with caplog.at_level(logging.WARNING):
+        report = jobs.sweep(sessions, inbox, now=MORNING)
+    channels = sorted(b.recipient_external_id for b in inbox.sent if b.to_channel)
+    assert "#apollo-w1" in channels and "#apollo-w3" in channels and "#apollo-w2" not in channels, (
+        channels
+    )
+    assert any(f"digests (workspace {ws['W2']})" in e for e in report.errors), report.errors
+    assert f"digests failed in workspace {ws['W2']}" in caplog.text
+    # The other steps of the sweep ran for W2 as for everyone (its reminders went out).
+    assert any("Late in W2" in r.title for b in inbox.sent for r in b.reminders)
+    # Retried next sweep; what went out doesn't go again.
+    again = jobs.sweep(sessions, inbox, now=MORNING)
+    assert any(f"workspace {ws['W2']}" in e for e in again.errors)
+    assert sorted(b.recipient_external_id for b in inbox.sent if b.to_channel) == channels

@@ -53,8 +53,8 @@ def personal_rows(session: Session, *, now: datetime) -> list[dict[str, Any]]:
         select(Person).where(Person.active.is_(True), Person.digest_enabled.is_(True))
     ).all()
     # Cheap filter first: a working weekday, at or after their digest time, before day's end.
-    candidates: list[tuple[Person, date]] = []
-    for p in people:
+
+    def due_today(p: Person) -> tuple[Person, date] | None:
         local = now.astimezone(zone(p.timezone))
         start = p.digest_at or p.work_start
         if (
@@ -65,7 +65,16 @@ def personal_rows(session: Session, *, now: datetime) -> list[dict[str, Any]]:
             # No catch-up for today's slot if they (or this setting) arrived after it.
             slot = datetime.combine(local.date(), start, tzinfo=zone(p.timezone))
             if slot >= p.created_at and (p.digest_since is None or slot >= p.digest_since):
-                candidates.append((p, local.date()))
+                return p, local.date()
+        return None
+
+    candidates = [
+        c
+        for c in isolation.each(
+            "digests", people, due_today, lambda p: (f"person {p.id}", p.workspace_id)
+        )
+        if c is not None
+    ]
     if not candidates:
         return []
     ids = {p.id for p, _ in candidates}
