@@ -65,6 +65,11 @@ SWEEP_SECONDS = Histogram(
     buckets=(0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 120),
 )
 SWEEP_ERRORS = Counter("pmo_sweep_errors", "Scheduler sweeps that failed with an error.")
+SWEEP_SKIPPED = Counter(
+    "pmo_sweep_skipped",
+    "Rows, workspaces or deliveries a sweep left out after an error (retried next sweep), by step.",
+    ["step"],
+)
 
 
 def surface(body: dict[str, Any]) -> str:

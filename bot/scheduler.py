@@ -91,11 +91,19 @@ class MeteredNotifier:
         return result
 
 
+def step_of(problem: str) -> str:
+    """The step a sweep problem is about (`digests (workspace 3): …` → `digests`)."""
+    head = problem.split(":", 1)[0].split(" (", 1)[0].strip()
+    return head if head.replace(" ", "").isalpha() and len(head) <= 30 else "other"
+
+
 def run_sweep(sessions: sessionmaker[Session], notifier: Notifier) -> None:
     """The scheduled job: one sweep at the current time; errors are logged, never raised."""
     started = time.perf_counter()
     try:
-        jobs.sweep(sessions, MeteredNotifier(notifier), now=datetime.now(UTC))
+        report = jobs.sweep(sessions, MeteredNotifier(notifier), now=datetime.now(UTC))
+        for problem in report.errors:
+            metrics.SWEEP_SKIPPED.labels(step_of(problem)).inc()
     except Exception:
         metrics.SWEEP_ERRORS.inc()
         log.exception("sweep failed; the next one will pick up where it left off")

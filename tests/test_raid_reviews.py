@@ -4,10 +4,11 @@ statement counts for `raid all` and the report's RAID part."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from bench.raid import seed
 from models import (
@@ -240,3 +241,21 @@ def test_raid_all_and_the_reports_raid_part_take_a_bounded_number_of_statements(
     ).all()
     for pid, view in top.items():
         assert view.score == max(sc for p, sc in best if p == pid)
+
+
+def test_an_owner_whose_stored_zone_is_unknown_holds_back_only_their_reviews(
+    apollo: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """One owner's unreadable zone used to stop every RAID reminder in every workspace; now
+    that owner's entry is skipped, named in the log, and the other owner is still chased."""
+    world = apollo
+    mine = risk(world, "Supplier may go bust", 3, 3)
+    theirs = risk(world, "Audit finds gaps", 3, 3, owner="pm")
+    world.session.execute(
+        update(Person).where(Person.id == world.person("nyc").id).values(timezone="Mars/Olympus")
+    )
+    world.session.expire_all()
+    with caplog.at_level(logging.WARNING):
+        got = sweep(world, at(2026, 12, 7, 14))
+    assert got == [("raid_due", "pm", "2026-12-07")]
+    assert f"RAID entry {mine.id}" in caplog.text and f"RAID entry {theirs.id}" not in caplog.text

@@ -10,11 +10,14 @@ from typing import Any
 
 import pytest
 from icalendar import Calendar
+from prometheus_client import REGISTRY
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import jobs
-from models import ActionItem, Notification, Person, Workspace
+from bot import jobs, scheduler
+from models import ActionItem, MeetingSeries, Notification, Person, Workspace
+from services.commands.execute import run_text
+from services.core.tenancy import only_workspace
 from services.meetings import feeds
 from services.outbox.port import Bundle
 from services.projects import register as projects
@@ -161,3 +164,78 @@ def test_a_workspace_with_corrupt_settings_holds_back_only_itself(
     again = jobs.sweep(sessions, inbox, now=MORNING)
     assert any(f"workspace {ws['W2']}" in e for e in again.errors)
     assert sorted(b.recipient_external_id for b in inbox.sent if b.to_channel) == channels
+
+
+def test_a_meeting_series_that_cannot_be_expanded_holds_back_only_its_own_agenda(
+    world: World, sessions: sessionmaker[Session], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two weekly meetings at the same hour; one's stored rule was damaged behind validation's
+    back. The other's agenda still goes to its channel; the damaged one is named in the log."""
+    lead = world.actor("lead")
+    run_text(world.session, lead, 'project new APOLLO "Apollo"', now=NOW)
+    run_text(world.session, lead, "project set APOLLO channel #apollo", now=NOW)
+    for title in ("Sync", "Review"):
+        run_text(world.session, lead, f'meeting new APOLLO "{title}" weekly on tue 10:00', now=NOW)
+    world.session.flush()
+    bad = world.session.scalar(select(MeetingSeries).where(MeetingSeries.title == "Review"))
+    assert bad is not None
+    world.session.execute(
+        update(MeetingSeries).where(MeetingSeries.id == bad.id).values(rrule="FREQ=SOMETIMES")
+    )
+    world.session.commit()
+    inbox = Inbox()
+    tuesday = datetime(2026, 12, 1, 9, 50, tzinfo=UTC)
+    with caplog.at_level(logging.WARNING):
+        report = jobs.sweep(sessions, inbox, now=tuesday)
+    agendas = [
+        d.title for b in inbox.sent for d in b.digests if b.recipient_external_id == "#apollo"
+    ]
+    assert any(t.startswith("Sync") for t in agendas), agendas
+    assert not any(t.startswith("Review") for t in agendas)
+    assert any(f"meeting series {bad.id}" in e for e in report.errors), report.errors
+    assert f"meeting series {bad.id}" in caplog.text
+
+
+def test_only_workspace_scopes_every_orm_query_to_one_workspace(
+    sessions: sessionmaker[Session],
+) -> None:
+    """The scope the sweep's per-workspace retry runs in: selects, joins, lazy loads and
+    updates see one workspace's rows, and nothing else."""
+    with sessions.begin() as s:
+        for ext in ("W1", "W2"):
+            w = World(s, ext=ext)
+            lead = w.actor("lead")
+            action_items.add(s, lead, title=f"Item {ext}", owner=w.person("ana"),
+                             due_on=date(2026, 12, 4), now=NOW)  # fmt: skip
+    with sessions() as s:
+        w2 = s.scalar(select(Workspace.id).where(Workspace.external_id == "W2"))
+        assert w2 is not None
+        with only_workspace(s, w2):
+            assert s.scalars(select(Workspace.external_id)).all() == ["W2"]
+            assert s.scalars(select(ActionItem.title)).all() == ["Item W2"]
+            joined = s.scalars(
+                select(Person.handle).join(ActionItem, ActionItem.owner_id == Person.id)
+            ).all()
+            assert joined == ["ana"]
+            assert {p.workspace_id for p in s.scalars(select(Person))} == {w2}
+            s.execute(update(ActionItem).values(title="Renamed"))
+        assert sorted(s.scalars(select(ActionItem.title))) == ["Item W1", "Renamed"]
+        s.rollback()
+
+
+def test_what_a_scheduled_sweep_leaves_out_is_counted_by_step(
+    world: World, sessions: sessionmaker[Session]
+) -> None:
+    """`/metrics` shows what sweeps skip (`pmo_sweep_skipped_total` by step), so an operator
+    sees a broken row without reading logs."""
+    ana = world.person("ana")
+    world.session.flush()
+    world.session.execute(update(Person).where(Person.id == ana.id).values(timezone="Mars/Olympus"))
+    world.session.commit()
+    sample = lambda: REGISTRY.get_sample_value("pmo_sweep_skipped_total", {"step": "digests"}) or 0  # noqa: E731
+    before = sample()
+    scheduler.run_sweep(sessions, Inbox())  # the scheduled job, at the real time
+    assert sample() == before + 1
+    assert scheduler.step_of("digests (workspace 3): ValueError: x") == "digests"
+    assert scheduler.step_of("RAID reviews: RAID entry 4 skipped") == "RAID reviews"
+    assert scheduler.step_of("row 17: refused") == "other"
