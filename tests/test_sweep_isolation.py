@@ -15,7 +15,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import jobs, scheduler
-from models import ActionItem, MeetingSeries, Notification, Person, Workspace
+from models import (
+    ActionItem,
+    MeetingSeries,
+    Notification,
+    NotificationState,
+    Person,
+    Workspace,
+)
 from services.commands.execute import run_text
 from services.core.tenancy import only_workspace
 from services.meetings import feeds
@@ -239,3 +246,54 @@ def test_what_a_scheduled_sweep_leaves_out_is_counted_by_step(
     assert scheduler.step_of("digests (workspace 3): ValueError: x") == "digests"
     assert scheduler.step_of("RAID reviews: RAID entry 4 skipped") == "RAID reviews"
     assert scheduler.step_of("row 17: refused") == "other"
+
+
+def _two_due_reminders(world: World) -> tuple[Person, Person]:
+    lead = world.actor("lead")
+    ana, bob = world.person("ana"), world.person("bob")
+    for who in (ana, bob):
+        action_items.add(world.session, lead, title=f"Plan of {who.handle}", owner=who,
+                         due_on=date(2026, 12, 7), now=MORNING)  # fmt: skip
+    world.session.commit()
+    return ana, bob
+
+
+def test_a_row_that_cannot_be_prepared_holds_back_only_its_own_message(
+    world: World, sessions: sessionmaker[Session]
+) -> None:
+    """Queued for ana, then her stored zone became unreadable: building the sweep's messages
+    all at once fails, so they are built row by row; bob's goes, ana's is retried later."""
+    ana, _ = _two_due_reminders(world)
+    jobs.materialize(sessions, now=MORNING)
+    with sessions.begin() as s:
+        s.execute(update(Person).where(Person.id == ana.id).values(timezone="Mars/Olympus"))
+    inbox = Inbox()
+    report = jobs.sweep(sessions, inbox, now=MORNING)
+    assert [b.recipient_external_id for b in inbox.sent if b.reminders] == ["bob"]
+    assert any("could not be prepared" in e for e in report.errors), report.errors
+    with sessions() as s:
+        held = s.scalars(select(Notification).where(Notification.recipient_id == ana.id)).all()
+        assert held and all(n.state == NotificationState.PENDING for n in held)
+        assert all("Mars/Olympus" in (n.last_error or "") for n in held)
+
+
+class Broken(Inbox):
+    """A notifier with a bug for one person's message."""
+
+    def send(self, bundle: Bundle) -> dict[str, Any] | None:
+        if bundle.recipient_external_id == "ana":
+            raise KeyError("a renderer's bug")
+        return super().send(bundle)
+
+
+def test_a_bug_sending_one_message_never_stops_the_others(
+    world: World, sessions: sessionmaker[Session]
+) -> None:
+    ana, _ = _two_due_reminders(world)
+    inbox = Broken()
+    report = jobs.sweep(sessions, inbox, now=MORNING)
+    assert [b.recipient_external_id for b in inbox.sent if b.reminders] == ["bob"]
+    assert any("internal error: KeyError" in e for e in report.errors), report.errors
+    with sessions() as s:
+        held = s.scalars(select(Notification).where(Notification.recipient_id == ana.id)).all()
+        assert held and all(n.state == NotificationState.PENDING for n in held)  # retried later

@@ -4,6 +4,7 @@ committed before anything is sent, each outcome in its own transaction after."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,7 +16,7 @@ from services.documents import sweep as document_sweep
 from services.meetings import outbox as meetings_outbox
 from services.outbox import delivery
 from services.outbox.contents import Contents
-from services.outbox.port import DeliveryError, Notifier
+from services.outbox.port import Bundle, DeliveryError, Notifier
 from services.projects import gates
 from services.raci import sweep as raci_sweep
 from services.raid import outbox as raid_outbox
@@ -34,6 +35,8 @@ CONTENTS = Contents(
     attachments={**status_outbox.ATTACHMENTS, **meetings_outbox.ATTACHMENTS},
     after_sent=meetings_outbox.AFTER_SENT,
 )
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -74,18 +77,19 @@ def deliver_due(
     report.claimed = len(ids)
     if not ids:
         return report
-    with sessions.begin() as s:
-        bundles = delivery.prepare(s, ids, now=now, contents=CONTENTS)
-    report.skipped = report.claimed - sum(len(r) for _, r in bundles)
+    bundles = _prepare(sessions, ids, now, tick, report)
+    unprepared = report.failed + report.retried  # rows that could not be built, retried later
+    report.skipped = report.claimed - sum(len(r) for _, r in bundles) - unprepared
     for bundle, row_ids in bundles:
         try:
             result = notifier.send(bundle)
         except DeliveryError as err:
-            with sessions.begin() as s:
-                retried, failed = delivery.mark_failed(s, row_ids, err, now=tick())
-            report.retried += retried
-            report.failed += failed
-            report.errors.append(err.reason)
+            _failed(sessions, row_ids, err, tick(), report)
+            continue
+        except Exception as exc:  # a bug for one message never stops the others' delivery
+            log.exception("delivery: rows %s could not be sent", row_ids)
+            broken = DeliveryError(f"internal error: {type(exc).__name__}: {exc}"[:300])
+            _failed(sessions, row_ids, broken, tick(), report)
             continue
         with sessions.begin() as s:
             delivery.mark_sent(s, row_ids, now=tick())
@@ -93,3 +97,45 @@ def deliver_due(
         report.sent += len(row_ids)
         report.messages += 1
     return report
+
+
+def _failed(
+    sessions: sessionmaker[Session],
+    row_ids: list[int],
+    err: DeliveryError,
+    now: datetime,
+    report: SweepReport,
+) -> None:
+    """Record a refused or broken delivery: retried with backoff, or failed for good."""
+    with sessions.begin() as s:
+        retried, failed = delivery.mark_failed(s, row_ids, err, now=now)
+    report.retried += retried
+    report.failed += failed
+    report.errors.append(err.reason)
+
+
+def _prepare(
+    sessions: sessionmaker[Session],
+    ids: list[int],
+    now: datetime,
+    tick: Callable[[], datetime],
+    report: SweepReport,
+) -> list[tuple[Bundle, list[int]]]:
+    """The bundles of the claimed rows, all at once; if that fails, row by row, so a row that
+    can't be built (say, its recipient's stored zone no longer exists) is retried later and
+    holds back nobody else's message."""
+    try:
+        with sessions.begin() as s:
+            return delivery.prepare(s, ids, now=now, contents=CONTENTS)
+    except Exception:
+        log.exception("delivery: %d rows could not be prepared together; one by one", len(ids))
+    out: list[tuple[Bundle, list[int]]] = []
+    for i in ids:
+        try:
+            with sessions.begin() as s:
+                out += delivery.prepare(s, [i], now=now, contents=CONTENTS)
+        except Exception as exc:
+            log.exception("delivery: notification %s could not be prepared", i)
+            why = f"notification {i} could not be prepared: {type(exc).__name__}: {exc}"
+            _failed(sessions, [i], DeliveryError(why[:300]), tick(), report)
+    return out
