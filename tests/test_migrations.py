@@ -20,8 +20,9 @@ from bot.db import (
     require_current_schema,
     upgrade,
 )
-from models import ActionItem, AuditEvent, Base
+from models import ActionItem, AuditEvent, Base, Holiday, LeavePeriod, Project
 from services.core.dates import within_horizon
+from services.projects import register as projects
 from services.work import action_items
 from tests.conftest import NOW, World, new_database_url
 
@@ -108,3 +109,45 @@ def test_0016_clamps_dates_outside_the_horizon_and_keeps_the_old_ones_in_the_aud
             select(AuditEvent).where(AuditEvent.action == "date_clamped"))}  # fmt: skip
         assert kept == {items[1].id: {"due_on": "0001-01-01"},
                         items[2].id: {"due_on": "9999-12-31"}}  # fmt: skip
+
+
+def test_0017_brings_every_other_stored_date_within_the_horizon(empty_engine: Engine) -> None:
+    """Leave, project dates, RAID dates (and the rest of 0017's columns) written far outside the
+    horizon before every path refused them are clamped with the old date audited; holidays out
+    there are dropped, audited with their name."""
+    upgrade(empty_engine)
+    with Session(empty_engine) as s:
+        world = World(s)
+        lead = world.actor("lead")
+        projects.create(s, lead, key="APOLLO", name="Apollo", pm=world.person("lead"), now=NOW)
+        s.add_all([
+            LeavePeriod(workspace_id=world.ws.id, person_id=world.person("lead").id,
+                        start_on=date(2026, 12, 1), end_on=date(9999, 12, 31)),
+            LeavePeriod(workspace_id=world.ws.id, person_id=world.person("ana").id,
+                        start_on=date(1, 1, 1), end_on=date(1, 1, 5)),
+            Holiday(workspace_id=world.ws.id, on=date(9999, 1, 1), name="Far away day"),
+            Holiday(workspace_id=world.ws.id, on=date(2026, 12, 25), name="Christmas"),
+        ])  # fmt: skip
+        s.execute(update(Project).values(start_on=date(1, 1, 1), target_on=date(9999, 1, 1)))
+        s.commit()
+    downgrade(empty_engine, "0016")  # rows written before 0017 …
+    upgrade(empty_engine)  # … are brought within the horizon on upgrade
+    today = datetime.now(UTC).date()
+    with Session(empty_engine) as s:
+        leave, ancient = s.scalars(select(LeavePeriod).order_by(LeavePeriod.id)).all()
+        assert leave.start_on == date(2026, 12, 1) and within_horizon(leave.end_on, today)
+        assert ancient.start_on == ancient.end_on and within_horizon(ancient.start_on, today)
+        project = s.scalars(select(Project)).one()
+        assert project.start_on and within_horizon(project.start_on, today)
+        assert project.target_on and within_horizon(project.target_on, today)
+        assert [h.name for h in s.scalars(select(Holiday))] == ["Christmas"]
+        audited = {(a.entity_type, a.action, str(a.before)) for a in s.scalars(
+            select(AuditEvent).where(AuditEvent.action.in_(["date_clamped", "holiday_dropped"])))}  # fmt: skip
+        assert audited == {
+            ("leave_period", "date_clamped", "{'end_on': '9999-12-31'}"),
+            ("leave_period", "date_clamped", "{'start_on': '0001-01-01'}"),
+            ("leave_period", "date_clamped", "{'end_on': '0001-01-05'}"),
+            ("project", "date_clamped", "{'start_on': '0001-01-01'}"),
+            ("project", "date_clamped", "{'target_on': '9999-01-01'}"),
+            ("holiday", "holiday_dropped", "{'on': '9999-01-01', 'name': 'Far away day'}"),
+        }
