@@ -16,6 +16,7 @@ from typing import Any, assert_never
 
 from handlers.console.render import render as plain_render
 from handlers.teams.ids import SNOOZE_DAYS, Dialog, Verb
+from handlers.teams.markup import Markup, escape, escape_card
 from models.enums import ActionStatus
 from services.commands.everyday_results import (
     ActionBatchResult,
@@ -96,7 +97,8 @@ def text_block(text: str, **extra: Any) -> dict[str, Any]:
 def card(
     body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None, *, fallback: str = ""
 ) -> dict[str, Any]:
-    """An Adaptive Card 1.5."""
+    """An Adaptive Card 1.5. Every TextBlock text and Fact is plain text, shown as typed,
+    unless it is `Markup` (`handlers.teams.markup`); the fallback text too."""
     content: dict[str, Any] = {
         "type": "AdaptiveCard",
         "$schema": SCHEMA,
@@ -105,9 +107,9 @@ def card(
     }
     if actions:
         content["actions"] = actions
-    if fallback:
-        content["fallbackText"] = fallback[:2000]
-    return content
+    if fallback:  # "may contain markdown" (the Adaptive Card schema)
+        content["fallbackText"] = escape(fallback[:2000])
+    return escape_card(content)
 
 
 def size_of(content: dict[str, Any]) -> int:
@@ -216,11 +218,12 @@ def list_card(result: ActionListResult, text: str) -> list[Card]:
     for item in result.page.items[:LIST_BUTTONS]:
         due = item.due_on.isoformat() if item.due_on else "no date"
         late = " · **overdue**" if item.is_overdue(result.today) else ""
+        line = Markup(escape(f"#{item.id} {item.title} · {due}") + late)
         body.append(
             {
                 "type": "Container",
                 "separator": True,
-                "items": [text_block(f"#{item.id} {item.title} · {due}{late}")],
+                "items": [text_block(line)],
                 "selectAction": execute("Done", Verb.DONE, {"item": item.id}),
             }
         )
@@ -233,24 +236,33 @@ def list_card(result: ActionListResult, text: str) -> list[Card]:
     return [Card(content, text)]
 
 
+def cost(text: str) -> int:
+    """Bytes of card JSON the text can take once escaped (at most one backslash a character)."""
+    return size_of({"t": text}) - 8 + sum(2 for ch in text if ch.isascii() and not ch.isalnum())
+
+
 def text_cards(text: str, actions: list[dict[str, Any]] | None = None) -> list[Card]:
     """Plain words as one card, or several when they would pass the size limit."""
     chunks: list[str] = []
-    current = ""
-    limit = CARD_BUDGET // 2  # the text, once in the body and once as the fallback
+    current, used = "", 0
+    limit = CARD_BUDGET // 2  # the text in the body; the fallback text takes the rest
     for line in text.splitlines() or [""]:
-        while len(line.encode()) > limit:  # one enormous line: cut it
+        while cost(line) > limit:  # one enormous line: cut it
             if current:
                 chunks.append(current)
-                current = ""
-            head = line.encode()[:limit].decode(errors="ignore")
-            chunks.append(head)
-            line = line[len(head) :]
-        if current and len((current + "\n" + line).encode()) > limit:
+                current, used = "", 0
+            cut = len(line) // 2
+            while cost(line[:cut]) > limit:
+                cut //= 2
+            chunks.append(line[:cut])
+            line = line[cut:]
+        size = cost(line) + 2
+        if current and used + size > limit:
             chunks.append(current)
-            current = line
+            current, used = line, size
         else:
             current = f"{current}\n{line}" if current else line
+            used += size
     chunks.append(current)
     out = []
     for i, chunk in enumerate(chunks):
@@ -284,8 +296,11 @@ def render(result: Result, *, public_url: str = "", tz: str = "UTC") -> list[Car
         case ActionCardResult(item, _history, today):
             first, *rest = text.splitlines() or [""]
             shown = item_card(item, first, today)
-            if rest:
-                shown.content["body"].append(text_block("\n".join(rest)[:8000]))
+            history = "\n".join(rest)
+            while history and cost(history) > CARD_BUDGET // 2:
+                history = history[: len(history) // 2]
+            if history:
+                shown.content["body"].append(text_block(escape(history)))
             return [shown]
         case ActionListResult():
             return list_card(result, text)

@@ -20,6 +20,7 @@ from handlers.teams.cards import (
 )
 from handlers.teams.connector import TeamsRefusal
 from handlers.teams.ids import Verb
+from handlers.teams.markup import Markup, escape
 from handlers.teams.runtime import Here, TeamsDeps
 from models import Person
 from services.core.access import actor_for
@@ -87,7 +88,8 @@ def _card(data: HomeData, shown: int) -> Card:
         body.append(text_block(f"{rag} {p.key} {clip(p.name)}"))
         lines.append(f"{p.key} {p.rag or 'no status yet'}")
     if len(data.projects) > shown:
-        body.append(text_block(f"… and {len(data.projects) - shown} more: `project list`"))
+        more = escape(f"… and {len(data.projects) - shown} more: ")
+        body.append(text_block(Markup(more + "`project list`")))
     if not data.projects:
         body.append(text_block("You are in no project yet."))
     body.append(text_block("Deliverables due in 14 days", weight="Bolder"))
