@@ -22,7 +22,7 @@ from handlers.chat.actions import Action, ChangeItem, FromMessage, RunCommand
 from handlers.chat.dispatch import run_action, run_command
 from handlers.chat.forms import DEFINITIONS, submit_form
 from handlers.chat.outcome import Outcome
-from handlers.teams import cards, forms, home, identity, outcomes, roster
+from handlers.teams import adaptive, cards, forms, home, identity, outcomes, roster
 from handlers.teams.ids import Dialog, MessageAction, Verb
 from handlers.teams.markup import Markup
 from handlers.teams.runtime import OOPS, Here, TeamsDeps, identify
@@ -118,7 +118,7 @@ class TeamsAgent:
             )
             return
         if answer.get("type") == ADAPTIVE:
-            shown = cards.Card(answer["value"], str(answer["value"].get("fallbackText") or ""))
+            shown = adaptive.Card(answer["value"], str(answer["value"].get("fallbackText") or ""))
             await outcomes.send_here(context, [shown])
         else:
             await outcomes.to_me(

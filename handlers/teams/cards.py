@@ -9,14 +9,14 @@ text is split over several cards, like a long Slack message.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, assert_never
 
 from handlers.console.render import render as plain_render
+from handlers.teams.adaptive import CARD_BUDGET, Card, card, cost, size_of, text_block, text_cards
 from handlers.teams.ids import SNOOZE_DAYS, Dialog, Verb
-from handlers.teams.markup import Markup, escape, escape_card
+from handlers.teams.markup import Markup, escape
+from handlers.teams.minutes import minutes_cards
 from models.enums import ActionStatus
 from services.commands.everyday_results import (
     ActionBatchResult,
@@ -72,48 +72,7 @@ from services.core.errors import DomainError
 from services.core.refs import plain_text
 from services.core.views import ActionItemView
 
-CARD_TYPE = "application/vnd.microsoft.card.adaptive"
-SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
-MAX_ACTIVITY_BYTES = 28_000
-CARD_BUDGET = 24_000  # bytes of card JSON per activity, leaving room for the envelope
 LIST_BUTTONS = 10  # items in a list that get their own Done button
-
-
-@dataclass(frozen=True)
-class Card:
-    """One Adaptive Card and the plain text a client without cards (or a notification) shows."""
-
-    content: dict[str, Any]
-    text: str
-
-    def attachment(self) -> dict[str, Any]:
-        return {"contentType": CARD_TYPE, "content": self.content}
-
-
-def text_block(text: str, **extra: Any) -> dict[str, Any]:
-    return {"type": "TextBlock", "text": text, "wrap": True, **extra}
-
-
-def card(
-    body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None, *, fallback: str = ""
-) -> dict[str, Any]:
-    """An Adaptive Card 1.5. Every TextBlock text and Fact is plain text, shown as typed,
-    unless it is `Markup` (`handlers.teams.markup`); the fallback text too."""
-    content: dict[str, Any] = {
-        "type": "AdaptiveCard",
-        "$schema": SCHEMA,
-        "version": "1.5",
-        "body": body,
-    }
-    if actions:
-        content["actions"] = actions
-    if fallback:  # "may contain markdown" (the Adaptive Card schema)
-        content["fallbackText"] = escape(fallback[:2000])
-    return escape_card(content)
-
-
-def size_of(content: dict[str, Any]) -> int:
-    return len(json.dumps(content, ensure_ascii=False).encode())
 
 
 def execute(title: str, verb: Verb, data: dict[str, Any]) -> dict[str, Any]:
@@ -236,42 +195,6 @@ def list_card(result: ActionListResult, text: str) -> list[Card]:
     return [Card(content, text)]
 
 
-def cost(text: str) -> int:
-    """Bytes of card JSON the text can take once escaped (at most one backslash a character)."""
-    return size_of({"t": text}) - 8 + sum(2 for ch in text if ch.isascii() and not ch.isalnum())
-
-
-def text_cards(text: str, actions: list[dict[str, Any]] | None = None) -> list[Card]:
-    """Plain words as one card, or several when they would pass the size limit."""
-    chunks: list[str] = []
-    current, used = "", 0
-    limit = CARD_BUDGET // 2  # the text in the body; the fallback text takes the rest
-    for line in text.splitlines() or [""]:
-        while cost(line) > limit:  # one enormous line: cut it
-            if current:
-                chunks.append(current)
-                current, used = "", 0
-            cut = len(line) // 2
-            while cost(line[:cut]) > limit:
-                cut //= 2
-            chunks.append(line[:cut])
-            line = line[cut:]
-        size = cost(line) + 2
-        if current and used + size > limit:
-            chunks.append(current)
-            current, used = line, size
-        else:
-            current = f"{current}\n{line}" if current else line
-            used += size
-    chunks.append(current)
-    out = []
-    for i, chunk in enumerate(chunks):
-        last = i == len(chunks) - 1
-        content = card([text_block(chunk)], actions if last else None, fallback=chunk)
-        out.append(Card(content, chunk))
-    return out
-
-
 def error_card(err: DomainError) -> Card:
     """A user error: what went wrong and what to do."""
     text = plain_text(err.message) + (f"\n{plain_text(err.hint)}" if err.hint else "")
@@ -314,6 +237,9 @@ def render(result: Result, *, public_url: str = "", tz: str = "UTC") -> list[Car
             if shown is not None:
                 return render(shown, public_url=public_url, tz=tz)
             return text_cards(f"Opening the {request.form.title.lower()} form…")
+        case MinutesResult(v, "shown" | "ended" | "amended" as event):
+            lead = {"ended": "Minutes ended.", "amended": "Minutes amended."}.get(event, "")
+            return minutes_cards(v, lead)
         case (
             RolesResult()
             | RoleChanged()

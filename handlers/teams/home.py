@@ -9,15 +9,8 @@ from typing import Any
 
 import anyio.to_thread
 
-from handlers.teams.cards import (
-    CARD_BUDGET,
-    Card,
-    card,
-    command_button,
-    execute,
-    size_of,
-    text_block,
-)
+from handlers.teams.adaptive import CARD_BUDGET, Card, card, size_of, text_block
+from handlers.teams.cards import command_button, execute
 from handlers.teams.connector import TeamsRefusal
 from handlers.teams.ids import Verb
 from handlers.teams.markup import Markup, escape

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-ALWAYS = frozenset("\\*[]`~|<")
+ALWAYS = frozenset("\\*[]`~|<>")
 ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
 BREAK = re.compile(r"(\r\n|\r|\n)")
 HEADING = re.compile(r"#{1,6}(?=[ \t]|$)")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from handlers.teams.cards import CARD_BUDGET, Card, card, size_of, text_block, text_cards
+from handlers.teams.adaptive import CARD_BUDGET, Card, card, size_of, text_block, text_cards
 from models import Rag
 from services.status.report import ProjectLine, Report
 
