@@ -328,9 +328,13 @@ def test_the_portfolio_report_shows_names_and_updates_as_typed(
     for day in ("2026-11-27T16:05", "2026-11-30T09:05"):
         jobs.sweep(sessions, notifier, now=datetime.fromisoformat(day).replace(tzinfo=UTC))
     posted = [s for s in teams.fake.sent[before:] if s.conversation.startswith(pmo)]
-    assert any("Portfolio status" in unescape(s.text) for s in posted)
-    for words in ("*Apollo* - [the](https://evil.example) one", LINK, "- " + WHEN, MENTION):
-        on_card = showing(posted, words)
-        assert on_card, (words, [s.text for s in posted])
-        for t in on_card:
-            assert markup(t) == [], (words, t)
+    before = len(teams.fake.sent)
+    teams.say("ana", "report", conv=pmo)  # the same report, asked for
+    asked = teams.fake.sent[before:]
+    for shown in (posted, asked):
+        assert any("Portfolio status" in unescape(s.text) for s in shown)
+        for words in ("*Apollo* - [the](https://evil.example) one", LINK, "- " + WHEN, MENTION):
+            on_card = showing(shown, words)
+            assert on_card, (words, [s.text for s in shown])
+            for t in on_card:
+                assert markup(t) == [], (words, t)

@@ -17,6 +17,7 @@ from handlers.teams.adaptive import CARD_BUDGET, Card, card, cost, size_of, text
 from handlers.teams.ids import SNOOZE_DAYS, Dialog, Verb
 from handlers.teams.markup import Markup, escape
 from handlers.teams.minutes import minutes_cards
+from handlers.teams.report import report_cards
 from models.enums import ActionStatus
 from services.commands.everyday_results import (
     ActionBatchResult,
@@ -237,6 +238,9 @@ def render(result: Result, *, public_url: str = "", tz: str = "UTC") -> list[Car
             if shown is not None:
                 return render(shown, public_url=public_url, tz=tz)
             return text_cards(f"Opening the {request.form.title.lower()} form…")
+        case ReportResult(report, False):  # the parent, then every project's line in words
+            parent, lines = report_cards(report)
+            return [parent, *text_cards("\n\n".join(c.text for c in lines))] if lines else [parent]
         case MinutesResult(v, "shown" | "ended" | "amended" as event):
             lead = {"ended": "Minutes ended.", "amended": "Minutes amended."}.get(event, "")
             return minutes_cards(v, lead)

@@ -11,10 +11,10 @@ card (`escape_card`): one place, so a new card can't forget it.
 The escaping is CommonMark's backslash before an ASCII punctuation character, which the
 desktop and web clients hide (msteams-docs issue #5793; Teams' mobile clients may show the
 backslash, but never the markup). Only what could start markup is escaped, to keep those
-backslashes rare: `\\ * [ ] ` ~ | <` everywhere, `_` unless inside a word, `(` after `]`,
-the second `{` of `{{`, `&` of an entity, and at the start of a line `#`, `>`, a list's
-`-` `+` or `1.`, and `-` / `=` under-lines. Inputs' values (a dialog's prefills) are not
-markup and are never escaped.
+backslashes rare: `\\ * [ ] ` ~ | < >` everywhere (so no `<at>` is left whole), `_` unless
+inside a word, `(` after `]`, the second `{` of `{{` (so no `{{DATE(` is left whole), `&` of
+an entity, and at the start of a line `#`, a list's `-` `+` or `1.`, and `-` / `=`
+under-lines. Inputs' values (a dialog's prefills) are not markup and are never escaped.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def _line(line: str) -> str:
     start = len(line) - len(line.lstrip(" \t"))
     if start < len(line):
         block = (HEADING, BULLET, UNDERLINE)
-        if line[start] == ">" or any(p.match(line, start) for p in block):
+        if any(p.match(line, start) for p in block):
             marks[start] = True
         elif m := NUMBERED.match(line, start):
             marks[m.end()] = True
