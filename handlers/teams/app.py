@@ -22,8 +22,9 @@ from handlers.chat.actions import Action, ChangeItem, FromMessage, RunCommand
 from handlers.chat.dispatch import run_action, run_command
 from handlers.chat.forms import DEFINITIONS, submit_form
 from handlers.chat.outcome import Outcome
-from handlers.teams import cards, forms, home, identity, outcomes, roster
+from handlers.teams import adaptive, cards, forms, home, identity, outcomes, roster
 from handlers.teams.ids import Dialog, MessageAction, Verb
+from handlers.teams.markup import Markup
 from handlers.teams.runtime import OOPS, Here, TeamsDeps, identify
 from services.commands import ast
 from services.core.errors import DomainError, FormErrors
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 ADAPTIVE = "application/vnd.microsoft.card.adaptive"
 MESSAGE = "application/vnd.microsoft.activity.message"
 TAGS = re.compile(r"<[^>]+>")
-WELCOME = (
+WELCOME = Markup(
     "Hi, I'm PMO Bot. Type `help` here, or @mention me in a channel: "
     "`@PMO Bot status APOLLO`. Your open work is on the card below."
 )
@@ -117,7 +118,7 @@ class TeamsAgent:
             )
             return
         if answer.get("type") == ADAPTIVE:
-            shown = cards.Card(answer["value"], str(answer["value"].get("fallbackText") or ""))
+            shown = adaptive.Card(answer["value"], str(answer["value"].get("fallbackText") or ""))
             await outcomes.send_here(context, [shown])
         else:
             await outcomes.to_me(

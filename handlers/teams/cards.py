@@ -9,13 +9,15 @@ text is split over several cards, like a long Slack message.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, assert_never
 
 from handlers.console.render import render as plain_render
+from handlers.teams.adaptive import CARD_BUDGET, Card, card, cost, size_of, text_block, text_cards
 from handlers.teams.ids import SNOOZE_DAYS, Dialog, Verb
+from handlers.teams.markup import Markup, escape
+from handlers.teams.minutes import minutes_cards
+from handlers.teams.report import report_cards
 from models.enums import ActionStatus
 from services.commands.everyday_results import (
     ActionBatchResult,
@@ -71,47 +73,7 @@ from services.core.errors import DomainError
 from services.core.refs import plain_text
 from services.core.views import ActionItemView
 
-CARD_TYPE = "application/vnd.microsoft.card.adaptive"
-SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
-MAX_ACTIVITY_BYTES = 28_000
-CARD_BUDGET = 24_000  # bytes of card JSON per activity, leaving room for the envelope
 LIST_BUTTONS = 10  # items in a list that get their own Done button
-
-
-@dataclass(frozen=True)
-class Card:
-    """One Adaptive Card and the plain text a client without cards (or a notification) shows."""
-
-    content: dict[str, Any]
-    text: str
-
-    def attachment(self) -> dict[str, Any]:
-        return {"contentType": CARD_TYPE, "content": self.content}
-
-
-def text_block(text: str, **extra: Any) -> dict[str, Any]:
-    return {"type": "TextBlock", "text": text, "wrap": True, **extra}
-
-
-def card(
-    body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None, *, fallback: str = ""
-) -> dict[str, Any]:
-    """An Adaptive Card 1.5."""
-    content: dict[str, Any] = {
-        "type": "AdaptiveCard",
-        "$schema": SCHEMA,
-        "version": "1.5",
-        "body": body,
-    }
-    if actions:
-        content["actions"] = actions
-    if fallback:
-        content["fallbackText"] = fallback[:2000]
-    return content
-
-
-def size_of(content: dict[str, Any]) -> int:
-    return len(json.dumps(content, ensure_ascii=False).encode())
 
 
 def execute(title: str, verb: Verb, data: dict[str, Any]) -> dict[str, Any]:
@@ -216,11 +178,12 @@ def list_card(result: ActionListResult, text: str) -> list[Card]:
     for item in result.page.items[:LIST_BUTTONS]:
         due = item.due_on.isoformat() if item.due_on else "no date"
         late = " · **overdue**" if item.is_overdue(result.today) else ""
+        line = Markup(escape(f"#{item.id} {item.title} · {due}") + late)
         body.append(
             {
                 "type": "Container",
                 "separator": True,
-                "items": [text_block(f"#{item.id} {item.title} · {due}{late}")],
+                "items": [text_block(line)],
                 "selectAction": execute("Done", Verb.DONE, {"item": item.id}),
             }
         )
@@ -231,33 +194,6 @@ def list_card(result: ActionListResult, text: str) -> list[Card]:
     if size_of(content) > CARD_BUDGET:
         return text_cards(text)
     return [Card(content, text)]
-
-
-def text_cards(text: str, actions: list[dict[str, Any]] | None = None) -> list[Card]:
-    """Plain words as one card, or several when they would pass the size limit."""
-    chunks: list[str] = []
-    current = ""
-    limit = CARD_BUDGET // 2  # the text, once in the body and once as the fallback
-    for line in text.splitlines() or [""]:
-        while len(line.encode()) > limit:  # one enormous line: cut it
-            if current:
-                chunks.append(current)
-                current = ""
-            head = line.encode()[:limit].decode(errors="ignore")
-            chunks.append(head)
-            line = line[len(head) :]
-        if current and len((current + "\n" + line).encode()) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    chunks.append(current)
-    out = []
-    for i, chunk in enumerate(chunks):
-        last = i == len(chunks) - 1
-        content = card([text_block(chunk)], actions if last else None, fallback=chunk)
-        out.append(Card(content, chunk))
-    return out
 
 
 def error_card(err: DomainError) -> Card:
@@ -284,8 +220,11 @@ def render(result: Result, *, public_url: str = "", tz: str = "UTC") -> list[Car
         case ActionCardResult(item, _history, today):
             first, *rest = text.splitlines() or [""]
             shown = item_card(item, first, today)
-            if rest:
-                shown.content["body"].append(text_block("\n".join(rest)[:8000]))
+            history = "\n".join(rest)
+            while history and cost(history) > CARD_BUDGET // 2:
+                history = history[: len(history) // 2]
+            if history:
+                shown.content["body"].append(text_block(escape(history)))
             return [shown]
         case ActionListResult():
             return list_card(result, text)
@@ -299,6 +238,12 @@ def render(result: Result, *, public_url: str = "", tz: str = "UTC") -> list[Car
             if shown is not None:
                 return render(shown, public_url=public_url, tz=tz)
             return text_cards(f"Opening the {request.form.title.lower()} form…")
+        case ReportResult(report, False):  # the parent, then every project's line in words
+            parent, lines = report_cards(report)
+            return [parent, *text_cards("\n\n".join(c.text for c in lines))] if lines else [parent]
+        case MinutesResult(v, "shown" | "ended" | "amended" as event):
+            lead = {"ended": "Minutes ended.", "amended": "Minutes amended."}.get(event, "")
+            return minutes_cards(v, lead)
         case (
             RolesResult()
             | RoleChanged()

@@ -22,7 +22,7 @@ from microsoft_agents.hosting.core import ChannelServiceAdapter, TurnContext
 from microsoft_agents.hosting.core.app.proactive import Conversation
 from microsoft_agents.hosting.core.connector import ConnectorClientBase
 
-from handlers.teams.cards import Card
+from handlers.teams.adaptive import Card
 
 T = TypeVar("T")
 RETRYABLE = {429, 412, 500, 502, 503, 504}

@@ -9,7 +9,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from handlers.teams.cards import CARD_TYPE, card, text_block
+from handlers.teams.adaptive import CARD_TYPE, card, text_block
 from services.core.forms import Field, FieldKind, FormId, FormRequest, Raw, Ref, one
 from services.core.refs import Text, plain_text
 

@@ -9,17 +9,11 @@ from typing import Any
 
 import anyio.to_thread
 
-from handlers.teams.cards import (
-    CARD_BUDGET,
-    Card,
-    card,
-    command_button,
-    execute,
-    size_of,
-    text_block,
-)
+from handlers.teams.adaptive import CARD_BUDGET, Card, card, size_of, text_block
+from handlers.teams.cards import command_button, execute
 from handlers.teams.connector import TeamsRefusal
 from handlers.teams.ids import Verb
+from handlers.teams.markup import Markup, escape
 from handlers.teams.runtime import Here, TeamsDeps
 from models import Person
 from services.core.access import actor_for
@@ -87,7 +81,8 @@ def _card(data: HomeData, shown: int) -> Card:
         body.append(text_block(f"{rag} {p.key} {clip(p.name)}"))
         lines.append(f"{p.key} {p.rag or 'no status yet'}")
     if len(data.projects) > shown:
-        body.append(text_block(f"… and {len(data.projects) - shown} more: `project list`"))
+        more = escape(f"… and {len(data.projects) - shown} more: ")
+        body.append(text_block(Markup(more + "`project list`")))
     if not data.projects:
         body.append(text_block("You are in no project yet."))
     body.append(text_block("Deliverables due in 14 days", weight="Bolder"))

@@ -21,10 +21,13 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.console.notifier import bundle_text
-from handlers.teams.cards import Card, dialog_button, text_cards
+from handlers.teams.adaptive import Card, text_cards
+from handlers.teams.cards import dialog_button
 from handlers.teams.connector import Outbound, TeamsRefusal
 from handlers.teams.ids import Dialog
+from handlers.teams.minutes import minutes_cards
 from handlers.teams.report import report_cards
+from services.meetings.outbox import FinalMinutes
 from services.outbox.kinds import DigestKind
 from services.outbox.port import Bundle, DeliveryError
 from services.status import charts
@@ -95,7 +98,10 @@ def permanent(err: TeamsRefusal) -> bool:
 
 
 def bundle_cards(bundle: Bundle) -> list[Card]:
-    """A bundle as cards: the words every channel shares, a Submit update button on a nudge."""
+    """A bundle as cards: the words every channel shares, a Submit update button on a nudge;
+    final minutes as their card."""
+    if isinstance(bundle.attachment, FinalMinutes):
+        return minutes_cards(bundle.attachment.minutes)
     lines = bundle_text(bundle).splitlines()
     first = lines[0].split(":", 1)[1].strip() if lines and ":" in lines[0] else ""
     text = "\n".join(([first.capitalize()] if first else []) + lines[1:]) or "Nothing new."

@@ -25,8 +25,8 @@ from handlers.chat.outcome import (
     Reply,
     SendFile,
 )
-from handlers.teams import cards, forms, home
-from handlers.teams.cards import Card
+from handlers.teams import adaptive, cards, forms, home
+from handlers.teams.adaptive import Card
 from handlers.teams.connector import TeamsRefusal, card_activity
 from handlers.teams.ids import Dialog
 from handlers.teams.notifier import TeamsNotifier
@@ -99,7 +99,7 @@ async def answer(deps: TeamsDeps, context: TurnContext, here: Here, outcome: Out
     for request in outcome.forms():  # a message can't open a dialog: offer a button that does
         data = forms.request_data(request)
         button = cards.dialog_button(f"Open: {request.form.title}"[:40], Dialog.FORM, data)
-        await to_me(deps, context, here, cards.text_cards(request.form.title, [button]))
+        await to_me(deps, context, here, adaptive.text_cards(request.form.title, [button]))
     result = outcome.result
     if result is not None:
         shown = cards.render(result, public_url=deps.public_url)
@@ -152,7 +152,7 @@ async def perform(deps: TeamsDeps, context: TurnContext, here: Here, f: FollowUp
         case SendFile(filename, title, content):
             text = content.decode(errors="replace") if filename.endswith((".md", ".txt")) else ""
             note = f"{title} ({filename}): files are not sent in Teams yet."
-            await to_me(deps, context, here, cards.text_cards(f"{note}\n\n{text}".strip()))
+            await to_me(deps, context, here, adaptive.text_cards(f"{note}\n\n{text}".strip()))
         case OpenForm():
             pass  # opened by the caller (a dialog answer or a button)
         case _:

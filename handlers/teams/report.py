@@ -7,25 +7,77 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from handlers.teams.cards import CARD_BUDGET, Card, card, text_block, text_cards
-from services.status.exports import to_markdown
+from handlers.teams.adaptive import CARD_BUDGET, Card, card, size_of, text_block, text_cards
+from models import Rag
 from services.status.report import ProjectLine, Report
 
 RAG = {"green": "🟢", "amber": "🟠", "red": "🔴"}
 
 
+def sections(report: Report) -> list[tuple[str, list[str]]]:
+    """The parent's parts as the Markdown export words them: (heading, lines)."""
+    parts = [
+        (
+            "RAG changes",
+            [
+                f"{ln.key}: {ln.previous.value if ln.previous else ''} → "
+                f"{ln.update.overall.value if ln.update else ''}"
+                for ln in report.projects
+                if ln.changed
+            ],
+        ),
+        (
+            "Green but slipping",
+            [
+                f"{ln.key}: reports {ln.update.overall.value if ln.update else ''} with "
+                f"{ln.overdue_deliverables} overdue deliverable"
+                f"{'s' if ln.overdue_deliverables != 1 else ''}"
+                for ln in report.projects
+                if ln.slipping
+            ],
+        ),
+        (
+            "Dependencies at risk",
+            [
+                f"#{v.id} {v.downstream_key} needs “{v.what}” from {v.upstream_key} by "
+                f"{v.needed_by.isoformat()}: {v.risk or ''}"
+                for v in report.at_risk
+            ],
+        ),
+        (
+            "Missing updates",
+            [f"{ln.key} ({'@' + ln.pm.handle if ln.pm else 'no PM'})" for ln in report.missing],
+        ),
+    ]
+    return [(head, lines) for head, lines in parts if lines]
+
+
 def parent_card(report: Report, chart: bytes | None = None) -> Card:
-    """Counts, RAG changes, slipping, dependencies at risk and missing updates."""
-    text = to_markdown(report).split("\n## Projects")[0].replace("# ", "", 1).strip()
-    body: list[dict[str, Any]] = [text_block(text)]
+    """Counts, RAG changes, slipping, dependencies at risk and missing updates: the words
+    are plain text (a dependency's "what" and risk are people's words), headings in bold."""
+    counts = (
+        f"{report.count(Rag.GREEN)} green · {report.count(Rag.AMBER)} amber · "
+        f"{report.count(Rag.RED)} red · {len(report.missing)} missing"
+    )
+    title = f"Portfolio status · {report.period}"
+    body: list[dict[str, Any]] = [
+        text_block(title, weight="Bolder", size="Medium"),
+        text_block(counts),
+    ]
+    lines = [title, counts]
+    for head, items in sections(report):
+        body.append(text_block(head, weight="Bolder"))
+        body.append(text_block("\n".join(f"• {x}" for x in items)[:6000], spacing="None"))
+        lines += ["", head, *(f"• {x}" for x in items)]
+    text = "\n".join(lines)
     if chart:
         uri = "data:image/png;base64," + base64.b64encode(chart).decode("ascii")
-        if len(uri) + len(text.encode()) * 2 < CARD_BUDGET:
+        if len(uri) + size_of(card(body, fallback=text)) < CARD_BUDGET:
             body.append(
                 {"type": "Image", "url": uri, "altText": f"RAG by project, {report.period}"}
             )
     content = card(body, fallback=text)
-    if len(text.encode()) * 2 > CARD_BUDGET:
+    if size_of(content) > CARD_BUDGET:
         return text_cards(text)[0]
     return Card(content, text)
 
