@@ -84,7 +84,8 @@ def test_a_single_workspace_install_refuses_another_team(slack: SlackBot, sessio
     assert slack.interact(payload)[0] == 200
     # A form submission is answered by Bolt in the front: refused there too.
     submission = {"type": "view_submission", "team": {"id": "T2"}, "user": {"id": "U9"},
-                  "view": {"id": "V1", "callback_id": "x", "state": {"values": {}}}}  # fmt: skip
+                  "view": {"id": "V1", "type": "modal", "callback_id": "x",
+                           "state": {"values": {}}}}  # fmt: skip
     assert slack.interact(submission)[0] in (401, 403)
     reply = slack.command("project list")  # the token's own team still answered
     assert reply["response_type"] == "ephemeral"

@@ -19,6 +19,7 @@ from starlette.routing import Route
 from bot import metrics
 from bot.slack.app import SlackConfigError
 from bot.slack.handoff import encode, lane_of, new_request_id
+from bot.slack.shape import malformed
 from bot.slack.verify import StrictSignatureVerifier
 from bot.slack.workers import SlackWorkers
 from bot.web import calendar_route, health_route, metrics_route, ready_route
@@ -56,6 +57,18 @@ def build_asgi(
     async def slack_events(request: Request) -> Response:
         started = time.perf_counter()
         raw = await request.body()
+        problem = malformed(raw)
+        if problem is not None:  # signed or not? 401 first, then 400 for the shape
+            headers = request.headers
+            signed = verifier.is_valid(
+                raw, headers.get("x-slack-request-timestamp"), headers.get("x-slack-signature")
+            )
+            if signing_secret and not signed:
+                unauthorized.inc()
+                return Response(INVALID_REQUEST, 401, media_type="application/json")
+            metrics.REQUESTS.labels("malformed", "refused").inc()
+            requests_log.warning("a malformed Slack request refused: %s", problem)
+            return JSONResponse({"error": "malformed request", "detail": problem}, 400)
         lane = lane_of(raw) if workers is not None else None
         if workers is not None and lane is not None:
             headers = request.headers
