@@ -5,15 +5,16 @@ committed before anything is sent, each outcome in its own transaction after."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.dependencies import notices as dependency_notices
 from services.documents import sweep as document_sweep
 from services.meetings import outbox as meetings_outbox
-from services.outbox import delivery
+from services.outbox import delivery, progress
 from services.outbox.contents import Contents
 from services.outbox.port import DeliveryError, Notifier
 from services.projects import gates
@@ -79,10 +80,12 @@ def deliver_due(
     report.skipped = report.claimed - sum(len(r) for _, r in bundles)
     for bundle, row_ids in bundles:
         try:
-            result = notifier.send(bundle)
+            result = notifier.send(replace(bundle, checkpoint=_recorder(sessions, row_ids)))
         except DeliveryError as err:
             with sessions.begin() as s:
-                retried, failed = delivery.mark_failed(s, row_ids, err, now=tick())
+                retried, failed = delivery.mark_failed(
+                    s, row_ids, err, now=tick(), started=bundle.progress
+                )
             report.retried += retried
             report.failed += failed
             report.errors.append(err.reason)
@@ -93,3 +96,16 @@ def deliver_due(
         report.sent += len(row_ids)
         report.messages += 1
     return report
+
+
+def _recorder(
+    sessions: sessionmaker[Session], row_ids: list[int]
+) -> Callable[[dict[str, Any]], None]:
+    """A multi-part message's checkpoint: its progress, committed at once in its own
+    transaction (before the part it names is sent; nothing stays open across the call)."""
+
+    def record(done: dict[str, Any]) -> None:
+        with sessions.begin() as s:
+            progress.record(s, row_ids, done)
+
+    return record
