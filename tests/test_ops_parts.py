@@ -118,9 +118,9 @@ def test_a_portfolio_report_whose_every_post_answers_late_is_posted_once(session
     assert sweeps == 8  # parent, 5 replies, the chart: each timed out once, then all done
 
 
-def test_final_minutes_in_three_parts_whose_every_post_answers_late_are_posted_once(
-    sessions, fake
-) -> None:  # type: ignore[no-untyped-def]
+def queue_minutes(sessions: sessionmaker[Session]) -> tuple[int, list[str]]:
+    """A meeting in #meet whose minutes (110 notes) end: final minutes in three parts due.
+    Returns the minutes' id and the parts' texts."""
     with sessions.begin() as s:
         w = World(s, Platform.SLACK, "T1", digests=False)
         actor = w.actor("lead")
@@ -132,13 +132,20 @@ def test_final_minutes_in_three_parts_whose_every_post_answers_late_are_posted_o
         parts = final_messages(view(s, v.id), NOW.date())
         assert len(parts) == 3
         closing.end(s, actor, channel=MEET, now=NOW, minutes_id=v.id)
+        return v.id, [p.text for p in parts]
+
+
+def test_final_minutes_in_three_parts_whose_every_post_answers_late_are_posted_once(
+    sessions, fake
+) -> None:  # type: ignore[no-untyped-def]
+    minutes_id, parts = queue_minutes(sessions)
     sweep_until_done(sessions, fake)
     (first,) = fake.history[MEET]
     rest = fake.thread(MEET, first["ts"])
-    assert [m["text"] for m in [first, *rest]] == [p.text for p in parts]
+    assert [m["text"] for m in [first, *rest]] == parts
     assert len(fake.of("chat.postMessage")) == 3
     with sessions() as s:  # every part remembered, for an amendment to edit in place
-        (posted,) = view(s, v.id).posts
+        (posted,) = view(s, minutes_id).posts
         assert posted["ts"] == [first["ts"], *(m["ts"] for m in rest)]
     assert sent_for_good(sessions) == {NotificationState.SENT}
 
