@@ -36,6 +36,7 @@ from services.outbox.port import Digest
 from services.outbox.rows import insert_notifications, outbox_row
 from tests.conftest import NOW, World
 from tests.fake_slack import FakeSlack
+from tests.test_query_counts import count_statements
 
 PMO, MEET, TIMEOUT = "CPMO", "CMEET", 0.3
 PERIOD = "2026-W47"  # the week before NOW's
@@ -197,3 +198,20 @@ def test_a_late_post_is_found_in_a_busy_channel_past_the_first_page_of_history(
     assert len(fake.history[MEET]) == 451  # found, not posted again
     assert len(fake.of("chat.postMessage")) == 1
     assert sent_for_good(sessions) == {NotificationState.SENT}
+
+
+def test_a_report_records_its_progress_with_one_update_a_part(engine, sessions, fake) -> None:  # type: ignore[no-untyped-def]
+    """The price of surviving a crash mid thread: one short UPDATE before each of its seven
+    parts (parent, five replies, the chart), whatever the report's size otherwise costs."""
+    queue_report(sessions)
+    client = WebClient(token="xoxb-t", base_url=fake.api_url)  # type: ignore[arg-type]
+    with count_statements(engine) as seen:
+        deliver_due(sessions, SlackNotifier(lambda _team: client, pace=0), now=NOW)
+    checkpoints = [
+        q for q in seen if q.lstrip().upper().startswith("UPDATE NOTIFICATION SET PAYLOAD")
+    ]
+    assert len(checkpoints) == 7
+    assert len(fake.of("chat.postMessage")) == 6 and sent_for_good(sessions) == {
+        NotificationState.SENT
+    }
+    print(f"\na 5-project report: {len(seen)} statements, {len(checkpoints)} of them checkpoints")
