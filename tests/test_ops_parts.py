@@ -211,7 +211,6 @@ def test_a_report_records_its_progress_with_one_update_a_part(engine, sessions, 
         q for q in seen if q.lstrip().upper().startswith("UPDATE NOTIFICATION SET PAYLOAD")
     ]
     assert len(checkpoints) == 7
-    assert len(fake.of("chat.postMessage")) == 6 and sent_for_good(sessions) == {
-        NotificationState.SENT
-    }
+    assert len(fake.of("chat.postMessage")) == 6
+    assert sent_for_good(sessions) == {NotificationState.SENT}
     print(f"\na 5-project report: {len(seen)} statements, {len(checkpoints)} of them checkpoints")
