@@ -28,7 +28,7 @@ from services.outbox.port import Bundle, DeliveryError, Notifier
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 60
 # Seconds the sweep waits for Slack to answer a post: long, so that a slow answer is rarely
-# taken for a lost one (and when it is, handlers/slack/notifier.find looks before a resend).
+# taken for a lost one (and when it is, handlers/slack/landing.find looks before a resend).
 POST_TIMEOUT = 30
 
 

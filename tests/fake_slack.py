@@ -135,8 +135,10 @@ class FakeSlack:
         self.missing: set[str] = set()  # channels the bot can't see (channel_not_found)
         self.failures: dict[str, list[Failure]] = {}
         self.latency: dict[str, float] = {}  # seconds to wait before answering a method
-        # Hold the N-th chat.postMessage after accepting it (a crash window for tests).
+        # Hold the answer to the N-th chat.postMessage (or the N-th call of `hold_method`)
+        # after carrying it out: the message is in the history (a crash window for tests).
         self.hold_post_number: int | None = None
+        self.hold_method = "chat.postMessage"
         # Seconds to wait after accepting the N-th chat.postMessage (1-based) before
         # answering, as a slow Slack does: the message is in the history at once.
         self.late_answer: Callable[[int], float] | None = None
@@ -216,7 +218,7 @@ class FakeSlack:
         hold = False
         with self._lock:
             self.calls.append(Call(method, args))
-            if method == "chat.postMessage" and self.hold_post_number is not None:
+            if method == self.hold_method and self.hold_post_number is not None:
                 hold = sum(c.method == method for c in self.calls) == self.hold_post_number
             queue = self.failures.get(method) or []
             if queue:
@@ -228,15 +230,15 @@ class FakeSlack:
                 if f.status != 200:
                     return f.status, headers, {"ok": False, "error": f.error or "ratelimited"}
                 return 200, headers, {"ok": False, "error": f.error or "fatal_error"}
-        if hold:
-            self.holding.set()
-            self.release.wait(timeout=30)
         try:
             answer = 200, {}, self._ok(method, args)
         except BlockKitError as exc:
             return 200, {}, {"ok": False, "error": "invalid_blocks", "detail": str(exc)}
         except _SlackError as exc:
             return 200, {}, {"ok": False, "error": str(exc)}
+        if hold:
+            self.holding.set()
+            self.release.wait(timeout=30)
         if method in LATE and self.late_answer is not None:
             with self._lock:  # posts and file shares, numbered together
                 number = sum(c.method in LATE for c in self.calls)

@@ -13,7 +13,7 @@ import enum
 import os
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from datetime import time as dtime
 from typing import Any, get_args, get_origin
@@ -115,8 +115,8 @@ def build(
     if name in BY_NAME and tp == str | None:
         return st.one_of(BY_NAME[name], st.none())
     origin, args = get_origin(tp), get_args(tp)
-    if tp is Any or tp is object or tp is type(None):
-        return st.none()
+    if tp is Any or tp is object or tp is type(None) or origin is Callable:
+        return st.none()  # a callable (a bundle's checkpoint) plays no part in rendering
     if tp is str:
         return TEXT
     if tp is bool:
@@ -195,6 +195,8 @@ def _dataclass(cls: Any, args: tuple[Any, ...], depth: int) -> st.SearchStrategy
 
 def _substitute(tp: Any, subst: dict[Any, Any]) -> Any:
     origin, args = get_origin(tp), get_args(tp)
+    if origin is Callable:
+        return tp
     if not args or origin is None:
         return subst.get(tp, tp)
     new = tuple(_substitute(a, subst) for a in args)

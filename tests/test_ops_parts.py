@@ -36,6 +36,7 @@ from services.outbox.port import Digest
 from services.outbox.rows import insert_notifications, outbox_row
 from tests.conftest import NOW, World
 from tests.fake_slack import FakeSlack
+from tests.test_query_counts import count_statements
 
 PMO, MEET, TIMEOUT = "CPMO", "CMEET", 0.3
 PERIOD = "2026-W47"  # the week before NOW's
@@ -118,9 +119,9 @@ def test_a_portfolio_report_whose_every_post_answers_late_is_posted_once(session
     assert sweeps == 8  # parent, 5 replies, the chart: each timed out once, then all done
 
 
-def test_final_minutes_in_three_parts_whose_every_post_answers_late_are_posted_once(
-    sessions, fake
-) -> None:  # type: ignore[no-untyped-def]
+def queue_minutes(sessions: sessionmaker[Session]) -> tuple[int, list[str]]:
+    """A meeting in #meet whose minutes (110 notes) end: final minutes in three parts due.
+    Returns the minutes' id and the parts' texts."""
     with sessions.begin() as s:
         w = World(s, Platform.SLACK, "T1", digests=False)
         actor = w.actor("lead")
@@ -132,13 +133,20 @@ def test_final_minutes_in_three_parts_whose_every_post_answers_late_are_posted_o
         parts = final_messages(view(s, v.id), NOW.date())
         assert len(parts) == 3
         closing.end(s, actor, channel=MEET, now=NOW, minutes_id=v.id)
+        return v.id, [p.text for p in parts]
+
+
+def test_final_minutes_in_three_parts_whose_every_post_answers_late_are_posted_once(
+    sessions, fake
+) -> None:  # type: ignore[no-untyped-def]
+    minutes_id, parts = queue_minutes(sessions)
     sweep_until_done(sessions, fake)
     (first,) = fake.history[MEET]
     rest = fake.thread(MEET, first["ts"])
-    assert [m["text"] for m in [first, *rest]] == [p.text for p in parts]
+    assert [m["text"] for m in [first, *rest]] == parts
     assert len(fake.of("chat.postMessage")) == 3
     with sessions() as s:  # every part remembered, for an amendment to edit in place
-        (posted,) = view(s, v.id).posts
+        (posted,) = view(s, minutes_id).posts
         assert posted["ts"] == [first["ts"], *(m["ts"] for m in rest)]
     assert sent_for_good(sessions) == {NotificationState.SENT}
 
@@ -190,3 +198,19 @@ def test_a_late_post_is_found_in_a_busy_channel_past_the_first_page_of_history(
     assert len(fake.history[MEET]) == 451  # found, not posted again
     assert len(fake.of("chat.postMessage")) == 1
     assert sent_for_good(sessions) == {NotificationState.SENT}
+
+
+def test_a_report_records_its_progress_with_one_update_a_part(engine, sessions, fake) -> None:  # type: ignore[no-untyped-def]
+    """The price of surviving a crash mid thread: one short UPDATE before each of its seven
+    parts (parent, five replies, the chart), whatever the report's size otherwise costs."""
+    queue_report(sessions)
+    client = WebClient(token="xoxb-t", base_url=fake.api_url)  # type: ignore[arg-type]
+    with count_statements(engine) as seen:
+        deliver_due(sessions, SlackNotifier(lambda _team: client, pace=0), now=NOW)
+    checkpoints = [
+        q for q in seen if q.lstrip().upper().startswith("UPDATE NOTIFICATION SET PAYLOAD")
+    ]
+    assert len(checkpoints) == 7
+    assert len(fake.of("chat.postMessage")) == 6
+    assert sent_for_good(sessions) == {NotificationState.SENT}
+    print(f"\na 5-project report: {len(seen)} statements, {len(checkpoints)} of them checkpoints")

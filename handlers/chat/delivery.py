@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.dependencies import notices as dependency_notices
 from services.documents import sweep as document_sweep
 from services.meetings import outbox as meetings_outbox
-from services.outbox import delivery
+from services.outbox import delivery, progress
 from services.outbox.contents import Contents
 from services.outbox.port import Bundle, DeliveryError, Notifier
 from services.projects import gates
@@ -82,14 +83,14 @@ def deliver_due(
     report.skipped = report.claimed - sum(len(r) for _, r in bundles) - unprepared
     for bundle, row_ids in bundles:
         try:
-            result = notifier.send(bundle)
+            result = notifier.send(replace(bundle, checkpoint=_recorder(sessions, row_ids)))
         except DeliveryError as err:
-            _failed(sessions, row_ids, err, tick(), report)
+            _failed(sessions, row_ids, err, tick(), report, started=bundle.progress)
             continue
         except Exception as exc:  # a bug for one message never stops the others' delivery
             log.exception("delivery: rows %s could not be sent", row_ids)
             broken = DeliveryError(f"internal error: {type(exc).__name__}: {exc}"[:300])
-            _failed(sessions, row_ids, broken, tick(), report)
+            _failed(sessions, row_ids, broken, tick(), report, started=bundle.progress)
             continue
         with sessions.begin() as s:
             delivery.mark_sent(s, row_ids, now=tick())
@@ -105,10 +106,13 @@ def _failed(
     err: DeliveryError,
     now: datetime,
     report: SweepReport,
+    *,
+    started: dict[str, Any] | None = None,
 ) -> None:
-    """Record a refused or broken delivery: retried with backoff, or failed for good."""
+    """Record a refused or broken delivery: retried with backoff, or failed for good
+    (`started`: the progress the attempt began with)."""
     with sessions.begin() as s:
-        retried, failed = delivery.mark_failed(s, row_ids, err, now=now)
+        retried, failed = delivery.mark_failed(s, row_ids, err, now=now, started=started)
     report.retried += retried
     report.failed += failed
     report.errors.append(err.reason)
@@ -139,3 +143,16 @@ def _prepare(
             why = f"notification {i} could not be prepared: {type(exc).__name__}: {exc}"
             _failed(sessions, [i], DeliveryError(why[:300]), tick(), report)
     return out
+
+
+def _recorder(
+    sessions: sessionmaker[Session], row_ids: list[int]
+) -> Callable[[dict[str, Any]], None]:
+    """A multi-part message's checkpoint: its progress, committed at once in its own
+    transaction (before the part it names is sent; nothing stays open across the call)."""
+
+    def record(done: dict[str, Any]) -> None:
+        with sessions.begin() as s:
+            progress.record(s, row_ids, done)
+
+    return record

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -16,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from handlers.slack.blocks import Message
 from handlers.slack.digests.render import reminder_message
 from handlers.slack.errors import ADVICE, slack_error_code
+from handlers.slack.landing import CLOCK_SLACK, find, marker, timed_out
 from handlers.slack.meetings import render as minutes_render
 from handlers.slack.status import render as reports
 from services.meetings.outbox import FinalMinutes
@@ -23,8 +23,6 @@ from services.outbox.port import Bundle, DeliveryError
 from services.raid.charts import heat_map
 from services.status import charts
 from services.status.report import Report
-
-log = logging.getLogger(__name__)
 
 PERMANENT = {
     "user_not_found",
@@ -43,113 +41,6 @@ PERMANENT = {
     "user_disabled",
 }
 PACE_SECONDS = 1.0  # Slack: about one message per second per channel
-# Message metadata naming the outbox rows a message delivers (Slack keeps it with the message).
-MARKER_EVENT = "pmo_outbox"
-CLOCK_SLACK = 60.0  # seconds: our clock and Slack's may differ; search history from before
-HISTORY_PAGE = 200
-HISTORY_PAGES = 5  # a busy channel: up to 1,000 messages since the attempt
-
-
-def marker(bundle: Bundle, part: str = "") -> dict[str, Any] | None:
-    """The metadata that marks a message with the outbox rows it delivers, and which part of
-    a multi-part delivery it is ("" for a single message; "parent", "reply:3", "part:2" …)."""
-    if not bundle.rows:
-        return None
-    payload: dict[str, Any] = {"rows": list(bundle.rows)}
-    if part:
-        payload["part"] = part
-    return {"event_type": MARKER_EVENT, "event_payload": payload}
-
-
-def timed_out(exc: BaseException) -> bool:
-    """Whether a failed call may have reached Slack: a read timeout, not a refused connection."""
-    if isinstance(exc, URLError):
-        return isinstance(exc.reason, TimeoutError)
-    return isinstance(exc, TimeoutError)
-
-
-def _marks(message: dict[str, Any], part: str) -> set[int]:
-    """The outbox rows a message says it delivers as `part` (none if it is another part)."""
-    meta = message.get("metadata") or {}
-    payload = meta.get("event_payload") or {}
-    if meta.get("event_type") != MARKER_EVENT or str(payload.get("part", "")) != part:
-        return set()
-    return {int(r) for r in payload.get("rows", [])}
-
-
-def _has_file(message: dict[str, Any], name: str) -> bool:
-    return any(f.get("name") == name for f in message.get("files") or [])
-
-
-def _since(
-    client: WebClient, channel: str, thread: str | None, oldest: str
-) -> list[dict[str, Any]]:
-    """The messages of a conversation (or of a thread) since `oldest`, a few pages at most."""
-    out: list[dict[str, Any]] = []
-    cursor = None
-    for _ in range(HISTORY_PAGES):
-        if thread:
-            resp = client.conversations_replies(
-                channel=channel,
-                ts=thread,
-                oldest=oldest,
-                include_all_metadata=True,
-                limit=HISTORY_PAGE,
-                cursor=cursor,
-            )
-        else:
-            resp = client.conversations_history(
-                channel=channel,
-                oldest=oldest,
-                include_all_metadata=True,
-                limit=HISTORY_PAGE,
-                cursor=cursor,
-            )
-        out += resp.get("messages") or []
-        cursor = (resp.get("response_metadata") or {}).get("next_cursor")
-        if not resp.get("has_more") or not cursor:
-            break
-    return out
-
-
-def find(client: WebClient, bundle: Bundle, uncertain: dict[str, Any]) -> dict[str, str] | None:
-    """The message an attempt that got no answer did post, if Slack has it: where it is.
-
-    Asked before posting a part again: Slack may have accepted it. Reads the conversation's
-    history since that attempt (a DM's channel found with conversations.open), or the
-    thread's replies for a part posted in a thread, for our metadata marker with every row of
-    `bundle` and the same part; a file (which carries no metadata) by its name in the thread
-    of its own report, which is this row's alone. If Slack can't say (no history scope, an
-    error), None: the part is sent again rather than lost.
-    """
-    channel = str(uncertain.get("channel") or bundle.recipient_external_id)
-    part, thread = str(uncertain.get("part", "")), uncertain.get("thread_ts")
-    thread = str(thread) if thread else None
-    file = uncertain.get("file")
-    oldest = f"{float(uncertain.get('since', 0)):.6f}"
-    try:
-        if channel.startswith(("U", "W")):  # a person: their DM with the bot
-            channel = str(client.conversations_open(users=channel)["channel"]["id"])
-        messages = _since(client, channel, thread, oldest)
-    except (SlackApiError, OSError) as exc:
-        log.warning("could not check whether a message landed (%s); sending it again", exc)
-        return None
-    found: set[int] = set()
-    for message in messages:
-        if message.get("ts") == thread:
-            continue  # conversations.replies starts with the thread's parent
-        if file:
-            if _has_file(message, str(file)):
-                return {"channel": channel, "ts": str(message.get("ts", ""))}
-            continue
-        rows = _marks(message, part)
-        if rows and not part:  # one message may be found in pieces: a bundle regrouped
-            found |= rows
-        elif rows and rows >= set(bundle.rows):
-            return {"channel": channel, "ts": str(message.get("ts", ""))}
-    if not file and not part and bundle.rows and set(bundle.rows) <= found:
-        return {"channel": channel, "ts": ""}
-    return None
 
 
 class SlackNotifier:
@@ -187,14 +78,14 @@ class SlackNotifier:
             if code == "ratelimited":
                 retry_after = float(exc.response.headers.get("Retry-After", 30))
                 raise DeliveryError(
-                    "ratelimited", retry_after=retry_after, progress=progress or None
+                    "ratelimited", retry_after=retry_after, progress=_said(bundle, progress)
                 ) from None
             reason = f"{code}: {ADVICE.get(code, 'Slack refused the message.')}"
             raise DeliveryError(
-                reason, permanent=code in PERMANENT, progress=progress or None
+                reason, permanent=code in PERMANENT, progress=_said(bundle, progress)
             ) from None
         except (OSError, TimeoutError) as exc:
-            raise DeliveryError(f"network: {exc}", progress=progress or None) from None
+            raise DeliveryError(f"network: {exc}", progress=_said(bundle, progress)) from None
         except LookupError as exc:
             raise DeliveryError(
                 f"no installation for this workspace: {exc}", permanent=True
@@ -218,6 +109,7 @@ class SlackNotifier:
         if again is not None:
             return again
         self._wait_turn(channel)
+        self._in_flight(bundle, progress, part, channel=channel, thread_ts=thread_ts)
         with self._uncertain(progress, part, channel=channel, thread_ts=thread_ts):
             resp = client.chat_postMessage(
                 channel=channel,
@@ -246,6 +138,8 @@ class SlackNotifier:
         if self._landed(client, bundle, progress, part) is not None:
             return
         self._wait_turn(channel)
+        where = {"channel": channel, "thread_ts": thread_ts, "file": filename}
+        self._in_flight(bundle, progress, part, **where)
         with self._uncertain(progress, part, channel=channel, thread_ts=thread_ts, file=filename):
             client.files_upload_v2(
                 channel=channel,
@@ -254,6 +148,18 @@ class SlackNotifier:
                 filename=filename,
                 title=title,
             )
+
+    def _in_flight(
+        self, bundle: Bundle, progress: dict[str, Any], part: str, **where: str | None
+    ) -> None:
+        """Before a part of a multi-part message goes out, record (committed) the parts that
+        went out and this one as uncertain: a retry after a crash, which never reports, looks
+        for this part before posting it again, and resumes after the others. One UPDATE a
+        part; no transaction stays open across the call."""
+        if part and bundle.checkpoint is not None:
+            since = time.time() - CLOCK_SLACK
+            pending = {"part": part, "since": since, **{k: v for k, v in where.items() if v}}
+            bundle.checkpoint({**progress, "uncertain": pending})
 
     def _landed(
         self, client: WebClient, bundle: Bundle, progress: dict[str, Any], part: str
@@ -287,9 +193,10 @@ class SlackNotifier:
     ) -> None:
         """The parent message, one thread reply per project, then the charts in the thread.
 
-        `progress` is updated after each part, so a retry after a failure resumes where this
-        attempt stopped: the parent, the replies and the files already posted are not posted
-        again (nor one whose answer never came but that Slack has).
+        `progress` is updated after each part (and recorded before the next one goes out), so
+        a retry after a failure or a crash resumes where this attempt stopped: the parent,
+        the replies and the files already posted are not posted again (nor the one whose
+        answer never came, or was in flight at a crash, if Slack has it).
         """
         channel = bundle.recipient_external_id
         if "ts" not in progress:
@@ -352,7 +259,8 @@ class SlackNotifier:
     ) -> dict[str, Any]:
         """Final minutes: the first part in the channel, the rest in its thread. An amendment
         edits the posted parts in place (adding or blanking parts as the length changed).
-        `progress` records each part posted so a retry never posts one twice."""
+        `progress` records each part posted (committed before the next goes out, with that
+        one in flight) so a retry, even after a crash, never posts one twice."""
         v = final.minutes
         parts = minutes_render.final_messages(v, bundle.today)
         if final.amend and "ts" not in progress:
@@ -393,3 +301,9 @@ class SlackNotifier:
                     channel=channel, ts=v.live_ts, text=closed.text, blocks=closed.blocks
                 )
         return {"channel": where, "ts": ts}
+
+
+def _said(bundle: Bundle, progress: dict[str, Any]) -> dict[str, Any] | None:
+    """The progress a failed attempt reports: a multi-part message's, even none (it replaces
+    the part that was recorded in flight, which was refused, not lost in a crash)."""
+    return progress if bundle.attachment is not None else progress or None

@@ -4,7 +4,9 @@ A row goes pending → sending (committed before anything is sent) → sent | fa
 Claims use SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL so several workers never take the
 same row (SQLite has a single writer). A row left in `sending` by a crashed worker is taken
 again after its lease: a crash between the platform accepting a message and our commit is
-the only way a reminder can be sent twice.
+the only way a reminder can be sent twice. A multi-part message (a report, final minutes)
+records its progress before each part (`services/outbox/progress.py`), so after a crash only
+the part in flight is in doubt, and it is looked for before it is posted again.
 """
 
 from __future__ import annotations
@@ -272,14 +274,21 @@ def after_sent(
 
 
 def mark_failed(
-    session: Session, ids: list[int], err: DeliveryError, *, now: datetime
+    session: Session,
+    ids: list[int],
+    err: DeliveryError,
+    *,
+    now: datetime,
+    started: dict[str, Any] | None = None,
 ) -> tuple[int, int]:
-    """Retry later with backoff, or fail for good; returns (retried, failed)."""
+    """Retry later with backoff, or fail for good; returns (retried, failed). `started`: the
+    progress the attempt began with (the row's may have been recorded since, part by part)."""
     retried = failed = 0
     for n in session.scalars(select(Notification).where(Notification.id.in_(ids))):
         n.last_error = err.reason[:500]
-        if err.progress:
-            if _parts(err.progress) > _parts(n.payload.get("progress") or {}):
+        if err.progress is not None:
+            before = (n.payload.get("progress") or {}) if started is None else started
+            if _parts(err.progress) > _parts(before):
                 n.attempts -= 1  # it got further: a slow thread doesn't use up its retries
             n.payload = {**n.payload, "progress": err.progress}
         if err.permanent or n.attempts >= MAX_ATTEMPTS:

@@ -3,6 +3,7 @@ the feature that queued it. A channel's notifier renders a `Bundle`; the feature
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
@@ -126,6 +127,12 @@ class Bundle:
     # The outbox rows this message delivers: the notifier marks the message with them, so a
     # retry after an answer that never came can see whether it landed (progress "uncertain").
     rows: tuple[int, ...] = ()
+    # Where the notifier records a multi-part message's progress as it goes, each time in its
+    # own short transaction (the edge provides it): before each part, the parts that went out
+    # and the one about to go ("uncertain"), so a retry after a crash looks for that one first.
+    checkpoint: Callable[[dict[str, Any]], None] | None = field(
+        default=None, compare=False, repr=False
+    )
 
 
 class DeliveryError(Exception):
