@@ -145,6 +145,26 @@ def test_a_status_nudge_has_a_submit_update_button_that_opens_the_form() -> None
     assert "APOLLO" in shown[0].text
 
 
+def test_a_channel_digest_opens_with_its_own_words_not_the_channel_id() -> None:
+    """Teams channel ids hold colons (`19:…@thread.tacv2`): the console's address line is
+    dropped whole, not cut at the first colon (it used to open with `…@thread.tacv2:`)."""
+    from datetime import date
+
+    from handlers.teams.notifier import bundle_cards
+    from services.outbox.kinds import DigestKind
+    from services.outbox.port import Bundle, Digest
+
+    weekly = Digest(DigestKind.PROJECT, "APOLLO: the week ahead", date(2026, 11, 30), [])
+    channel = "19:abc123def@thread.tacv2"
+    bundle = Bundle("teams", "t1", channel, "UTC", date(2026, 11, 30), digests=[weekly],
+                    to_channel=True)  # fmt: skip
+    text = "".join(c.text for c in bundle_cards(bundle))
+    assert "thread.tacv2" not in text and "19:" not in text, text
+    assert "APOLLO" in text and "the week ahead" in text
+    dm = Bundle("teams", "t1", "ana", "UTC", date(2026, 11, 30), digests=[weekly])
+    assert "@ana" not in "".join(c.text for c in bundle_cards(dm))
+
+
 def test_my_work_stays_one_valid_card_under_28_kb_however_much_is_on_it() -> None:
     from datetime import date
 

@@ -103,8 +103,11 @@ def bundle_cards(bundle: Bundle) -> list[Card]:
     if isinstance(bundle.attachment, FinalMinutes):
         return minutes_cards(bundle.attachment.minutes)
     lines = bundle_text(bundle).splitlines()
-    first = lines[0].split(":", 1)[1].strip() if lines and ":" in lines[0] else ""
-    text = "\n".join(([first.capitalize()] if first else []) + lines[1:]) or "Nothing new."
+    to = bundle.recipient_external_id
+    head = f"To {to if bundle.to_channel else '@' + to}:"  # the console's address line
+    first = lines[0].removeprefix(head).strip() if lines else ""
+    text = "\n".join(([first[:1].upper() + first[1:]] if first else []) + lines[1:])
+    text = text or "Nothing new."
     nudge = next((d.project_key for d in bundle.digests if d.kind in ASKS and d.project_key), "")
     actions = [dialog_button("Submit update", Dialog.STATUS, {"project": nudge})] if nudge else None
     return text_cards(text, actions)
