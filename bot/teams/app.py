@@ -20,9 +20,10 @@ from microsoft_agents.hosting.fastapi import CloudAdapter, jwt_authorization_dec
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.teams import shape
 from bot.teams.config import anonymous
 from handlers.teams.app import TeamsAgent
 from handlers.teams.cards import notice_card
@@ -51,6 +52,10 @@ class TeamsEndpoint:
 
         @jwt_authorization_decorator
         async def api_messages(request: Request) -> Response:
+            wrong = shape.problem(await request.body())  # the body is kept for the SDK
+            if wrong is not None:
+                log.warning("a malformed Teams activity refused: %s", wrong)
+                return JSONResponse({"error": "malformed activity", "detail": wrong}, 400)
             return await adapter.process(request, agent)  # type: ignore[return-value]
 
         return Route("/api/messages", api_messages, methods=["POST"])
