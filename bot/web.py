@@ -12,9 +12,11 @@ from datetime import UTC, datetime
 import anyio.to_thread
 from sqlalchemy import Engine, text
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot import metrics
 from bot.db import make_sessionmaker
@@ -105,5 +107,47 @@ def build_plain_asgi(engine: Engine, extra: Sequence[Route] = ()) -> Starlette:
             ready_route(engine, None),
             metrics_route(metrics.FrontCollector(engine, None)),
             calendar_route(engine),
-        ]
+        ],
+        middleware=[Middleware(BodyLimit)],
     )
+
+
+# Slack's largest requests (a submitted 100-block view) and Teams' activities are well under
+# 1 MB; a body over this is refused before it is read into memory, signed or not.
+MAX_BODY = 8 << 20
+TOO_LARGE = b'{"error": "request body too large"}'
+
+
+class BodyLimit:
+    """ASGI middleware: 413 for a request body over MAX_BODY (by Content-Length, or counted
+    as it streams in when the length is not given), before any handler buffers it."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.limit:
+            await Response(TOO_LARGE, 413, media_type="application/json")(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except BodyTooLarge:
+            await Response(TOO_LARGE, 413, media_type="application/json")(scope, receive, send)
+
+
+class BodyTooLarge(Exception):
+    """A streamed body went over MAX_BODY."""

@@ -4,6 +4,7 @@ row written; the request is refused or answered, and the server keeps serving.""
 
 from __future__ import annotations
 
+import http.client
 import json
 import time
 import urllib.parse
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import func, select
 
+from bot.web import MAX_BODY
 from models import AuditEvent, Project, Workspace
 from tests.conftest import NOW
 from tests.slack_harness import SlackBot
@@ -114,3 +116,38 @@ def test_an_oversized_command_is_refused_in_words(slack: SlackBot, sessions) -> 
     assert len(said) < 5_000  # the text is not echoed back
     with sessions() as s:
         assert s.scalar(select(func.count()).select_from(Project)) == 0
+
+
+def _raw(url: str, chunks: list[bytes], *, length: int | None) -> tuple[int, bytes]:
+    """POST with a declared Content-Length, or chunked when `length` is None."""
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    conn.putrequest("POST", parts.path)
+    conn.putheader("Content-Type", FORM)
+    if length is None:
+        conn.putheader("Transfer-Encoding", "chunked")
+    else:
+        conn.putheader("Content-Length", str(length))
+    conn.endheaders()
+    try:
+        for c in chunks:
+            conn.send(f"{len(c):x}\r\n".encode() + c + b"\r\n" if length is None else c)
+        if length is None:
+            conn.send(b"0\r\n\r\n")
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the server answered and closed before reading it all
+    resp = conn.getresponse()
+    status, body = resp.status, resp.read()
+    conn.close()
+    return status, body
+
+
+def test_a_body_over_8_mb_is_refused_before_it_is_read(slack: SlackBot) -> None:  # type: ignore[no-untyped-def]
+    """Unsigned or not, a huge body never reaches memory whole: 413 by its declared length,
+    and 413 when it streams in chunked with no length; the server keeps serving."""
+    status, body = _raw(slack.url, [b"x" * 1024], length=MAX_BODY + 1)
+    assert status == 413 and b"too large" in body
+    chunk = b"payload=" + b"x" * (1 << 20)
+    status, body = _raw(slack.url, [chunk] * 9, length=None)
+    assert status == 413 and b"too large" in body
+    assert slack.command("help")["response_type"] == "ephemeral"

@@ -4,6 +4,7 @@ first-seen person, and the bot keeps answering."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -15,6 +16,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.web import MAX_BODY
 from models import AuditEvent, Person, Project
 from tests.conftest import NOW
 from tests.teams_harness import TeamsBot
@@ -114,3 +116,18 @@ def test_an_unknown_client_zone_is_not_stored(
     assert zones and "Mars/Olympus" not in zones
     for zone in zones:
         ZoneInfo(zone)
+
+
+def test_an_activity_over_8_mb_is_refused(teams: TeamsBot) -> None:
+    """Refused by its declared length before it is read (the rest is never sent)."""
+    conn = http.client.HTTPConnection("127.0.0.1", int(teams.base.rsplit(":", 1)[1]), timeout=30)
+    conn.putrequest("POST", "/api/messages")
+    conn.putheader("Content-Type", "application/json")
+    conn.putheader("Content-Length", str(MAX_BODY + 1))
+    conn.endheaders()
+    conn.send(json.dumps(teams.activity("ana", text="x" * 1000)).encode())
+    resp = conn.getresponse()
+    assert resp.status == 413 and b"too large" in resp.read()
+    conn.close()
+    status, _ = teams.post(teams.activity("ana", text="help"))
+    assert status < 300

@@ -12,6 +12,7 @@ from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from sqlalchemy import Engine
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -22,7 +23,7 @@ from bot.slack.handoff import encode, lane_of, new_request_id
 from bot.slack.shape import malformed
 from bot.slack.verify import StrictSignatureVerifier
 from bot.slack.workers import SlackWorkers
-from bot.web import calendar_route, health_route, metrics_route, ready_route
+from bot.web import BodyLimit, calendar_route, health_route, metrics_route, ready_route
 from handlers.chat.trace import REQUEST_ID
 
 ACK_HEADERS = {"content-type": "text/plain;charset=utf-8"}
@@ -141,4 +142,4 @@ def build_asgi(
             Route(flow.install_path, install, methods=["GET"]),
             Route(flow.redirect_uri_path, oauth_redirect, methods=["GET"]),
         ]
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, middleware=[Middleware(BodyLimit)])
