@@ -18,6 +18,7 @@ import anyio.to_thread
 from microsoft_agents.activity import Activity, InvokeResponse
 from microsoft_agents.hosting.core import TurnContext
 
+from handlers.chat import notices
 from handlers.chat.actions import Action, ChangeItem, FromMessage, RunCommand
 from handlers.chat.dispatch import run_action, run_command
 from handlers.chat.forms import DEFINITIONS, submit_form
@@ -168,6 +169,14 @@ class TeamsAgent:
             outcome = await anyio.to_thread.run_sync(lambda: run_command(core, turn, command))
             await outcomes.answer(self.deps, context, here, outcome)
             return _message("Done.")
+        if verb == Verb.NOTICE:  # the notice's card becomes what the click did
+            act = notices.action(notices.Key(str(data["button"])), str(data["ref"]))
+            outcome = await anyio.to_thread.run_sync(lambda: run_action(core, turn, act))
+            await outcomes.follow(self.deps, context, here, outcome)
+            if outcome.result is None:
+                return _message("Done.")
+            shown = cards.render(outcome.result, public_url=self.deps.public_url)[0]
+            return {"statusCode": 200, "type": ADAPTIVE, "value": shown.content}
         item = int(data["item"])
         if verb == Verb.DONE:
             act = ChangeItem(item, "done")
@@ -192,6 +201,9 @@ class TeamsAgent:
         dialog = Dialog(str(data.get("dialog") or Dialog.FORM.value))
         if dialog == Dialog.FORM:
             return forms.dialog(forms.request_from(data, DEFINITIONS))
+        if dialog == Dialog.NOTICE:
+            key = notices.Key(str(data["button"]))
+            return await self._dialog_of(context, here, notices.action(key, str(data["ref"])))
         cmd: ast.Command = (
             ast.ActionEditForm(int(data["item"]))
             if dialog == Dialog.EDIT_ITEM

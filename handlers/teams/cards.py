@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, assert_never
 
+from handlers.chat import notices
 from handlers.console.render import render as plain_render
 from handlers.teams.adaptive import CARD_BUDGET, Card, card, cost, size_of, text_block, text_cards
 from handlers.teams.ids import SNOOZE_DAYS, Dialog, Verb
@@ -93,6 +94,19 @@ def dialog_button(title: str, dialog: Dialog, data: dict[str, Any]) -> dict[str,
     """A button that opens a Teams dialog (Teams sends `task/fetch` with `data`)."""
     payload = {"msteams": {"type": "task/fetch"}, "dialog": dialog.value, **data}
     return {"type": "Action.Submit", "title": title, "data": payload}
+
+
+def notice_actions(buttons: list[notices.Button]) -> list[dict[str, Any]]:
+    """A notice's buttons: a Universal Action each, or a dialog for those that ask first."""
+    out = []
+    for b in buttons:
+        data = {"button": b.key.value, "ref": b.ref}
+        shown = dialog_button(b.label, Dialog.NOTICE, data) if b.opens_form else None
+        shown = shown or execute(b.label, Verb.NOTICE, data)
+        if b.primary or b.danger:
+            shown["style"] = "positive" if b.primary else "destructive"
+        out.append(shown)
+    return out
 
 
 def command_button(title: str, command: str) -> dict[str, Any]:

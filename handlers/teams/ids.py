@@ -11,6 +11,7 @@ class Verb(enum.StrEnum):
     SNOOZE = "item.snooze"
     REASSIGN = "item.reassign"
     COMMAND = "command"  # a button that runs a command of the language
+    NOTICE = "notice"  # a notice's button (handlers/chat/notices.py: its key and ref)
 
 
 class Dialog(enum.StrEnum):
@@ -19,6 +20,7 @@ class Dialog(enum.StrEnum):
     FORM = "form"  # a form request carried in the button's data
     EDIT_ITEM = "edit_item"
     STATUS = "status"
+    NOTICE = "notice"  # a notice's button that asks for more first (a reason, a date)
 
 
 class MessageAction(enum.StrEnum):

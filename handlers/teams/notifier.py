@@ -20,9 +20,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from handlers.chat import notices
 from handlers.console.notifier import bundle_text
 from handlers.teams.adaptive import Card, text_cards
-from handlers.teams.cards import dialog_button
+from handlers.teams.cards import dialog_button, notice_actions
 from handlers.teams.connector import Outbound, TeamsRefusal
 from handlers.teams.ids import Dialog
 from handlers.teams.minutes import minutes_cards
@@ -109,8 +110,16 @@ def bundle_cards(bundle: Bundle) -> list[Card]:
     text = "\n".join(([first[:1].upper() + first[1:]] if first else []) + lines[1:])
     text = text or "Nothing new."
     nudge = next((d.project_key for d in bundle.digests if d.kind in ASKS and d.project_key), "")
-    actions = [dialog_button("Submit update", Dialog.STATUS, {"project": nudge})] if nudge else None
-    return text_cards(text, actions)
+    asks = [dialog_button("Submit update", Dialog.STATUS, {"project": nudge})] if nudge else []
+    decide = [(d, b) for d in bundle.digests if (b := notices.buttons(d))]
+    if len(decide) + bool(asks) <= 1:  # one thing to act on: its buttons under the words
+        actions = asks or (notice_actions(decide[0][1]) if decide else [])
+        return text_cards(text, actions or None)
+    # Several: each notice gets its own small card with its buttons, after the words.
+    shown = text_cards(text, asks or None)
+    for d, bs in decide:
+        shown += text_cards(d.title, notice_actions(bs))
+    return shown
 
 
 class TeamsNotifier:
