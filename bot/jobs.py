@@ -56,6 +56,12 @@ def materialize(
     ]
     new = 0
     with sessions.begin() as s, collecting(errors):
+        if s.get_bind().dialect.name == "sqlite":
+            # Take SQLite's write lock now (waiting out the busy timeout if need be): the
+            # steps' savepoints would otherwise open a deferred transaction that reads, then
+            # can't upgrade to write once another connection has committed ("database is
+            # locked", at once).
+            s.connection().exec_driver_sql("BEGIN IMMEDIATE")
         for name, step in steps:
             try:
                 with s.begin_nested():
