@@ -109,6 +109,19 @@ def can_contribute(actor: Actor, role: ProjectRole | None) -> bool:
     return actor.is_pmo_lead or role not in (None, ProjectRole.VIEWER)
 
 
+def can_change_item(
+    actor: Actor, role: ProjectRole | None, *, owner_id: int, creator_id: int, in_project: bool
+) -> bool:
+    """An action item is changed by its owner, the project's PM and PMO leads, and by its
+    creator while they may still add to its project (a creator made a viewer or removed
+    from the project no longer changes it; an item of no project stays theirs)."""
+    if actor.is_pmo_lead or actor.person_id == owner_id:
+        return True
+    if in_project and role in (ProjectRole.PM, ProjectRole.PMO_LEAD):
+        return True
+    return actor.person_id == creator_id and (not in_project or can_contribute(actor, role))
+
+
 def require_contributor(
     session: Session, actor: Actor, project: Project, what: str, *, field: str | None = None
 ) -> None:

@@ -44,6 +44,7 @@ def run(ctx: Ctx, cmd: ast.WorkCommand) -> Result:
             request = forms.item_request(visible, owner=ctx.me().external_id, channel=ctx.channel)
             return FormResult(request)
         case ast.ActionEditForm(item_id):
+            action_items.load_for_change(s, actor, item_id)  # no form for who can't save it
             item = action_items.get(s, actor, item_id=item_id)
             return FormResult(forms.edit_request(item, channel=ctx.channel))
         case ast.ActionAdd(title, key, owner_mention, due_text):
