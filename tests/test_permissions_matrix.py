@@ -288,6 +288,52 @@ def test_status_form_forged_by_each_role(slack: SlackBot, sessions) -> None:  # 
     each_role(check, MANAGERS)
 
 
+def test_status_button_opens_the_form_for_the_pm_reporters_and_pmo_leads(slack: SlackBot) -> None:
+    slack.command("status settings APOLLO reporters <@U9> <@U2>", user="U2")
+
+    def check(role: str, user: str) -> bool:
+        before = len(views(slack, CallbackId.STATUS_MODAL))
+        told = press(slack, ActionId.STATUS_OPEN, user, value="APOLLO")
+        opened = len(views(slack, CallbackId.STATUS_MODAL)) > before
+        if not opened:
+            assert "PM or its named reporters can report its status" in told, told
+        return opened
+
+    each_role(check, MANAGERS | {"owner"})  # the owner is the named reporter here
+
+
+def test_a_reporter_taken_off_the_round_no_longer_reports_in_a_round_already_open(  # type: ignore[no-untyped-def]
+    slack: SlackBot, sessions
+) -> None:
+    """The round opened (and named its reporters) before the change; the change wins."""
+    slack.command("status settings APOLLO reporters <@U9>", user="U2")
+    view = opened_for(slack, CallbackId.STATUS_MODAL,
+                      lambda: slack.command("status APOLLO", user="U9", expect_reply=False))  # fmt: skip
+    rag = next(b for b in view["blocks"] if b.get("block_id") == "st_overall")
+    green = next(o for o in rag["element"]["options"] if o["value"] == "green")
+
+    def send(summary: str) -> tuple[dict[str, Any], int]:
+        answer = slack.submit(view, {
+            "st_overall": {"type": "static_select", "selected_option": green},
+            "st_summary": {"type": "plain_text_input", "value": summary},
+        }, user="U9")  # fmt: skip
+        with sessions() as s:
+            return answer, len(s.scalars(select(StatusUpdate.id)).all())
+
+    assert send("first, as the named reporter") == ({}, 1)  # this opens the round
+    slack.command("status settings APOLLO reporters pm", user="U2")
+    answer, count = send("after being taken off the round")
+    assert count == 1
+    refused(answer, "Only APOLLO's PM or its named reporters can report its status.")
+    told = slack.command('status APOLLO green "one line"', user="U9")
+    assert "named reporters" in told["text"]
+    slack.command("status settings APOLLO reporters <@U9>", user="U2")
+    slack.command("project add APOLLO <@U9> viewer", user="U2")
+    answer, count = send("as a viewer")
+    assert count == 1
+    refused(answer, "Only APOLLO's PM or its named reporters can report its status.")
+
+
 def test_cadence_button_and_forged_cadence_form(slack: SlackBot, sessions) -> None:  # type: ignore[no-untyped-def]
     def by_button(role: str, user: str) -> bool:
         before = len(views(slack, CallbackId.CADENCE_MODAL))
