@@ -2,13 +2,11 @@
 boundary: each button, form submission (forged ones included: a modal opened for the PM,
 submitted by someone else) and shortcut, for each role. An allowed role changes the row; a
 refused one changes nothing (the rows compared before and after) and is told why, in words.
-The rules are README's "Who may do what"; one table per entry point."""
+The rules are README's "Who may do what"; one table per entry point. Action items,
+deliverables and status here; the RAID log and the registers in test_permissions_registers."""
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterator
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,100 +14,24 @@ from sqlalchemy import select
 
 from handlers.console.channel import ConsoleChannel
 from handlers.slack.ids import ActionId, CallbackId
-from models import ActionItem, ActionStatus, Deliverable, RaidEntry, StatusCadence, StatusUpdate
+from models import ActionItem, ActionStatus, Deliverable, StatusCadence, StatusUpdate
 from tests.conftest import NOW
+from tests.permission_roles import (
+    CONTRIBUTORS,
+    ITEM_CHANGERS,
+    MANAGERS,
+    USERS,
+    each_role,
+    opened_for,
+    press,
+    refused,
+    slack,
+    view_values,
+    views,
+)
 from tests.slack_harness import SlackBot
 
-USERS = {  # role -> Slack user (U1, the first person, is admin and PMO lead: left out)
-    "creator": "U8",  # a member who created the item (items only)
-    "owner": "U9",  # a member who owns the item or the entry
-    "pm": "U2",
-    "pmo_lead": "U7",  # workspace PMO lead, no project role
-    "sponsor": "U10",
-    "member": "U3",
-    "viewer": "U4",
-    "non_member": "U5",
-    "admin": "U6",  # workspace admin, no project role
-}
-NAMES = {"U1": "first", "U2": "pat", "U3": "mia", "U4": "vic", "U5": "nora", "U6": "ada",
-         "U7": "lee", "U8": "cal", "U9": "olga", "U10": "sam"}  # fmt: skip
-CONTRIBUTORS = {"creator", "owner", "pm", "pmo_lead", "sponsor", "member"}
-ITEM_CHANGERS = {"creator", "owner", "pm", "pmo_lead"}
-ENTRY_CHANGERS = {"owner", "pm", "pmo_lead"}
-MANAGERS = {"pm", "pmo_lead"}
-_names = itertools.count()
-
-
-@pytest.fixture
-def slack(engine, sessions, db_url) -> Iterator[SlackBot]:  # type: ignore[no-untyped-def]
-    bot = SlackBot(engine, sessions, db_url, NOW)
-    bot.deps.notify_pace = 0
-    for uid, name in NAMES.items():
-        bot.fake.add_user(uid, name)
-    bot.command("help", user="U1")  # the first person: admin and PMO lead
-    bot.command('project new APOLLO "Apollo" <@U2>', user="U1")
-    for uid, role in (("U3", "member"), ("U4", "viewer"), ("U8", "member"), ("U9", "member"),
-                      ("U10", "sponsor")):  # fmt: skip
-        bot.command(f"project add APOLLO <@{uid}> {role}", user="U2")
-    bot.command("admin grant <@U6> admin", user="U1")
-    bot.command("admin grant <@U7> pmo_lead", user="U1")
-    bot.command("help", user="U5")  # seen, so they can be named
-    yield bot
-    bot.close()
-
-
-def each_role(
-    check: Callable[[str, str], bool], allowed: set[str], roles: tuple[str, ...] = ()
-) -> None:
-    """Run `check(role, user)` for every role; it says whether the change happened."""
-    names = roles or tuple(USERS)
-    got = {role: check(role, USERS[role]) for role in names}
-    assert got == {role: role in allowed for role in names}
-
-
-def press(slack: SlackBot, action_id: str, user: str, *, value: str = "",
-          block_id: str = "b", **extra: Any) -> str:  # fmt: skip
-    """Send a signed click on a button (as if it were on a message the user sees); returns
-    what the bot answered through the response_url, as text ("" when it opened a modal)."""
-    slack.clock.now += timedelta(minutes=1)  # a change shows in its timestamps
-    name = f"press{next(_names)}"
-    opened = len(slack.fake.of("views.open"))
-    action: dict[str, Any] = {"action_id": action_id, "block_id": block_id, "type": "button",
-                              "value": value, "action_ts": "1.1", **extra}  # fmt: skip
-    status, _ = slack.interact({
-        "type": "block_actions", "user": {"id": user}, "actions": [action],
-        "container": {"type": "message", "message_ts": "1.1", "channel_id": "C1"},
-        "channel": {"id": "C1"}, "message": {"ts": "1.1", "blocks": []},
-        "response_url": slack.fake.response_url(name),
-    })  # fmt: skip
-    assert status == 200
-    path = f"/response/{name}"
-    told = slack.wait_for(
-        lambda: (
-            [r for r in slack.fake.responses if r["url"] == path]
-            or len(slack.fake.of("views.open")) > opened
-        )
-    )
-    return "" if told is True else str(told)
-
-
-def views(slack: SlackBot, callback: str) -> list[dict[str, Any]]:
-    return [c.args["view"] for c in slack.fake.of("views.open")
-            if c.args["view"]["callback_id"] == callback]  # fmt: skip
-
-
-def opened_for(slack: SlackBot, callback: str, open_it: Callable[[], object]) -> dict[str, Any]:
-    """The modal `open_it` opens (for whoever it runs as)."""
-    before = len(views(slack, callback))
-    open_it()
-    return slack.wait_for(lambda: views(slack, callback)[before:])[0]
-
-
-def refused(answer: dict[str, Any], words: str) -> None:
-    """A refused submission: the modal stays open with the reason on a field, no traceback."""
-    assert answer.get("response_action") == "errors", answer
-    assert words in str(answer["errors"]), answer
-    assert "Traceback" not in str(answer) and "went wrong" not in str(answer)
+__all__ = ["slack"]  # the fixture
 
 
 # -- action items: owner, creator, PM, PMO lead -----------------------------------------------
@@ -362,104 +284,6 @@ def test_cadence_button_and_forged_cadence_form(slack: SlackBot, sessions) -> No
         return row() != before
 
     each_role(forged, MANAGERS)
-
-
-def view_values(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """What a modal's inputs hold as it was opened (its initial values), as Slack submits them."""
-    out: dict[str, dict[str, Any]] = {}
-    for b in view["blocks"]:
-        e = b.get("element") or {}
-        bid = b.get("block_id")
-        if b.get("type") != "input" or not bid:
-            continue
-        kind = e.get("type")
-        if kind == "plain_text_input":
-            out[bid] = {"type": kind, "value": e.get("initial_value") or ""}
-        elif kind in ("static_select", "radio_buttons") and e.get("initial_option"):
-            out[bid] = {"type": kind, "selected_option": e["initial_option"]}
-        elif kind == "timepicker" and e.get("initial_time"):
-            out[bid] = {"type": kind, "selected_time": e["initial_time"]}
-        elif kind == "multi_users_select":
-            out[bid] = {"type": kind, "selected_users": e.get("initial_users") or []}
-        elif kind == "conversations_select" and e.get("initial_conversation"):
-            out[bid] = {"type": kind, "selected_conversation": e["initial_conversation"]}
-        elif kind in ("checkboxes", "multi_static_select"):
-            out[bid] = {"type": kind, "selected_options": e.get("initial_options") or []}
-    return out
-
-
-# -- the RAID log: contributors add; the owner, PM and PMO leads change an entry --------------
-
-
-def new_risk(slack: SlackBot, sessions, title: str) -> int:  # type: ignore[no-untyped-def]
-    slack.command(f'risk add APOLLO "{title}" p:2 i:2 <@U9>', user="U3")
-    with sessions() as s:
-        entry_id = s.scalar(select(RaidEntry.id).where(RaidEntry.title == title))
-        assert entry_id is not None
-        return entry_id
-
-
-def entry_row(sessions, entry_id: int) -> tuple[object, ...]:  # type: ignore[no-untyped-def]
-    with sessions() as s:
-        e = s.get(RaidEntry, entry_id)
-        assert e is not None
-        return (
-            e.title,
-            e.status,
-            e.probability,
-            e.impact,
-            e.closed_at,
-            e.reviewed_at,
-            e.updated_at,
-        )
-
-
-ENTRY_REFUSED = "PM or a PMO lead can change it"
-RAID_ROLES = tuple(r for r in USERS if r != "creator")
-
-
-@pytest.mark.parametrize("button", [ActionId.RAID_CLOSE, ActionId.RAID_REVIEW])
-def test_raid_entry_buttons(slack: SlackBot, sessions, button: ActionId) -> None:  # type: ignore[no-untyped-def]
-    def check(role: str, user: str) -> bool:
-        entry_id = new_risk(slack, sessions, f"{button} by {role}")
-        before = entry_row(sessions, entry_id)
-        told = press(slack, button, user, value=str(entry_id))
-        after = entry_row(sessions, entry_id)
-        if after == before:
-            assert ENTRY_REFUSED in told, told
-        return after != before
-
-    each_role(check, ENTRY_CHANGERS, RAID_ROLES)
-
-
-def test_raid_rescore_button_and_forged_rescore_form(slack: SlackBot, sessions) -> None:  # type: ignore[no-untyped-def]
-    entry_id = new_risk(slack, sessions, "rescore me")
-
-    def by_button(role: str, user: str) -> bool:
-        before = len(views(slack, CallbackId.RAID_RESCORE_MODAL))
-        told = press(slack, ActionId.RAID_RESCORE, user, value=str(entry_id))
-        opened = len(views(slack, CallbackId.RAID_RESCORE_MODAL)) > before
-        if not opened:
-            assert ENTRY_REFUSED in told, told
-        return opened
-
-    each_role(by_button, ENTRY_CHANGERS, RAID_ROLES)
-    view = views(slack, CallbackId.RAID_RESCORE_MODAL)[0]
-    filled = view_values(view)
-    prob = next(b for b in view["blocks"] if b.get("block_id") == "rs_probability")
-
-    def forged(role: str, user: str) -> bool:
-        before = entry_row(sessions, entry_id)
-        now_p = entry_row(sessions, entry_id)[2]
-        pick = next(o for o in prob["element"]["options"] if o["value"] != str(now_p))
-        answer = slack.submit(view, {**filled, "rs_probability": {
-            "type": "static_select", "selected_option": pick}}, user=user)  # fmt: skip
-        changed = entry_row(sessions, entry_id) != before
-        if not changed:
-            refused(answer, ENTRY_REFUSED)
-        return changed
-
-    each_role(forged, ENTRY_CHANGERS, RAID_ROLES)
 
 
 # -- the same rules in the core: the console refuses alike ------------------------------------
