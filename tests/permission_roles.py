@@ -121,6 +121,10 @@ def view_values(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
             out[bid] = {"type": kind, "selected_option": e["initial_option"]}
         elif kind == "timepicker" and e.get("initial_time"):
             out[bid] = {"type": kind, "selected_time": e["initial_time"]}
+        elif kind == "users_select" and e.get("initial_user"):
+            out[bid] = {"type": kind, "selected_user": e["initial_user"]}
+        elif kind == "datepicker" and e.get("initial_date"):
+            out[bid] = {"type": kind, "selected_date": e["initial_date"]}
         elif kind == "multi_users_select":
             out[bid] = {"type": kind, "selected_users": e.get("initial_users") or []}
         elif kind == "conversations_select" and e.get("initial_conversation"):
