@@ -61,10 +61,12 @@ def each_role(
     assert got == {role: role in allowed for role in names}
 
 
-def press(slack: SlackBot, action_id: str, user: str, *, value: str = "",
-          block_id: str = "b", **extra: Any) -> str:  # fmt: skip
+def press(slack: SlackBot, action_id: str, user: str, *, value: str = "", block_id: str = "b",
+          channel: str = "C1", until: Callable[[], object] = lambda: False,
+          **extra: Any) -> str:  # fmt: skip
     """Send a signed click on a button (as if it were on a message the user sees); returns
-    what the bot answered through the response_url, as text ("" when it opened a modal)."""
+    what the bot answered through the response_url, as text ("" when it opened a modal or
+    `until` came true first)."""
     slack.clock.now += timedelta(minutes=1)  # a change shows in its timestamps
     name = f"press{next(_names)}"
     opened = len(slack.fake.of("views.open"))
@@ -72,8 +74,8 @@ def press(slack: SlackBot, action_id: str, user: str, *, value: str = "",
                               "value": value, "action_ts": "1.1", **extra}  # fmt: skip
     status, _ = slack.interact({
         "type": "block_actions", "user": {"id": user}, "actions": [action],
-        "container": {"type": "message", "message_ts": "1.1", "channel_id": "C1"},
-        "channel": {"id": "C1"}, "message": {"ts": "1.1", "blocks": []},
+        "container": {"type": "message", "message_ts": "1.1", "channel_id": channel},
+        "channel": {"id": channel}, "message": {"ts": "1.1", "blocks": []},
         "response_url": slack.fake.response_url(name),
     })  # fmt: skip
     assert status == 200
@@ -82,6 +84,7 @@ def press(slack: SlackBot, action_id: str, user: str, *, value: str = "",
         lambda: (
             [r for r in slack.fake.responses if r["url"] == path]
             or len(slack.fake.of("views.open")) > opened
+            or bool(until())
         )
     )
     return "" if told is True else str(told)

@@ -4,20 +4,28 @@ Slack HTTP boundary; forged form submissions included. See test_permissions_matr
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from slack_sdk import WebClient
 from sqlalchemy import select
 
+from bot import jobs
 from handlers.slack.ids import ActionId, CallbackId
+from handlers.slack.notifier import SlackNotifier
 from models import (
     Deliverable,
     Dependency,
     Document,
     DocumentReview,
     DocumentVersion,
+    MeetingOccurrence,
+    Minutes,
     Project,
+    ProposalState,
     RaidEntry,
+    RaidProposal,
     SignoffRequest,
     StageGate,
 )
@@ -373,3 +381,63 @@ def test_document_buttons_and_forged_changes_form(slack: SlackBot, sessions) -> 
         return review(changed) != before
 
     each_role(changes, {"owner"}, LAST)
+
+
+@pytest.mark.parametrize("button", [ActionId.RAID_OFFER_LOG, ActionId.RAID_OFFER_DISMISS])
+def test_offer_buttons_are_for_whoever_may_add_to_the_log(  # type: ignore[no-untyped-def]
+    slack: SlackBot, sessions, button: ActionId
+) -> None:
+    """An assumption found invalid offers a risk; logging or dismissing it adds to the log."""
+
+    def offer(title: str) -> int:
+        slack.command(f'assumption add APOLLO "{title}" <@U9>', user="U3")
+        with sessions() as s:
+            a = s.scalar(select(RaidEntry).where(RaidEntry.title == title))
+            assert a is not None
+            number, entry_id = a.number, a.id
+        slack.command(f"assumption invalid APOLLO A-{number}", user="U9")
+        with sessions() as s:
+            offer_id = s.scalar(
+                select(RaidProposal.id).where(RaidProposal.source_entry_id == entry_id)
+            )
+            assert offer_id is not None
+            return offer_id
+
+    def state(offer_id: int) -> object:
+        with sessions() as s:
+            return s.scalar(select(RaidProposal.state).where(RaidProposal.id == offer_id))
+
+    def check(role: str, user: str) -> bool:
+        offer_id = offer(f"{button} holds for {role}")
+        told = press(slack, button, user, value=str(offer_id))
+        taken = state(offer_id) != ProposalState.OFFERED
+        if not taken:
+            assert "Only members of APOLLO can add to its RAID log." in told, told
+        return taken
+
+    each_role(check, CONTRIBUTORS, RAID_ROLES)
+
+
+def test_start_minutes_from_the_agenda(slack: SlackBot, sessions) -> None:  # type: ignore[no-untyped-def]
+    slack.command("project set APOLLO channel <#C0APOLLO|apollo>", user="U2")  # the agenda's
+    slack.command('meeting new APOLLO "Weekly sync" weekly on tue 10:00', user="U2")
+    client = WebClient(token="xoxb-test", base_url=slack.fake.api_url)
+    slack.clock.now = datetime(2026, 11, 24, 9, 46, tzinfo=UTC)
+    jobs.sweep(sessions, SlackNotifier(lambda _team: client, pace=0), now=slack.clock.now)
+    with sessions() as s:
+        occurrence = s.scalar(select(MeetingOccurrence.id))
+    assert occurrence is not None
+
+    def started(channel: str) -> bool:
+        with sessions() as s:
+            return s.scalar(select(Minutes.id).where(Minutes.channel == channel)) is not None
+
+    def check(role: str, user: str) -> bool:
+        here = f"C{role.upper()}"
+        told = press(slack, ActionId.MINUTES_START, user, value=str(occurrence), channel=here,
+                     until=lambda: started(here))  # fmt: skip
+        if not started(here):
+            assert "Only members of APOLLO can take its minutes." in told, told
+        return started(here)
+
+    each_role(check, CONTRIBUTORS, RAID_ROLES)
