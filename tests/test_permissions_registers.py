@@ -21,6 +21,7 @@ from models import (
     DocumentReview,
     DocumentVersion,
     MeetingOccurrence,
+    MeetingSeries,
     Minutes,
     Project,
     ProposalState,
@@ -441,3 +442,61 @@ def test_start_minutes_from_the_agenda(slack: SlackBot, sessions) -> None:  # ty
         return started(here)
 
     each_role(check, CONTRIBUTORS, RAID_ROLES)
+
+
+CALENDAR = """BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//Google Inc//Google Calendar 70.9054//EN\r
+BEGIN:VEVENT\r
+DTSTART;TZID=America/New_York:20261020T100000\r
+DTEND;TZID=America/New_York:20261020T103000\r
+RRULE:FREQ=WEEKLY;BYDAY=TU\r
+DTSTAMP:20261101T000000Z\r
+UID:{uid}\r
+SUMMARY:{title}\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def test_a_new_import_of_a_meeting_changes_it_only_for_who_may(slack: SlackBot, sessions) -> None:  # type: ignore[no-untyped-def]
+    """Importing a file whose event is already here updates that series: its organizer, the
+    PM or a PMO lead may; a member may not, nor may anyone move another project's meeting
+    (a private one included) into theirs."""
+    view = opened_for(slack, CallbackId.MEETING_IMPORT_MODAL,
+                      lambda: slack.command("meeting import APOLLO", user="U2", expect_reply=False))  # fmt: skip
+
+    def upload(uid: str, title: str, user: str) -> dict[str, Any]:
+        file = slack.fake.add_file(
+            f"{len(titles())}-{user}.ics", CALENDAR.format(uid=uid, title=title).encode()
+        )
+        return slack.submit(view, {"mi_file": {"type": "file_input", "files": [file]}}, user=user)
+
+    def titles() -> dict[str, str]:
+        with sessions() as s:
+            return {r.uid: r.title for r in s.scalars(select(MeetingSeries))}
+
+    assert upload("sync@example.com", "Apollo sync", "U2") == {}  # the PM organizes it
+
+    def check(role: str, user: str) -> bool:
+        answer = upload("sync@example.com", f"Apollo sync, as the {role}", user)
+        changed = titles()["sync@example.com"] == f"Apollo sync, as the {role}"
+        if not changed:
+            assert answer.get("response_action") == "errors", answer
+            assert "can change it" in str(answer) or "can schedule its meetings" in str(answer)
+        return changed
+
+    each_role(check, MANAGERS)
+    slack.command('project new HERMES "Hermes" private', user="U1")
+    hermes = opened_for(slack, CallbackId.MEETING_IMPORT_MODAL,
+                        lambda: slack.command("meeting import HERMES", user="U1", expect_reply=False))  # fmt: skip
+    secret = slack.fake.add_file("h.ics", CALENDAR.format(uid="hermes@example.com",
+                                                          title="Hermes board").encode())  # fmt: skip
+    assert (
+        slack.submit(hermes, {"mi_file": {"type": "file_input", "files": [secret]}}, user="U1")
+        == {}
+    )
+    answer = upload("hermes@example.com", "Taken over", "U2")
+    refused(answer, "is a meeting of another project")
+    assert "Hermes board" not in str(answer)
+    assert titles()["hermes@example.com"] == "Hermes board"
