@@ -30,6 +30,7 @@ from tests.permission_roles import (
     views,
 )
 from tests.slack_harness import SlackBot
+from tests.teams_harness import TeamsBot
 
 __all__ = ["slack"]  # the fixture
 
@@ -310,3 +311,30 @@ def test_the_console_follows_the_same_item_rule(sessions, tmp_path) -> None:  # 
     assert item_row(sessions, item_id) == before
     assert c.run("olga", f"action done {item_id}").ok
     assert item_row(sessions, item_id)[1] == ActionStatus.DONE
+
+
+def test_teams_follows_the_same_item_rule(engine, sessions) -> None:  # type: ignore[no-untyped-def]
+    """In Teams too, a creator made a viewer no longer changes the item (their click is
+    answered with the reason and changes nothing)."""
+    teams = TeamsBot(engine, sessions, NOW)
+    try:
+        chan = "19:apollo@thread.tacv2"
+        teams.names.update({"ana": "Ana Ruiz", "ben": "Ben Li"})
+        teams.say("ana", "help")  # the tenant's admin and PMO lead
+        teams.say("ben", "help")
+        teams.say("ana", 'project new APOLLO "Apollo"', conv=chan)
+        ben = {"Ben Li": "ben"}
+        teams.say("ana", "project add APOLLO <at>Ben Li</at> member", conv=chan, mentions=ben)
+        teams.say("ben", 'action add APOLLO "Ben made it" due:2026-12-01', conv=chan)
+        with sessions() as s:
+            item_id = s.scalar(select(ActionItem.id).where(ActionItem.title == "Ben made it"))
+        teams.say("ana", f"action assign {item_id} <at>Ana Ruiz</at>", conv=chan,
+                  mentions={"Ana Ruiz": "ana"})  # fmt: skip
+        teams.say("ana", "project add APOLLO <at>Ben Li</at> viewer", conv=chan, mentions=ben)
+        before = item_row(sessions, item_id)
+        answer = teams.click("ben", "item.done", {"item": item_id}, conv=chan)
+        assert answer["type"] == "application/vnd.microsoft.activity.message"
+        assert ITEM_REFUSED in str(answer["value"]), answer
+        assert item_row(sessions, item_id) == before
+    finally:
+        teams.close()
