@@ -4,6 +4,7 @@ Slack HTTP boundary; forged form submissions included. See test_permissions_matr
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -51,8 +52,10 @@ __all__ = ["slack"]  # the fixture
 # -- the RAID log: contributors add; the owner, PM and PMO leads change an entry --------------
 
 
-def new_risk(slack: SlackBot, sessions, title: str) -> int:  # type: ignore[no-untyped-def]
-    slack.command(f'risk add APOLLO "{title}" p:2 i:2 <@U9>', user="U3")
+def new_risk(slack: SlackBot, sessions, title: str, kind: str = "risk") -> int:  # type: ignore[no-untyped-def]
+    """An entry of APOLLO owned by the owner, added by a member (a risk, or `kind`)."""
+    extra = " p:2 i:2" if kind == "risk" else ""
+    slack.command(f'{kind} add APOLLO "{title}"{extra} <@U9>', user="U3")
     with sessions() as s:
         entry_id = s.scalar(select(RaidEntry.id).where(RaidEntry.title == title))
         assert entry_id is not None
@@ -78,10 +81,23 @@ ENTRY_REFUSED = "PM or a PMO lead can change it"
 RAID_ROLES = tuple(r for r in USERS if r != "creator")
 
 
-@pytest.mark.parametrize("button", [ActionId.RAID_CLOSE, ActionId.RAID_REVIEW])
-def test_raid_entry_buttons(slack: SlackBot, sessions, button: ActionId) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("button", "kind"),
+    [
+        (ActionId.RAID_CLOSE, "risk"),
+        (ActionId.RAID_REVIEW, "risk"),
+        (ActionId.RAID_REOPEN, "risk"),
+        (ActionId.RAID_CONFIRM, "assumption"),
+        (ActionId.RAID_INVALID, "assumption"),
+        (ActionId.RAID_MET, "dependency"),
+        (ActionId.RAID_MISSED, "dependency"),
+    ],
+)
+def test_raid_entry_buttons(slack: SlackBot, sessions, button: ActionId, kind: str) -> None:  # type: ignore[no-untyped-def]
     def check(role: str, user: str) -> bool:
-        entry_id = new_risk(slack, sessions, f"{button} by {role}")
+        entry_id = new_risk(slack, sessions, f"{button} by {role}", kind)
+        if button == ActionId.RAID_REOPEN:
+            press(slack, ActionId.RAID_CLOSE, "U2", value=str(entry_id))
         before = entry_row(sessions, entry_id)
         told = press(slack, button, user, value=str(entry_id))
         after = entry_row(sessions, entry_id)
@@ -200,6 +216,35 @@ def test_raid_edit_button_and_forged_edit_form(slack: SlackBot, sessions) -> Non
         answer = slack.submit(view, {**view_values(view), "rr_title": {
             "type": "plain_text_input", "value": f"edited by {role}"}}, user=user)  # fmt: skip
         changed = entry_row(sessions, entry_id) != before
+        if not changed:
+            refused(answer, ENTRY_REFUSED)
+        return changed
+
+    each_role(forged, ENTRY_CHANGERS, RAID_ROLES)
+
+
+def test_raid_resolve_button_and_forged_resolve_form(slack: SlackBot, sessions) -> None:  # type: ignore[no-untyped-def]
+    entry_id = new_risk(slack, sessions, "resolve this issue", "issue")
+
+    def by_button(role: str, user: str) -> bool:
+        before = len(views(slack, CallbackId.RAID_RESOLVE_MODAL))
+        told = press(slack, ActionId.RAID_RESOLVE, user, value=str(entry_id))
+        opened = len(views(slack, CallbackId.RAID_RESOLVE_MODAL)) > before
+        if not opened:
+            assert ENTRY_REFUSED in told, told
+        return opened
+
+    each_role(by_button, ENTRY_CHANGERS, RAID_ROLES)
+    view = views(slack, CallbackId.RAID_RESOLVE_MODAL)[0]
+
+    def forged(role: str, user: str) -> bool:
+        issue = new_risk(slack, sessions, f"an issue for the {role}", "issue")
+        meta = json.loads(view["private_metadata"])  # the same form, for another issue
+        other = {**view, "private_metadata": json.dumps({**meta, "entry_id": issue})}
+        before = entry_row(sessions, issue)
+        answer = slack.submit(other, {"rv_resolution": {
+            "type": "plain_text_input", "value": f"resolved by the {role}"}}, user=user)  # fmt: skip
+        changed = entry_row(sessions, issue) != before
         if not changed:
             refused(answer, ENTRY_REFUSED)
         return changed
