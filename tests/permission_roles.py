@@ -31,6 +31,7 @@ CONTRIBUTORS = {"creator", "owner", "pm", "pmo_lead", "sponsor", "member"}
 ITEM_CHANGERS = {"creator", "owner", "pm", "pmo_lead"}
 ENTRY_CHANGERS = {"owner", "pm", "pmo_lead"}
 MANAGERS = {"pm", "pmo_lead"}
+WITHOUT_CREATOR = tuple(r for r in USERS if r != "creator")  # where nobody creates the row
 _names = itertools.count()
 
 
