@@ -363,7 +363,9 @@ COMMANDS = [  # (command, who may, what a refused role is told)
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("command", "allowed", "told"), COMMANDS, ids=lambda c: str(c)[:24])
+@pytest.mark.parametrize(
+    ("command", "allowed", "told"), COMMANDS, ids=[c[0].split(" APOLLO")[0] for c in COMMANDS]
+)
 def test_typed_commands_follow_the_same_rules(  # type: ignore[no-untyped-def]
     slack: SlackBot, sessions, command: str, allowed: set[str], told: str
 ) -> None:
