@@ -169,6 +169,20 @@ def test_new_item_form_in_a_project_is_for_contributors(slack: SlackBot, session
 
 
 def test_new_deliverable_form_is_for_the_pm_and_pmo_leads(slack: SlackBot, sessions) -> None:  # type: ignore[no-untyped-def]
+    slack.command('project new HERMES "Hermes"', user="U1")  # led by U1 alone
+
+    def by_button(role: str, user: str) -> bool:
+        before = len(views(slack, CallbackId.NEW_DELIVERABLE_MODAL))
+        told = press(slack, ActionId.OPEN_NEW_DELIVERABLE, user)
+        shown = views(slack, CallbackId.NEW_DELIVERABLE_MODAL)[before:]
+        if not shown:
+            assert "Only a project's PM or a PMO lead adds its deliverables" in told, told
+            return False
+        offered = str(next(b for b in shown[0]["blocks"] if b.get("block_id") == "project"))
+        assert "APOLLO" in offered and ("HERMES" in offered) == (role == "pmo_lead"), offered
+        return True
+
+    each_role(by_button, MANAGERS)
     view = opened_for(slack, CallbackId.NEW_DELIVERABLE_MODAL,
                       lambda: press(slack, ActionId.OPEN_NEW_DELIVERABLE, "U2"))  # fmt: skip
     project = next(b for b in view["blocks"] if b.get("block_id") == "project")

@@ -103,6 +103,20 @@ def can_manage(actor: Actor, role: ProjectRole | None) -> bool:
     return actor.is_pmo_lead or role in (ProjectRole.PM, ProjectRole.PMO_LEAD)
 
 
+def managed_project_ids(session: Session, actor: Actor) -> set[int] | None:
+    """The ids of the projects the actor manages (None: every one, for a PMO lead)."""
+    if actor.is_pmo_lead:
+        return None
+    return set(
+        session.scalars(
+            select(Membership.project_id).where(
+                Membership.person_id == actor.person_id,
+                Membership.role.in_((ProjectRole.PM, ProjectRole.PMO_LEAD)),
+            )
+        )
+    )
+
+
 def can_contribute(actor: Actor, role: ProjectRole | None) -> bool:
     """Members (any role but viewer) and PMO leads add to a project: its action items, RAID
     log, meetings and minutes. Viewers only read; non-members neither."""
