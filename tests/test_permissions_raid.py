@@ -22,7 +22,6 @@ from tests.permission_roles import (
     ENTRY_CHANGERS,
     WITHOUT_CREATOR,
     each_role,
-    opened_for,
     press,
     refused,
     slack,
@@ -133,9 +132,17 @@ def entries(sessions) -> set[str]:  # type: ignore[no-untyped-def]
         return set(s.scalars(select(RaidEntry.title)))
 
 
-def test_new_risk_form_forged_by_each_role(slack: SlackBot, sessions) -> None:  # type: ignore[no-untyped-def]
-    view = opened_for(slack, CallbackId.RAID_RISK_MODAL,
-                      lambda: press(slack, ActionId.OPEN_NEW_RISK, "U3"))  # fmt: skip
+def test_new_risk_button_and_forged_form_by_each_role(slack: SlackBot, sessions) -> None:  # type: ignore[no-untyped-def]
+    def by_button(role: str, user: str) -> bool:
+        before = len(views(slack, CallbackId.RAID_RISK_MODAL))
+        told = press(slack, ActionId.OPEN_NEW_RISK, user)
+        if len(views(slack, CallbackId.RAID_RISK_MODAL)) == before:
+            assert NO_FORM in told, told
+            return False
+        return True
+
+    each_role(by_button, CONTRIBUTORS, WITHOUT_CREATOR)
+    view = views(slack, CallbackId.RAID_RISK_MODAL)[0]  # the owner's form
 
     def check(role: str, user: str) -> bool:
         answer = slack.submit(view, {
@@ -153,17 +160,32 @@ def test_new_risk_form_forged_by_each_role(slack: SlackBot, sessions) -> None:  
     each_role(check, CONTRIBUTORS, WITHOUT_CREATOR)
 
 
+NO_FORM = "Only a project's members add to its RAID log, and you are a member of none."
+
+
 def test_log_shortcut_and_forged_log_form(slack: SlackBot, sessions) -> None:  # type: ignore[no-untyped-def]
-    def shortcut() -> None:
+    def shortcut(role: str, user: str) -> bool:
+        before = len(views(slack, CallbackId.RAID_LOG_MODAL))
+        name = f"log-{role}"
         status, _ = slack.interact({
             "type": "message_action", "callback_id": CallbackId.RAID_LOG_SHORTCUT,
-            "user": {"id": "U5"}, "channel": {"id": "C1"},
+            "user": {"id": user}, "channel": {"id": "C1"},
             "message": {"ts": "1700000000.000300", "text": "Vendor B may slip", "user": "U3"},
-            "response_url": slack.fake.response_url("log-shortcut"),
+            "response_url": slack.fake.response_url(name),
         })  # fmt: skip
         assert status == 200
+        told = slack.wait_for(
+            lambda: (
+                len(views(slack, CallbackId.RAID_LOG_MODAL)) > before
+                or [r for r in slack.fake.responses if r["url"] == f"/response/{name}"]
+            )
+        )
+        if told is not True:
+            assert NO_FORM in str(told), told
+        return told is True
 
-    view = opened_for(slack, CallbackId.RAID_LOG_MODAL, shortcut)  # the form opens for anyone
+    each_role(shortcut, CONTRIBUTORS, WITHOUT_CREATOR)
+    view = views(slack, CallbackId.RAID_LOG_MODAL)[0]  # a member's form
 
     def check(role: str, user: str) -> bool:
         answer = slack.submit(view, {

@@ -117,6 +117,19 @@ def managed_project_ids(session: Session, actor: Actor) -> set[int] | None:
     )
 
 
+def contributing_project_ids(session: Session, actor: Actor) -> set[int] | None:
+    """The ids of the projects the actor may add to (None: every one, for a PMO lead)."""
+    if actor.is_pmo_lead:
+        return None
+    return set(
+        session.scalars(
+            select(Membership.project_id).where(
+                Membership.person_id == actor.person_id, Membership.role != ProjectRole.VIEWER
+            )
+        )
+    )
+
+
 def can_contribute(actor: Actor, role: ProjectRole | None) -> bool:
     """Members (any role but viewer) and PMO leads add to a project: its action items, RAID
     log, meetings and minutes. Viewers only read; non-members neither."""
