@@ -3,7 +3,8 @@ boundary: each button, form submission (forged ones included: a modal opened for
 submitted by someone else) and shortcut, for each role. An allowed role changes the row; a
 refused one changes nothing (the rows compared before and after) and is told why, in words.
 The rules are README's "Who may do what"; one table per entry point. Action items,
-deliverables and status here; the RAID log and the registers in test_permissions_registers."""
+deliverables and status here (and the same rule in the console and Teams); the RAID log in
+test_permissions_raid; the registers, meetings and typed commands in test_permissions_registers."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from handlers.slack.ids import ActionId, CallbackId
 from models import (
     ActionItem,
     ActionStatus,
-    AuditEvent,
     Deliverable,
     StatusCadence,
     StatusUpdate,
@@ -359,44 +359,3 @@ def test_teams_follows_the_same_item_rule(engine, sessions) -> None:  # type: ig
         assert item_row(sessions, item_id) == before
     finally:
         teams.close()
-
-
-# -- commands: the same rules when typed -------------------------------------------------------
-
-COMMANDS = [  # (command, who may, what a refused role is told)
-    ('action add APOLLO "typed by the {role}"', CONTRIBUTORS, "can add its action items"),
-    ('risk add APOLLO "typed by the {role}" p:2 i:2', CONTRIBUTORS, "can add to its"),
-    ('decision add APOLLO "typed by the {role}"', CONTRIBUTORS, "can add to its"),
-    ('meeting new APOLLO "Sync of the {role}" weekly on tue 10:00', CONTRIBUTORS,
-     "can schedule its meetings"),
-    ('doc add APOLLO "Doc of the {role}" https://docs.example.com/{role}', CONTRIBUTORS,
-     "members can add documents"),
-    ('deliverable add APOLLO "typed by the {role}" due:2027-01-15', MANAGERS, "PMO lead can"),
-    ("project set APOLLO description set by the {role}", MANAGERS, "PMO lead can change it"),
-    ("status settings APOLLO time {hour}:00", MANAGERS, "change its status round"),
-]  # fmt: skip
-
-
-@pytest.mark.parametrize(
-    ("command", "allowed", "told"), COMMANDS, ids=[c[0].split(" APOLLO")[0] for c in COMMANDS]
-)
-def test_typed_commands_follow_the_same_rules(  # type: ignore[no-untyped-def]
-    slack: SlackBot, sessions, command: str, allowed: set[str], told: str
-) -> None:
-    """Every change writes an audit event in its transaction: a refused command writes none
-    and says why."""
-
-    def events() -> int:
-        with sessions() as s:
-            return len(s.scalars(select(AuditEvent.id)).all())
-
-    def check(role: str, user: str) -> bool:
-        before = events()
-        hour = 10 + list(USERS).index(role)
-        reply = slack.command(command.format(role=role.replace("_", "-"), hour=hour), user=user)
-        changed = events() > before
-        if not changed:
-            assert told in reply["text"], reply["text"]
-        return changed
-
-    each_role(check, allowed)

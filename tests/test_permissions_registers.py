@@ -1,14 +1,15 @@
 """Who may change what in the registers and meetings, at every Slack entry point that writes,
 role by role, through the fake Slack HTTP boundary: sign-off, dependencies, stage gates and
 documents are answered by who they are asked of; minutes are started from an agenda by
-members; a meeting is re-imported by who may change it. Forged form submissions included.
-See test_permissions_matrix."""
+members; a meeting is re-imported by who may change it. Forged form submissions included,
+and the typed commands of every part. See test_permissions_matrix."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select
 
@@ -16,6 +17,7 @@ from bot import jobs
 from handlers.slack.ids import ActionId, CallbackId
 from handlers.slack.notifier import SlackNotifier
 from models import (
+    AuditEvent,
     Deliverable,
     Dependency,
     Document,
@@ -31,6 +33,7 @@ from models import (
 from tests.permission_roles import (
     CONTRIBUTORS,
     MANAGERS,
+    USERS,
     WITHOUT_CREATOR,
     each_role,
     opened_for,
@@ -301,3 +304,44 @@ def test_a_new_import_of_a_meeting_changes_it_only_for_who_may(slack: SlackBot, 
     refused(answer, "is a meeting of another project")
     assert "Hermes board" not in str(answer)
     assert titles()["hermes@example.com"] == "Hermes board"
+
+
+# -- commands: the same rules when typed -------------------------------------------------------
+
+COMMANDS = [  # (command, who may, what a refused role is told)
+    ('action add APOLLO "typed by the {role}"', CONTRIBUTORS, "can add its action items"),
+    ('risk add APOLLO "typed by the {role}" p:2 i:2', CONTRIBUTORS, "can add to its"),
+    ('decision add APOLLO "typed by the {role}"', CONTRIBUTORS, "can add to its"),
+    ('meeting new APOLLO "Sync of the {role}" weekly on tue 10:00', CONTRIBUTORS,
+     "can schedule its meetings"),
+    ('doc add APOLLO "Doc of the {role}" https://docs.example.com/{role}', CONTRIBUTORS,
+     "members can add documents"),
+    ('deliverable add APOLLO "typed by the {role}" due:2027-01-15', MANAGERS, "PMO lead can"),
+    ("project set APOLLO description set by the {role}", MANAGERS, "PMO lead can change it"),
+    ("status settings APOLLO time {hour}:00", MANAGERS, "change its status round"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("command", "allowed", "told"), COMMANDS, ids=[c[0].split(" APOLLO")[0] for c in COMMANDS]
+)
+def test_typed_commands_follow_the_same_rules(  # type: ignore[no-untyped-def]
+    slack: SlackBot, sessions, command: str, allowed: set[str], told: str
+) -> None:
+    """Every change writes an audit event in its transaction: a refused command writes none
+    and says why."""
+
+    def events() -> int:
+        with sessions() as s:
+            return len(s.scalars(select(AuditEvent.id)).all())
+
+    def check(role: str, user: str) -> bool:
+        before = events()
+        hour = 10 + list(USERS).index(role)
+        reply = slack.command(command.format(role=role.replace("_", "-"), hour=hour), user=user)
+        changed = events() > before
+        if not changed:
+            assert told in reply["text"], reply["text"]
+        return changed
+
+    each_role(check, allowed)
