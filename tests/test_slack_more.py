@@ -260,16 +260,19 @@ def test_new_deliverable_modal_checks_the_right_to_add(slack: SlackBot, sessions
         BlockId.TITLE: {"type": "plain_text_input", "value": "Beta release"},
         BlockId.DUE: {"type": "datepicker", "selected_date": "2026-12-15"},
     }
-    slack.command("deliverable new", user="U2", expect_reply=False)
+    # A member leads no project: no form, the reason instead.
+    told = slack.command("deliverable new", user="U2")
+    assert "Only a project's PM or a PMO lead adds its deliverables" in told["text"]
+    assert slack.fake.of("views.open") == []
+    slack.command("deliverable new", channel="C5", expect_reply=False)
     view = _opened(slack, 1)
     assert view["callback_id"] == CallbackId.NEW_DELIVERABLE_MODAL
-    resp = slack.submit(view, fields, user="U2")
+    resp = slack.submit(view, fields, user="U2")  # the PM's form, sent by the member
     assert (
         resp["response_action"] == "errors"
         and "PM or a PMO lead" in resp["errors"][BlockId.PROJECT]
     )
-    slack.command("deliverable new", channel="C5", expect_reply=False)
-    assert slack.submit(_opened(slack, 2), fields) == {}
+    assert slack.submit(view, fields) == {}
     with sessions() as s:
         d = s.scalar(select(Deliverable))
         assert (d.title, str(d.baseline_on), str(d.forecast_on)) == (

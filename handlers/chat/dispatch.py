@@ -66,6 +66,7 @@ from services.meetings import closing, minutes
 from services.meetings import forms as meeting_forms
 from services.projects import register
 from services.raid import forms as raid_forms
+from services.raid import store as raid_store
 from services.raid.views import RaidEntryView
 from services.work import forms as work_forms
 
@@ -233,7 +234,9 @@ def run_action(core: Core, turn: Turn, action: Action) -> Outcome:
                 )
                 return Outcome(taken, Reply.REPLACE, follow)
             case FromMessage("raid", text, _author, link):
-                visible = register.list_projects(s, actor, now=now)
+                visible = raid_store.form_projects(
+                    s, actor, register.list_projects(s, actor, now=now)
+                )
                 me = s.get(Person, actor.person_id)
                 request = raid_forms.log_request(
                     visible,

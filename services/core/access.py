@@ -103,10 +103,50 @@ def can_manage(actor: Actor, role: ProjectRole | None) -> bool:
     return actor.is_pmo_lead or role in (ProjectRole.PM, ProjectRole.PMO_LEAD)
 
 
+def managed_project_ids(session: Session, actor: Actor) -> set[int] | None:
+    """The ids of the projects the actor manages (None: every one, for a PMO lead)."""
+    if actor.is_pmo_lead:
+        return None
+    return set(
+        session.scalars(
+            select(Membership.project_id).where(
+                Membership.person_id == actor.person_id,
+                Membership.role.in_((ProjectRole.PM, ProjectRole.PMO_LEAD)),
+            )
+        )
+    )
+
+
+def contributing_project_ids(session: Session, actor: Actor) -> set[int] | None:
+    """The ids of the projects the actor may add to (None: every one, for a PMO lead)."""
+    if actor.is_pmo_lead:
+        return None
+    return set(
+        session.scalars(
+            select(Membership.project_id).where(
+                Membership.person_id == actor.person_id, Membership.role != ProjectRole.VIEWER
+            )
+        )
+    )
+
+
 def can_contribute(actor: Actor, role: ProjectRole | None) -> bool:
     """Members (any role but viewer) and PMO leads add to a project: its action items, RAID
     log, meetings and minutes. Viewers only read; non-members neither."""
     return actor.is_pmo_lead or role not in (None, ProjectRole.VIEWER)
+
+
+def can_change_item(
+    actor: Actor, role: ProjectRole | None, *, owner_id: int, creator_id: int, in_project: bool
+) -> bool:
+    """An action item is changed by its owner, the project's PM and PMO leads, and by its
+    creator while they may still add to its project (a creator made a viewer or removed
+    from the project no longer changes it; an item of no project stays theirs)."""
+    if actor.is_pmo_lead or actor.person_id == owner_id:
+        return True
+    if in_project and role in (ProjectRole.PM, ProjectRole.PMO_LEAD):
+        return True
+    return actor.person_id == creator_id and (not in_project or can_contribute(actor, role))
 
 
 def require_contributor(

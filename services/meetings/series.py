@@ -24,7 +24,7 @@ from services.core.access import (
     visible_projects,
 )
 from services.core.dates import zone
-from services.core.errors import InvalidInput, NotFound, PermissionDenied
+from services.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from services.core.ical.expand import occurrences
 from services.core.ical.model import MovedOccurrence, Occurrence, SeriesSpec
 from services.core.ical.phrase import parse_recurrence
@@ -224,6 +224,32 @@ def create(
     return _view(series, project.key, now)
 
 
+def may_change_series(session: Session, actor: Actor, series: MeetingSeries) -> bool:
+    """A meeting series is changed (cancelled, updated by a new import) by its organizer, its
+    project's PM or a PMO lead."""
+    if actor.is_pmo_lead or series.organizer_id == actor.person_id:
+        return True
+    return project_role(session, actor.person_id, series.project_id or 0) == ProjectRole.PM
+
+
+def _require_series_change(
+    session: Session, actor: Actor, series: MeetingSeries, project: Project
+) -> None:
+    """An import that names a series already here (same UID) updates it: only in its own
+    project, and only by who may change it."""
+    if series.project_id != project.id:
+        raise Conflict(
+            f"The event {series.uid[:80]} is a meeting of another project.",
+            "Import it there, or give the event a new UID.",
+        )
+    if not may_change_series(session, actor, series):
+        raise PermissionDenied(
+            f"Only the organizer of “{series.title[:60]}”, {project.key}'s PM or a PMO lead "
+            "can change it.",
+            "Ask them to import the file.",
+        )
+
+
 def import_ics(
     session: Session,
     actor: Actor,
@@ -262,6 +288,7 @@ def import_ics(
             )
             session.add(row)
         else:
+            _require_series_change(session, actor, row, project)
             row.sequence = max(row.sequence + 1, sp.sequence)
         row.project_id = project.id
         row.title = sp.title[:300] or "Meeting"
@@ -328,8 +355,7 @@ def cancel(session: Session, actor: Actor, *, series_id: int, now: datetime) -> 
         raise NotFound(f"There is no meeting #{series_id}.", "See `meeting list`.")
     series, project = row
     get_project(session, actor, project.key)  # visible?
-    role = project_role(session, actor.person_id, project.id)
-    if not (actor.is_pmo_lead or role == ProjectRole.PM or series.organizer_id == actor.person_id):
+    if not may_change_series(session, actor, series):
         raise PermissionDenied("Only the organizer, the project's PM or a PMO lead can cancel it.")
     series.active, series.sequence, series.updated_at = False, series.sequence + 1, now
     session.flush()

@@ -22,7 +22,7 @@ from services.core.people import person_ref
 from services.projects import register
 from services.raid import changes, forms, policy, proposals, queries
 from services.raid.entries import NewEntry, add, reband
-from services.raid.store import for_change
+from services.raid.store import for_change, form_projects
 from services.raid.views import KIND_PLURAL
 
 LEVEL_WORDS = {
@@ -155,7 +155,7 @@ def run(ctx: Ctx, cmd: ast.RaidCommand) -> Result:
         case ast.RaidAdd():
             return _result(ctx, _add(ctx, cmd), "created")
         case ast.RaidForm(kind, key):
-            visible = register.list_projects(s, actor, now=now)
+            visible = form_projects(s, actor, register.list_projects(s, actor, now=now))
             me = ctx.me().external_id
             req = forms.new_request(RaidKind(kind), visible, owner=me, channel=ctx.channel, key=key)
             return FormResult(req)

@@ -13,6 +13,7 @@ from models import Person, Project, ProjectRole, ProjectState, RaidEntry, RaidKi
 from services.commands.ast_raid import LETTERS, RaidRef
 from services.core.access import (
     Actor,
+    contributing_project_ids,
     get_project,
     project_role,
     require_contributor,
@@ -20,7 +21,7 @@ from services.core.access import (
 )
 from services.core.errors import Conflict, NotFound, PermissionDenied
 from services.core.refs import Cmd, phrase
-from services.core.views import PersonRef
+from services.core.views import PersonRef, ProjectView
 from services.raid.policy import RaidPolicy
 from services.raid.views import RaidEntryView
 
@@ -242,3 +243,16 @@ def project_for_adding(session: Session, actor: Actor, key: str, what: str) -> P
         )
     require_contributor(session, actor, project, f"add to its {what}", field="project")
     return project
+
+
+def form_projects(session: Session, actor: Actor, visible: list[ProjectView]) -> list[ProjectView]:
+    """The projects a new-entry form offers: those the actor may add to. Someone who may add
+    to none gets no form but the reason."""
+    ids = contributing_project_ids(session, actor)
+    mine = [p for p in visible if ids is None or p.id in ids]
+    if visible and not mine:
+        raise PermissionDenied(
+            "Only a project's members add to its RAID log, and you are a member of none.",
+            phrase("Ask its PM to add you (see ", Cmd("project list"), ")."),
+        )
+    return mine

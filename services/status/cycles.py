@@ -62,6 +62,11 @@ def _reporter_ids(session: Session, project: Project, row: StatusCadence) -> lis
     ]
 
 
+def reporter_ids(session: Session, project: Project) -> list[int]:
+    """Who the project's status round names as its reporters now (its PMs if nobody)."""
+    return _reporter_ids(session, project, cadence_row(session, project=project))
+
+
 def cycle_for_submission(
     session: Session, *, project: Project, now: datetime
 ) -> tuple[StatusCycle, str]:

@@ -16,7 +16,15 @@ from services.core.dates import zone
 from services.core.forms import Field, FieldKind, Form, FormId, FormRequest, Pick, Raw, Reader
 from services.raid.queries import open_red_risks
 from services.status.cadence import CadenceForm, CadenceView, configure_cadence
-from services.status.update import TEXT_LIMIT, UpdateFields, UpdateView, parse_rag, prefill, submit
+from services.status.update import (
+    TEXT_LIMIT,
+    UpdateFields,
+    UpdateView,
+    parse_rag,
+    prefill,
+    require_reporter,
+    submit,
+)
 
 RAG_CHOICES = (("green", "🟢 Green"), ("amber", "🟠 Amber"), ("red", "🔴 Red"))
 DIMENSIONS = ("schedule", "scope", "budget", "resources")
@@ -110,6 +118,7 @@ def read_status(values: Mapping[str, Raw]) -> UpdateFields:
 def status_request(session: Session, actor: Actor, *, key: str) -> FormRequest:
     """The update form for a project, prefilled from its last update."""
     project, last = prefill(session, actor, key=key)
+    require_reporter(session, actor, project)  # no form for who can't send it
     intro = f"{project.key} · {project.name} · this week's update"
     red = open_red_risks(session, workspace_id=actor.workspace_id, project_id=project.id)
     if red:  # what the PM should not forget to report on

@@ -28,7 +28,7 @@ from models import (
     WorkspaceRoleName,
 )
 from services.core import audit
-from services.core.access import Actor, get_project, project_role
+from services.core.access import Actor, can_contribute, get_project, project_role
 from services.core.errors import InvalidInput, PermissionDenied
 from services.core.people import person_ref
 from services.core.views import PersonRef
@@ -36,7 +36,7 @@ from services.outbox.kinds import DigestKind
 from services.outbox.port import Digest, DigestLine, DigestSection
 from services.outbox.rows import insert_notifications, outbox_row
 from services.raid.proposals import check_blockers
-from services.status.cycles import cycle_for_submission
+from services.status.cycles import cycle_for_submission, reporter_ids
 
 RAG_WORDS = {
     "green": Rag.GREEN,
@@ -185,6 +185,21 @@ def prefill(session: Session, actor: Actor, *, key: str) -> tuple[Project, Updat
     )
 
 
+def require_reporter(session: Session, actor: Actor, project: Project) -> None:
+    """The PM and PMO leads report a project's status, and the reporters its round names now
+    while they are members (not viewers): a reporter taken off the round, made a viewer or
+    removed from the project no longer reports, even in a round opened before."""
+    role = project_role(session, actor.person_id, project.id)
+    if actor.is_pmo_lead or role == ProjectRole.PM:
+        return
+    if can_contribute(actor, role) and actor.person_id in reporter_ids(session, project):
+        return
+    raise PermissionDenied(
+        f"Only {project.key}'s PM or its named reporters can report its status.",
+        f"Ask the PM of {project.key}.",
+    )
+
+
 def submit(
     session: Session, actor: Actor, *, key: str, fields_: UpdateFields, now: datetime
 ) -> tuple[UpdateView, str]:
@@ -192,13 +207,8 @@ def submit(
     project = get_project(session, actor, key)
     if project.state == ProjectState.CLOSED:
         raise InvalidInput(f"{project.key} is closed; closed projects don't report.")
-    role = project_role(session, actor.person_id, project.id)
+    require_reporter(session, actor, project)
     cycle, note = cycle_for_submission(session, project=project, now=now)
-    if not (actor.is_pmo_lead or role == ProjectRole.PM or actor.person_id in cycle.reporters):
-        raise PermissionDenied(
-            f"Only {project.key}'s PM or its named reporters can report its status.",
-            f"Ask the PM of {project.key}.",
-        )
     f = fields_.check()
     previous = session.scalar(
         select(StatusUpdate).where(StatusUpdate.cycle_id == cycle.id, StatusUpdate.latest)

@@ -8,10 +8,11 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from models import ActionItem, ActionStatus, Person, Project, ProjectRole, ProjectState, SourceKind
+from models import ActionItem, ActionStatus, Person, Project, ProjectState, SourceKind
 from services.core import audit
 from services.core.access import (
     Actor,
+    can_change_item,
     get_project,
     member_project_ids,
     project_role,
@@ -195,12 +196,12 @@ def load_for_change(session: Session, actor: Actor, item_id: int) -> ActionItem:
     )
     if item is None:
         raise NotFound(f"There is no action item #{item_id}.", "See `action list` for your items.")
-    if actor.is_pmo_lead or actor.person_id in (item.owner_id, item.created_by_id):
+    in_project = item.project_id is not None
+    role = project_role(session, actor.person_id, item.project_id) if item.project_id else None
+    if can_change_item(
+        actor, role, owner_id=item.owner_id, creator_id=item.created_by_id, in_project=in_project
+    ):
         return item
-    if item.project_id is not None:
-        role = project_role(session, actor.person_id, item.project_id)
-        if role in (ProjectRole.PM, ProjectRole.PMO_LEAD):
-            return item
     raise PermissionDenied(
         f"You can't change action item #{item_id}.",
         "Its owner, its creator, the project's PM or a PMO lead can.",

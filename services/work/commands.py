@@ -44,6 +44,7 @@ def run(ctx: Ctx, cmd: ast.WorkCommand) -> Result:
             request = forms.item_request(visible, owner=ctx.me().external_id, channel=ctx.channel)
             return FormResult(request)
         case ast.ActionEditForm(item_id):
+            action_items.load_for_change(s, actor, item_id)  # no form for who can't save it
             item = action_items.get(s, actor, item_id=item_id)
             return FormResult(forms.edit_request(item, channel=ctx.channel))
         case ast.ActionAdd(title, key, owner_mention, due_text):
@@ -94,7 +95,9 @@ def run(ctx: Ctx, cmd: ast.WorkCommand) -> Result:
             item = action_items.set_due(s, actor, item_id=item_id, due_on=due, now=now)
             return ActionResult(item, "rescheduled", today, by=person_ref(ctx.me()))
         case ast.DeliverableForm():
-            visible = register.list_projects(s, actor, now=now)
+            visible = deliverables.form_projects(
+                s, actor, register.list_projects(s, actor, now=now)
+            )
             return FormResult(forms.deliverable_request(visible, channel=ctx.channel))
         case ast.DeliverableAdd(key, title, due_text, owner_mention):
             d_owner = ctx.person(owner_mention) if owner_mention else None

@@ -12,14 +12,16 @@ from services.core import audit
 from services.core.access import (
     Actor,
     get_project,
+    managed_project_ids,
     member_project_ids,
     project_role,
     require_manager,
     visible_projects,
 )
-from services.core.errors import Conflict, DomainError, InvalidInput, NotFound
+from services.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from services.core.people import person_ref
-from services.core.views import DeliverableView
+from services.core.refs import Cmd, phrase
+from services.core.views import DeliverableView, ProjectView
 
 FIELDS = ("title", "owner_id", "baseline_on", "forecast_on", "status")
 OPEN_STATES = (DeliverableStatus.PLANNED, DeliverableStatus.IN_PROGRESS)
@@ -230,3 +232,16 @@ def get(session: Session, actor: Actor, *, deliverable_id: int) -> DeliverableVi
         )
     d, project, owner = row
     return _view(d, project.key, owner, project.private)
+
+
+def form_projects(session: Session, actor: Actor, visible: list[ProjectView]) -> list[ProjectView]:
+    """The projects the new-deliverable form offers: those the actor manages (PM, PMO lead).
+    Someone who manages none gets no form but the reason."""
+    managed = managed_project_ids(session, actor)
+    mine = [p for p in visible if managed is None or p.id in managed]
+    if visible and not mine:
+        raise PermissionDenied(
+            "Only a project's PM or a PMO lead adds its deliverables, and you lead no project.",
+            phrase("Ask its PM (see ", Cmd("project list"), ")."),
+        )
+    return mine
