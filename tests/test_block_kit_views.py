@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from handlers.chat.forms import DEFINITIONS
 from handlers.slack import forms as slack_forms
 from handlers.slack.workspace.home import home_view
-from models import RaidKind
+from models import ActionStatus, ProjectState, RaidKind
 from services.core.forms import Field, FieldKind, FormId, FormRequest, Raw, Ref
-from services.core.views import ActionItemView, ProjectView
+from services.core.views import ActionItemView, PersonRef, ProjectView
 from services.dependencies import forms as dependency_forms
 from services.dependencies.views import DependencyView
 from services.documents import forms as document_forms
@@ -255,3 +255,27 @@ def test_the_home_tab_is_a_valid_view(data: HomeData) -> None:
     assert view["blocks"][0]["text"]["text"] == "Your PMO"
     headers = [b["text"]["text"] for b in view["blocks"] if b["type"] == "header"]
     assert any(h.startswith("Deliverables due") for h in headers)  # the last part still shows
+
+
+def test_a_person_in_250_projects_can_pick_every_one_and_long_notes_say_they_are_cut() -> None:
+    """Explicit cases of the property above: 250 projects come in 3 groups, none lost; an
+    item's 3,500 characters of notes are shown cut with a word saying so, its 301-character
+    title whole (the reader then asks for a shorter one)."""
+    projects = [ProjectView(i, f"P{i:03d}", f"Project {i}", ProjectState.ACTIVE, False)
+                for i in range(250)]  # fmt: skip
+    req = work_forms.item_request(projects, owner="U1", channel=None)
+    view = slack_forms.modal(req)
+    check(view, req)
+    select = next(b for b in view["blocks"] if b["block_id"] == "project")["element"]
+    assert [len(g["options"]) for g in select["option_groups"]] == [100, 100, 50]
+    assert select["option_groups"][2]["label"]["text"] == "P200 — Project 200 – P249 — Project 249"
+    ana = PersonRef(1, "U1", "ana", "Ana")
+    item = ActionItemView(9, "t" * 301, ActionStatus.OPEN, ana, None, None, None, None,
+                          notes="n" * 3500)  # fmt: skip
+    req = work_forms.edit_request(item, channel=None)
+    view = slack_forms.modal(req)
+    check(view, req)
+    notes = next(b for b in view["blocks"] if b["block_id"] == "notes")
+    assert len(notes["element"]["initial_value"]) == 3000 and "3,500" in notes["hint"]["text"]
+    title = next(b for b in view["blocks"] if b["block_id"] == "title")["element"]
+    assert title["initial_value"] == "t" * 301
