@@ -7,6 +7,7 @@ entered as text or a list of values. Pure: data in, JSON out.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -20,6 +21,7 @@ View = dict[str, Any]
 MAX_OPTIONS = 100
 TEXT_INPUT = 3000  # a plain_text_input's max_length, and so its initial_value
 TEXTS = (FieldKind.TEXT, FieldKind.LONG_TEXT, FieldKind.LINES, FieldKind.NUMBER)
+CUT = "~cut"  # private_metadata: the texts of an edit form shown cut, by field (a digest of each)
 PRIVATE_METADATA = 3000
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 HH_MM = re.compile(r"^\d{2}:\d{2}$")
@@ -120,15 +122,25 @@ def _text_input(f: Field, value: str) -> dict[str, Any]:
     return el
 
 
-def _hint(f: Field, raw: Raw) -> str:
+def _cut(f: Field, raw: Raw) -> bool:
+    """Whether a text is too long for Slack's input, and so shown cut."""
+    return f.kind in TEXTS and isinstance(raw, str) and len(raw) > TEXT_INPUT
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _hint(f: Field, raw: Raw, editing: bool) -> str:
     """The field's hint, and a word when its text is too long for Slack to show whole."""
-    value = raw if isinstance(raw, str) else ""
-    if f.kind not in TEXTS or len(value) <= TEXT_INPUT:
+    if not isinstance(raw, str) or not _cut(f, raw):
         return f.hint
-    cut = (
-        f"Shown cut: the first {TEXT_INPUT - 1:,} of its {len(value):,} characters. Saving "
-        "keeps only what the box holds; shorten it here or leave the form with Cancel."
+    keep = (
+        "Left as it is, the whole text is kept; a change saves what the box holds."
+        if editing
+        else "Saving keeps only what the box holds."
     )
+    cut = f"Shown cut: the first {TEXT_INPUT - 1:,} of its {len(raw):,} characters. {keep}"
     return f"{f.hint} {cut}".strip()
 
 
@@ -230,10 +242,15 @@ def modal(request: FormRequest) -> View:
             "element": element(f, request.values.get(f.name), request.choices_for(f)),
             "optional": not f.required,
         }
-        if hint := _hint(f, request.values.get(f.name)):
+        if hint := _hint(f, request.values.get(f.name), request.editing):
             block["hint"] = plain(hint, 2000)
         blocks.append(block)
-    metadata = json.dumps(dict(request.ref))
+    cut = {  # an edit form's texts shown cut: handed back missing if left as shown
+        f.name: _digest(_text_input(f, str(request.values[f.name]))["initial_value"])
+        for f in form.fields
+        if request.editing and _cut(f, request.values.get(f.name))
+    }
+    metadata = json.dumps({**request.ref, CUT: cut} if cut else dict(request.ref))
     if len(metadata) > PRIVATE_METADATA:  # cut JSON would lose what the form is about
         raise ValueError(f"a form's reference must fit in {PRIVATE_METADATA} chars: {metadata}")
     key = request.ref.get("key")
@@ -283,7 +300,11 @@ def read(
         ref = json.loads(view.get("private_metadata") or "{}")
     except ValueError:
         ref = {}
-    return values, ref if isinstance(ref, dict) else {}, files
+    ref = ref if isinstance(ref, dict) else {}
+    for name, digest in (ref.pop(CUT, None) or {}).items():
+        if isinstance(values.get(name), str) and _digest(str(values[name])) == digest:
+            del values[name]  # left as shown (cut): the feature keeps what it holds
+    return values, ref, files
 
 
 def errors_for(form: FormId, errors: Mapping[str, str]) -> dict[str, str]:
