@@ -4,7 +4,11 @@ element, text object and option, and reports every problem with its path)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.views import View
 
 MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100
@@ -24,7 +28,10 @@ INTERACTIVE = {
     "checkboxes",
     "radio_buttons",
     "plain_text_input",
+    "file_input",
 }
+INPUT_ONLY = {"plain_text_input", "file_input"}  # elements only an input block may hold
+TEXT_INPUT_MAX = 3000  # plain_text_input: max_length, and so initial_value
 
 
 def _text(obj: Any, where: str, limit: int, problems: list[str], *, kinds: set[str]) -> None:
@@ -53,11 +60,38 @@ def _options(opts: Any, where: str, problems: list[str]) -> None:
         values.add(value)
 
 
-def _element(e: Any, where: str, action_ids: set[str], problems: list[str]) -> None:
+def _offered(e: dict[str, Any], where: str, problems: list[str]) -> list[Any]:
+    """A select's options, or its option groups' (≤ 100 groups of ≤ 100 options)."""
+    if "option_groups" not in e or e.get("type") not in ("static_select", "multi_static_select"):
+        _options(e.get("options"), f"{where}.options", problems)
+        return list(e.get("options", []))
+    groups = e["option_groups"]
+    if "options" in e:
+        problems.append(f"{where}: options and option_groups both given")
+    if not isinstance(groups, list) or not 1 <= len(groups) <= 100:
+        problems.append(f"{where}.option_groups: 1-100 groups")
+        return []
+    offered: list[Any] = []
+    for n, g in enumerate(groups):
+        _text(g.get("label"), f"{where}.option_groups[{n}].label", 75, problems,
+              kinds={"plain_text"})  # fmt: skip
+        _options(g.get("options"), f"{where}.option_groups[{n}].options", problems)
+        offered += g.get("options", [])
+    values = [o.get("value") for o in offered]
+    if len(values) != len(set(values)):
+        problems.append(f"{where}.option_groups: a value repeats across groups")
+    return offered
+
+
+def _element(
+    e: Any, where: str, action_ids: set[str], problems: list[str], *, in_input: bool = False
+) -> None:
     kind = e.get("type")
     if kind not in INTERACTIVE and kind not in ("image", "mrkdwn", "plain_text"):
         problems.append(f"{where}: unknown element type {kind}")
         return
+    if kind in INPUT_ONLY and not in_input:
+        problems.append(f"{where}: a {kind} belongs in an input block")
     if kind in INTERACTIVE:
         aid = e.get("action_id")
         if not isinstance(aid, str) or not 1 <= len(aid) <= 255:
@@ -73,13 +107,19 @@ def _element(e: Any, where: str, action_ids: set[str], problems: list[str]) -> N
         if len(e.get("url", "")) > 3000:
             problems.append(f"{where}.url: over 3000 chars")
     if kind in ("static_select", "multi_static_select", "overflow", "checkboxes", "radio_buttons"):
-        _options(e.get("options"), f"{where}.options", problems)
+        offered = _offered(e, where, problems)
         chosen = [
             *e.get("initial_options", []),
             *([e["initial_option"]] if "initial_option" in e else []),
         ]
-        if any(c not in e.get("options", []) for c in chosen):
+        if any(c not in offered for c in chosen):
             problems.append(f"{where}: an initial option is not among the options")
+    if kind == "plain_text_input":
+        limit = e.get("max_length", TEXT_INPUT_MAX)
+        if not isinstance(limit, int) or not 1 <= limit <= TEXT_INPUT_MAX:
+            problems.append(f"{where}.max_length: 1-{TEXT_INPUT_MAX}")
+        elif len(e.get("initial_value", "")) > limit:
+            problems.append(f"{where}.initial_value: {len(e['initial_value'])} chars > {limit}")
     if "placeholder" in e:
         _text(e["placeholder"], f"{where}.placeholder", 150, problems, kinds={"plain_text"})
     if kind in ("mrkdwn", "plain_text"):
@@ -147,18 +187,40 @@ def problems_of(blocks: Any, *, limit: int = MESSAGE_BLOCKS, text: str | None = 
             if "element" not in b:
                 problems.append(f"{where}: an input needs an element")
             else:
-                _element(b["element"], f"{where}.element", in_block, problems)
+                _element(b["element"], f"{where}.element", in_block, problems, in_input=True)
         action_ids |= in_block
     return problems
 
 
 def view_problems(view: dict[str, Any]) -> list[str]:
-    """Every reason Slack would refuse this modal or Home tab."""
+    """Every reason Slack would refuse this modal or Home tab: our own walk of every block
+    (as for messages, with the view's 100 blocks), the view's own limits, and slack_sdk's
+    validators over the whole view."""
     problems: list[str] = []
-    if view.get("type") == "modal":
-        for k in ("title", "submit", "close"):
+    kind = view.get("type")
+    if kind not in ("modal", "home"):
+        problems.append(f"type: {kind!r} is not a modal or home view")
+    if kind == "modal":
+        _text(view.get("title"), "title", 24, problems, kinds={"plain_text"})
+        inputs = any(b.get("type") == "input" for b in view.get("blocks", []))
+        if inputs and "submit" not in view:
+            problems.append("a modal with inputs needs a submit button")
+        for k in ("submit", "close"):
             if k in view:
                 _text(view[k], k, 24, problems, kinds={"plain_text"})
-        if len(view.get("private_metadata", "")) > 3000:
-            problems.append("private_metadata over 3000 chars")
-    return problems + problems_of(view.get("blocks", []), limit=VIEW_BLOCKS)
+        meta = view.get("private_metadata", "")
+        if len(meta) > 3000:
+            problems.append(f"private_metadata: {len(meta)} chars > 3000")
+        elif meta:
+            try:
+                json.loads(meta)
+            except ValueError:
+                problems.append("private_metadata: not the JSON it was written as")
+        if len(view.get("callback_id", "")) > 255:
+            problems.append("callback_id over 255 chars")
+    problems += problems_of(view.get("blocks", []), limit=VIEW_BLOCKS)
+    try:
+        View(**view).validate_json()
+    except SlackObjectFormationError as err:
+        problems.append(f"slack_sdk: {err}")
+    return problems

@@ -26,12 +26,14 @@ from handlers.slack import results as slack_results
 from handlers.slack.digests.render import reminder_message
 from handlers.slack.meetings import render as minutes_render
 from handlers.slack.status import render as report_render
+from handlers.slack.work.render import replace_item
+from models import ActionStatus
 from services.commands import results as results_module
 from services.commands.help import ENTRIES, TOPICS, entries_for
-from services.commands.results import HelpResult, RaidEntryResult
+from services.commands.results import ActionResult, HelpResult, RaidEntryResult
 from services.commands.results_registers import SignoffResult
 from services.core.refs import Cmd, Phrase
-from services.core.views import PersonRef
+from services.core.views import ActionItemView, PersonRef
 from services.documents.views import DocumentView
 from services.meetings.views import MinutesView
 from services.outbox.kinds import DigestKind, ReminderRule
@@ -205,6 +207,7 @@ def _substitute(tp: Any, subst: dict[Any, Any]) -> Any:
     return origin[new] if origin not in (typing.Union,) else typing.Union[new]  # noqa: UP007
 
 
+_BUTTON = {"type": "button", "action_id": "x", "text": {"type": "plain_text", "text": "Go"}}
 pytestmark = pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWarning")  # big reprs
 RESULT_KINDS = [get_origin(t) or t for t in get_args(results_module.Result)]
 SETTINGS = settings(
@@ -278,7 +281,8 @@ def test_minutes_render_as_valid_block_kit(v: MinutesView, today: date) -> None:
 
 def test_a_pm_who_is_also_pmo_lead_gets_both_escalations_in_one_valid_dm() -> None:
     """The workspace's first user is PM and PMO lead: both escalations of one item arrive in
-    one DM that Slack accepts, each with buttons that still act on the item."""
+    one DM that Slack accepts, each with buttons that still act on the item, and a click on
+    one of them changes that part of the DM only."""
     base = Reminder(ReminderRule.ESCALATE_PM, 7, "Ship it", date(2026, 11, 2), "APOLLO",
                     "ana", "U0ANA", days_overdue=6)  # fmt: skip
     both = [base, dataclasses.replace(base, rule=ReminderRule.ESCALATE_LEAD)]
@@ -286,7 +290,44 @@ def test_a_pm_who_is_also_pmo_lead_gets_both_escalations_in_one_valid_dm() -> No
     msg = reminder_message(bundle)
     _check(msg.text, msg.blocks, "escalations")
     buttons = [b for b in msg.blocks if b["type"] == "actions"]
-    assert len(buttons) == 2 and all(b["block_id"].startswith("item:7") for b in buttons)
+    assert [b["block_id"] for b in buttons] == ["item:7:0", "item:7:1"]  # made unique, not fixed
+    assert all(e.get("value", "7") == "7" for b in buttons for e in b["elements"])
+    ana = PersonRef(1, "U0ANA", "ana", "Ana")
+    item = ActionItemView(7, "Ship it", ActionStatus.DONE, ana, "APOLLO", date(2026, 11, 2),
+                          None, None)  # fmt: skip
+    done = replace_item(msg.blocks, ActionResult(item, "done", bundle.today, by=ana), "item:7:1")
+    _check(done.text, done.blocks, "after a click")
+    words = [b.get("text", {}).get("text", "") for b in done.blocks]
+    assert sum("Escalation" in w for w in words) == 1  # the other escalation is still there
+    assert any("Marked done by <@U0ANA>" in str(b) for b in done.blocks)
+    assert [b["block_id"] for b in done.blocks if b["type"] == "actions"] == ["item:7:0", "item:7"]
+
+
+def test_two_digests_about_one_thing_in_one_dm_keep_their_own_buttons() -> None:
+    """Two sign-off requests for one deliverable (a repeat after a retry) and an agenda,
+    bundled with a reminder: every button block has an id of its own, made from its part."""
+    day = date(2026, 11, 23)
+    signoff = Digest(DigestKind.SIGNOFF_REQUEST, "Sign off #4?", day, [], ref="4")
+    agenda = Digest(DigestKind.MEETING_AGENDA, "Agenda", day, [], ref="4")
+    reminder = Reminder(ReminderRule.OVERDUE, 4, "Ship it", day, None, "ana", "U0ANA")
+    bundle = Bundle("slack", "T1", "U0ANA", "UTC", day, reminders=[reminder],
+                    digests=[signoff, signoff, agenda])  # fmt: skip
+    msg = reminder_message(bundle)
+    _check(msg.text, msg.blocks, "bundle")
+    ids = [b["block_id"] for b in msg.blocks if b["type"] == "actions"]
+    assert ids == ["item:4:0", "signoff:4:1", "signoff:4:2", "agenda:4:3"]
+
+
+@pytest.mark.parametrize(
+    ("blocks", "problem"),
+    [
+        ([{"type": "actions", "block_id": "a", "elements": [_BUTTON, _BUTTON]}], "duplicate 'x'"),
+        ([{"type": "actions", "block_id": "a", "elements": [_BUTTON]}] * 2, "duplicate 'a'"),
+        ([{"type": "actions", "block_id": "a" * 256, "elements": [_BUTTON]}], "1-255 chars"),
+    ],
+)
+def test_the_validator_refuses_repeated_ids(blocks: list[dict[str, Any]], problem: str) -> None:
+    assert any(problem in p for p in problems_of(blocks)), problems_of(blocks)
 
 
 @pytest.mark.parametrize("topic", [None, *TOPICS])

@@ -14,8 +14,12 @@ from bot import jobs
 from bot.db import session_scope
 from handlers.chat import delivery as sending
 from handlers.slack.notifier import SlackNotifier
-from models import Notification, NotificationState, Platform
+from models import Notification, NotificationState, Person, Platform
 from services.outbox import delivery
+from services.outbox.kinds import DigestKind
+from services.outbox.notices import notice_row
+from services.outbox.port import Digest
+from services.outbox.rows import insert_notifications
 from services.work import action_items
 from tests.conftest import NOW, World
 from tests.fake_slack import FakeSlack
@@ -185,3 +189,47 @@ def test_deliverable_reminders_have_no_item_buttons(sessions, fake: FakeSlack) -
     assert report.sent == 1
     blocks = fake.of("chat.postMessage")[0].args["blocks"]
     assert "Deliverable #1" in str(blocks) and not any(b["type"] == "actions" for b in blocks)
+
+
+def test_a_part_slack_would_refuse_fails_alone_and_the_rest_of_the_dm_goes(
+    sessions, fake: FakeSlack
+) -> None:  # type: ignore[no-untyped-def]
+    """One DM bundles two reminders, a notice and an offer whose stored button reference is
+    broken: the person gets the reminders and the notice; only the offer's row fails, saying
+    why, and the DM is marked with the rows it did deliver."""
+    seed(sessions, 2)
+    day = MON_9_NY.date()
+    broken = Digest(DigestKind.RAID_OFFER, "Log the blocker?", day, [], ref="issue:twelve")
+    notice = Digest(DigestKind.NOTICE, "The launch plan moved", day, [], note="See the plan.")
+    with session_scope(sessions) as s:
+        owner = s.scalar(select(Person).where(Person.external_id == "U1NYC"))
+        assert owner is not None
+        rows = [notice_row(owner.workspace_id, "test_notice", ("person", owner.id), occ, d,
+                           to=owner, now=NOW) for occ, d in (("a", broken), ("b", notice))]  # fmt: skip
+        insert_notifications(s, rows)
+    report = jobs.sweep(sessions, notifier(fake), now=MON_9_NY)
+    assert (report.sent, report.failed, report.messages) == (3, 1, 1)
+    (post,) = fake.of("chat.postMessage")
+    shown = str(post.args["blocks"])
+    assert "Item 0" in shown and "Item 1" in shown and "The launch plan moved" in shown
+    assert "Log the blocker" not in shown and "pmo.raid.offer" not in shown
+    with sessions() as s:
+        failed = s.scalars(
+            select(Notification).where(Notification.state == NotificationState.FAILED)
+        ).all()
+        assert [n.payload["digest"]["ref"] for n in failed] == ["issue:twelve"]
+        assert "could not be shown in Slack" in (failed[0].last_error or "")
+        assert failed[0].id not in post.args["metadata"]["event_payload"]["rows"]
+        assert states(sessions) == {NotificationState.SENT: 3, NotificationState.FAILED: 1}
+
+
+def test_a_dm_whose_every_part_is_refused_fails_with_the_reason(sessions, fake: FakeSlack) -> None:  # type: ignore[no-untyped-def]
+    with session_scope(sessions) as s:
+        w = World(s, platform=Platform.SLACK, ext="T1", digests=False)
+        owner = w.person("U1NYC", tz="America/New_York")
+        broken = Digest(DigestKind.RAID_OFFER, "Log it?", MON_9_NY.date(), [], ref="risk:")
+        insert_notifications(s, [notice_row(w.ws.id, "test_notice", ("person", owner.id), "a",
+                                            broken, to=owner, now=NOW)])  # fmt: skip
+    report = jobs.sweep(sessions, notifier(fake), now=MON_9_NY)
+    assert (report.sent, report.failed) == (0, 1) and not fake.of("chat.postMessage")
+    assert "could not be shown in Slack" in report.errors[0]

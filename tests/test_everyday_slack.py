@@ -175,3 +175,38 @@ def test_a_time_zone_you_chose_outlives_your_slack_profile(
     with sessions() as s:
         tz = s.scalar(select(Person.timezone).where(Person.external_id == "U1"))
     assert tz == "America/Chicago"
+
+
+def test_notes_longer_than_slacks_input_survive_the_edit_form(
+    slack: SlackBot, sessions: sessionmaker[Session]
+) -> None:
+    """Notes grow to 4,000 characters with `action note`, more than a Slack input holds
+    (3,000): the edit form shows them cut and says so; saved with the notes left as shown,
+    the whole notes stay and the other changes are saved; notes changed in the box replace
+    them."""
+    say(slack, 'action add "Plan the launch"')
+    for n in range(7):
+        say(slack, f'action note 1 "{n}{"x" * 480}"')
+    with sessions() as s:
+        item = s.get(ActionItem, 1)
+        assert item is not None and len(item.notes) > 3000
+        notes = item.notes
+    assert slack.command("action edit 1", expect_reply=False) == {}
+    view = slack.wait_for(lambda: slack.fake.of("views.open"))[-1].args["view"]
+    box = next(b for b in view["blocks"] if b["block_id"] == "notes")
+    assert f"of its {len(notes):,} characters" in box["hint"]["text"]
+    values = {
+        "title": {"type": "plain_text_input", "value": "Plan the launch party"},
+        "owner": {"type": "users_select", "selected_user": "U1"},
+        "due": {"type": "datepicker", "selected_date": None},
+        "notes": {"type": "plain_text_input", "value": box["element"]["initial_value"]},
+    }
+    assert slack.submit(view, values) == {}
+    with sessions() as s:
+        item = s.get(ActionItem, 1)
+        assert item is not None and item.title == "Plan the launch party" and item.notes == notes
+    values["notes"] = {"type": "plain_text_input", "value": "Shorter notes"}
+    assert slack.submit(view, values) == {}
+    with sessions() as s:
+        item = s.get(ActionItem, 1)
+        assert item is not None and item.notes == "Shorter notes"

@@ -363,3 +363,21 @@ def test_every_entry_button_and_form_works_from_slack(slack: SlackBot, sessions)
         assert (
             dep is not None and dep.kind == RaidKind.DEPENDENCY and str(dep.due_on) == "2026-12-11"
         )
+
+
+def test_a_description_longer_than_slacks_input_survives_the_edit_form(slack, sessions) -> None:  # type: ignore[no-untyped-def]
+    slack.command('issue add APOLLO "Test env down" severity:low', user="U2")
+    whole = ("The rig reboots every hour. " * 140).strip()  # RAID descriptions hold 4,000
+    with sessions.begin() as s:
+        s.scalars(select(RaidEntry)).one().description = whole
+    slack.click(slack.command("raid show I-1", user="U2")["blocks"], ActionId.RAID_EDIT, user="U2")
+    view = opened(slack, 1)
+    box = next(b for b in view["blocks"] if b.get("block_id") == "ri_description")
+    assert "of its 3,919 characters" in box["hint"]["text"]
+    values = {"ri_title": _text("Test rig down"), "ri_severity": _select("low"),
+              "ri_owner": {"type": "users_select", "selected_user": "U2"},
+              "ri_description": _text(box["element"]["initial_value"])}  # fmt: skip
+    assert slack.submit(view, values, user="U2") == {}
+    with sessions() as s:
+        issue = s.scalars(select(RaidEntry)).one()
+        assert (issue.title, issue.description) == ("Test rig down", whole)

@@ -17,7 +17,7 @@ from services.documents import sweep as document_sweep
 from services.meetings import outbox as meetings_outbox
 from services.outbox import delivery, progress
 from services.outbox.contents import Contents
-from services.outbox.port import Bundle, DeliveryError, Notifier
+from services.outbox.port import REFUSED, Bundle, DeliveryError, Notifier
 from services.projects import gates
 from services.raci import sweep as raci_sweep
 from services.raid import outbox as raid_outbox
@@ -92,10 +92,17 @@ def deliver_due(
             broken = DeliveryError(f"internal error: {type(exc).__name__}: {exc}"[:300])
             _failed(sessions, row_ids, broken, tick(), report, started=bundle.progress)
             continue
+        refused: dict[int, str] = (result or {}).get(REFUSED) or {}
+        for row, reason in refused.items():  # a part that could not be shown: it alone fails
+            with sessions.begin() as s:
+                delivery.mark_failed(s, [row], DeliveryError(reason, permanent=True), now=tick())
+            report.failed += 1
+            report.errors.append(reason)
+        sent = [r for r in row_ids if r not in refused]
         with sessions.begin() as s:
-            delivery.mark_sent(s, row_ids, now=tick())
+            delivery.mark_sent(s, sent, now=tick())
             delivery.after_sent(s, bundle, result, contents=CONTENTS)
-        report.sent += len(row_ids)
+        report.sent += len(sent)
         report.messages += 1
     return report
 

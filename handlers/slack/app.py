@@ -74,7 +74,7 @@ def _command(make: Callable[[str], ast.Command]) -> Work:
 
 
 def _item_id(block_id: str) -> int:
-    return int(block_id.removeprefix(BlockId.ITEM_PREFIX).split(":")[0].split("~")[0])
+    return int(block_id.removeprefix(BlockId.ITEM_PREFIX).split(":")[0])
 
 
 def _item_change(change: str) -> Work:

@@ -8,6 +8,7 @@ enforced here (section 3,000 chars, header 150, button text 75, 50 blocks a mess
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -84,9 +85,26 @@ def button(text: str, action_id: str, value: str = "", style: str | None = None)
     return b
 
 
+BLOCK_ID = 255
+
+
+def block_id(prefix: str, row: object, part: int | None = None) -> str:
+    """A block's id, made from what the block is about: its kind (`prefix`), the row it
+    shows and, where one message holds several parts that may show the same row (a PM who is
+    also PMO lead gets both escalations of one item in one DM), the part's index in that
+    message. Unique by construction: a row too long to fit is named by a digest of it."""
+    tail = "" if part is None else f":{part}"
+    head = f"{prefix}{row}"
+    if len(head) + len(tail) > BLOCK_ID:
+        head = f"{prefix}#{hashlib.sha256(str(row).encode()).hexdigest()[:32]}"
+    return head + tail
+
+
 def actions(block_id: str, elements: list[dict[str, Any]]) -> Block:
-    """An actions block with its id (unique within the message)."""
-    return {"type": "actions", "block_id": block_id[:255], "elements": elements[:25]}
+    """An actions block with its id (made by `block_id`, so unique within the message)."""
+    if len(block_id) > BLOCK_ID:
+        raise ValueError(f"a block id over {BLOCK_ID} chars: {block_id[:40]}…")
+    return {"type": "actions", "block_id": block_id, "elements": elements[:25]}
 
 
 def who(p: PersonRef | None) -> str:

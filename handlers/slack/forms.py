@@ -7,6 +7,7 @@ entered as text or a list of values. Pure: data in, JSON out.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -18,6 +19,10 @@ from services.core.forms import Field, FieldKind, FormId, FormRequest, Raw, Ref
 
 View = dict[str, Any]
 MAX_OPTIONS = 100
+TEXT_INPUT = 3000  # a plain_text_input's max_length, and so its initial_value
+TEXTS = (FieldKind.TEXT, FieldKind.LONG_TEXT, FieldKind.LINES, FieldKind.NUMBER)
+CUT = "~cut"  # private_metadata: the texts of an edit form shown cut, by field (a digest of each)
+PRIVATE_METADATA = 3000
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 HH_MM = re.compile(r"^\d{2}:\d{2}$")
 CALLBACKS: dict[FormId, CallbackId] = {
@@ -71,21 +76,72 @@ def block_id(form: FormId, field: str) -> str:
 
 
 def _options(choices: tuple[tuple[str, str], ...]) -> list[dict[str, Any]]:
-    return [{"text": plain(label), "value": value[:150]} for value, label in choices[:MAX_OPTIONS]]
+    return [{"text": plain(label), "value": value[:150]} for value, label in choices]
+
+
+def _label(option: dict[str, Any]) -> str:
+    return str(option["text"]["text"])
+
+
+def _offer(el: dict[str, Any], options: list[dict[str, Any]]) -> dict[str, Any]:
+    """A select's options: as they are up to Slack's 100, else in groups of 100 (up to 100
+    groups), each labelled with its first and last choice, so that none is left out."""
+    if len(options) <= MAX_OPTIONS or el["type"] not in ("static_select", "multi_static_select"):
+        el["options"] = options[:MAX_OPTIONS]
+        return el
+    groups = [options[i : i + MAX_OPTIONS] for i in range(0, len(options), MAX_OPTIONS)]
+    el["option_groups"] = [
+        {"label": plain(f"{clip(_label(g[0]), 36)} – {clip(_label(g[-1]), 36)}"), "options": g}
+        for g in groups[:MAX_OPTIONS]
+    ]
+    return el
+
+
+def _capacity(f: Field) -> int | None:
+    """How many characters a text field's input takes (Slack's inputs hold 3,000 at most)."""
+    limit = f.max_length or (
+        TEXT_INPUT if f.kind in (FieldKind.LONG_TEXT, FieldKind.LINES) else None
+    )
+    return min(limit, TEXT_INPUT) if limit else None
 
 
 def _text_input(f: Field, value: str) -> dict[str, Any]:
     el: dict[str, Any] = {"type": "plain_text_input", "action_id": "value"}
     if f.kind in (FieldKind.LONG_TEXT, FieldKind.LINES):
         el["multiline"] = True
-    limit = f.max_length or (3000 if el.get("multiline") else None)
-    if limit:
-        el["max_length"] = min(limit, 3000)
-    if value:
-        el["initial_value"] = clip(value, el.get("max_length", 3000))
+    limit = _capacity(f)
+    if limit or len(value) > TEXT_INPUT:
+        # A value longer than the field takes is shown whole where Slack can (the reader
+        # then asks for a shorter one), cut only past what any Slack input holds.
+        el["max_length"] = max(limit or 0, min(len(value), TEXT_INPUT))
+    if value:  # plain text: no entity to keep whole, so cut at the very limit
+        cap = el.get("max_length", TEXT_INPUT)
+        el["initial_value"] = value if len(value) <= cap else value[: cap - 1] + "…"
     if f.placeholder:
         el["placeholder"] = plain(f.placeholder, 150)
     return el
+
+
+def _cut(f: Field, raw: Raw) -> bool:
+    """Whether a text is too long for Slack's input, and so shown cut."""
+    return f.kind in TEXTS and isinstance(raw, str) and len(raw) > TEXT_INPUT
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _hint(f: Field, raw: Raw, editing: bool) -> str:
+    """The field's hint, and a word when its text is too long for Slack to show whole."""
+    if not isinstance(raw, str) or not _cut(f, raw):
+        return f.hint
+    keep = (
+        "Left as it is, the whole text is kept; a change saves what the box holds."
+        if editing
+        else "Saving keeps only what the box holds."
+    )
+    cut = f"Shown cut: the first {TEXT_INPUT - 1:,} of its {len(raw):,} characters. {keep}"
+    return f"{f.hint} {cut}".strip()
 
 
 def element(f: Field, raw: Raw, choices: tuple[tuple[str, str], ...]) -> dict[str, Any]:
@@ -100,8 +156,8 @@ def element(f: Field, raw: Raw, choices: tuple[tuple[str, str], ...]) -> dict[st
             el: dict[str, Any] = {
                 "type": "radio_buttons" if f.radio else "static_select",
                 "action_id": "value",
-                "options": options,
             }
+            _offer(el, options)
             if not f.radio:
                 el["placeholder"] = plain(f.placeholder or ("Pick one" if f.required else "None"))
             initial = next((o for o in options if o["value"] == value), None)
@@ -110,7 +166,7 @@ def element(f: Field, raw: Raw, choices: tuple[tuple[str, str], ...]) -> dict[st
             return el
         case FieldKind.CHOICES:
             options = _options(choices)
-            el = {"type": "multi_static_select", "action_id": "value", "options": options}
+            el = _offer({"type": "multi_static_select", "action_id": "value"}, options)
             picked = [o for o in options if o["value"] in values]
             if picked:
                 el["initial_options"] = picked
@@ -186,9 +242,17 @@ def modal(request: FormRequest) -> View:
             "element": element(f, request.values.get(f.name), request.choices_for(f)),
             "optional": not f.required,
         }
-        if f.hint:
-            block["hint"] = plain(f.hint, 2000)
+        if hint := _hint(f, request.values.get(f.name), request.editing):
+            block["hint"] = plain(hint, 2000)
         blocks.append(block)
+    cut = {  # an edit form's texts shown cut: handed back missing if left as shown
+        f.name: _digest(_text_input(f, str(request.values[f.name]))["initial_value"])
+        for f in form.fields
+        if request.editing and _cut(f, request.values.get(f.name))
+    }
+    metadata = json.dumps({**request.ref, CUT: cut} if cut else dict(request.ref))
+    if len(metadata) > PRIVATE_METADATA:  # cut JSON would lose what the form is about
+        raise ValueError(f"a form's reference must fit in {PRIVATE_METADATA} chars: {metadata}")
     key = request.ref.get("key")
     title = f"{form.title} · {key}" if key and form.id in TITLED_BY_KEY else form.title
     return {
@@ -197,7 +261,7 @@ def modal(request: FormRequest) -> View:
         "title": plain(title, 24),
         "submit": plain(form.submit, 24),
         "close": plain("Cancel", 24),
-        "private_metadata": clip(json.dumps(dict(request.ref)), 3000),
+        "private_metadata": metadata,
         "blocks": blocks,
     }
 
@@ -236,7 +300,11 @@ def read(
         ref = json.loads(view.get("private_metadata") or "{}")
     except ValueError:
         ref = {}
-    return values, ref if isinstance(ref, dict) else {}, files
+    ref = ref if isinstance(ref, dict) else {}
+    for name, digest in (ref.pop(CUT, None) or {}).items():
+        if isinstance(values.get(name), str) and _digest(str(values[name])) == digest:
+            del values[name]  # left as shown (cut): the feature keeps what it holds
+    return values, ref, files
 
 
 def errors_for(form: FormId, errors: Mapping[str, str]) -> dict[str, str]:

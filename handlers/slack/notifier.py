@@ -17,28 +17,18 @@ from handlers.slack.digests.render import reminder_message
 from handlers.slack.errors import ADVICE, slack_error_code
 from handlers.slack.landing import CLOCK_SLACK, find, marker, timed_out
 from handlers.slack.meetings import render as minutes_render
+from handlers.slack.parts import split
 from handlers.slack.status import render as reports
 from services.meetings.outbox import FinalMinutes
-from services.outbox.port import Bundle, DeliveryError
+from services.outbox.port import REFUSED, Bundle, DeliveryError
 from services.raid.charts import heat_map
 from services.status import charts
 from services.status.report import Report
 
-PERMANENT = {
-    "user_not_found",
-    "account_inactive",
-    "is_archived",
-    "channel_not_found",
-    "not_in_channel",
-    "invalid_auth",
-    "not_authed",
-    "token_revoked",
-    "missing_scope",
-    "invalid_blocks",
-    "msg_too_long",
-    "restricted_action",
-    "cannot_dm_bot",
-    "user_disabled",
+PERMANENT = {  # Slack's errors that no retry can cure
+    *("user_not_found", "account_inactive", "is_archived", "channel_not_found"),
+    *("not_in_channel", "invalid_auth", "not_authed", "token_revoked", "missing_scope"),
+    *("invalid_blocks", "msg_too_long", "restricted_action", "cannot_dm_bot", "user_disabled"),
 }
 PACE_SECONDS = 1.0  # Slack: about one message per second per channel
 
@@ -70,9 +60,9 @@ class SlackNotifier:
                 return None
             if isinstance(bundle.attachment, FinalMinutes):
                 return self._post_minutes(client, channel, bundle, bundle.attachment, progress)
-            msg = reminder_message(bundle)
-            self._post(client, bundle, progress, "", channel=channel, msg=msg)
-            return None
+            shown, refused = split(bundle)  # a part Slack would refuse fails alone
+            self._post(client, shown, progress, "", channel=channel, msg=reminder_message(shown))
+            return {REFUSED: refused} if refused else None
         except SlackApiError as exc:
             code = slack_error_code(exc)
             if code == "ratelimited":

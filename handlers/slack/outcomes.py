@@ -75,7 +75,8 @@ def reply(req: Req, outcome: Outcome) -> None:
                 req.deps.defer(publish_home, req.deps, req.client, me.id, req.user)
             elif req.respond is not None:
                 blocks = (req.body.get("message") or {}).get("blocks") or []
-                new = replace_item(blocks, result)
+                clicked = str((req.body.get("actions") or [{}])[0].get("block_id") or "")
+                new = replace_item(blocks, result, clicked)
                 req.respond(replace_original=True, text=new.text, blocks=new.blocks)
         case Reply.REPLACE if isinstance(result, RaidEntryResult | RaidOfferResult):
             container = req.body.get("container") or {}

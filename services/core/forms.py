@@ -113,6 +113,9 @@ class FormRequest:
     ref: Mapping[str, Ref] = field(default_factory=dict)
     choices: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     intro: str = ""  # a line above the fields (plain text; the channel escapes it)
+    # The values are what a stored row holds (an edit form): a channel that can't show a text
+    # whole may hand it back missing when it was left as shown, and the feature keeps it.
+    editing: bool = False
 
     def choices_for(self, f: Field) -> tuple[tuple[str, str], ...]:
         """A field's choices: fixed ones from the definition or this request's."""
@@ -155,6 +158,11 @@ class Reader:
     def fail(self, name: str, message: Text) -> None:
         """Record an error on a field (the first one per field is kept)."""
         self.errors.setdefault(name, message)
+
+    def kept(self, name: str) -> bool:
+        """Whether an edit form's text came back missing: left as the channel showed it (cut,
+        where the channel couldn't show it whole), so what is stored stays as it is."""
+        return name not in self.values
 
     def text(self, name: str) -> str:
         """A text field, stripped; required and length checked."""

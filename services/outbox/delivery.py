@@ -194,6 +194,10 @@ def _bundles(
             to_channel=first.channel is not None,
             progress=_uncertain(group),
             rows=tuple(n.id for n, _, _ in group),
+            part_rows=tuple(
+                [n.id for n, _, _ in group if "digest" not in n.payload]
+                + [n.id for n, _, _ in group if "digest" in n.payload]
+            ),
         )
         out.append((bundle, [n.id for n, _, _ in group]))
     return out + extras, skipped

@@ -4,7 +4,7 @@ the feature that queued it. A channel's notifier renders a `Bundle`; the feature
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Protocol
 
@@ -133,6 +133,26 @@ class Bundle:
     checkpoint: Callable[[dict[str, Any]], None] | None = field(
         default=None, compare=False, repr=False
     )
+    # The row of each part, reminders then digests, in order: a part the channel can't render
+    # is left out of the message and only its row fails (see `REFUSED`).
+    part_rows: tuple[int, ...] = ()
+
+    def without(self, parts: set[int]) -> Bundle:
+        """This bundle less the parts at these places (reminders first, then digests)."""
+        n = len(self.reminders)
+        gone = {self.part_rows[i] for i in parts}
+        return replace(
+            self,
+            reminders=[r for i, r in enumerate(self.reminders) if i not in parts],
+            digests=[d for i, d in enumerate(self.digests, n) if i not in parts],
+            rows=tuple(r for r in self.rows if r not in gone),
+            part_rows=tuple(r for i, r in enumerate(self.part_rows) if i not in parts),
+        )
+
+
+# What a notifier's `send` returns for the parts it left out of a message it did send:
+# `{REFUSED: {row id: why}}`; those rows fail for good, the others are sent.
+REFUSED = "refused"
 
 
 class DeliveryError(Exception):
@@ -158,5 +178,6 @@ class DeliveryError(Exception):
 class Notifier(Protocol):
     def send(self, bundle: Bundle) -> dict[str, Any] | None:
         """Deliver one bundle or raise DeliveryError; may say where it landed
-        (`{"channel": …, "ts": [...]}`) so the message can be edited later."""
+        (`{"channel": …, "ts": [...]}`) so the message can be edited later, and which parts
+        it left out (`{REFUSED: {row: why}}`)."""
         ...

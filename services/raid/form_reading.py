@@ -4,6 +4,7 @@ is saved, errors on the field they belong to."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -137,6 +138,10 @@ def submit_entry(
         new = _other(r, pick, actor, now, kind)
     r.done()
     if entry_id is not None:
+        if r.kept("description"):  # left as shown, cut: the whole text stays
+            stored = session.get(RaidEntry, entry_id)
+            if stored is not None and stored.workspace_id == actor.workspace_id:
+                new = replace(new, description=stored.description)
         return changes.edit(
             session, actor, ref=RaidRef(entry_id=entry_id), title=title, new=new, now=now
         ), False

@@ -263,7 +263,8 @@ def edit_request(v: RaidEntryView, *, channel: str | None) -> FormRequest:
     else:
         values["due"] = _iso(v.next_date)
     ref: dict[str, Ref] = {"entry_id": v.id, "channel": channel, "kind": v.kind.value}
-    return FormRequest(edit_form(v), values, ref, intro=f"{v.full_ref} · {v.project_name}")
+    intro = f"{v.full_ref} · {v.project_name}"
+    return FormRequest(edit_form(v), values, ref, intro=intro, editing=True)
 
 
 def rescore_request(v: RaidEntryView) -> FormRequest:

@@ -87,7 +87,7 @@ def edit_request(item: ActionItemView, *, channel: str | None) -> FormRequest:
         "notes": item.notes,
     }
     form = Form(FormId.EDIT_ITEM, f"Edit #{item.id}", "Save", EDIT_ITEM_FORM.fields)
-    return FormRequest(form, values, {"item_id": item.id, "channel": channel})
+    return FormRequest(form, values, {"item_id": item.id, "channel": channel}, editing=True)
 
 
 def deliverable_request(projects: list[ProjectView], *, channel: str | None) -> FormRequest:
@@ -149,7 +149,7 @@ def submit_edit(
     item = session.get(ActionItem, int(ref.get("item_id") or 0))
     current = item.due_on if item is not None and item.workspace_id == actor.workspace_id else None
     due = r.date("due", actor.sense(now), current=current)
-    notes = r.text("notes")
+    notes = item.notes if item is not None and r.kept("notes") else r.text("notes")
     r.done()
     assert owner is not None
     return action_items.edit(

@@ -15,6 +15,7 @@ from handlers.slack.blocks import (
     Block,
     Message,
     actions,
+    block_id,
     button,
     channel_link,
     clip,
@@ -100,41 +101,43 @@ def digest_line(ln: DigestLine, today: date, *, show_owner: bool) -> str:
     return f"• {key}*{what}#{ln.id}* {escape(clip(ln.title, 200))}{owner} · {day(ln.due_on, today)}"
 
 
-def digest_buttons(d: Digest) -> list[Block]:
-    """The button a digest kind carries (Submit update, Start minutes, Show the update)."""
+def digest_buttons(d: Digest, part: int | None = None) -> list[Block]:
+    """The button a digest kind carries (Submit update, Start minutes, Show the update);
+    `part` is the digest's place in its message, so two digests about one thing stay apart."""
     match d.kind:
         case DigestKind.STATUS_NUDGE if d.project_key:
             submit = button("Submit update", ActionId.STATUS_OPEN, d.project_key, style="primary")
-            return [actions(f"{BlockId.STATUS_PREFIX}{d.project_key}", [submit])]
+            return [actions(block_id(BlockId.STATUS_PREFIX, d.project_key, part), [submit])]
         case DigestKind.MEETING_AGENDA if d.ref:
             start = button("Start minutes", ActionId.MINUTES_START, d.ref, style="primary")
-            return [actions(f"{BlockId.AGENDA_PREFIX}{d.ref}", [start])]
+            return [actions(block_id(BlockId.AGENDA_PREFIX, d.ref, part), [start])]
         case DigestKind.STATUS_ESCALATION if d.project_key:
             show = button("Show the update", ActionId.STATUS_SHOW, d.project_key)
-            return [actions(f"{BlockId.STATUS_PREFIX}{d.project_key}", [show])]
+            return [actions(block_id(BlockId.STATUS_PREFIX, d.project_key, part), [show])]
         case DigestKind.RAID_ESCALATION if d.ref:
             show = button("Open the entry", ActionId.RAID_SHOW, d.ref, style="primary")
-            return [actions(f"{BlockId.RAID_PREFIX}{d.ref}", [show])]
+            return [actions(block_id(BlockId.RAID_PREFIX, d.ref, part), [show])]
         case DigestKind.RAID_OFFER if d.ref:
             kind, _, offer_id = d.ref.partition(":")  # "issue:12"
-            return offer_blocks(int(offer_id), kind, "")[1:]
+            return offer_blocks(int(offer_id), kind, "", part)[1:]
         case DigestKind.SIGNOFF_REQUEST if d.ref:
             sign = button("Sign off", ActionId.SIGNOFF, d.ref, style="primary")
             not_yet = button("Not yet", ActionId.SIGNOFF_NOT_YET, d.ref)
-            return [actions(f"{BlockId.SIGNOFF_PREFIX}{d.ref}", [sign, not_yet])]
+            return [actions(block_id(BlockId.SIGNOFF_PREFIX, d.ref, part), [sign, not_yet])]
         case DigestKind.DEPENDENCY_REQUEST if d.ref:
             accept = button("Accept", ActionId.DEPENDENCY_ACCEPT, d.ref, style="primary")
             other = button("Propose another date", ActionId.DEPENDENCY_PROPOSE, d.ref)
             decline = button("Decline", ActionId.DEPENDENCY_DECLINE, d.ref, style="danger")
-            return [actions(f"{BlockId.DEPENDENCY_PREFIX}{d.ref}", [accept, other, decline])]
+            bid = block_id(BlockId.DEPENDENCY_PREFIX, d.ref, part)
+            return [actions(bid, [accept, other, decline])]
         case DigestKind.DOCUMENT_REVIEW if d.ref:
             approve = button("Approve", ActionId.DOCUMENT_APPROVE, d.ref, style="primary")
             changes = button("Request changes", ActionId.DOCUMENT_CHANGES, d.ref)
-            return [actions(f"{BlockId.DOCUMENT_PREFIX}{d.ref}", [approve, changes])]
+            return [actions(block_id(BlockId.DOCUMENT_PREFIX, d.ref, part), [approve, changes])]
         case DigestKind.GATE_REQUEST if d.ref:
             ok = button("Approve", ActionId.GATE_APPROVE, d.ref, style="primary")
             reject = button("Reject", ActionId.GATE_REJECT, d.ref, style="danger")
-            return [actions(f"{BlockId.GATE_PREFIX}{d.ref}", [ok, reject])]
+            return [actions(block_id(BlockId.GATE_PREFIX, d.ref, part), [ok, reject])]
         case (
             DigestKind.PERSONAL
             | DigestKind.PROJECT
@@ -157,8 +160,9 @@ def digest_buttons(d: Digest) -> list[Block]:
             assert_never(d.kind)
 
 
-def digest_blocks(d: Digest, skip: set[tuple[str, int]]) -> list[Block]:
-    """A digest as a header and one section per part, each cut to fit with "… and N more"."""
+def digest_blocks(d: Digest, skip: set[tuple[str, int]], part: int | None = None) -> list[Block]:
+    """A digest as a header and one section per part, each cut to fit with "… and N more";
+    `part` is its place in the message."""
     blocks = [header(d.title)] if d.title else []
     if d.note:
         blocks.append(context(rich(d.note)))
@@ -184,7 +188,7 @@ def digest_blocks(d: Digest, skip: set[tuple[str, int]]) -> list[Block]:
         blocks.append(context("Everything in it is already listed above."))
     if d.channel:
         blocks.append(context(f"Project channel: {channel_link(d.channel)}"))
-    return blocks + digest_buttons(d)
+    return blocks + digest_buttons(d, part)
 
 
 # Digests whose parts are not lists worth counting in a notification's text.
@@ -223,43 +227,27 @@ def _reminder_rows(r: Reminder, today: date, n: int) -> list[Block]:
     if r.kind != "action_item":  # deliverables are changed by their PM, so no item buttons
         return [section(text)]
     # One line per rule: the same item can be due to a PM twice (as PM and as PMO lead).
-    block_id = f"{BlockId.ITEM_PREFIX}{r.item_id}:{n}"
     done = button("Done", ActionId.ITEM_DONE, str(r.item_id), style="primary")
-    return [section(text), actions(block_id, [done, snooze_menu(r.item_id)])]
+    buttons = actions(block_id(BlockId.ITEM_PREFIX, r.item_id, n), [done, snooze_menu(r.item_id)])
+    return [section(text), buttons]
 
 
 def reminder_message(bundle: Bundle) -> Message:
     """One DM (or channel post) with every reminder due for a person in this sweep, each with
-    Done / Snooze, and any digests due to them, leaving out what the reminders already say."""
-    if not bundle.reminders:
-        blocks = [b for dg in bundle.digests for b in digest_blocks(dg, set())]
-        text = "; ".join(digest_fallback(dg) for dg in bundle.digests)
-        return Message(fallback("", text), unique_ids(blocks[:MESSAGE_BLOCKS]))
-    reminded = {(r.kind, r.item_id) for r in bundle.reminders}
-    tail = [b for dg in bundle.digests for b in digest_blocks(dg, reminded)][: MESSAGE_BLOCKS // 2]
+    Done / Snooze, and any digests due to them, leaving out what the reminders already say.
+    Each reminder and each digest is a part of the message, numbered in order: its block ids
+    carry that number, so they are unique whatever the parts are about."""
     n = len(bundle.reminders)
+    if not bundle.reminders:
+        blocks = [b for i, dg in enumerate(bundle.digests) for b in digest_blocks(dg, set(), i)]
+        text = "; ".join(digest_fallback(dg) for dg in bundle.digests)
+        return Message(fallback("", text), blocks[:MESSAGE_BLOCKS])
+    reminded = {(r.kind, r.item_id) for r in bundle.reminders}
+    tail = [b for i, dg in enumerate(bundle.digests, n) for b in digest_blocks(dg, reminded, i)][
+        : MESSAGE_BLOCKS // 2
+    ]
     head = header(f"PMO Bot: {n} reminder{'s' if n != 1 else ''}")
     rows = [_reminder_rows(r, bundle.today, i) for i, r in enumerate(bundle.reminders)]
     blocks = list_with_overflow(rows, [head], n, MESSAGE_BLOCKS - len(tail)) + tail
     titles = "; ".join(f"#{r.item_id}" for r in bundle.reminders[:20])
-    return Message(
-        fallback(f"PMO Bot: {n} reminder{'s' if n != 1 else ''} ({titles})"), unique_ids(blocks)
-    )
-
-
-def unique_ids(blocks: list[Block]) -> list[Block]:
-    """The blocks with every repeated block id made unique (Slack refuses duplicates)."""
-    seen: set[str] = set()
-    out = []
-    for b in blocks:
-        bid = b.get("block_id")
-        if isinstance(bid, str):
-            new, n = bid, 1
-            while new in seen:
-                n += 1
-                new = f"{bid}~{n}"[:255]
-            seen.add(new)
-            if new != bid:
-                b = {**b, "block_id": new}
-        out.append(b)
-    return out
+    return Message(fallback(f"PMO Bot: {n} reminder{'s' if n != 1 else ''} ({titles})"), blocks)

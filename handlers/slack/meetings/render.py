@@ -11,6 +11,7 @@ from handlers.slack.blocks import (
     SECTION_TEXT,
     Block,
     Message,
+    block_id,
     button,
     channel_link,
     clip,
@@ -99,7 +100,7 @@ def live_message(v: MinutesView, today: date) -> Message:
         blocks.append(
             {
                 "type": "actions",
-                "block_id": f"{BlockId.MINUTES_PREFIX}{v.id}",
+                "block_id": block_id(BlockId.MINUTES_PREFIX, v.id),
                 "elements": [
                     button("Add…", ActionId.MINUTES_ADD, str(v.id)),
                     button("End minutes", ActionId.MINUTES_END, str(v.id), style="danger"),

@@ -11,6 +11,7 @@ from handlers.slack.blocks import (
     Block,
     Message,
     actions,
+    block_id,
     button,
     clip,
     command,
@@ -65,7 +66,7 @@ def entry_text(v: RaidEntryView, today: date, *, with_key: bool = True) -> str:
     return " · ".join(b for b in bits if b)
 
 
-def entry_actions(v: RaidEntryView, suffix: str = "") -> list[Block]:
+def entry_actions(v: RaidEntryView) -> list[Block]:
     """The buttons that fit an entry's kind and state (none on a decision)."""
     value = str(v.id)
     if not v.is_open:
@@ -73,7 +74,7 @@ def entry_actions(v: RaidEntryView, suffix: str = "") -> list[Block]:
             return []
         return [
             actions(
-                f"{BlockId.RAID_PREFIX}{v.id}{suffix}",
+                block_id(BlockId.RAID_PREFIX, v.id),
                 [button("Reopen", ActionId.RAID_REOPEN, value)],
             )
         ]
@@ -99,7 +100,7 @@ def entry_actions(v: RaidEntryView, suffix: str = "") -> list[Block]:
         case RaidKind.DECISION:
             return []
     row.append(button("Edit", ActionId.RAID_EDIT, value))
-    return [actions(f"{BlockId.RAID_PREFIX}{v.id}{suffix}", row)]
+    return [actions(block_id(BlockId.RAID_PREFIX, v.id), row)]
 
 
 def entry_blocks(v: RaidEntryView, today: date, *, with_key: bool = True) -> list[Block]:
@@ -192,12 +193,13 @@ def entry_message(r: RaidEntryResult) -> Message:
     return Message(fallback(f"{lead.replace('*', '')}: ", v.title), blocks[:MESSAGE_BLOCKS])
 
 
-def offer_blocks(offer_id: int, kind: str, title: str) -> list[Block]:
-    """Log as issue (or risk) / Edit first… / Dismiss."""
+def offer_blocks(offer_id: int, kind: str, title: str, part: int | None = None) -> list[Block]:
+    """Log as issue (or risk) / Edit first… / Dismiss (`part`: its place in a message of
+    several parts)."""
     return [
         section(f"Log it as a{'n' if kind == 'issue' else ''} {kind}? _{escape(title)}_"),
         actions(
-            f"{BlockId.RAID_OFFER_PREFIX}{offer_id}",
+            block_id(BlockId.RAID_OFFER_PREFIX, offer_id, part),
             [
                 button(f"Log as {kind}", ActionId.RAID_OFFER_LOG, str(offer_id), style="primary"),
                 button("Edit first…", ActionId.RAID_OFFER_EDIT, str(offer_id)),
@@ -262,9 +264,7 @@ def replace_entry(
 def _swap(blocks: list[Block], target: str, new: Message) -> Message:
     for i, block in enumerate(blocks):
         bid = str(block.get("block_id") or "")
-        if block.get("type") != "actions" or not (
-            bid == target or bid.startswith((target + ":", target + "~"))
-        ):
+        if block.get("type") != "actions" or not (bid == target or bid.startswith(target + ":")):
             continue
         start, j = i, i - 1
         while j >= 0 and blocks[j].get("type") == "context":
@@ -283,7 +283,7 @@ def reminder_rows(r: Reminder, lead: str, today: date, n: int) -> list[Block]:
     late = f" · {days} working day{'s' if days != 1 else ''} late" if days else ""
     text = f"{lead}\n*{escape(r.title)}*{key}{owner} · {day(r.due_on, today)}{late}"
     row = _reminder_buttons(r.kind.removeprefix("raid_"), str(r.item_id))
-    return [section(text), actions(f"{BlockId.RAID_PREFIX}{r.item_id}:{n}", row)]
+    return [section(text), actions(block_id(BlockId.RAID_PREFIX, r.item_id, n), row)]
 
 
 def _reminder_buttons(kind: str, value: str) -> list[dict[str, Any]]:

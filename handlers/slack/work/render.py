@@ -10,6 +10,7 @@ from handlers.slack.blocks import (
     Block,
     Message,
     actions,
+    block_id,
     button,
     clip,
     context,
@@ -67,11 +68,11 @@ def snooze_menu(item_id: int) -> dict[str, object]:
 
 def item_actions(item: ActionItemView) -> Block:
     """Done / Snooze / Reassign / Edit for an open item, Reopen for a closed one."""
-    block_id = f"{BlockId.ITEM_PREFIX}{item.id}"
+    bid = block_id(BlockId.ITEM_PREFIX, item.id)
     if item.status.value != "open":
-        return actions(block_id, [button("Reopen", ActionId.ITEM_REOPEN, str(item.id))])
+        return actions(bid, [button("Reopen", ActionId.ITEM_REOPEN, str(item.id))])
     return actions(
-        block_id,
+        bid,
         [
             button("Done", ActionId.ITEM_DONE, str(item.id), style="primary"),
             snooze_menu(item.id),
@@ -113,12 +114,14 @@ def change_note(result: ActionResult) -> str:
             return f"Updated by {by}"
 
 
-def replace_item(blocks: list[Block], result: ActionResult) -> Message:
-    """The message a button was on, with this item's blocks replaced by its new state and a
-    note of the change. Other items in the same message (a list) stay as they are; without
-    the original blocks (an ephemeral message) the result is the item alone."""
+def replace_item(blocks: list[Block], result: ActionResult, clicked: str = "") -> Message:
+    """The message a button was on, with this item's blocks (the part `clicked`, the id of
+    the block clicked in, or else the item's own) replaced by its new state and a note of the
+    change. Other items in the same message (a list, a DM of reminders) stay as they are;
+    without the original blocks (an ephemeral message) the result is the item alone."""
     item, note = result.item, change_note(result)
-    target = f"{BlockId.ITEM_PREFIX}{item.id}"
+    own = block_id(BlockId.ITEM_PREFIX, item.id)
+    target = clicked if clicked == own or clicked.startswith(own + ":") else own
     new = [section(item_text(item, result.today)), context(note), item_actions(item)]
     text = fallback(f"#{item.id} ", item.title, f" — {note}")
     for i, block in enumerate(blocks):

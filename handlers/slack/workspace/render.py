@@ -37,6 +37,8 @@ def help_blocks(result: HelpResult) -> list[Block]:
     blocks: list[Block] = [header(head)]
     chunk: list[str] = []
     for line in lines.splitlines():  # a section holds 3,000 characters: the rest follows
+        if not line.strip():
+            continue  # a blank line (a line break in a summary) makes no section of its own
         if chunk and len("\n".join([*chunk, line])) > 2900:
             blocks.append(section("\n".join(chunk)))
             chunk = []
