@@ -23,6 +23,7 @@ import re
 from typing import Any
 
 ALWAYS = frozenset("\\*[]`~|<>")
+SPECIAL = re.compile(r"[\\*\[\]`~|<>_({&]")  # every character `_inline` may mark
 ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
 BREAK = re.compile(r"(\r\n|\r|\n)")
 HEADING = re.compile(r"#{1,6}(?=[ \t]|$)")
@@ -45,14 +46,18 @@ def escape(text: str) -> Markup:
 
 
 def _line(line: str) -> str:
-    marks = [_inline(line, i) for i in range(len(line))]
     start = len(line) - len(line.lstrip(" \t"))
+    block: int | None = None
     if start < len(line):
-        block = (HEADING, BULLET, UNDERLINE)
-        if any(p.match(line, start) for p in block):
-            marks[start] = True
+        if any(p.match(line, start) for p in (HEADING, BULLET, UNDERLINE)):
+            block = start
         elif m := NUMBERED.match(line, start):
-            marks[m.end()] = True
+            block = m.end()
+    if block is None and not SPECIAL.search(line):
+        return line  # most lines: nothing that could be markup (and no per-character walk)
+    marks = [_inline(line, i) for i in range(len(line))]
+    if block is not None:
+        marks[block] = True
     return "".join("\\" + ch if mark else ch for ch, mark in zip(line, marks, strict=True))
 
 
