@@ -96,6 +96,23 @@ def views(slack: SlackBot, callback: str) -> list[dict[str, Any]]:
             if c.args["view"]["callback_id"] == callback]  # fmt: skip
 
 
+def button_opens(
+    slack: SlackBot, action_id: str, callback: str, refusal: str, value: str = ""
+) -> Callable[[str, str], bool]:
+    """A role check: whether pressing the button opens its form for that person; when it
+    doesn't, the person is told `refusal` (for `each_role`)."""
+
+    def check(role: str, user: str) -> bool:
+        before = len(views(slack, callback))
+        told = press(slack, action_id, user, value=value)
+        opened = len(views(slack, callback)) > before
+        if not opened:
+            assert refusal in told, (role, told)
+        return opened
+
+    return check
+
+
 def opened_for(slack: SlackBot, callback: str, open_it: Callable[[], object]) -> dict[str, Any]:
     """The modal `open_it` opens (for whoever it runs as)."""
     before = len(views(slack, callback))

@@ -28,6 +28,7 @@ from tests.permission_roles import (
     ITEM_CHANGERS,
     MANAGERS,
     USERS,
+    button_opens,
     each_role,
     opened_for,
     press,
@@ -94,14 +95,9 @@ def test_item_buttons(slack: SlackBot, sessions, button: str) -> None:  # type: 
 def test_item_edit_button_and_forged_edit_form(slack: SlackBot, sessions) -> None:  # type: ignore[no-untyped-def]
     item_id = new_item(slack, sessions, "edit me")
 
-    def by_button(role: str, user: str) -> bool:
-        before = len(views(slack, CallbackId.EDIT_ITEM_MODAL))
-        told = press(slack, ActionId.ITEM_EDIT, user, value=str(item_id))
-        opened = len(views(slack, CallbackId.EDIT_ITEM_MODAL)) > before
-        if not opened:
-            assert ITEM_REFUSED in told, told
-        return opened
-
+    by_button = button_opens(
+        slack, ActionId.ITEM_EDIT, CallbackId.EDIT_ITEM_MODAL, ITEM_REFUSED, str(item_id)
+    )
     each_role(by_button, ITEM_CHANGERS)
 
     view = views(slack, CallbackId.EDIT_ITEM_MODAL)[0]  # opened for the creator
@@ -235,14 +231,13 @@ def test_status_form_forged_by_each_role(slack: SlackBot, sessions) -> None:  # 
 def test_status_button_opens_the_form_for_the_pm_reporters_and_pmo_leads(slack: SlackBot) -> None:
     slack.command("status settings APOLLO reporters <@U9> <@U2>", user="U2")
 
-    def check(role: str, user: str) -> bool:
-        before = len(views(slack, CallbackId.STATUS_MODAL))
-        told = press(slack, ActionId.STATUS_OPEN, user, value="APOLLO")
-        opened = len(views(slack, CallbackId.STATUS_MODAL)) > before
-        if not opened:
-            assert "PM or its named reporters can report its status" in told, told
-        return opened
-
+    check = button_opens(
+        slack,
+        ActionId.STATUS_OPEN,
+        CallbackId.STATUS_MODAL,
+        "PM or its named reporters can report its status",
+        "APOLLO",
+    )
     each_role(check, MANAGERS | {"owner"})  # the owner is the named reporter here
 
 
@@ -279,14 +274,13 @@ def test_a_reporter_taken_off_the_round_no_longer_reports_in_a_round_already_ope
 
 
 def test_cadence_button_and_forged_cadence_form(slack: SlackBot, sessions) -> None:  # type: ignore[no-untyped-def]
-    def by_button(role: str, user: str) -> bool:
-        before = len(views(slack, CallbackId.CADENCE_MODAL))
-        told = press(slack, ActionId.CADENCE_OPEN, user, value="APOLLO")
-        opened = len(views(slack, CallbackId.CADENCE_MODAL)) > before
-        if not opened:
-            assert "PM or a PMO lead can change its status round" in told, told
-        return opened
-
+    by_button = button_opens(
+        slack,
+        ActionId.CADENCE_OPEN,
+        CallbackId.CADENCE_MODAL,
+        "PM or a PMO lead can change its status round",
+        "APOLLO",
+    )
     each_role(by_button, MANAGERS)
     view = views(slack, CallbackId.CADENCE_MODAL)[0]
     filled = {bid: acts for bid, acts in view_values(view).items()}

@@ -21,6 +21,7 @@ from tests.permission_roles import (
     CONTRIBUTORS,
     ENTRY_CHANGERS,
     WITHOUT_CREATOR,
+    button_opens,
     each_role,
     press,
     refused,
@@ -94,14 +95,9 @@ def test_raid_entry_buttons(slack: SlackBot, sessions, button: ActionId, kind: s
 def test_raid_rescore_button_and_forged_rescore_form(slack: SlackBot, sessions) -> None:  # type: ignore[no-untyped-def]
     entry_id = new_risk(slack, sessions, "rescore me")
 
-    def by_button(role: str, user: str) -> bool:
-        before = len(views(slack, CallbackId.RAID_RESCORE_MODAL))
-        told = press(slack, ActionId.RAID_RESCORE, user, value=str(entry_id))
-        opened = len(views(slack, CallbackId.RAID_RESCORE_MODAL)) > before
-        if not opened:
-            assert ENTRY_REFUSED in told, told
-        return opened
-
+    by_button = button_opens(
+        slack, ActionId.RAID_RESCORE, CallbackId.RAID_RESCORE_MODAL, ENTRY_REFUSED, str(entry_id)
+    )
     each_role(by_button, ENTRY_CHANGERS, WITHOUT_CREATOR)
     view = views(slack, CallbackId.RAID_RESCORE_MODAL)[0]
     filled = view_values(view)
@@ -206,14 +202,9 @@ def test_log_shortcut_and_forged_log_form(slack: SlackBot, sessions) -> None:  #
 def test_raid_edit_button_and_forged_edit_form(slack: SlackBot, sessions) -> None:  # type: ignore[no-untyped-def]
     entry_id = new_risk(slack, sessions, "edit this risk")
 
-    def by_button(role: str, user: str) -> bool:
-        before = len(views(slack, CallbackId.RAID_RISK_MODAL))
-        told = press(slack, ActionId.RAID_EDIT, user, value=str(entry_id))
-        opened = len(views(slack, CallbackId.RAID_RISK_MODAL)) > before
-        if not opened:
-            assert ENTRY_REFUSED in told, told
-        return opened
-
+    by_button = button_opens(
+        slack, ActionId.RAID_EDIT, CallbackId.RAID_RISK_MODAL, ENTRY_REFUSED, str(entry_id)
+    )
     each_role(by_button, ENTRY_CHANGERS, WITHOUT_CREATOR)
     view = views(slack, CallbackId.RAID_RISK_MODAL)[0]
 
@@ -232,14 +223,9 @@ def test_raid_edit_button_and_forged_edit_form(slack: SlackBot, sessions) -> Non
 def test_raid_resolve_button_and_forged_resolve_form(slack: SlackBot, sessions) -> None:  # type: ignore[no-untyped-def]
     entry_id = new_risk(slack, sessions, "resolve this issue", "issue")
 
-    def by_button(role: str, user: str) -> bool:
-        before = len(views(slack, CallbackId.RAID_RESOLVE_MODAL))
-        told = press(slack, ActionId.RAID_RESOLVE, user, value=str(entry_id))
-        opened = len(views(slack, CallbackId.RAID_RESOLVE_MODAL)) > before
-        if not opened:
-            assert ENTRY_REFUSED in told, told
-        return opened
-
+    by_button = button_opens(
+        slack, ActionId.RAID_RESOLVE, CallbackId.RAID_RESOLVE_MODAL, ENTRY_REFUSED, str(entry_id)
+    )
     each_role(by_button, ENTRY_CHANGERS, WITHOUT_CREATOR)
     view = views(slack, CallbackId.RAID_RESOLVE_MODAL)[0]
 
